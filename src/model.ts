@@ -1,0 +1,146 @@
+/**
+ * The response model of Authlete's `/backchannel/authentication/issue` API.
+ *
+ * Strict where the caller relies on it (an `OK` answer must carry `authReqId`, `expiresIn` and
+ * `interval`), tolerant where Authlete may change: an `action` this version does not know is
+ * returned, not rejected (the list has changed before: `BAD_TICKET` became `INVALID_TICKET`), and
+ * fields this version does not know are kept.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.3
+ * @module
+ */
+
+import { z } from 'zod'
+
+/** The `action` values documented for this API, in the order of Authlete's reference. */
+export const BACKCHANNEL_ISSUE_ACTIONS = ['OK', 'INVALID_TICKET', 'INTERNAL_SERVER_ERROR'] as const
+
+/** An `action` value documented for this API. */
+export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
+
+declare const unknownAction: unique symbol
+
+/**
+ * An `action` value this version of the package does not know (Authlete added it later). It is a
+ * string at run time; the brand keeps `res.action === 'OK'` narrowing to the `OK` shape.
+ */
+export type UnknownBackchannelIssueAction = string & { readonly [unknownAction]: true }
+
+/** Fields every answer may carry. All are optional in Authlete's schema. */
+interface BackchannelIssueFields {
+  /** Authlete's result code, e.g. `A183001` on success. */
+  resultCode?: string
+  /** Authlete's result message, e.g. `[A183001] An auth_req_id was issued successfully.` */
+  resultMessage?: string
+  /**
+   * The JSON text the authorization server returns to the client application as the body of its
+   * backchannel authentication response (see `toBackchannelResponse`).
+   */
+  responseContent?: string
+  /** The issued `auth_req_id`. */
+  authReqId?: string
+  /** Lifetime of the `auth_req_id` in seconds (service setting `backchannelAuthReqIdDuration`). */
+  expiresIn?: number
+  /** Minimum polling interval in seconds (service setting `backchannelPollingInterval`); may be 0. */
+  interval?: number
+  /** Fields Authlete added after this version are kept as they came. */
+  [field: string]: unknown
+}
+
+/**
+ * `action: OK`: an `auth_req_id` was issued. Return `responseContent` to the client with status 200,
+ * then start authenticating the user on their device.
+ */
+export interface BackchannelIssueOk extends BackchannelIssueFields {
+  action: 'OK'
+  authReqId: string
+  expiresIn: number
+  interval: number
+}
+
+/** `action: INVALID_TICKET`: the ticket is unknown or expired. Answer the client with status 500. */
+export interface BackchannelIssueInvalidTicket extends BackchannelIssueFields {
+  action: 'INVALID_TICKET'
+}
+
+/** `action: INTERNAL_SERVER_ERROR`: a bad call or a fault inside Authlete. Answer with status 500. */
+export interface BackchannelIssueInternalServerError extends BackchannelIssueFields {
+  action: 'INTERNAL_SERVER_ERROR'
+}
+
+/** An answer whose `action` this version does not know. Treat it as a failure (status 500). */
+export interface BackchannelIssueUnknownAction extends BackchannelIssueFields {
+  action: UnknownBackchannelIssueAction
+}
+
+/**
+ * The validated answer of `/backchannel/authentication/issue`. Narrow on `action`:
+ * `if (res.action === 'OK') res.authReqId` is a `string`.
+ */
+export type BackchannelIssueResponse =
+  | BackchannelIssueOk
+  | BackchannelIssueInvalidTicket
+  | BackchannelIssueInternalServerError
+  | BackchannelIssueUnknownAction
+
+const optionalString = z.string().nullish()
+const optionalSeconds = z.int32().min(0).nullish()
+
+/**
+ * The zod schema of the answer, compiled once. `null` is accepted for optional fields (and removed
+ * by {@link parseBackchannelIssueResponse}) because Authlete's schema marks every field optional
+ * without saying whether an absent field is omitted or sent as `null`.
+ */
+export const backchannelIssueResponseSchema = z
+  .looseObject({
+    resultCode: optionalString,
+    resultMessage: optionalString,
+    action: z.string(),
+    responseContent: optionalString,
+    authReqId: optionalString,
+    expiresIn: optionalSeconds,
+    interval: optionalSeconds,
+  })
+  .superRefine((value, ctx) => {
+    if (value.action !== 'OK') return
+    if (typeof value.authReqId !== 'string' || value.authReqId.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['authReqId'], message: 'required when action is OK' })
+    }
+    if (typeof value.expiresIn !== 'number') {
+      ctx.addIssue({ code: 'custom', path: ['expiresIn'], message: 'required when action is OK' })
+    }
+    if (typeof value.interval !== 'number') {
+      ctx.addIssue({ code: 'custom', path: ['interval'], message: 'required when action is OK' })
+    }
+  })
+
+const NULLABLE_FIELDS = [
+  'resultCode',
+  'resultMessage',
+  'responseContent',
+  'authReqId',
+  'expiresIn',
+  'interval',
+] as const
+
+/** Outcome of {@link parseBackchannelIssueResponse}. */
+export type ParseResult =
+  | { success: true; data: BackchannelIssueResponse }
+  | { success: false; issues: z.core.$ZodIssue[] }
+
+/**
+ * Validates an already-parsed JSON value against the model. Never throws.
+ */
+export function parseBackchannelIssueResponse(json: unknown): ParseResult {
+  const result = backchannelIssueResponseSchema.safeParse(json)
+  if (!result.success) return { success: false, issues: result.error.issues }
+  const data = result.data as Record<string, unknown>
+  for (const field of NULLABLE_FIELDS) if (data[field] === null) delete data[field]
+  return { success: true, data: data as BackchannelIssueResponse }
+}
+
+/** Whether `action` is one of the documented values ({@link BACKCHANNEL_ISSUE_ACTIONS}). */
+export function isKnownBackchannelIssueAction(action: string): action is BackchannelIssueAction {
+  return action === 'OK' || action === 'INVALID_TICKET' || action === 'INTERNAL_SERVER_ERROR'
+}

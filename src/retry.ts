@@ -1,0 +1,134 @@
+/**
+ * The retry policy. `/backchannel/authentication/issue` is a POST whose repetition is undocumented
+ * (issuing twice with one ticket may mint a second `auth_req_id` or answer `INVALID_TICKET`), so by
+ * default only what cannot have reached Authlete's logic, or what Authlete asks to repeat, is retried.
+ *
+ * undici's own `RetryHandler` is not used: it retries by method idempotency, knows nothing of a
+ * deadline shared by all attempts, and would sleep through a `Retry-After` longer than that deadline.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3 (Retry-After)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2 (idempotent methods)
+ * @module
+ */
+
+import { AuthleteInputError } from './errors.js'
+
+/** How failed attempts are repeated. Pass `retry: false` to the client to make one attempt only. */
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default `3`; `1` means no retry. */
+  attempts?: number
+  /** The first backoff in milliseconds, doubled at each retry, with jitter. Default `200`. */
+  backoffMs?: number
+  /** The longest backoff in milliseconds (a `Retry-After` is bounded by the deadline instead). Default `2000`. */
+  maxBackoffMs?: number
+  /**
+   * Also retry what may already have reached Authlete's logic: HTTP 500, 502 and 504, and transport
+   * failures after the request was written. Only for callers who accept that Authlete may process
+   * one ticket twice. Default `false`.
+   */
+  afterSend?: boolean
+}
+
+/** A validated {@link RetryOptions}. */
+export interface RetryPolicy {
+  readonly attempts: number
+  readonly backoffMs: number
+  readonly maxBackoffMs: number
+  readonly afterSend: boolean
+}
+
+/** The policy used when the `retry` option is not given. */
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
+  attempts: 3,
+  backoffMs: 200,
+  maxBackoffMs: 2000,
+  afterSend: false,
+})
+
+const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, attempts: 1 })
+
+/** Validates the `retry` option. */
+export function resolveRetryPolicy(retry: RetryOptions | false | undefined): RetryPolicy {
+  if (retry === undefined) return DEFAULT_RETRY
+  if (retry === false) return NO_RETRY
+  if (typeof retry !== 'object' || retry === null) {
+    throw new AuthleteInputError('retry', 'must be an object or false')
+  }
+  const policy = {
+    attempts: retry.attempts ?? DEFAULT_RETRY.attempts,
+    backoffMs: retry.backoffMs ?? DEFAULT_RETRY.backoffMs,
+    maxBackoffMs: retry.maxBackoffMs ?? DEFAULT_RETRY.maxBackoffMs,
+    afterSend: retry.afterSend ?? DEFAULT_RETRY.afterSend,
+  }
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1 || policy.attempts > 10) {
+    throw new AuthleteInputError('retry.attempts', 'must be an integer from 1 to 10')
+  }
+  for (const field of ['backoffMs', 'maxBackoffMs'] as const) {
+    const value = policy[field]
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new AuthleteInputError(`retry.${field}`, 'must be a finite number >= 0')
+    }
+  }
+  if (typeof policy.afterSend !== 'boolean') {
+    throw new AuthleteInputError('retry.afterSend', 'must be a boolean')
+  }
+  return Object.freeze(policy)
+}
+
+/**
+ * The backoff before retry number `retry` (1 for the first retry): exponential, capped, with "equal
+ * jitter" (half fixed, half random) so that many clients failing together do not retry together.
+ */
+export function backoffDelay(policy: RetryPolicy, retry: number, random: number = Math.random()): number {
+  const ceiling = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (retry - 1))
+  return ceiling / 2 + (ceiling / 2) * random
+}
+
+/**
+ * The wait asked for by `Retry-After` (delay-seconds or an HTTP-date) or, failing that,
+ * `RateLimit-Reset` (seconds), in milliseconds; `undefined` when neither is usable.
+ */
+export function retryAfterMs(
+  retryAfter: string | string[] | undefined,
+  rateLimitReset: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const value = first(retryAfter)?.trim()
+  if (value) {
+    if (/^\d+$/.test(value)) return Number(value) * 1000
+    const date = Date.parse(value)
+    if (!Number.isNaN(date)) return Math.max(0, date - now)
+  }
+  const reset = first(rateLimitReset)?.trim()
+  if (reset && /^\d+$/.test(reset)) return Number(reset) * 1000
+  return undefined
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Transport error codes raised before any byte of the request can have been processed. */
+const CONNECT_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/** Whether a transport failure with this code may be retried, given whether the request was written. */
+export function isRetryableNetworkFailure(code: string | undefined, requestSent: boolean, policy: RetryPolicy) {
+  if (code === undefined || !CONNECT_ERROR_CODES.has(code)) return false
+  return !requestSent || policy.afterSend
+}
+
+/** Whether a non-2xx status may be retried: 429 and 503 always (Authlete asks), 500/502/504 on opt-in. */
+export function isRetryableStatus(status: number, policy: RetryPolicy): boolean {
+  if (status === 429 || status === 503) return true
+  return policy.afterSend && (status === 500 || status === 502 || status === 504)
+}

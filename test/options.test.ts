@@ -1,0 +1,132 @@
+import { MockAgent } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { AuthleteClient, AuthleteInputError } from '../src/index.js'
+
+const v3 = { serviceId: '715948317', accessToken: 'tok-v3' }
+const v2 = { apiKey: '1234', apiSecret: 'sec-v2' }
+
+function inputError(run: () => unknown): AuthleteInputError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthleteInputError)
+    expect((error as AuthleteInputError).code).toBe('AUTHLETE_INVALID_INPUT')
+    return error as AuthleteInputError
+  }
+  throw new Error('expected an AuthleteInputError')
+}
+
+describe('AuthleteClient options', () => {
+  it('uses API v3 on https://us.authlete.com when given serviceId and accessToken', () => {
+    const client = new AuthleteClient(v3)
+    expect(client.apiVersion).toBe('v3')
+    expect(client.url).toBe('https://us.authlete.com/api/715948317/backchannel/authentication/issue')
+  })
+
+  it.each([
+    ['jp', 'https://jp.authlete.com'],
+    ['eu', 'https://eu.authlete.com'],
+    ['br', 'https://br.authlete.com'],
+    ['us', 'https://us.authlete.com'],
+  ] as const)('maps region %s to %s', (region, origin) => {
+    expect(new AuthleteClient({ ...v3, region }).url).toBe(`${origin}/api/715948317/backchannel/authentication/issue`)
+  })
+
+  it('uses API v2 on https://api.authlete.com when given apiKey and apiSecret', () => {
+    const client = new AuthleteClient(v2)
+    expect(client.apiVersion).toBe('v2')
+    expect(client.url).toBe('https://api.authlete.com/api/backchannel/authentication/issue')
+  })
+
+  it('keeps a base URL path prefix and drops its trailing slashes', () => {
+    const client = new AuthleteClient({ ...v3, baseUrl: 'https://authlete.example.com/gw/v3//' })
+    expect(client.url).toBe('https://authlete.example.com/gw/v3/api/715948317/backchannel/authentication/issue')
+  })
+
+  it('percent-encodes the service ID into one path segment', () => {
+    const client = new AuthleteClient({ ...v3, serviceId: 'a/b c' })
+    expect(client.url).toBe('https://us.authlete.com/api/a%2Fb%20c/backchannel/authentication/issue')
+  })
+
+  it('accepts a numeric service ID', () => {
+    expect(new AuthleteClient({ ...v3, serviceId: 42 }).url).toBe(
+      'https://us.authlete.com/api/42/backchannel/authentication/issue',
+    )
+  })
+
+  it('accepts plain http on loopback hosts', () => {
+    for (const host of ['127.0.0.1:8080', 'localhost', '[::1]:9000', '127.1.2.3', 'api.localhost']) {
+      expect(new AuthleteClient({ ...v3, baseUrl: `http://${host}` }).url).toMatch(/^http:\/\//)
+    }
+  })
+
+  it('refuses plain http on other hosts, and says how to allow it', () => {
+    const error = inputError(() => new AuthleteClient({ ...v3, baseUrl: 'http://authlete.example.com' }))
+    expect(error.field).toBe('baseUrl')
+    expect(error.message).toContain('allowInsecureHttp: true')
+    expect(new AuthleteClient({ ...v3, baseUrl: 'http://10.0.0.5', allowInsecureHttp: true }).url).toBe(
+      'http://10.0.0.5/api/715948317/backchannel/authentication/issue',
+    )
+  })
+
+  it.each([
+    [{ ...v3, ...v2 }, 'credentials', 'not both'],
+    [{}, 'credentials', 'give serviceId + accessToken'],
+    [{ accessToken: 'tok' }, 'serviceId', 'is required with accessToken'],
+    [{ ...v3, accessToken: '' }, 'accessToken', 'visible ASCII'],
+    [{ ...v3, accessToken: 'a\r\nX-Injected: 1' }, 'accessToken', 'visible ASCII'],
+    [{ ...v3, serviceId: '' }, 'serviceId', 'non-empty'],
+    [{ ...v3, serviceId: 1.5 }, 'serviceId', 'non-negative integer'],
+    [{ apiKey: '1234' }, 'apiSecret', 'visible ASCII'],
+    [{ apiSecret: 's' }, 'apiKey', 'without ":"'],
+    [{ apiKey: 'a:b', apiSecret: 's' }, 'apiKey', 'without ":"'],
+    [{ ...v2, serviceId: '1' }, 'serviceId', 'is for API v3'],
+    [{ ...v2, region: 'jp' }, 'region', 'API v3 only'],
+    [{ ...v3, region: 'xx' }, 'region', 'us, jp, eu, br'],
+    [{ ...v3, region: 'jp', baseUrl: 'https://x.example' }, 'region', 'not both'],
+    [{ ...v3, baseUrl: 'not a url' }, 'baseUrl', 'absolute'],
+    [{ ...v3, baseUrl: 'ftp://x.example' }, 'baseUrl', 'https:'],
+    [{ ...v3, baseUrl: 'https://u:p@x.example' }, 'baseUrl', 'credentials'],
+    [{ ...v3, baseUrl: 'https://x.example/?a=1' }, 'baseUrl', 'query'],
+    [{ ...v3, timeoutMs: 0 }, 'timeoutMs', 'from 1 to'],
+    [{ ...v3, timeoutMs: Number.NaN }, 'timeoutMs', 'from 1 to'],
+    [{ ...v3, timeoutMs: 2 ** 31 }, 'timeoutMs', 'from 1 to'],
+    [{ ...v3, maxResponseBytes: 1.5 }, 'maxResponseBytes', 'positive integer'],
+    [{ ...v3, userAgent: 'x\ny' }, 'userAgent', 'printable ASCII'],
+    [{ ...v3, dispatcher: {} }, 'dispatcher', 'undici Dispatcher'],
+    [{ ...v3, retry: { attempts: 0 } }, 'retry.attempts', 'from 1 to 10'],
+    [{ ...v3, retry: { backoffMs: -1 } }, 'retry.backoffMs', '>= 0'],
+    [{ ...v3, retry: { afterSend: 'yes' } }, 'retry.afterSend', 'boolean'],
+    [{ ...v3, retry: 3 }, 'retry', 'object or false'],
+  ])('rejects %j naming %s', (options, field, words) => {
+    const error = inputError(() => new AuthleteClient(options as never))
+    expect(error.field).toBe(field)
+    expect(error.message).toContain(words)
+    expect(error.message.startsWith(`${field}: `)).toBe(true)
+  })
+
+  it('never puts a credential into an option error', () => {
+    const error = inputError(
+      () => new AuthleteClient({ serviceId: '1', accessToken: 'SECRET-TOKEN-\u0001', apiSecret: 'SECRET-API' }),
+    )
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/SECRET/)
+  })
+
+  it('sends to the region host through a dispatcher it was given, and never closes that dispatcher', async () => {
+    const agent = new MockAgent()
+    agent.disableNetConnect()
+    const answer = { action: 'OK', authReqId: 'r', expiresIn: 60, interval: 5 }
+    agent
+      .get('https://jp.authlete.com')
+      .intercept({ method: 'POST', path: '/api/715948317/backchannel/authentication/issue' })
+      .reply(200, answer, { headers: { 'content-type': 'application/json' } })
+      .times(2)
+    const first = new AuthleteClient({ ...v3, region: 'jp', dispatcher: agent })
+    expect(await first.backchannelIssue('t')).toEqual(answer)
+    await first.close()
+    const second = new AuthleteClient({ ...v3, region: 'jp', dispatcher: agent })
+    expect(await second.backchannelIssue('t')).toEqual(answer)
+    agent.assertNoPendingInterceptors()
+    await agent.close()
+  })
+})
