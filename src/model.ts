@@ -19,13 +19,13 @@ export const BACKCHANNEL_ISSUE_ACTIONS = ['OK', 'INVALID_TICKET', 'INTERNAL_SERV
 /** An `action` value documented for this API. */
 export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
 
-declare const unknownAction: unique symbol
-
 /**
- * An `action` value this version of the package does not know (Authlete added it later). It is a
- * string at run time; the brand keeps `res.action === 'OK'` narrowing to the `OK` shape.
+ * An `action` value this version of the package does not know (Authlete added it later). At run time
+ * it is the plain string Authlete sent. Its type is a string that no string literal in your code can
+ * equal (it would have to end in a NUL character), so that `res.action === 'OK'` still narrows the
+ * result to {@link BackchannelIssueOk}; compare a new action with `(res.action as string) === 'NEW'`.
  */
-export type UnknownBackchannelIssueAction = string & { readonly [unknownAction]: true }
+export type UnknownBackchannelIssueAction = `${string}\u0000`
 
 /** Fields every answer may carry. All are optional in Authlete's schema. */
 interface BackchannelIssueFields {

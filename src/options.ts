@@ -88,6 +88,7 @@ const REGIONS: ReadonlySet<string> = new Set(['us', 'jp', 'eu', 'br'])
 /** RFC 9110 field-value characters minus controls: a credential with CR/LF must not split headers. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/
 const HEADER_TEXT = /^[\x20-\x7e]*$/
+const MIN_REDACTED_LENGTH = 6
 // setTimeout's limit; a longer deadline would fire at once.
 const MAX_TIMEOUT_MS = 2_147_483_647
 
@@ -111,8 +112,10 @@ export function resolveClientConfig(options: AuthleteClientOptions): ClientConfi
     )
   }
   const authorization = hasV3 ? bearerAuthorization(options) : basicAuthorization(options)
-  const secrets = [authorization.slice(authorization.indexOf(' ') + 1)]
-  if (!hasV3) secrets.push(options.apiSecret as string)
+  // Secrets shorter than this are test values; redacting them would garble every excerpt.
+  const secrets = [authorization.slice(authorization.indexOf(' ') + 1), options.apiSecret ?? ''].filter(
+    (secret) => secret.length >= MIN_REDACTED_LENGTH,
+  )
 
   let base: URL
   if (options.baseUrl !== undefined) {

@@ -96,7 +96,8 @@ export function retryAfterMs(
   const value = first(retryAfter)?.trim()
   if (value) {
     if (/^\d+$/.test(value)) return Number(value) * 1000
-    const date = Date.parse(value)
+    // An HTTP-date always names its weekday and month; Date.parse alone takes "-1" for a year.
+    const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN
     if (!Number.isNaN(date)) return Math.max(0, date - now)
   }
   const reset = first(rateLimitReset)?.trim()

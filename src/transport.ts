@@ -264,16 +264,16 @@ export class IssueCall {
     let resultCode: string | undefined
     let resultMessage: string | undefined
     let bodyExcerpt: string | undefined
-    const text = this.#redact(body.toString('utf8'))
+    const text = body.toString('utf8')
     try {
       const json = JSON.parse(text) as { resultCode?: unknown; resultMessage?: unknown } | null
       if (typeof json?.resultCode === 'string') resultCode = json.resultCode
-      if (typeof json?.resultMessage === 'string') resultMessage = json.resultMessage
+      if (typeof json?.resultMessage === 'string') resultMessage = this.#redact(json.resultMessage)
     } catch {
       // Not Authlete's result JSON (a proxy's HTML page, say): the excerpt below says what it was.
     }
     if (resultCode === undefined && resultMessage === undefined && text.length > 0) {
-      bodyExcerpt = text.slice(0, AuthleteApiError.EXCERPT_LENGTH)
+      bodyExcerpt = this.#redact(text).slice(0, AuthleteApiError.EXCERPT_LENGTH)
     }
     const retryAfter =
       status === 429 || status === 503
@@ -343,6 +343,7 @@ export class IssueCall {
     })
   }
 
+  /** A debugging proxy may echo request headers into its error page: keep credentials out of errors. */
   #redact(text: string): string {
     for (const secret of this.#config.secrets) {
       if (text.includes(secret)) text = text.replaceAll(secret, '[REDACTED]')

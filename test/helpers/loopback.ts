@@ -14,7 +14,7 @@ export type LoopbackHandler = (
   request: ReceivedRequest,
   res: http.ServerResponse,
   req: http.IncomingMessage,
-) => void | Promise<void>
+) => unknown
 
 /** A real HTTP server on 127.0.0.1 for transport tests: it records every request in order. */
 export interface Loopback {

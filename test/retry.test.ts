@@ -1,0 +1,179 @@
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  AuthleteAbortError,
+  AuthleteApiError,
+  AuthleteClient,
+  type AuthleteClientOptions,
+  AuthleteNetworkError,
+} from '../src/index.js'
+import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../src/retry.js'
+import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+
+let server: Loopback
+beforeAll(async () => {
+  server = await startLoopback()
+})
+afterAll(() => server.close())
+
+function client(options: Partial<AuthleteClientOptions> = {}) {
+  return new AuthleteClient({
+    serviceId: '1',
+    accessToken: 't',
+    baseUrl: server.url,
+    retry: { backoffMs: 1, maxBackoffMs: 2 },
+    ...options,
+  })
+}
+
+/** Answers the listed responses in order, then OK; returns how many requests arrived. */
+function script(...steps: Array<(res: import('node:http').ServerResponse) => void>) {
+  const start = server.requests.length
+  server.handle((_r, res) => {
+    const step = steps[server.requests.length - start - 1]
+    if (step) step(res)
+    else json(res, 200, OK_BODY)
+  })
+  return () => server.requests.length - start
+}
+
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  (res: import('node:http').ServerResponse) =>
+    json(res, code, { resultCode: `A${code}`, resultMessage: 'm' }, headers)
+
+describe('retry policy', () => {
+  it('retries 429 and 503 and returns the answer that follows', async () => {
+    await using c = client()
+    const count = script(status(429), status(503))
+    expect(await c.backchannelIssue('t')).toEqual(OK_BODY)
+    expect(count()).toBe(3)
+  })
+
+  it('makes at most 3 attempts by default and rejects with the last answer', async () => {
+    await using c = client()
+    const count = script(status(503), status(503), status(429), status(503))
+    const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+    expect(error).toBeInstanceOf(AuthleteApiError)
+    expect(error.status).toBe(429)
+    expect(error.attempts).toBe(3)
+    expect(count()).toBe(3)
+  })
+
+  it.each([500, 502, 504, 400, 401])('does not retry %i by default (the call may have been processed)', async (code) => {
+    await using c = client()
+    const count = script(status(code))
+    const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+    expect(error.status).toBe(code)
+    expect(count()).toBe(1)
+  })
+
+  it('retries 500, 502 and 504 when the caller opts in with afterSend', async () => {
+    await using c = client({ retry: { backoffMs: 1, afterSend: true, attempts: 4 } })
+    const count = script(status(500), status(502), status(504))
+    expect(await c.backchannelIssue('t')).toEqual(OK_BODY)
+    expect(count()).toBe(4)
+  })
+
+  it('retry: false makes a single attempt', async () => {
+    await using c = client({ retry: false })
+    const count = script(status(503))
+    await expect(c.backchannelIssue('t')).rejects.toBeInstanceOf(AuthleteApiError)
+    expect(count()).toBe(1)
+  })
+
+  it('waits as long as Retry-After says, in seconds', async () => {
+    await using c = client()
+    const count = script(status(429, { 'retry-after': '1' }))
+    const started = performance.now()
+    expect((await c.backchannelIssue('t')).action).toBe('OK')
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950)
+    expect(count()).toBe(2)
+  })
+
+  it('honours Retry-After as an HTTP date', async () => {
+    await using c = client()
+    const count = script(status(503, { 'retry-after': new Date(Date.now() - 1000).toUTCString() }))
+    expect((await c.backchannelIssue('t')).action).toBe('OK')
+    expect(count()).toBe(2)
+  })
+
+  it('fails at once with the 429 when Retry-After asks for more than the deadline leaves', async () => {
+    await using c = client({ timeoutMs: 5000 })
+    const count = script(status(429, { 'retry-after': '60' }))
+    const started = performance.now()
+    const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+    expect(error).toBeInstanceOf(AuthleteApiError)
+    expect(error.status).toBe(429)
+    expect(error.retryAfterMs).toBe(60_000)
+    expect(performance.now() - started).toBeLessThan(4000)
+    expect(count()).toBe(1)
+  })
+
+  it('gives the last answer at once when the backoff would end past the deadline', async () => {
+    await using c = client({ retry: { backoffMs: 10_000, maxBackoffMs: 10_000 } })
+    const count = script(status(503))
+    const started = performance.now()
+    const error = (await c.backchannelIssue('t', { timeoutMs: 3000 }).catch((e: unknown) => e)) as AuthleteApiError
+    expect(error).toBeInstanceOf(AuthleteApiError)
+    expect(error.status).toBe(503)
+    expect(performance.now() - started).toBeLessThan(2500)
+    expect(count()).toBe(1)
+  })
+
+  it('an abort during the backoff ends the wait with AuthleteAbortError', async () => {
+    await using c = client({ retry: { backoffMs: 5000, maxBackoffMs: 5000 } })
+    const controller = new AbortController()
+    const count = script((res) => {
+      status(503)(res)
+      res.on('finish', () => setTimeout(() => controller.abort('bye'), 20))
+    })
+    const started = performance.now()
+    const error = (await c.backchannelIssue('t', { signal: controller.signal }).catch((e: unknown) => e)) as Error
+    expect(error).toBeInstanceOf(AuthleteAbortError)
+    expect(error.cause).toBe('bye')
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(count()).toBe(1)
+  })
+
+  it('retries a refused connection (nothing was sent) and reports the network error at the end', async () => {
+    const probe = net.createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const { port } = probe.address() as net.AddressInfo
+    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    await using c = client({ baseUrl: `http://127.0.0.1:${port}` })
+    const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteNetworkError
+    expect(error).toBeInstanceOf(AuthleteNetworkError)
+    expect(error.attempts).toBe(3)
+  })
+
+  it('does not retry a reset after the request was written', async () => {
+    await using c = client()
+    const start = server.requests.length
+    server.handle((r) => r.socket.resetAndDestroy())
+    await expect(c.backchannelIssue('t')).rejects.toBeInstanceOf(AuthleteNetworkError)
+    expect(server.requests.length - start).toBe(1)
+  })
+})
+
+describe('retry arithmetic', () => {
+  it('parses Retry-After seconds and dates, then RateLimit-Reset', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z')
+    expect(retryAfterMs('3', undefined, now)).toBe(3000)
+    expect(retryAfterMs(' 0 ', undefined, now)).toBe(0)
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', undefined, now)).toBe(5000)
+    expect(retryAfterMs('Wed, 31 Dec 2025 23:59:00 GMT', undefined, now)).toBe(0)
+    expect(retryAfterMs(undefined, '7', now)).toBe(7000)
+    expect(retryAfterMs('soon', '2', now)).toBe(2000)
+    expect(retryAfterMs(['4', '9'], undefined, now)).toBe(4000)
+    expect(retryAfterMs('-1', undefined, now)).toBeUndefined()
+    expect(retryAfterMs(undefined, undefined, now)).toBeUndefined()
+  })
+
+  it('doubles the backoff per retry up to the cap, with half of it jittered', () => {
+    expect(backoffDelay(DEFAULT_RETRY, 1, 0)).toBe(100)
+    expect(backoffDelay(DEFAULT_RETRY, 1, 1)).toBe(200)
+    expect(backoffDelay(DEFAULT_RETRY, 2, 0.5)).toBe(300)
+    expect(backoffDelay(DEFAULT_RETRY, 10, 1)).toBe(2000)
+  })
+})
