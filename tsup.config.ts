@@ -4,7 +4,6 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'mocks/index': 'mocks/index.ts',
-    cli: 'src/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -9,7 +9,12 @@
 import { type Dispatcher, Pool } from 'undici'
 import { AuthleteAbortError, AuthleteClientClosedError, AuthleteInputError } from './errors.js'
 import type { BackchannelIssueResponse } from './model.js'
-import { type AuthleteClientOptions, type ClientConfig, resolveClientConfig, resolveTimeout } from './options.js'
+import {
+  type AuthleteClientOptions,
+  type ClientConfig,
+  resolveClientConfig,
+  resolveTimeout,
+} from './options.js'
 import { IssueCall } from './transport.js'
 
 /** Per-call options of {@link AuthleteClient.backchannelIssue}. */
@@ -77,7 +82,10 @@ export class AuthleteClient {
    * @throws {AuthleteNetworkError} when Authlete cannot be reached.
    * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
    */
-  async backchannelIssue(ticket: string, options?: BackchannelIssueOptions): Promise<BackchannelIssueResponse> {
+  async backchannelIssue(
+    ticket: string,
+    options?: BackchannelIssueOptions,
+  ): Promise<BackchannelIssueResponse> {
     if (typeof ticket !== 'string') throw new AuthleteInputError('ticket', 'must be a string')
     if (ticket.length === 0) throw new AuthleteInputError('ticket', 'must not be empty')
     if (ticket.length > MAX_TICKET_LENGTH) {

@@ -108,7 +108,8 @@ export class AuthleteApiError extends AuthleteError {
   readonly retryAfterMs?: number
 
   constructor(details: AuthleteApiErrorDetails, options: AuthleteErrorOptions = {}) {
-    const what = details.resultMessage ?? (details.resultCode ? `result code ${details.resultCode}` : undefined)
+    const what =
+      details.resultMessage ?? (details.resultCode ? `result code ${details.resultCode}` : undefined)
     super('AUTHLETE_API_ERROR', `Authlete answered HTTP ${details.status}${what ? `: ${what}` : ''}`, options)
     this.status = details.status
     if (details.resultCode !== undefined) this.resultCode = details.resultCode

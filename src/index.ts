@@ -5,32 +5,32 @@
  * @module
  */
 
-export { type BackchannelIssueOptions, AuthleteClient, MAX_TICKET_LENGTH } from './client.js'
+export { AuthleteClient, type BackchannelIssueOptions, MAX_TICKET_LENGTH } from './client.js'
 export {
-  type AuthleteApiErrorDetails,
-  type AuthleteErrorCode,
-  type AuthleteRequestInfo,
   AuthleteAbortError,
   AuthleteApiError,
+  type AuthleteApiErrorDetails,
   AuthleteClientClosedError,
   AuthleteError,
+  type AuthleteErrorCode,
   AuthleteInputError,
   AuthleteNetworkError,
+  type AuthleteRequestInfo,
   AuthleteResponseError,
   AuthleteTimeoutError,
 } from './errors.js'
 export {
+  BACKCHANNEL_ISSUE_ACTIONS,
   type BackchannelIssueAction,
   type BackchannelIssueInternalServerError,
   type BackchannelIssueInvalidTicket,
   type BackchannelIssueOk,
   type BackchannelIssueResponse,
   type BackchannelIssueUnknownAction,
-  type UnknownBackchannelIssueAction,
-  BACKCHANNEL_ISSUE_ACTIONS,
   backchannelIssueResponseSchema,
   isKnownBackchannelIssueAction,
+  type UnknownBackchannelIssueAction,
 } from './model.js'
 export { type AuthleteClientOptions, type AuthleteRegion, DEFAULTS } from './options.js'
-export { type RetryOptions, DEFAULT_RETRY } from './retry.js'
+export { DEFAULT_RETRY, type RetryOptions } from './retry.js'
 export { VERSION } from './version.js'

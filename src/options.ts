@@ -167,7 +167,10 @@ export function resolveClientConfig(options: AuthleteClientOptions): ClientConfi
       userAgent,
     ]),
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
-    maxResponseBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes ?? DEFAULTS.maxResponseBytes),
+    maxResponseBytes: positiveInteger(
+      'maxResponseBytes',
+      options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+    ),
     retry: resolveRetryPolicy(options.retry),
     secrets: Object.freeze(secrets),
   } as const)
@@ -178,7 +181,9 @@ function bearerAuthorization(options: AuthleteClientOptions): string {
   if (serviceId === undefined) {
     throw new AuthleteInputError('serviceId', 'is required with accessToken (API v3)')
   }
-  if (typeof serviceId === 'number' ? !Number.isSafeInteger(serviceId) || serviceId < 0 : !nonEmpty(serviceId)) {
+  if (
+    typeof serviceId === 'number' ? !Number.isSafeInteger(serviceId) || serviceId < 0 : !nonEmpty(serviceId)
+  ) {
     throw new AuthleteInputError('serviceId', 'must be a non-empty string or a non-negative integer')
   }
   if (typeof accessToken !== 'string' || !VISIBLE_ASCII.test(accessToken)) {
@@ -194,7 +199,10 @@ function basicAuthorization(options: AuthleteClientOptions): string {
   }
   const key = typeof apiKey === 'number' && Number.isSafeInteger(apiKey) ? String(apiKey) : apiKey
   if (typeof key !== 'string' || !VISIBLE_ASCII.test(key) || key.includes(':')) {
-    throw new AuthleteInputError('apiKey', 'must be a non-empty string of visible ASCII characters without ":"')
+    throw new AuthleteInputError(
+      'apiKey',
+      'must be a non-empty string of visible ASCII characters without ":"',
+    )
   }
   if (typeof apiSecret !== 'string' || !VISIBLE_ASCII.test(apiSecret)) {
     throw new AuthleteInputError('apiSecret', 'must be a non-empty string of visible ASCII characters')

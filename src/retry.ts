@@ -123,7 +123,11 @@ const CONNECT_ERROR_CODES = new Set([
 ])
 
 /** Whether a transport failure with this code may be retried, given whether the request was written. */
-export function isRetryableNetworkFailure(code: string | undefined, requestSent: boolean, policy: RetryPolicy) {
+export function isRetryableNetworkFailure(
+  code: string | undefined,
+  requestSent: boolean,
+  policy: RetryPolicy,
+) {
   if (code === undefined || !CONNECT_ERROR_CODES.has(code)) return false
   return !requestSent || policy.afterSend
 }

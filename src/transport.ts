@@ -239,7 +239,10 @@ export class IssueCall {
     if (status < 200 || status >= 300) return this.#apiError(response)
     const encoding = headers['content-encoding']
     if (encoding !== undefined && encoding !== 'identity') {
-      return this.#responseError(status, `the body is encoded (${encoding}), which this client never asks for`)
+      return this.#responseError(
+        status,
+        `the body is encoded (${encoding}), which this client never asks for`,
+      )
     }
     const type = headers['content-type']
     if (typeof type === 'string' && !isJsonMediaType(type)) {
@@ -299,7 +302,10 @@ export class IssueCall {
   #transportError(cause: unknown, attempt: Attempt): AuthleteError {
     const status = attempt.status
     if (cause instanceof BodyTooLarge) {
-      return this.#responseError(status, `the body is larger than maxResponseBytes (${this.#config.maxResponseBytes})`)
+      return this.#responseError(
+        status,
+        `the body is larger than maxResponseBytes (${this.#config.maxResponseBytes})`,
+      )
     }
     const code = errorCodeOf(cause)
     // A reset is a network failure wherever it strikes; a connection closed cleanly before the

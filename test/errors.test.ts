@@ -4,8 +4,8 @@ import {
   AuthleteAbortError,
   AuthleteApiError,
   AuthleteClient,
-  type AuthleteClientOptions,
   AuthleteClientClosedError,
+  type AuthleteClientOptions,
   AuthleteError,
   AuthleteInputError,
   AuthleteNetworkError,
@@ -22,7 +22,13 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 function client(options: Partial<AuthleteClientOptions> = {}) {
-  return new AuthleteClient({ serviceId: '1', accessToken: 't', baseUrl: server.url, retry: false, ...options })
+  return new AuthleteClient({
+    serviceId: '1',
+    accessToken: 't',
+    baseUrl: server.url,
+    retry: false,
+    ...options,
+  })
 }
 
 async function failure<T extends AuthleteError>(
@@ -165,7 +171,9 @@ describe('AuthleteResponseError: a 2xx that cannot be used', () => {
 
   it('a text/html body', async () => {
     respond({ 'content-type': 'text/html;charset=UTF-8' }, '<html></html>')
-    expect((await failure(AuthleteResponseError)).message).toContain('the content type is text/html;charset=UTF-8')
+    expect((await failure(AuthleteResponseError)).message).toContain(
+      'the content type is text/html;charset=UTF-8',
+    )
   })
 
   it('a compressed body it never asked for', async () => {

@@ -29,7 +29,9 @@ describe('AuthleteClient options', () => {
     ['br', 'https://br.authlete.com'],
     ['us', 'https://us.authlete.com'],
   ] as const)('maps region %s to %s', (region, origin) => {
-    expect(new AuthleteClient({ ...v3, region }).url).toBe(`${origin}/api/715948317/backchannel/authentication/issue`)
+    expect(new AuthleteClient({ ...v3, region }).url).toBe(
+      `${origin}/api/715948317/backchannel/authentication/issue`,
+    )
   })
 
   it('uses API v2 on https://api.authlete.com when given apiKey and apiSecret', () => {
@@ -40,7 +42,9 @@ describe('AuthleteClient options', () => {
 
   it('keeps a base URL path prefix and drops its trailing slashes', () => {
     const client = new AuthleteClient({ ...v3, baseUrl: 'https://authlete.example.com/gw/v3//' })
-    expect(client.url).toBe('https://authlete.example.com/gw/v3/api/715948317/backchannel/authentication/issue')
+    expect(client.url).toBe(
+      'https://authlete.example.com/gw/v3/api/715948317/backchannel/authentication/issue',
+    )
   })
 
   it('percent-encodes the service ID into one path segment', () => {
@@ -107,7 +111,8 @@ describe('AuthleteClient options', () => {
 
   it('never puts a credential into an option error', () => {
     const error = inputError(
-      () => new AuthleteClient({ serviceId: '1', accessToken: 'SECRET-TOKEN-\u0001', apiSecret: 'SECRET-API' }),
+      () =>
+        new AuthleteClient({ serviceId: '1', accessToken: 'SECRET-TOKEN-\u0001', apiSecret: 'SECRET-API' }),
     )
     expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/SECRET/)
   })

@@ -24,19 +24,27 @@ describe('the request on the wire', () => {
     expect(request?.headers.authorization).toBe('Bearer v3-token')
     expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(request?.headers.accept).toBe('application/json')
-    expect(request?.headers['user-agent']).toBe(`authlete-ciba/${VERSION} node/${process.versions.node} my-as/2.0`)
+    expect(request?.headers['user-agent']).toBe(
+      `authlete-ciba/${VERSION} node/${process.versions.node} my-as/2.0`,
+    )
     expect(request?.headers['content-length']).toBe('15')
     expect(request?.headers.host).toBe(`127.0.0.1:${server.port}`)
     expect(request?.body).toBe('ticket=ticket-1')
   })
 
   it('API v2: POST /api/backchannel/authentication/issue with Basic apiKey:apiSecret', async () => {
-    await using client = new AuthleteClient({ apiKey: '5593494639', apiSecret: 'v2-secret', baseUrl: server.url })
+    await using client = new AuthleteClient({
+      apiKey: '5593494639',
+      apiSecret: 'v2-secret',
+      baseUrl: server.url,
+    })
     await client.backchannelIssue('ticket-2')
     const request = server.requests.at(-1)
     expect(request?.method).toBe('POST')
     expect(request?.url).toBe('/api/backchannel/authentication/issue')
-    expect(request?.headers.authorization).toBe(`Basic ${Buffer.from('5593494639:v2-secret').toString('base64')}`)
+    expect(request?.headers.authorization).toBe(
+      `Basic ${Buffer.from('5593494639:v2-secret').toString('base64')}`,
+    )
     expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(request?.headers.accept).toBe('application/json')
     expect(request?.body).toBe('ticket=ticket-2')

@@ -36,7 +36,11 @@ describe('the validated result', () => {
 
   it('keeps fields that this version does not know', async () => {
     answer({ ...OK_BODY, newField: { nested: [1, 2] }, anotherOne: 'x' })
-    expect(await client.backchannelIssue('t')).toEqual({ ...OK_BODY, newField: { nested: [1, 2] }, anotherOne: 'x' })
+    expect(await client.backchannelIssue('t')).toEqual({
+      ...OK_BODY,
+      newField: { nested: [1, 2] },
+      anotherOne: 'x',
+    })
   })
 
   it('returns INVALID_TICKET and INTERNAL_SERVER_ERROR answers without authReqId', async () => {
@@ -49,7 +53,10 @@ describe('the validated result', () => {
     answer(invalid)
     expect(await client.backchannelIssue('t')).toEqual(invalid)
     answer({ action: 'INTERNAL_SERVER_ERROR', resultCode: 'A183101' })
-    expect(await client.backchannelIssue('t')).toEqual({ action: 'INTERNAL_SERVER_ERROR', resultCode: 'A183101' })
+    expect(await client.backchannelIssue('t')).toEqual({
+      action: 'INTERNAL_SERVER_ERROR',
+      resultCode: 'A183101',
+    })
   })
 
   it('returns an action it does not know instead of throwing', async () => {

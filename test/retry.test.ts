@@ -60,13 +60,16 @@ describe('retry policy', () => {
     expect(count()).toBe(3)
   })
 
-  it.each([500, 502, 504, 400, 401])('does not retry %i by default (the call may have been processed)', async (code) => {
-    await using c = client()
-    const count = script(status(code))
-    const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
-    expect(error.status).toBe(code)
-    expect(count()).toBe(1)
-  })
+  it.each([500, 502, 504, 400, 401])(
+    'does not retry %i by default (the call may have been processed)',
+    async (code) => {
+      await using c = client()
+      const count = script(status(code))
+      const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+      expect(error.status).toBe(code)
+      expect(count()).toBe(1)
+    },
+  )
 
   it('retries 500, 502 and 504 when the caller opts in with afterSend', async () => {
     await using c = client({ retry: { backoffMs: 1, afterSend: true, attempts: 4 } })
@@ -114,7 +117,9 @@ describe('retry policy', () => {
     await using c = client({ retry: { backoffMs: 10_000, maxBackoffMs: 10_000 } })
     const count = script(status(503))
     const started = performance.now()
-    const error = (await c.backchannelIssue('t', { timeoutMs: 3000 }).catch((e: unknown) => e)) as AuthleteApiError
+    const error = (await c
+      .backchannelIssue('t', { timeoutMs: 3000 })
+      .catch((e: unknown) => e)) as AuthleteApiError
     expect(error).toBeInstanceOf(AuthleteApiError)
     expect(error.status).toBe(503)
     expect(performance.now() - started).toBeLessThan(2500)
@@ -129,7 +134,9 @@ describe('retry policy', () => {
       res.on('finish', () => setTimeout(() => controller.abort('bye'), 20))
     })
     const started = performance.now()
-    const error = (await c.backchannelIssue('t', { signal: controller.signal }).catch((e: unknown) => e)) as Error
+    const error = (await c
+      .backchannelIssue('t', { signal: controller.signal })
+      .catch((e: unknown) => e)) as Error
     expect(error).toBeInstanceOf(AuthleteAbortError)
     expect(error.cause).toBe('bye')
     expect(performance.now() - started).toBeLessThan(2000)

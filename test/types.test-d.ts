@@ -23,7 +23,9 @@ describe('result types', () => {
       expectTypeOf(res.interval).toEqualTypeOf<number>()
     } else {
       expectTypeOf(res.authReqId).toEqualTypeOf<string | undefined>()
-      expectTypeOf(res.action).toEqualTypeOf<'INVALID_TICKET' | 'INTERNAL_SERVER_ERROR' | UnknownBackchannelIssueAction>()
+      expectTypeOf(res.action).toEqualTypeOf<
+        'INVALID_TICKET' | 'INTERNAL_SERVER_ERROR' | UnknownBackchannelIssueAction
+      >()
     }
   })
 

@@ -32,19 +32,31 @@ export const OK_BODY = {
   resultCode: 'A183001',
   resultMessage: '[A183001] An auth_req_id was issued successfully.',
   action: 'OK',
-  responseContent: '{"auth_req_id":"_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE","interval":0,"expires_in":3600}',
+  responseContent:
+    '{"auth_req_id":"_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE","interval":0,"expires_in":3600}',
   authReqId: '_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE',
   expiresIn: 3600,
   interval: 0,
 }
 
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
+export function json(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+) {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
-export async function startLoopback(handler: LoopbackHandler = (_r, res) => json(res, 200, OK_BODY)): Promise<Loopback> {
+export async function startLoopback(
+  handler: LoopbackHandler = (_r, res) => json(res, 200, OK_BODY),
+): Promise<Loopback> {
   let current = handler
   const requests: ReceivedRequest[] = []
   const sockets = new Set<Socket>()

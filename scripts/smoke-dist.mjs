@@ -1,0 +1,55 @@
+// Checks the built package as a consumer sees it: ESM and CJS entries call a stand-in Authlete on
+// loopback and get a typed OK, and the main entry loads neither msw nor anything but undici and zod.
+import { createRequire, registerHooks } from 'node:module'
+
+const loaded = new Set()
+registerHooks({
+  resolve(specifier, context, next) {
+    const result = next(specifier, context)
+    loaded.add(result.url)
+    return result
+  },
+})
+
+const esm = await import('../dist/index.js')
+const mswLoaded = [...loaded].filter((url) => /[/\\]node_modules[/\\](msw|@mswjs)[/\\]/.test(url))
+if (mswLoaded.length > 0) throw new Error(`the main entry loaded msw: ${mswLoaded.join(', ')}`)
+const foreign = [...loaded].filter(
+  (url) => /node_modules/.test(url) && !/node_modules[/\\](undici|zod)[/\\]/.test(url),
+)
+if (foreign.length > 0)
+  throw new Error(`the main entry loaded more than undici and zod: ${foreign.join(', ')}`)
+
+const { startAuthleteStandIn } = await import('../dist/mocks/index.js')
+const cjs = createRequire(import.meta.url)('../dist/index.cjs')
+const cjsMocks = createRequire(import.meta.url)('../dist/mocks/index.cjs')
+if (typeof cjsMocks.setupAuthleteServer !== 'function')
+  throw new Error('the CJS mocks entry lacks setupAuthleteServer')
+
+const standIn = await startAuthleteStandIn()
+try {
+  for (const [name, { AuthleteClient }] of [
+    ['esm', esm],
+    ['cjs', cjs],
+  ]) {
+    const client = new AuthleteClient({
+      serviceId: '715948317',
+      accessToken: 'smoke-token',
+      baseUrl: standIn.url,
+    })
+    const result = await client.backchannelIssue('smoke-ticket')
+    if (
+      result.action !== 'OK' ||
+      typeof result.authReqId !== 'string' ||
+      typeof result.expiresIn !== 'number'
+    ) {
+      throw new Error(`${name}: expected a typed OK, got ${JSON.stringify(result)}`)
+    }
+    console.log(
+      `${name}: OK authReqId=${result.authReqId} expiresIn=${result.expiresIn} interval=${result.interval}`,
+    )
+    await client.close()
+  }
+} finally {
+  await standIn.close()
+}
