@@ -1,18 +1,27 @@
 import { defineConfig } from 'tsup'
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'mocks/index': 'mocks/index.ts',
+// Runtime dependencies and the optional msw peer stay imports: the consumer's copies are used.
+const external = ['undici', 'zod', 'msw', 'msw/experimental', '@mswjs/interceptors/http']
+
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', 'mocks/index': 'mocks/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    target: 'node22',
+    platform: 'node',
+    splitting: false,
+    treeshake: true,
+    external,
   },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node22',
-  platform: 'node',
-  sourcemap: false,
-  splitting: false,
-  treeshake: true,
-  // Runtime dependencies and the optional msw peer stay imports: the consumer's copies are used.
-  external: ['undici', 'zod', 'msw', 'msw/experimental', '@mswjs/interceptors/http'],
-})
+  {
+    // The bin: ESM only, no types.
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    target: 'node22',
+    platform: 'node',
+    treeshake: true,
+    external,
+  },
+])

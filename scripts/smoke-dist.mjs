@@ -53,3 +53,26 @@ try {
 } finally {
   await standIn.close()
 }
+
+// The bin, built: --help, then one call against a stand-in.
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
+
+const help = execFileSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' })
+if (!help.startsWith('Usage: authlete-ciba issue')) throw new Error('dist/cli.js --help printed no usage')
+const cliStandIn = await startAuthleteStandIn()
+try {
+  // Not execFileSync: the stand-in answers from this process's event loop.
+  const { stdout: out } = await promisify(execFile)(
+    process.execPath,
+    ['dist/cli.js', 'issue', 'smoke', '--json', '--base-url', cliStandIn.url],
+    {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, AUTHLETE_SERVICE_ID: '1', AUTHLETE_ACCESS_TOKEN: 'smoke-token' },
+    },
+  )
+  if (JSON.parse(out).action !== 'OK') throw new Error(`dist/cli.js: expected OK, got ${out}`)
+  console.log('cli: OK')
+} finally {
+  await cliStandIn.close()
+}

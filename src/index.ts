@@ -7,6 +7,11 @@
 
 export { AuthleteClient, type BackchannelIssueOptions, MAX_TICKET_LENGTH } from './client.js'
 export {
+  type BackchannelEndpointResponse,
+  toBackchannelResponse,
+  toBackchannelWebResponse,
+} from './endpoint-response.js'
+export {
   AuthleteAbortError,
   AuthleteApiError,
   type AuthleteApiErrorDetails,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
 
-const loader = fileURLToPath(new URL('./helpers/ts-loader.mjs', import.meta.url))
+const loader = fileURLToPath(new URL('../scripts/ts-loader.mjs', import.meta.url))
 const fixture = fileURLToPath(new URL('./fixtures/call-and-forget.ts', import.meta.url))
 
 let server: Loopback
