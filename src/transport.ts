@@ -21,8 +21,9 @@ import {
   AuthleteTimeoutError,
   errorCodeOf,
 } from './errors.js'
-import { type BackchannelIssueResponse, parseBackchannelIssueResponse } from './model.js'
+import type { BackchannelIssueResponse } from './model.js'
 import type { ClientConfig } from './options.js'
+import { readIssueBody, UnusableBody } from './response-body.js'
 import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from './retry.js'
 
 type Headers = Record<string, string | string[] | undefined>
@@ -237,30 +238,9 @@ export class IssueCall {
   #interpret(response: RawResponse): BackchannelIssueResponse | AuthleteError {
     const { status, headers, body } = response
     if (status < 200 || status >= 300) return this.#apiError(response)
-    const encoding = headers['content-encoding']
-    if (encoding !== undefined && encoding !== 'identity') {
-      return this.#responseError(
-        status,
-        `the body is encoded (${encoding}), which this client never asks for`,
-      )
-    }
-    const type = headers['content-type']
-    if (typeof type === 'string' && !isJsonMediaType(type)) {
-      return this.#responseError(status, `the content type is ${type.slice(0, 100)}, not JSON`)
-    }
-    if (body.length === 0) return this.#responseError(status, 'the body is empty')
-    let json: unknown
-    try {
-      json = JSON.parse(body.toString('utf8'))
-    } catch (cause) {
-      return this.#responseError(status, 'the body is not valid JSON', { cause })
-    }
-    const parsed = parseBackchannelIssueResponse(json)
-    if (parsed.success) return parsed.data
-    const fields = parsed.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-    return this.#responseError(status, `the body does not fit the model (${fields.join('; ')})`, {
-      issues: parsed.issues,
-    })
+    const result = readIssueBody(headers, body)
+    if (!(result instanceof UnusableBody)) return result
+    return this.#responseError(status, result.problem, { cause: result.cause, issues: result.issues })
   }
 
   #apiError({ status, headers, body }: RawResponse): AuthleteApiError {
@@ -360,11 +340,4 @@ export class IssueCall {
 
 function onDeadline(call: IssueCall): void {
   call.halt(call.timeout())
-}
-
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
-
-/** `application/json`, `application/problem+json`, with or without parameters. */
-function isJsonMediaType(type: string): boolean {
-  return type === 'application/json' || type.startsWith('application/json;') || JSON_MEDIA_TYPE.test(type)
 }
