@@ -15,7 +15,16 @@ beforeAll(async () => {
       res.end('{"action":')
     } else if (ticket === 'reset') {
       request.socket.resetAndDestroy()
-    } else if (ticket !== 'slow') {
+    } else if (ticket === 'trickle') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      const timer = setInterval(() => res.write(' '), 10)
+      res.on('close', () => clearInterval(timer))
+    } else if (ticket === 'too-large') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(' '.repeat(5000))
+    } else if (ticket === 'busy') {
+      json(res, 503, { resultCode: 'A000503', resultMessage: 'busy' }, { 'retry-after': '0' })
+    } else if (ticket !== 'slow' && ticket !== 'abort') {
       json(res, 200, OK_BODY)
     }
   })
@@ -48,7 +57,18 @@ describe('process lifecycle', () => {
   it('failures reject the call only: no unhandled rejection, no crash, the process still exits', async () => {
     const { code, stdout, stderr } = await run('faults')
     expect(stderr).toBe('')
-    expect(stdout.trim()).toBe('AUTHLETE_RESPONSE_INVALID,AUTHLETE_TIMEOUT,AUTHLETE_NETWORK,OK')
+    expect(stdout.trim()).toBe(
+      [
+        'AUTHLETE_RESPONSE_INVALID',
+        'AUTHLETE_TIMEOUT',
+        'AUTHLETE_TIMEOUT',
+        'AUTHLETE_NETWORK',
+        'AUTHLETE_RESPONSE_INVALID',
+        'AUTHLETE_API_ERROR',
+        'AUTHLETE_ABORTED',
+        'OK',
+      ].join(','),
+    )
     expect(code).toBe(0)
   }, 25_000)
 })

@@ -56,6 +56,7 @@ export function json(
 
 export async function startLoopback(
   handler: LoopbackHandler = (_r, res) => json(res, 200, OK_BODY),
+  port = 0,
 ): Promise<Loopback> {
   let current = handler
   const requests: ReceivedRequest[] = []
@@ -79,11 +80,11 @@ export async function startLoopback(
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const bound = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     requests,
     server,
     handle(next) {
