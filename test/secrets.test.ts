@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
+  AuthleteApiError,
   AuthleteClient,
   type AuthleteClientOptions,
   AuthleteError,
@@ -113,6 +114,70 @@ describe.each(credentials)('no credential leaks into errors (%s)', (_name, creds
       String(client),
     ]) {
       for (const secret of FORBIDDEN) expect(text).not.toContain(secret)
+    }
+  })
+})
+
+describe('what the client logs, emits and sends', () => {
+  it('logs and emits nothing, on success or failure', async () => {
+    const spies = [
+      vi.spyOn(console, 'log'),
+      vi.spyOn(console, 'info'),
+      vi.spyOn(console, 'warn'),
+      vi.spyOn(console, 'error'),
+      vi.spyOn(console, 'debug'),
+      vi.spyOn(process, 'emitWarning'),
+      vi.spyOn(process.stdout, 'write'),
+      vi.spyOn(process.stderr, 'write'),
+    ]
+    try {
+      await using client = new AuthleteClient({
+        serviceId: '1',
+        accessToken: TOKEN,
+        baseUrl: server.url,
+        retry: false,
+      })
+      server.handle((_r, res) => json(res, 200, { action: 'OK', authReqId: 'a', expiresIn: 1, interval: 1 }))
+      await client.backchannelIssue('t')
+      server.handle((r, res) =>
+        json(res, 401, { resultCode: 'A001202', resultMessage: String(r.headers.authorization) }),
+      )
+      await client.backchannelIssue('t').catch(() => {})
+      server.handle((r) => r.socket.resetAndDestroy())
+      await client.backchannelIssue('t').catch(() => {})
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled()
+    } finally {
+      for (const spy of spies) spy.mockRestore()
+    }
+  })
+
+  it('never follows a redirect: a 3xx to another origin is an AuthleteApiError and the other origin hears nothing', async () => {
+    const elsewhere = await startLoopback()
+    try {
+      server.handle((_r, res) => {
+        res.writeHead(302, { location: `${elsewhere.url}/api/1/backchannel/authentication/issue` })
+        res.end()
+      })
+      await using client = new AuthleteClient({ serviceId: '1', accessToken: TOKEN, baseUrl: server.url })
+      const error = (await client.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+      expect(error).toBeInstanceOf(AuthleteApiError)
+      expect(error.status).toBe(302)
+      expect(elsewhere.requests).toEqual([])
+      expectClean(error)
+    } finally {
+      await elsewhere.close()
+    }
+  })
+
+  it('refuses to send credentials over plain HTTP to a non-loopback host', () => {
+    for (const baseUrl of [
+      'http://us.authlete.com',
+      'http://192.0.2.10:8080',
+      'http://authlete.localhost.example',
+    ]) {
+      expect(() => new AuthleteClient({ serviceId: '1', accessToken: TOKEN, baseUrl })).toThrow(
+        AuthleteInputError,
+      )
     }
   })
 })
