@@ -18,7 +18,7 @@ function answering() {
   const state = {
     status: 200,
     headers: { 'content-type': 'application/json' } as Record<string, string>,
-    body: Buffer.alloc(0),
+    body: Buffer.alloc(0) as Buffer,
   }
   const controller = { aborted: false, paused: false, reason: null, abort() {}, pause() {}, resume() {} }
   const dispatcher = {
