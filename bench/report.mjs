@@ -1,0 +1,129 @@
+// Renders the benchmark result as a Markdown table and a small SVG bar chart (no plotting dependency).
+
+const NAMES = {
+  floor: 'floor: undici.request + JSON.parse',
+  sdk: 'authlete-ciba',
+  official: '@authlete/typescript-sdk',
+  fetch: 'global fetch + json()',
+}
+const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a')
+const ratio = (a, b) => a / b
+const mb = (bytes) => bytes / 1024 / 1024
+
+/** The targets of the benchmark issue, evaluated on one run. */
+export function targets(result) {
+  const f = result.figures
+  const heap = soakGrowth(result.soak)
+  return [
+    ['client CPU per call, concurrency 32', ratio(f['sdk@32'].cpuUsPerCall, f['floor@32'].cpuUsPerCall), '≤ 1.15 × floor', (r) => r <= 1.15],
+    ['calls per second, concurrency 32', ratio(f['sdk@32'].callsPerSecond, f['floor@32'].callsPerSecond), '≥ 0.9 × floor', (r) => r >= 0.9],
+    ['p50 latency, concurrency 1', ratio(f['sdk@1'].p50Ms, f['floor@1'].p50Ms), '≤ 1.2 × floor', (r) => r <= 1.2],
+    ['CPU per call vs the official SDK (c=32)', ratio(f['sdk@32'].cpuUsPerCall, f['official@32'].cpuUsPerCall), '≤ 0.25 ×', (r) => r <= 0.25],
+    ['cold import vs undici + zod', ratio(result.imports.sdk, result.imports['undici+zod']), '≤ 1.15 ×', (r) => r <= 1.15],
+    ['cold import vs the official SDK', ratio(result.imports.sdk, result.imports.official), '≤ 0.8 ×', (r) => r <= 0.8],
+    ['packed tarball (KB)', result.tarballBytes / 1000, '≤ 60 KB', (v) => v <= 60],
+    ...(heap === null ? [] : [['heap growth 10k → 100k calls (MB)', heap, '≤ 5 MB', (v) => v <= 5]]),
+  ].map(([figure, value, target, ok]) => ({ figure, value, target, met: ok(value) }))
+}
+
+function soakGrowth(soak) {
+  if (!soak) return null
+  const at = (n) => soak.samples.find((s) => s.calls >= n)
+  const from = at(soak.calls / 10)
+  const to = soak.samples.at(-1)
+  return from && to ? mb(to.heapUsed - from.heapUsed) : null
+}
+
+export function renderMarkdown(result) {
+  const f = result.figures
+  const lines = [
+    `# Benchmark results`,
+    '',
+    `${result.date.slice(0, 10)} · ${result.machine.cores} cores (${result.machine.cpu}) · Node ${result.machine.node} · ` +
+      `${result.settings.rounds} rounds × ${result.settings.calls} calls (c=32; half at c=1), medians over rounds` +
+      (result.settings.smoke ? ' · **smoke run: too short to read targets from**' : ''),
+    '',
+    'Ratios are to the floor measured in the same run; absolute numbers are noise on a shared machine.',
+    '',
+    '## Targets',
+    '',
+    '| figure | this run | target | met |',
+    '|---|---|---|---|',
+    ...targets(result).map((t) => `| ${t.figure} | ${fmt(t.value, 2)} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`),
+    '',
+    '## Clients',
+    '',
+    '| client | concurrency | calls/s | × floor | CPU µs/call | × floor | p50 ms | × floor | p99 ms | × floor | RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ]
+  for (const c of [1, 32]) {
+    const floor = f[`floor@${c}`]
+    for (const kind of Object.keys(NAMES)) {
+      const x = f[`${kind}@${c}`]
+      lines.push(
+        `| ${NAMES[kind]} | ${c} | ${fmt(x.callsPerSecond, 0)} | ${fmt(x.callsPerSecond / floor.callsPerSecond, 2)} | ` +
+          `${fmt(x.cpuUsPerCall)} | ${fmt(x.cpuUsPerCall / floor.cpuUsPerCall, 2)} | ${fmt(x.p50Ms, 3)} | ` +
+          `${fmt(x.p50Ms / floor.p50Ms, 2)} | ${fmt(x.p99Ms, 3)} | ${fmt(x.p99Ms / floor.p99Ms, 2)} | ${fmt(mb(x.rssBytes))} |`,
+      )
+    }
+  }
+  lines.push(
+    '',
+    '## Cold import of the main entry (median ms, fresh process each)',
+    '',
+    '| import | ms | × undici + zod |',
+    '|---|---|---|',
+    ...Object.entries(result.imports).map(
+      ([k, v]) => `| ${k === 'sdk' ? 'authlete-ciba' : k === 'official' ? '@authlete/typescript-sdk' : 'undici + zod'} | ${fmt(v)} | ${fmt(v / result.imports['undici+zod'], 2)} |`,
+    ),
+    '',
+    `Packed tarball: ${fmt(result.tarballBytes / 1000)} KB.`,
+    '',
+  )
+  if (result.soak) {
+    lines.push(`## Soak: ${result.soak.calls} calls through one client (concurrency ${result.soak.concurrency}, heap after GC)`, '')
+    lines.push('| calls | heap MB | RSS MB |', '|---|---|---|')
+    for (const s of result.soak.samples) lines.push(`| ${s.calls} | ${fmt(mb(s.heapUsed), 2)} | ${fmt(mb(s.rss))} |`)
+    lines.push('', `Heap growth from ${result.soak.calls / 10} to ${result.soak.calls} calls: ${fmt(soakGrowth(result.soak), 2)} MB.`, '')
+  }
+  return `${lines.join('\n')}\n`
+}
+
+const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+
+/** Two panels of horizontal bars: CPU µs per call and calls per second, concurrency 32. */
+export function renderSvg(result) {
+  const kinds = Object.keys(NAMES)
+  const panels = [
+    { title: 'CPU µs per call (c=32, lower is better)', value: (k) => result.figures[`${k}@32`].cpuUsPerCall, digits: 1 },
+    { title: 'calls per second (c=32, higher is better)', value: (k) => result.figures[`${k}@32`].callsPerSecond, digits: 0 },
+  ]
+  const width = 720
+  const label = 230
+  const bar = 22
+  const gap = 8
+  const panelHeight = 34 + kinds.length * (bar + gap)
+  const colors = { floor: '#8c8c8c', sdk: '#2f7ed8', official: '#d8682f', fetch: '#6aa84f' }
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panels.length * panelHeight + 30}" font-family="sans-serif" font-size="13">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="10" y="18" font-size="12" fill="#555">${escape(`${result.date.slice(0, 10)} · ${result.machine.cores} cores · Node ${result.machine.node}${result.settings.smoke ? ' · smoke run' : ''}`)}</text>`,
+  ]
+  panels.forEach((panel, p) => {
+    const top = 30 + p * panelHeight
+    const max = Math.max(...kinds.map(panel.value))
+    parts.push(`<text x="10" y="${top + 16}" font-weight="bold">${escape(panel.title)}</text>`)
+    kinds.forEach((kind, i) => {
+      const y = top + 26 + i * (bar + gap)
+      const v = panel.value(kind)
+      const w = Math.max(1, ((width - label - 90) * v) / max)
+      parts.push(
+        `<text x="10" y="${y + 16}">${escape(NAMES[kind])}</text>`,
+        `<rect x="${label}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${colors[kind]}"/>`,
+        `<text x="${(label + w + 6).toFixed(1)}" y="${y + 16}">${fmt(v, panel.digits)}</text>`,
+      )
+    })
+  })
+  parts.push('</svg>')
+  return `${parts.join('\n')}\n`
+}

@@ -1,0 +1,123 @@
+// The benchmark: a stand-in Authlete in its own process; each client in its own process, one after
+// the other, interleaved over rounds so that machine drift hits all alike. Every figure is reported
+// as a median over rounds and as a ratio to the floor (undici.request + JSON.parse) of the same run.
+//
+//   node bench/run.mjs [--rounds 5] [--calls 4000] [--soak] [--smoke] [--out bench]
+//
+// --smoke: one round of a few hundred calls, no soak, results under bench/.tmp (for CI: the benchmark
+// must not rot). Thresholds are read from the report, never asserted: this machine is shared.
+import { execFile, spawn } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { parseArgs } from 'node:util'
+import { renderMarkdown, renderSvg } from './report.mjs'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.dirname(here)
+const run = promisify(execFile)
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string' },
+    calls: { type: 'string' },
+    soak: { type: 'boolean' },
+    smoke: { type: 'boolean' },
+    out: { type: 'string' },
+  },
+})
+const smoke = values.smoke === true
+const rounds = Number(values.rounds ?? (smoke ? 1 : 5))
+const calls = Number(values.calls ?? (smoke ? 300 : 4000))
+const warmup = smoke ? 100 : 1000
+const importRuns = smoke ? 3 : 15
+const soakCalls = smoke ? 0 : values.soak === false ? 0 : 100_000
+const out = path.resolve(values.out ?? (smoke ? path.join(here, '.tmp') : here))
+const CLIENTS = ['floor', 'sdk', 'official', 'fetch']
+const CONCURRENCY = [1, 32]
+
+async function startServer() {
+  const child = spawn(process.execPath, [path.join(here, 'server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (data) => resolve(String(data)))
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+  })
+  const { port, bodyBytes } = JSON.parse(line)
+  return { child, url: `http://127.0.0.1:${port}`, bodyBytes }
+}
+
+async function node(args, extraArgs = []) {
+  const { stdout } = await run(process.execPath, [...extraArgs, ...args], { cwd: root, maxBuffer: 1 << 24 })
+  return stdout.trim()
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const server = await startServer()
+const samples = [] // { round, kind, concurrency, ...measurements }
+try {
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order each round so that no client always runs first or last.
+    const order = CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length])
+    for (const concurrency of CONCURRENCY) {
+      for (const kind of order) {
+        const n = concurrency === 1 ? Math.ceil(calls / 2) : calls
+        const line = await node([path.join(here, 'client.mjs'), kind, server.url, String(concurrency), String(n), String(warmup)])
+        samples.push({ round, ...JSON.parse(line) })
+        process.stderr.write(`round ${round + 1}/${rounds} c=${concurrency} ${kind}: ${line}\n`)
+      }
+    }
+  }
+
+  const imports = { sdk: [], 'undici+zod': [], official: [] }
+  for (let i = 0; i < importRuns; i++) {
+    for (const target of Object.keys(imports)) {
+      imports[target].push(Number(await node([path.join(here, 'import-time.mjs'), target])))
+    }
+  }
+
+  let soak = null
+  if (soakCalls > 0) {
+    const line = await node([path.join(here, 'client.mjs'), 'soak', server.url, '8', String(soakCalls)], ['--expose-gc'])
+    soak = JSON.parse(line)
+  }
+
+  const packed = JSON.parse(await run('npm', ['pack', '--dry-run', '--json'], { cwd: root }).then((r) => r.stdout))[0]
+
+  const figures = {}
+  for (const kind of CLIENTS) {
+    for (const concurrency of CONCURRENCY) {
+      const of = samples.filter((s) => s.kind === kind && s.concurrency === concurrency)
+      figures[`${kind}@${concurrency}`] = {
+        callsPerSecond: median(of.map((s) => s.callsPerSecond)),
+        cpuUsPerCall: median(of.map((s) => s.cpuUsPerCall)),
+        p50Ms: median(of.map((s) => s.p50Ms)),
+        p99Ms: median(of.map((s) => s.p99Ms)),
+        rssBytes: median(of.map((s) => s.rssBytes)),
+      }
+    }
+  }
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+    settings: { rounds, calls, warmup, importRuns, soakCalls, bodyBytes: server.bodyBytes, smoke },
+    figures,
+    imports: Object.fromEntries(Object.entries(imports).map(([k, v]) => [k, median(v)])),
+    tarballBytes: packed.size,
+    soak,
+  }
+  await mkdir(out, { recursive: true })
+  await writeFile(path.join(out, 'results.json'), `${JSON.stringify({ ...result, samples }, null, 2)}\n`)
+  await writeFile(path.join(out, 'results.md'), renderMarkdown(result))
+  await writeFile(path.join(out, 'results.svg'), renderSvg(result))
+  process.stdout.write(renderMarkdown(result))
+  process.stderr.write(`\nwrote ${path.relative(root, out)}/results.{md,svg,json}\n`)
+} finally {
+  server.child.kill('SIGTERM')
+}
