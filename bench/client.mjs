@@ -94,7 +94,7 @@ if (kind === 'soak') {
     if (done % every === 0) sample(done)
   })
   // The progress callback runs before the last workers finish; take the final sample once all are done.
-  sample(calls)
+  if (samples.at(-1).calls !== calls) sample(calls)
   process.stdout.write(`${JSON.stringify({ kind, concurrency, calls, samples })}\n`)
   process.exit(0)
 }

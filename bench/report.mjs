@@ -15,12 +15,42 @@ export function targets(result) {
   const f = result.figures
   const heap = soakGrowth(result.soak)
   return [
-    ['client CPU per call, concurrency 32', ratio(f['sdk@32'].cpuUsPerCall, f['floor@32'].cpuUsPerCall), '≤ 1.15 × floor', (r) => r <= 1.15],
-    ['calls per second, concurrency 32', ratio(f['sdk@32'].callsPerSecond, f['floor@32'].callsPerSecond), '≥ 0.9 × floor', (r) => r >= 0.9],
-    ['p50 latency, concurrency 1', ratio(f['sdk@1'].p50Ms, f['floor@1'].p50Ms), '≤ 1.2 × floor', (r) => r <= 1.2],
-    ['CPU per call vs the official SDK (c=32)', ratio(f['sdk@32'].cpuUsPerCall, f['official@32'].cpuUsPerCall), '≤ 0.25 ×', (r) => r <= 0.25],
-    ['cold import vs undici + zod', ratio(result.imports.sdk, result.imports['undici+zod']), '≤ 1.15 ×', (r) => r <= 1.15],
-    ['cold import vs the official SDK', ratio(result.imports.sdk, result.imports.official), '≤ 0.8 ×', (r) => r <= 0.8],
+    [
+      'client CPU per call, concurrency 32',
+      ratio(f['sdk@32'].cpuUsPerCall, f['floor@32'].cpuUsPerCall),
+      '≤ 1.15 × floor',
+      (r) => r <= 1.15,
+    ],
+    [
+      'calls per second, concurrency 32',
+      ratio(f['sdk@32'].callsPerSecond, f['floor@32'].callsPerSecond),
+      '≥ 0.9 × floor',
+      (r) => r >= 0.9,
+    ],
+    [
+      'p50 latency, concurrency 1',
+      ratio(f['sdk@1'].p50Ms, f['floor@1'].p50Ms),
+      '≤ 1.2 × floor',
+      (r) => r <= 1.2,
+    ],
+    [
+      'CPU per call vs the official SDK (c=32)',
+      ratio(f['sdk@32'].cpuUsPerCall, f['official@32'].cpuUsPerCall),
+      '≤ 0.25 ×',
+      (r) => r <= 0.25,
+    ],
+    [
+      'cold import vs undici + zod',
+      ratio(result.imports.sdk, result.imports['undici+zod']),
+      '≤ 1.15 ×',
+      (r) => r <= 1.15,
+    ],
+    [
+      'cold import vs the official SDK',
+      ratio(result.imports.sdk, result.imports.official),
+      '≤ 0.8 ×',
+      (r) => r <= 0.8,
+    ],
     ['packed tarball (KB)', result.tarballBytes / 1000, '≤ 60 KB', (v) => v <= 60],
     ...(heap === null ? [] : [['heap growth 10k → 100k calls (MB)', heap, '≤ 5 MB', (v) => v <= 5]]),
   ].map(([figure, value, target, ok]) => ({ figure, value, target, met: ok(value) }))
@@ -49,7 +79,9 @@ export function renderMarkdown(result) {
     '',
     '| figure | this run | target | met |',
     '|---|---|---|---|',
-    ...targets(result).map((t) => `| ${t.figure} | ${fmt(t.value, 2)} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`),
+    ...targets(result).map(
+      (t) => `| ${t.figure} | ${fmt(t.value, 2)} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`,
+    ),
     '',
     '## Clients',
     '',
@@ -74,17 +106,26 @@ export function renderMarkdown(result) {
     '| import | ms | × undici + zod |',
     '|---|---|---|',
     ...Object.entries(result.imports).map(
-      ([k, v]) => `| ${k === 'sdk' ? 'authlete-ciba' : k === 'official' ? '@authlete/typescript-sdk' : 'undici + zod'} | ${fmt(v)} | ${fmt(v / result.imports['undici+zod'], 2)} |`,
+      ([k, v]) =>
+        `| ${k === 'sdk' ? 'authlete-ciba' : k === 'official' ? '@authlete/typescript-sdk' : 'undici + zod'} | ${fmt(v)} | ${fmt(v / result.imports['undici+zod'], 2)} |`,
     ),
     '',
     `Packed tarball: ${fmt(result.tarballBytes / 1000)} KB.`,
     '',
   )
   if (result.soak) {
-    lines.push(`## Soak: ${result.soak.calls} calls through one client (concurrency ${result.soak.concurrency}, heap after GC)`, '')
+    lines.push(
+      `## Soak: ${result.soak.calls} calls through one client (concurrency ${result.soak.concurrency}, heap after GC)`,
+      '',
+    )
     lines.push('| calls | heap MB | RSS MB |', '|---|---|---|')
-    for (const s of result.soak.samples) lines.push(`| ${s.calls} | ${fmt(mb(s.heapUsed), 2)} | ${fmt(mb(s.rss))} |`)
-    lines.push('', `Heap growth from ${result.soak.calls / 10} to ${result.soak.calls} calls: ${fmt(soakGrowth(result.soak), 2)} MB.`, '')
+    for (const s of result.soak.samples)
+      lines.push(`| ${s.calls} | ${fmt(mb(s.heapUsed), 2)} | ${fmt(mb(s.rss))} |`)
+    lines.push(
+      '',
+      `Heap growth from ${result.soak.calls / 10} to ${result.soak.calls} calls: ${fmt(soakGrowth(result.soak), 2)} MB.`,
+      '',
+    )
   }
   return `${lines.join('\n')}\n`
 }
@@ -95,11 +136,19 @@ const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 export function renderSvg(result) {
   const kinds = Object.keys(NAMES)
   const panels = [
-    { title: 'CPU µs per call (c=32, lower is better)', value: (k) => result.figures[`${k}@32`].cpuUsPerCall, digits: 1 },
-    { title: 'calls per second (c=32, higher is better)', value: (k) => result.figures[`${k}@32`].callsPerSecond, digits: 0 },
+    {
+      title: 'CPU µs per call (c=32, lower is better)',
+      value: (k) => result.figures[`${k}@32`].cpuUsPerCall,
+      digits: 1,
+    },
+    {
+      title: 'calls per second (c=32, higher is better)',
+      value: (k) => result.figures[`${k}@32`].callsPerSecond,
+      digits: 0,
+    },
   ]
   const width = 720
-  const label = 230
+  const label = 270
   const bar = 22
   const gap = 8
   const panelHeight = 34 + kinds.length * (bar + gap)

@@ -11,8 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 import { renderMarkdown, renderSvg } from './report.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -39,7 +38,9 @@ const CLIENTS = ['floor', 'sdk', 'official', 'fetch']
 const CONCURRENCY = [1, 32]
 
 async function startServer() {
-  const child = spawn(process.execPath, [path.join(here, 'server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [path.join(here, 'server.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const line = await new Promise((resolve, reject) => {
     child.stdout.once('data', (data) => resolve(String(data)))
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
@@ -68,7 +69,14 @@ try {
     for (const concurrency of CONCURRENCY) {
       for (const kind of order) {
         const n = concurrency === 1 ? Math.ceil(calls / 2) : calls
-        const line = await node([path.join(here, 'client.mjs'), kind, server.url, String(concurrency), String(n), String(warmup)])
+        const line = await node([
+          path.join(here, 'client.mjs'),
+          kind,
+          server.url,
+          String(concurrency),
+          String(n),
+          String(warmup),
+        ])
         samples.push({ round, ...JSON.parse(line) })
         process.stderr.write(`round ${round + 1}/${rounds} c=${concurrency} ${kind}: ${line}\n`)
       }
@@ -84,11 +92,16 @@ try {
 
   let soak = null
   if (soakCalls > 0) {
-    const line = await node([path.join(here, 'client.mjs'), 'soak', server.url, '8', String(soakCalls)], ['--expose-gc'])
+    const line = await node(
+      [path.join(here, 'client.mjs'), 'soak', server.url, '8', String(soakCalls)],
+      ['--expose-gc'],
+    )
     soak = JSON.parse(line)
   }
 
-  const packed = JSON.parse(await run('npm', ['pack', '--dry-run', '--json'], { cwd: root }).then((r) => r.stdout))[0]
+  const packed = JSON.parse(
+    await run('npm', ['pack', '--dry-run', '--json'], { cwd: root }).then((r) => r.stdout),
+  )[0]
 
   const figures = {}
   for (const kind of CLIENTS) {

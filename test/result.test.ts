@@ -1,20 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// The model needs no real socket: these tests dogfood authlete-ciba/mocks.
+import { HttpResponse } from 'msw'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { issueHandler, setupAuthleteServer } from '../mocks/index.js'
 import { AuthleteClient, AuthleteResponseError, isKnownBackchannelIssueAction } from '../src/index.js'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { OK_BODY } from './helpers/loopback.js'
 
-let server: Loopback
-let client: AuthleteClient
-beforeAll(async () => {
-  server = await startLoopback()
-  client = new AuthleteClient({ serviceId: '1', accessToken: 't', baseUrl: server.url, retry: false })
-})
+const server = setupAuthleteServer()
+const client = new AuthleteClient({ serviceId: '1', accessToken: 't', retry: false })
+beforeAll(() => server.listen())
+afterEach(() => server.resetHandlers())
 afterAll(async () => {
   await client.close()
-  await server.close()
+  server.close()
 })
 
-function answer(body: unknown, headers = {}) {
-  server.handle((_r, res) => json(res, 200, body, headers))
+function answer(body: unknown, headers: Record<string, string> = {}) {
+  server.use(
+    issueHandler(
+      () =>
+        new HttpResponse(JSON.stringify(body), {
+          headers: { 'content-type': 'application/json', ...headers },
+        }),
+    ),
+  )
 }
 
 async function responseError(): Promise<AuthleteResponseError> {
