@@ -130,7 +130,7 @@ export function renderMarkdown(result) {
   return `${lines.join('\n')}\n`
 }
 
-const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+const escapeXml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 /** Two panels of horizontal bars: CPU µs per call and calls per second, concurrency 32. */
 export function renderSvg(result) {
@@ -155,19 +155,20 @@ export function renderSvg(result) {
   const colors = { floor: '#8c8c8c', sdk: '#2f7ed8', official: '#d8682f', fetch: '#6aa84f' }
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panels.length * panelHeight + 30}" font-family="sans-serif" font-size="13">`,
+    '<title>authlete-ciba benchmark: CPU per call and calls per second, concurrency 32</title>',
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="10" y="18" font-size="12" fill="#555">${escape(`${result.date.slice(0, 10)} · ${result.machine.cores} cores · Node ${result.machine.node}${result.settings.smoke ? ' · smoke run' : ''}`)}</text>`,
+    `<text x="10" y="18" font-size="12" fill="#555">${escapeXml(`${result.date.slice(0, 10)} · ${result.machine.cores} cores · Node ${result.machine.node}${result.settings.smoke ? ' · smoke run' : ''}`)}</text>`,
   ]
   panels.forEach((panel, p) => {
     const top = 30 + p * panelHeight
     const max = Math.max(...kinds.map(panel.value))
-    parts.push(`<text x="10" y="${top + 16}" font-weight="bold">${escape(panel.title)}</text>`)
+    parts.push(`<text x="10" y="${top + 16}" font-weight="bold">${escapeXml(panel.title)}</text>`)
     kinds.forEach((kind, i) => {
       const y = top + 26 + i * (bar + gap)
       const v = panel.value(kind)
       const w = Math.max(1, ((width - label - 90) * v) / max)
       parts.push(
-        `<text x="10" y="${y + 16}">${escape(NAMES[kind])}</text>`,
+        `<text x="10" y="${y + 16}">${escapeXml(NAMES[kind])}</text>`,
         `<rect x="${label}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${colors[kind]}"/>`,
         `<text x="${(label + w + 6).toFixed(1)}" y="${y + 16}">${fmt(v, panel.digits)}</text>`,
       )
