@@ -10,18 +10,19 @@ const serviceId = '715948317'
 const token = 'bench-token-0123456789'
 const ticket = 'c9bpMTl4R3VXYWZJcVdxdWRfRjJkMGpYcDhfUUhZdFpBZ1lIbkE'
 const url = `${baseUrl}/api/${serviceId}/backchannel/authentication/issue`
+// What this SDK sends, for the clients built by hand.
+const headers = {
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/x-www-form-urlencoded',
+  accept: 'application/json',
+}
+const body = `ticket=${ticket}`
 
 async function makeCall(name) {
   if (name === 'floor') {
     // The floor: undici itself, a keep-alive agent, JSON.parse, nothing else.
     const { Agent, request } = await import('undici')
     const dispatcher = new Agent({ keepAliveTimeout: 60_000 })
-    const headers = {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    }
-    const body = `ticket=${ticket}`
     return async () => {
       const res = await request(url, { method: 'POST', headers, body, dispatcher })
       const json = JSON.parse(await res.body.text())
@@ -45,12 +46,6 @@ async function makeCall(name) {
     }
   }
   if (name === 'fetch') {
-    const headers = {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    }
-    const body = `ticket=${ticket}`
     return async () => {
       const res = await fetch(url, { method: 'POST', headers, body })
       const json = await res.json()

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process'
-import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -12,6 +11,7 @@ import {
   issueUnknownAction,
   startAuthleteStandIn,
 } from '../mocks/index.js'
+import { closedPort } from './helpers/loopback.js'
 
 const loader = fileURLToPath(new URL('../scripts/ts-loader.mjs', import.meta.url))
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
@@ -139,10 +139,7 @@ describe('authlete-ciba issue', () => {
   })
 
   it('a network failure: exit 4', async () => {
-    const probe = net.createServer()
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const { port } = probe.address() as net.AddressInfo
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const port = await closedPort()
     const result = await run(cli, ['issue', 'tkt', '--base-url', `http://127.0.0.1:${port}`], V3_ENV)
     expect(result.code).toBe(4)
     expect(result.stderr).toContain('AUTHLETE_NETWORK')

@@ -1,4 +1,3 @@
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AuthleteAbortError,
@@ -13,7 +12,7 @@ import {
   AuthleteTimeoutError,
   MAX_TICKET_LENGTH,
 } from '../src/index.js'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { closedPort, json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
 
 let server: Loopback
 beforeAll(async () => {
@@ -286,12 +285,3 @@ describe('AuthleteClientClosedError', () => {
     expect((error as AuthleteError).code).toBe('AUTHLETE_CLIENT_CLOSED')
   })
 })
-
-/** A port on which nothing listens. */
-async function closedPort(): Promise<number> {
-  const probe = net.createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as net.AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}

@@ -1,7 +1,6 @@
 // The fault matrix: a real loopback server misbehaves on purpose. For every row: the exact error class
 // and code, settled within the deadline plus a margin, and the same client works for the next call.
 import type http from 'node:http'
-import net from 'node:net'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -13,7 +12,14 @@ import {
   AuthleteResponseError,
   AuthleteTimeoutError,
 } from '../src/index.js'
-import { json, type Loopback, OK_BODY, type ReceivedRequest, startLoopback } from './helpers/loopback.js'
+import {
+  closedPort,
+  json,
+  type Loopback,
+  OK_BODY,
+  type ReceivedRequest,
+  startLoopback,
+} from './helpers/loopback.js'
 
 const DEADLINE = 400
 // Generous: these machines are shared. What matters is that nothing waits for undici's 300 s defaults.
@@ -87,10 +93,7 @@ const resultBody = (code: string) => ({ resultCode: code, resultMessage: `[${cod
 
 describe('transport faults', () => {
   it('connection refused: AuthleteNetworkError, then the same client works once the server is up', async () => {
-    const probe = net.createServer()
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const { port } = probe.address() as net.AddressInfo
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const port = await closedPort()
     await using c = new AuthleteClient({
       serviceId: '1',
       accessToken: 't',

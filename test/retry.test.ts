@@ -1,4 +1,3 @@
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AuthleteAbortError,
@@ -8,7 +7,7 @@ import {
   AuthleteNetworkError,
 } from '../src/index.js'
 import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../src/retry.js'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { closedPort, json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
 
 let server: Loopback
 beforeAll(async () => {
@@ -144,10 +143,7 @@ describe('retry policy', () => {
   })
 
   it('retries a refused connection (nothing was sent) and reports the network error at the end', async () => {
-    const probe = net.createServer()
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const { port } = probe.address() as net.AddressInfo
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const port = await closedPort()
     await using c = client({ baseUrl: `http://127.0.0.1:${port}` })
     const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteNetworkError
     expect(error).toBeInstanceOf(AuthleteNetworkError)

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import net, { type AddressInfo, type Socket } from 'node:net'
 
 /** A request as the loopback server received it. */
 export interface ReceivedRequest {
@@ -95,4 +95,13 @@ export async function startLoopback(
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/** A loopback port on which nothing listens: connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const probe = net.createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
 }
