@@ -9,7 +9,11 @@
 import { randomBytes } from 'node:crypto'
 import { type DelayMode, delay, type HttpHandler, HttpResponse, http } from 'msw'
 
-/** The hosts the handlers match when no `baseUrl` is given: Authlete's v3 clusters and the v2 host. */
+/**
+ * The hosts the handlers match when no `baseUrl` is given: Authlete's v3 clusters and the v2 host.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export const AUTHLETE_HOSTS: readonly string[] = Object.freeze([
   'https://us.authlete.com',
   'https://jp.authlete.com',
@@ -18,7 +22,11 @@ export const AUTHLETE_HOSTS: readonly string[] = Object.freeze([
   'https://api.authlete.com',
 ])
 
-/** Options every handler factory takes. */
+/**
+ * Options every handler factory takes.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface MockHandlerOptions {
   /**
    * The base URL(s) to answer on, path prefix included, as given to `AuthleteClient`'s `baseUrl`.
@@ -29,7 +37,11 @@ export interface MockHandlerOptions {
   once?: boolean
 }
 
-/** Options of the `OK` answer. */
+/**
+ * Options of the `OK` answer.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface MockOkOptions extends MockHandlerOptions {
   /** The `auth_req_id`, or a function making one per call. Default: 43 random base64url characters. */
   authReqId?: string | (() => string)
@@ -39,7 +51,11 @@ export interface MockOkOptions extends MockHandlerOptions {
   interval?: number
 }
 
-/** Options of {@link authleteHandlers}. */
+/**
+ * Options of {@link authleteHandlers}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteHandlersOptions extends MockOkOptions {
   /**
    * The tickets Authlete knows. When given, any other ticket answers `INVALID_TICKET`, as an
@@ -48,7 +64,11 @@ export interface AuthleteHandlersOptions extends MockOkOptions {
   tickets?: { has(ticket: string): boolean }
 }
 
-/** What a request to the issue endpoint was, as the handlers parsed it. */
+/**
+ * What a request to the issue endpoint was, as the handlers parsed it.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface IssueRequestInfo {
   apiVersion: 'v3' | 'v2'
   /** The service ID of a v3 path. */
@@ -58,7 +78,11 @@ export interface IssueRequestInfo {
 const V3_PATH = /^\/api\/([^/]+)\/backchannel\/authentication\/issue$/
 const V2_PATH = '/api/backchannel/authentication/issue'
 
-/** Which endpoint a URL is, relative to the given bases; `undefined` when it is not this API. */
+/**
+ * Which endpoint a URL is, relative to the given bases; `undefined` when it is not this API.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function matchIssueUrl(url: string, bases: readonly string[]): IssueRequestInfo | undefined {
   for (const base of bases) {
     if (!url.startsWith(base)) continue
@@ -85,6 +109,8 @@ type Resolver = Parameters<typeof http.post>[1]
  * An msw `http.post` handler for the issue endpoint, v3 path (`/api/:serviceId/backchannel/authentication/issue`)
  * and v2 path (`/api/backchannel/authentication/issue`), on the given base URLs. The resolver's
  * `params.serviceId` is the v3 service ID. Build your own answers on it.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function issueHandler(resolver: Resolver, options: MockHandlerOptions = {}): HttpHandler {
   const bases = normalizeBases(options.baseUrl)
@@ -98,7 +124,11 @@ export function issueHandler(resolver: Resolver, options: MockHandlerOptions = {
   )
 }
 
-/** The body of an `OK` answer, consistent with itself: `responseContent` agrees with the fields. */
+/**
+ * The body of an `OK` answer, consistent with itself: `responseContent` agrees with the fields.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function okAnswer(options: MockOkOptions = {}) {
   const authReqId =
     typeof options.authReqId === 'function'
@@ -131,37 +161,65 @@ function failureAnswer(action: string, resultCode: string, message: string) {
   }
 }
 
-/** The body of an `INVALID_TICKET` answer. */
+/**
+ * The body of an `INVALID_TICKET` answer.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function invalidTicketAnswer() {
   return failureAnswer('INVALID_TICKET', 'A184301', 'The ticket is invalid or has expired.')
 }
 
-/** The body of an `INTERNAL_SERVER_ERROR` answer. */
+/**
+ * The body of an `INTERNAL_SERVER_ERROR` answer.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function internalServerErrorAnswer() {
   return failureAnswer('INTERNAL_SERVER_ERROR', 'A183101', 'An error occurred on the Authlete server.')
 }
 
-/** Authlete's result body for a non-2xx status. */
+/**
+ * Authlete's result body for a non-2xx status.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function resultBody(resultCode: string, message: string) {
   return { resultCode, resultMessage: `[${resultCode}] ${message}` }
 }
 
-/** `action: OK` with a fresh random `authReqId` per call (unless fixed in `options`). */
+/**
+ * `action: OK` with a fresh random `authReqId` per call (unless fixed in `options`).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function issueOk(options: MockOkOptions = {}): HttpHandler {
   return issueHandler(() => HttpResponse.json(okAnswer(options)), options)
 }
 
-/** `action: INVALID_TICKET`: the ticket is unknown or expired. */
+/**
+ * `action: INVALID_TICKET`: the ticket is unknown or expired.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function issueInvalidTicket(options: MockHandlerOptions = {}): HttpHandler {
   return issueHandler(() => HttpResponse.json(invalidTicketAnswer()), options)
 }
 
-/** `action: INTERNAL_SERVER_ERROR`: a fault inside Authlete, answered with HTTP 200. */
+/**
+ * `action: INTERNAL_SERVER_ERROR`: a fault inside Authlete, answered with HTTP 200.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function issueInternalServerError(options: MockHandlerOptions = {}): HttpHandler {
   return issueHandler(() => HttpResponse.json(internalServerErrorAnswer()), options)
 }
 
-/** An `action` Authlete may add in the future; your code must treat it as a failure. */
+/**
+ * An `action` Authlete may add in the future; your code must treat it as a failure.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function issueUnknownAction(action = 'FUTURE_ACTION', options: MockHandlerOptions = {}): HttpHandler {
   return issueHandler(
     () => HttpResponse.json({ ...failureAnswer(action, 'A999999', 'A new action.') }),
@@ -169,7 +227,11 @@ export function issueUnknownAction(action = 'FUTURE_ACTION', options: MockHandle
   )
 }
 
-/** A non-2xx answer from Authlete itself, e.g. `(401, 'A001202', 'Authorization header is missing.')`. */
+/**
+ * A non-2xx answer from Authlete itself, e.g. `(401, 'A001202', 'Authorization header is missing.')`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function issueApiError(
   status: number,
   resultCode: string,
@@ -179,7 +241,11 @@ export function issueApiError(
   return issueHandler(() => HttpResponse.json(resultBody(resultCode, resultMessage), { status }), options)
 }
 
-/** HTTP 429 with `Retry-After` (seconds, or a `Date`). Default `1` second. */
+/**
+ * HTTP 429 with `Retry-After` (seconds, or a `Date`). Default `1` second.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function issueRateLimited(
   options: MockHandlerOptions & { retryAfter?: number | Date } = {},
 ): HttpHandler {
@@ -195,7 +261,11 @@ export function issueRateLimited(
   )
 }
 
-/** The connection fails (the client sees a network error). */
+/**
+ * The connection fails (the client sees a network error).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function issueNetworkError(options: MockHandlerOptions = {}): HttpHandler {
   return issueHandler(() => HttpResponse.error(), options)
 }
@@ -203,6 +273,8 @@ export function issueNetworkError(options: MockHandlerOptions = {}): HttpHandler
 /**
  * Answers `OK` (or `then`'s answer) after a delay in milliseconds, or never (`'infinite'`): for
  * timeout and abort paths.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function issueDelayed(
   duration: number | DelayMode,
@@ -222,6 +294,8 @@ export function issueDelayed(
  * - a body that is neither form-encoded nor JSON: 400 `A001204`; no `ticket`: 400 `A183201`
  *   (the 400 codes are this stand-in's: Authlete does not document its codes for these cases);
  * - with `options.tickets`, a ticket it does not hold: `INVALID_TICKET`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function issueAsAuthlete(options: AuthleteHandlersOptions = {}): HttpHandler {
   return issueHandler(async ({ request, params }) => {
@@ -268,6 +342,8 @@ async function readTicket(request: Request): Promise<string | null | undefined> 
 /**
  * The default handler set: {@link issueAsAuthlete} for the issue endpoint on the Authlete hosts (or
  * `options.baseUrl`). `setupAuthleteServer(...authleteHandlers())` is the whole setup.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function authleteHandlers(options: AuthleteHandlersOptions = {}): HttpHandler[] {
   return [issueAsAuthlete(options)]

@@ -16,10 +16,18 @@ import { HttpRequestInterceptor } from '@mswjs/interceptors/http'
 import type { AnyHandler, UnhandledFrameHandle } from 'msw'
 import { defineNetwork, InterceptorSource } from 'msw/experimental'
 
-/** What to do with a request no handler answers. */
+/**
+ * What to do with a request no handler answers.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export type UnhandledRequestStrategy = 'error' | 'warn' | 'bypass' | ((request: Request) => void)
 
-/** Options of {@link AuthleteMockServer.listen}. */
+/**
+ * Options of {@link AuthleteMockServer.listen}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteMockServerListenOptions {
   /**
    * `error` (default): the request fails with a network error (the client rejects with
@@ -32,7 +40,11 @@ export interface AuthleteMockServerListenOptions {
 
 type Network = ReturnType<typeof createNetwork>
 
-/** The server {@link setupAuthleteServer} returns: msw's `SetupServer` API. */
+/**
+ * The server {@link setupAuthleteServer} returns: msw's `SetupServer` API.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteMockServer {
   /** Starts intercepting. Call in `beforeAll`. */
   listen(options?: AuthleteMockServerListenOptions): void
@@ -73,6 +85,8 @@ function createNetwork(handlers: AnyHandler[]) {
  * afterEach(() => server.resetHandlers())
  * afterAll(() => server.close())
  * ```
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function setupAuthleteServer(...handlers: AnyHandler[]): AuthleteMockServer {
   const network = createNetwork(handlers)

@@ -11,7 +11,11 @@ import type { AddressInfo } from 'node:net'
 import { type AnyHandler, getResponse, type RequestHandler } from 'msw'
 import { authleteHandlers } from './handlers.js'
 
-/** A running stand-in. */
+/**
+ * A running stand-in.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteStandIn {
   /** `http://127.0.0.1:{port}`: give it to `AuthleteClient` as `baseUrl`. */
   readonly url: string
@@ -21,7 +25,11 @@ export interface AuthleteStandIn {
   close(): Promise<void>
 }
 
-/** Options of {@link startAuthleteStandIn}. */
+/**
+ * Options of {@link startAuthleteStandIn}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteStandInOptions {
   /** The handlers, or a function of the stand-in's URL returning them. Default: `authleteHandlers({ baseUrl })`. */
   handlers?: AnyHandler[] | ((baseUrl: string) => AnyHandler[])
@@ -31,7 +39,11 @@ export interface AuthleteStandInOptions {
   host?: string
 }
 
-/** Starts a stand-in Authlete on loopback. No handler matched: 404 with a result body. */
+/**
+ * Starts a stand-in Authlete on loopback. No handler matched: 404 with a result body.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export async function startAuthleteStandIn(options: AuthleteStandInOptions = {}): Promise<AuthleteStandIn> {
   let handlers: AnyHandler[] = []
   let requestCount = 0

@@ -23,7 +23,11 @@ import type { BackchannelIssueResponse } from './model.js'
 import type { AuthleteClientOptions, AuthleteRegion } from './options.js'
 import { VERSION } from './version.js'
 
-/** Exit codes of the command. */
+/**
+ * Exit codes of the command.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export const EXIT = Object.freeze({
   /** Authlete answered `action: OK`. */
   ok: 0,
@@ -39,6 +43,11 @@ export const EXIT = Object.freeze({
   response: 5,
 })
 
+/**
+ * The text of `authlete-ciba --help`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export const USAGE = `Usage: authlete-ciba issue <ticket> [--json] [--region us|jp|eu|br] [--base-url URL] [--timeout MS]
        authlete-ciba --help | --version
 
@@ -62,7 +71,11 @@ Exit codes: 0 OK; 1 usage or configuration; 2 an action other than OK; 3 Authlet
 status; 4 network failure or timeout; 5 an unusable answer.
 `
 
-/** Where the command writes. */
+/**
+ * Where the command writes.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface CliIo {
   out: (text: string) => void
   err: (text: string) => void
@@ -73,7 +86,11 @@ const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
 }
 
-/** Runs the command with `args` (without `node` and the script) and returns the exit code. */
+/**
+ * Runs the command with `args` (without `node` and the script) and returns the exit code.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export async function main(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,

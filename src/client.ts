@@ -17,7 +17,11 @@ import {
 } from './options.js'
 import { IssueCall } from './transport.js'
 
-/** Per-call options of {@link AuthleteClient.backchannelIssue}. */
+/**
+ * Per-call options of {@link AuthleteClient.backchannelIssue}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface BackchannelIssueOptions {
   /** Aborts the call; it then rejects with `AuthleteAbortError` whose `cause` is the signal's reason. */
   signal?: AbortSignal
@@ -28,6 +32,8 @@ export interface BackchannelIssueOptions {
 /**
  * The longest ticket accepted. Authlete's tickets are about 43 characters; anything near this limit
  * is a bug in the caller, rejected before it costs a round trip.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export const MAX_TICKET_LENGTH = 1024
 

@@ -11,7 +11,11 @@
 
 import type { BackchannelIssueResponse } from './model.js'
 
-/** An HTTP response as plain data: hand `status`, `headers` and `body` to any framework. */
+/**
+ * An HTTP response as plain data: hand `status`, `headers` and `body` to any framework.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface BackchannelEndpointResponse {
   status: 200 | 500
   headers: {
@@ -62,6 +66,8 @@ function isIssueResponse(value: unknown): value is BackchannelIssueResponse {
  * const answer = toBackchannelResponse(await authlete.backchannelIssue(ticket).catch((e) => e))
  * res.status(answer.status).set(answer.headers).send(answer.body) // Express
  * ```
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpointResponse {
   if (!isIssueResponse(resultOrError)) return response(500, SERVER_ERROR_BODY)
@@ -96,6 +102,8 @@ export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpoi
  *   return toBackchannelWebResponse(await authlete.backchannelIssue(ticket).catch((e) => e))
  * })
  * ```
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function toBackchannelWebResponse(resultOrError: unknown): Response {
   const { status, headers, body } = toBackchannelResponse(resultOrError)

@@ -11,7 +11,11 @@
 
 import type { core } from 'zod'
 
-/** Stable codes of {@link AuthleteError}, one per subclass. */
+/**
+ * Stable codes of {@link AuthleteError}, one per subclass.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export type AuthleteErrorCode =
   | 'AUTHLETE_INVALID_INPUT'
   | 'AUTHLETE_API_ERROR'
@@ -21,7 +25,11 @@ export type AuthleteErrorCode =
   | 'AUTHLETE_NETWORK'
   | 'AUTHLETE_CLIENT_CLOSED'
 
-/** Where a failed call was going. Absent on errors thrown before a request exists (bad options). */
+/**
+ * Where a failed call was going. Absent on errors thrown before a request exists (bad options).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteRequestInfo {
   /** Always `POST` for `/backchannel/authentication/issue`. */
   readonly method: string
@@ -39,6 +47,8 @@ interface AuthleteErrorOptions {
 /**
  * The base class of every error this package throws or rejects with. Test `error.code` (stable
  * across releases) or `instanceof` a subclass.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteError extends Error {
   /** A stable, machine-readable code. */
@@ -69,6 +79,8 @@ export class AuthleteError extends Error {
 /**
  * Bad client options (thrown by the constructor) or a bad ticket (rejected before any I/O).
  * The message names the option or argument, never its value.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteInputError extends AuthleteError {
   /** The option or argument at fault, e.g. `accessToken` or `ticket`. */
@@ -80,7 +92,11 @@ export class AuthleteInputError extends AuthleteError {
   }
 }
 
-/** What a non-2xx answer from Authlete (or a proxy in front of it) said. */
+/**
+ * What a non-2xx answer from Authlete (or a proxy in front of it) said.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteApiErrorDetails {
   status: number
   /** Authlete's result code, e.g. `A001202`, when the body carried one. */
@@ -97,6 +113,8 @@ export interface AuthleteApiErrorDetails {
  * Authlete answered with a non-2xx status: 400/401/403/500 with `{ resultCode, resultMessage }`,
  * 429 when rate limited, or a proxy's 502/503/504 (often HTML or empty). A 3xx is reported here too:
  * redirects are never followed, so the credentials never travel to another origin.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteApiError extends AuthleteError {
   /** The longest body excerpt kept, in characters. */
@@ -122,6 +140,8 @@ export class AuthleteApiError extends AuthleteError {
 /**
  * A 2xx answer that cannot be used: not JSON, cut off, larger than `maxResponseBytes`, compressed or
  * of a non-JSON content type, or JSON that does not fit the response model (see `issues`).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteResponseError extends AuthleteError {
   readonly status: number
@@ -139,7 +159,11 @@ export class AuthleteResponseError extends AuthleteError {
   }
 }
 
-/** The deadline (`timeoutMs`, retries included) passed before the answer was complete. */
+/**
+ * The deadline (`timeoutMs`, retries included) passed before the answer was complete.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export class AuthleteTimeoutError extends AuthleteError {
   /** The deadline that passed, in milliseconds. */
   readonly timeoutMs: number
@@ -153,14 +177,22 @@ export class AuthleteTimeoutError extends AuthleteError {
   }
 }
 
-/** The caller's `signal` fired. `cause` is the signal's `reason`. */
+/**
+ * The caller's `signal` fired. `cause` is the signal's `reason`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export class AuthleteAbortError extends AuthleteError {
   constructor(reason: unknown, options: Omit<AuthleteErrorOptions, 'cause'> = {}) {
     super('AUTHLETE_ABORTED', 'The call was aborted by the caller', { ...options, cause: reason })
   }
 }
 
-/** The request could not be completed at the transport level: DNS, connect, TLS, reset, socket closed. */
+/**
+ * The request could not be completed at the transport level: DNS, connect, TLS, reset, socket closed.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export class AuthleteNetworkError extends AuthleteError {
   /** The system or undici error code of the cause, e.g. `ECONNREFUSED` or `UND_ERR_SOCKET`. */
   readonly causeCode?: string
@@ -175,14 +207,22 @@ export class AuthleteNetworkError extends AuthleteError {
   }
 }
 
-/** The client was closed with `close()` before this call. */
+/**
+ * The client was closed with `close()` before this call.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export class AuthleteClientClosedError extends AuthleteError {
   constructor() {
     super('AUTHLETE_CLIENT_CLOSED', 'The AuthleteClient is closed')
   }
 }
 
-/** The `code` property of an error-like value, when it is a string. */
+/**
+ * The `code` property of an error-like value, when it is a string.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function errorCodeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code
   return typeof code === 'string' ? code : undefined

@@ -13,10 +13,18 @@
 
 import { z } from 'zod'
 
-/** The `action` values documented for this API, in the order of Authlete's reference. */
+/**
+ * The `action` values documented for this API, in the order of Authlete's reference.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export const BACKCHANNEL_ISSUE_ACTIONS = ['OK', 'INVALID_TICKET', 'INTERNAL_SERVER_ERROR'] as const
 
-/** An `action` value documented for this API. */
+/**
+ * An `action` value documented for this API.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
 
 /**
@@ -24,6 +32,8 @@ export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
  * it is the plain string Authlete sent. Its type is a string that no string literal in your code can
  * equal (it would have to end in a NUL character), so that `res.action === 'OK'` still narrows the
  * result to {@link BackchannelIssueOk}; compare a new action with `(res.action as string) === 'NEW'`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export type UnknownBackchannelIssueAction = `${string}\u0000`
 
@@ -51,6 +61,8 @@ interface BackchannelIssueFields {
 /**
  * `action: OK`: an `auth_req_id` was issued. Return `responseContent` to the client with status 200,
  * then start authenticating the user on their device.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface BackchannelIssueOk extends BackchannelIssueFields {
   action: 'OK'
@@ -59,17 +71,29 @@ export interface BackchannelIssueOk extends BackchannelIssueFields {
   interval: number
 }
 
-/** `action: INVALID_TICKET`: the ticket is unknown or expired. Answer the client with status 500. */
+/**
+ * `action: INVALID_TICKET`: the ticket is unknown or expired. Answer the client with status 500.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface BackchannelIssueInvalidTicket extends BackchannelIssueFields {
   action: 'INVALID_TICKET'
 }
 
-/** `action: INTERNAL_SERVER_ERROR`: a bad call or a fault inside Authlete. Answer with status 500. */
+/**
+ * `action: INTERNAL_SERVER_ERROR`: a bad call or a fault inside Authlete. Answer with status 500.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface BackchannelIssueInternalServerError extends BackchannelIssueFields {
   action: 'INTERNAL_SERVER_ERROR'
 }
 
-/** An answer whose `action` this version does not know. Treat it as a failure (status 500). */
+/**
+ * An answer whose `action` this version does not know. Treat it as a failure (status 500).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface BackchannelIssueUnknownAction extends BackchannelIssueFields {
   action: UnknownBackchannelIssueAction
 }
@@ -77,6 +101,8 @@ export interface BackchannelIssueUnknownAction extends BackchannelIssueFields {
 /**
  * The validated answer of `/backchannel/authentication/issue`. Narrow on `action`:
  * `if (res.action === 'OK') res.authReqId` is a `string`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export type BackchannelIssueResponse =
   | BackchannelIssueOk
@@ -91,6 +117,8 @@ const optionalSeconds = z.int32().min(0).nullish()
  * The zod schema of the answer, compiled once. `null` is accepted for optional fields (and removed
  * by {@link parseBackchannelIssueResponse}) because Authlete's schema marks every field optional
  * without saying whether an absent field is omitted or sent as `null`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export const backchannelIssueResponseSchema = z
   .looseObject({
@@ -124,13 +152,19 @@ const NULLABLE_FIELDS = [
   'interval',
 ] as const
 
-/** Outcome of {@link parseBackchannelIssueResponse}. */
+/**
+ * Outcome of {@link parseBackchannelIssueResponse}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export type ParseResult =
   | { success: true; data: BackchannelIssueResponse }
   | { success: false; issues: z.core.$ZodIssue[] }
 
 /**
  * Validates an already-parsed JSON value against the model. Never throws.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function parseBackchannelIssueResponse(json: unknown): ParseResult {
   const result = backchannelIssueResponseSchema.safeParse(json)
@@ -140,7 +174,11 @@ export function parseBackchannelIssueResponse(json: unknown): ParseResult {
   return { success: true, data: data as BackchannelIssueResponse }
 }
 
-/** Whether `action` is one of the documented values ({@link BACKCHANNEL_ISSUE_ACTIONS}). */
+/**
+ * Whether `action` is one of the documented values ({@link BACKCHANNEL_ISSUE_ACTIONS}).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function isKnownBackchannelIssueAction(action: string): action is BackchannelIssueAction {
   return action === 'OK' || action === 'INVALID_TICKET' || action === 'INTERNAL_SERVER_ERROR'
 }

@@ -11,10 +11,18 @@ import { AuthleteInputError } from './errors.js'
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry.js'
 import { VERSION } from './version.js'
 
-/** Authlete's shared API v3 clusters. */
+/**
+ * Authlete's shared API v3 clusters.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export type AuthleteRegion = 'us' | 'jp' | 'eu' | 'br'
 
-/** Options of {@link AuthleteClient}. Give `serviceId` + `accessToken` (API v3) or `apiKey` + `apiSecret` (API v2). */
+/**
+ * Options of {@link AuthleteClient}. Give `serviceId` + `accessToken` (API v3) or `apiKey` + `apiSecret` (API v2).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface AuthleteClientOptions {
   /**
    * API v3: the service's API key, which Authlete's v3 paths call `serviceId`. Required with
@@ -58,7 +66,11 @@ export interface AuthleteClientOptions {
   allowInsecureHttp?: boolean
 }
 
-/** Everything a call needs, computed once by the constructor. */
+/**
+ * Everything a call needs, computed once by the constructor.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface ClientConfig {
   readonly apiVersion: 'v3' | 'v2'
   /** `scheme://host[:port]`, as undici's `dispatch` wants it. */
@@ -76,7 +88,11 @@ export interface ClientConfig {
   readonly secrets: readonly string[]
 }
 
-/** Defaults of {@link AuthleteClientOptions}. */
+/**
+ * Defaults of {@link AuthleteClientOptions}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export const DEFAULTS = Object.freeze({
   region: 'us' as AuthleteRegion,
   v2BaseUrl: 'https://api.authlete.com',
@@ -92,7 +108,11 @@ const MIN_REDACTED_LENGTH = 6
 // setTimeout's limit; a longer deadline would fire at once.
 const MAX_TIMEOUT_MS = 2_147_483_647
 
-/** Validates `options` and derives the per-client constants. Throws {@link AuthleteInputError}. */
+/**
+ * Validates `options` and derives the per-client constants. Throws {@link AuthleteInputError}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function resolveClientConfig(options: AuthleteClientOptions): ClientConfig {
   if (typeof options !== 'object' || options === null) {
     throw new AuthleteInputError('options', 'must be an object')
@@ -236,7 +256,11 @@ function parseBaseUrl(value: string | URL, allowInsecureHttp: boolean | undefine
   return url
 }
 
-/** Loopback as RFC 6761 §6.3 and RFC 1122 define it: `localhost`, `*.localhost`, 127.0.0.0/8, `::1`. */
+/**
+ * Loopback as RFC 6761 §6.3 and RFC 1122 define it: `localhost`, `*.localhost`, 127.0.0.0/8, `::1`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function isLoopbackHost(hostname: string): boolean {
   return (
     hostname === 'localhost' ||
@@ -246,7 +270,11 @@ export function isLoopbackHost(hostname: string): boolean {
   )
 }
 
-/** Validates a deadline in milliseconds (client option or per-call option). */
+/**
+ * Validates a deadline in milliseconds (client option or per-call option).
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function resolveTimeout(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
     throw new AuthleteInputError(field, `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`)

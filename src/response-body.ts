@@ -9,7 +9,11 @@
 import type { core } from 'zod'
 import { type BackchannelIssueResponse, parseBackchannelIssueResponse } from './model.js'
 
-/** Why a 2xx body cannot be used; the transport turns it into an `AuthleteResponseError`. */
+/**
+ * Why a 2xx body cannot be used; the transport turns it into an `AuthleteResponseError`.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export class UnusableBody {
   readonly problem: string
   readonly cause: unknown
@@ -27,12 +31,20 @@ type Headers = Record<string, string | string[] | undefined>
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
-/** `application/json`, `application/problem+json`, with or without parameters. */
+/**
+ * `application/json`, `application/problem+json`, with or without parameters.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function isJsonMediaType(type: string): boolean {
   return type === 'application/json' || type.startsWith('application/json;') || JSON_MEDIA_TYPE.test(type)
 }
 
-/** The validated answer in `body`, or why there is none. */
+/**
+ * The validated answer in `body`, or why there is none.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function readIssueBody(headers: Headers, body: Buffer): BackchannelIssueResponse | UnusableBody {
   const encoding = headers['content-encoding']
   if (encoding !== undefined && encoding !== 'identity') {

@@ -13,7 +13,11 @@
 
 import { AuthleteInputError } from './errors.js'
 
-/** How failed attempts are repeated. Pass `retry: false` to the client to make one attempt only. */
+/**
+ * How failed attempts are repeated. Pass `retry: false` to the client to make one attempt only.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface RetryOptions {
   /** Attempts in all, the first included. Default `3`; `1` means no retry. */
   attempts?: number
@@ -29,7 +33,11 @@ export interface RetryOptions {
   afterSend?: boolean
 }
 
-/** A validated {@link RetryOptions}. */
+/**
+ * A validated {@link RetryOptions}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export interface RetryPolicy {
   readonly attempts: number
   readonly backoffMs: number
@@ -37,7 +45,11 @@ export interface RetryPolicy {
   readonly afterSend: boolean
 }
 
-/** The policy used when the `retry` option is not given. */
+/**
+ * The policy used when the `retry` option is not given.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
   attempts: 3,
   backoffMs: 200,
@@ -47,7 +59,11 @@ export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
 
 const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, attempts: 1 })
 
-/** Validates the `retry` option. */
+/**
+ * Validates the `retry` option.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function resolveRetryPolicy(retry: RetryOptions | false | undefined): RetryPolicy {
   if (retry === undefined) return DEFAULT_RETRY
   if (retry === false) return NO_RETRY
@@ -78,6 +94,8 @@ export function resolveRetryPolicy(retry: RetryOptions | false | undefined): Ret
 /**
  * The backoff before retry number `retry` (1 for the first retry): exponential, capped, with "equal
  * jitter" (half fixed, half random) so that many clients failing together do not retry together.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function backoffDelay(policy: RetryPolicy, retry: number, random: number = Math.random()): number {
   const ceiling = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (retry - 1))
@@ -87,6 +105,8 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: number 
 /**
  * The wait asked for by `Retry-After` (delay-seconds or an HTTP-date) or, failing that,
  * `RateLimit-Reset` (seconds), in milliseconds; `undefined` when neither is usable.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function retryAfterMs(
   retryAfter: string | string[] | undefined,
@@ -122,7 +142,11 @@ const CONNECT_ERROR_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ])
 
-/** Whether a transport failure with this code may be retried, given whether the request was written. */
+/**
+ * Whether a transport failure with this code may be retried, given whether the request was written.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function isRetryableNetworkFailure(
   code: string | undefined,
   requestSent: boolean,
@@ -132,7 +156,11 @@ export function isRetryableNetworkFailure(
   return !requestSent || policy.afterSend
 }
 
-/** Whether a non-2xx status may be retried: 429 and 503 always (Authlete asks), 500/502/504 on opt-in. */
+/**
+ * Whether a non-2xx status may be retried: 429 and 503 always (Authlete asks), 500/502/504 on opt-in.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ */
 export function isRetryableStatus(status: number, policy: RetryPolicy): boolean {
   if (status === 429 || status === 503) return true
   return policy.afterSend && (status === 500 || status === 502 || status === 504)

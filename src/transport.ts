@@ -145,6 +145,8 @@ class Attempt implements Dispatcher.DispatchHandler {
 /**
  * One call to the API: attempts, backoff, deadline and caller signal. Settles exactly once; every
  * rejection is an {@link AuthleteError}.
+ *
+ * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class IssueCall {
   readonly #config: ClientConfig

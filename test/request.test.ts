@@ -69,3 +69,10 @@ describe('the request on the wire', () => {
     expect(sockets.size).toBeLessThanOrEqual(2)
   })
 })
+
+describe('VERSION', () => {
+  it('is the version in package.json', async () => {
+    const { default: pkg } = await import('../package.json', { with: { type: 'json' } })
+    expect(VERSION).toBe(pkg.version)
+  })
+})
