@@ -56,12 +56,12 @@ export function targets(result) {
   ].map(([figure, value, target, ok]) => ({ figure, value, target, met: ok(value) }))
 }
 
-function soakGrowth(soak) {
+/** Growth in MB of `field` (heapUsed or rss) from the sample at a tenth of the calls to the last. */
+function soakGrowth(soak, field = 'heapUsed') {
   if (!soak) return null
-  const at = (n) => soak.samples.find((s) => s.calls >= n)
-  const from = at(soak.calls / 10)
+  const from = soak.samples.find((s) => s.calls >= soak.calls / 10)
   const to = soak.samples.at(-1)
-  return from && to ? mb(to.heapUsed - from.heapUsed) : null
+  return from && to ? mb(to[field] - from[field]) : null
 }
 
 export function renderMarkdown(result) {
@@ -123,7 +123,8 @@ export function renderMarkdown(result) {
       lines.push(`| ${s.calls} | ${fmt(mb(s.heapUsed), 2)} | ${fmt(mb(s.rss))} |`)
     lines.push(
       '',
-      `Heap growth from ${result.soak.calls / 10} to ${result.soak.calls} calls: ${fmt(soakGrowth(result.soak), 2)} MB.`,
+      `Growth from ${result.soak.calls / 10} to ${result.soak.calls} calls: heap ${fmt(soakGrowth(result.soak), 2)} MB, ` +
+        `RSS ${fmt(soakGrowth(result.soak, 'rss'), 2)} MB.`,
       '',
     )
   }
