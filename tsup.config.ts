@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 // Runtime dependencies and the optional msw peer stay imports: the consumer's copies are used.
-const external = ['undici', 'zod', 'msw', 'msw/experimental', '@mswjs/interceptors/http']
+const external = ['undici', 'zod', 'msw', 'msw/experimental', 'msw/node', '@mswjs/interceptors/http']
 
 export default defineConfig([
   {

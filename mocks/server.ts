@@ -15,6 +15,7 @@
 import { HttpRequestInterceptor } from '@mswjs/interceptors/http'
 import type { AnyHandler, UnhandledFrameHandle } from 'msw'
 import { defineNetwork, InterceptorSource } from 'msw/experimental'
+import { AsyncHandlersController } from 'msw/node'
 
 /**
  * What to do with a request no handler answers.
@@ -59,6 +60,11 @@ export interface AuthleteMockServer {
   /** Stops intercepting. Call in `afterAll`. */
   close(): void
   /**
+   * Runs `callback` in a boundary: handlers added with `use` inside it apply to it alone, so that
+   * concurrent tests do not see each other's overrides (msw's `server.boundary`).
+   */
+  boundary<Args extends unknown[], R>(callback: (...args: Args) => R): (...args: Args) => R
+  /**
    * msw's life-cycle events: `request:start`, `request:match`, `request:unhandled`, `request:end`,
    * `response:mocked`, `response:bypass`, `unhandledException`. Assert on what was sent with them.
    */
@@ -67,7 +73,7 @@ export interface AuthleteMockServer {
   readonly unhandledRequests: readonly string[]
 }
 
-function createNetwork(handlers: AnyHandler[]) {
+function createNetwork(handlers: AsyncHandlersController) {
   return defineNetwork({
     sources: [new InterceptorSource({ interceptors: [new HttpRequestInterceptor()] })],
     handlers,
@@ -89,7 +95,9 @@ function createNetwork(handlers: AnyHandler[]) {
  * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function setupAuthleteServer(...handlers: AnyHandler[]): AuthleteMockServer {
-  const network = createNetwork(handlers)
+  // msw's own controller for setupServer: it scopes `use` to a boundary through AsyncLocalStorage.
+  const controller = new AsyncHandlersController(handlers)
+  const network = createNetwork(controller)
   const unhandled: string[] = []
 
   function unhandledFrameHandle(strategy: UnhandledRequestStrategy): UnhandledFrameHandle {
@@ -129,6 +137,7 @@ export function setupAuthleteServer(...handlers: AnyHandler[]): AuthleteMockServ
     close() {
       network.disable()
     },
+    boundary: (callback) => controller.boundary(callback),
     events: network.events,
     unhandledRequests: unhandled,
   }

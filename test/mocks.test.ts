@@ -229,6 +229,23 @@ describe('scenario helpers', () => {
   })
 })
 
+describe('boundary', () => {
+  it("scopes server.use to the boundary: concurrent callers do not see each other's overrides", async () => {
+    await using client = v3()
+    const inside = server.boundary(async () => {
+      server.use(issueInvalidTicket())
+      return (await client.backchannelIssue('t')).action
+    })
+    const [scoped, outside] = await Promise.all([
+      inside(),
+      client.backchannelIssue('t').then((r) => r.action),
+    ])
+    expect(scoped).toBe('INVALID_TICKET')
+    expect(outside).toBe('OK')
+    expect((await client.backchannelIssue('t')).action).toBe('OK')
+  })
+})
+
 describe('unhandled requests', () => {
   it('fail with a network error and are recorded, without credentials', async () => {
     await using client = new AuthleteClient({
