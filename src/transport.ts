@@ -207,6 +207,9 @@ export class IssueCall {
         const wait = this.#retryWait(outcome, attempt)
         if (wait === undefined) throw outcome
         await this.#sleep(wait)
+        // A halt that came while no attempt or wait was there to cancel (between the answer and the
+        // wait) still ends the call here, before another request goes out.
+        if (this.#stop) throw this.#stop
       }
     } finally {
       clearTimeout(this.#timer)
@@ -318,6 +321,7 @@ export class IssueCall {
   }
 
   #sleep(ms: number): Promise<void> {
+    if (this.#stop) return Promise.reject(this.#stop)
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#wake = null

@@ -180,3 +180,37 @@ describe('retry arithmetic', () => {
     expect(backoffDelay(DEFAULT_RETRY, 10, 1)).toBe(2000)
   })
 })
+
+describe('halts that race the retry loop', () => {
+  it('an abort between a retryable answer and the wait ends the call without another attempt', async () => {
+    const controller = new AbortController()
+    let dispatched = 0
+    // Answers 503 synchronously and aborts in a microtask queued before the client reads the answer:
+    // the abort lands after the attempt settled and before the retry wait begins.
+    const dispatcher = {
+      dispatch(_options: unknown, handler: import('undici').Dispatcher.DispatchHandler) {
+        dispatched++
+        const ctl = { aborted: false, paused: false, reason: null, abort() {}, pause() {}, resume() {} }
+        handler.onRequestStart?.(ctl, {})
+        handler.onRequestSent?.()
+        handler.onResponseStart?.(ctl, 503, {}, 'Service Unavailable')
+        handler.onResponseEnd?.(ctl, {})
+        queueMicrotask(() => controller.abort('late'))
+        return true
+      },
+      async close() {},
+    } as unknown as import('undici').Dispatcher
+    await using c = new AuthleteClient({
+      serviceId: '1',
+      accessToken: 't',
+      dispatcher,
+      retry: { backoffMs: 1 },
+    })
+    const error = (await c
+      .backchannelIssue('t', { signal: controller.signal })
+      .catch((e: unknown) => e)) as Error
+    expect(error).toBeInstanceOf(AuthleteAbortError)
+    expect(error.cause).toBe('late')
+    expect(dispatched).toBe(1)
+  })
+})
