@@ -16,12 +16,12 @@ export default defineConfig([
     external,
   },
   {
-    // The bin: ESM only, no types.
+    // The bin: ESM only, no types; it imports the main entry (dist/index.js) rather than a copy.
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
     target: 'node22',
     platform: 'node',
     treeshake: true,
-    external,
+    external: [...external, './index.js'],
   },
 ])

@@ -8,20 +8,22 @@
  */
 
 import { parseArgs } from 'node:util'
-import { AuthleteClient } from './client.js'
-import { toBackchannelResponse } from './endpoint-response.js'
+// Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
 import {
   AuthleteAbortError,
   AuthleteApiError,
+  AuthleteClient,
+  type AuthleteClientOptions,
   AuthleteError,
   AuthleteInputError,
   AuthleteNetworkError,
+  type AuthleteRegion,
   AuthleteResponseError,
   AuthleteTimeoutError,
-} from './errors.js'
-import type { BackchannelIssueResponse } from './model.js'
-import type { AuthleteClientOptions, AuthleteRegion } from './options.js'
-import { VERSION } from './version.js'
+  type BackchannelIssueResponse,
+  toBackchannelResponse,
+  VERSION,
+} from './index.js'
 
 /**
  * Exit codes of the command.
