@@ -201,9 +201,10 @@ function describe(result: BackchannelIssueResponse, client: AuthleteClient): str
 function report(error: unknown, json: boolean, io: CliIo): number {
   const code = exitCodeOf(error)
   if (json) {
+    // AuthleteError's toJSON: name, message, code and the other own properties; never a credential.
     const { name, message } = error as Error
-    // An AuthleteError's own properties hold no credential; its cause is left out (it may be large).
-    io.out(`${JSON.stringify({ error: { name, message, ...(error as object) } })}\n`)
+    const body = error instanceof AuthleteError ? error.toJSON() : { name, message }
+    io.out(`${JSON.stringify({ error: body })}\n`)
   } else {
     const label = error instanceof AuthleteError ? error.code : 'ERROR'
     io.err(`authlete-ciba: ${label}: ${(error as Error).message}\n`)

@@ -74,6 +74,15 @@ export class AuthleteError extends Error {
     }
     if (options.attempts !== undefined) this.attempts = options.attempts
   }
+
+  /**
+   * `name`, `message` and the error's own properties (`code`, `status`, …), for structured logs:
+   * `JSON.stringify(error)` would otherwise drop the message. `cause` is left out; log it apart.
+   */
+  toJSON(): Record<string, unknown> {
+    const own = { ...this } as Record<string, unknown>
+    return { name: this.name, message: this.message, ...own }
+  }
 }
 
 /**

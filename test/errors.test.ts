@@ -275,6 +275,24 @@ describe('AuthleteNetworkError: Authlete cannot be reached', () => {
   })
 })
 
+describe('JSON.stringify of an error', () => {
+  it('carries name, message, code and the other own properties, not the cause', async () => {
+    server.handle((_r, res) => json(res, 401, { resultCode: 'A001202', resultMessage: 'Missing.' }))
+    const error = await failure(AuthleteApiError)
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: 'AuthleteApiError',
+      message: `Authlete answered HTTP 401: Missing. (POST ${server.url}/api/1/backchannel/authentication/issue)`,
+      code: 'AUTHLETE_API_ERROR',
+      method: 'POST',
+      url: `${server.url}/api/1/backchannel/authentication/issue`,
+      attempts: 1,
+      status: 401,
+      resultCode: 'A001202',
+      resultMessage: 'Missing.',
+    })
+  })
+})
+
 describe('AuthleteClientClosedError', () => {
   it('rejects calls after close()', async () => {
     const c = client()
