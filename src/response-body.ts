@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { IncomingHttpHeaders } from 'node:http'
 import type { core } from 'zod'
 import { type BackchannelIssueResponse, parseBackchannelIssueResponse } from './model.js'
 
@@ -27,8 +28,6 @@ export class UnusableBody {
   }
 }
 
-type Headers = Record<string, string | string[] | undefined>
-
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
 /**
@@ -45,7 +44,10 @@ export function isJsonMediaType(type: string): boolean {
  *
  * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
-export function readIssueBody(headers: Headers, body: Buffer): BackchannelIssueResponse | UnusableBody {
+export function readIssueBody(
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): BackchannelIssueResponse | UnusableBody {
   const encoding = headers['content-encoding']
   if (encoding !== undefined && encoding !== 'identity') {
     return new UnusableBody(`the body is encoded (${encoding}), which this client never asks for`)

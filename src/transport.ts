@@ -26,12 +26,10 @@ import type { ClientConfig } from './options.js'
 import { readIssueBody, UnusableBody } from './response-body.js'
 import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from './retry.js'
 
-type Headers = Record<string, string | string[] | undefined>
-
-/** What one attempt received. `truncated` when a non-2xx body was longer than the limit. */
+/** What one attempt received. Of a non-2xx body longer than the limit, only its start. */
 interface RawResponse {
   status: number
-  headers: Headers
+  headers: IncomingHttpHeaders
   body: Buffer
 }
 
@@ -53,7 +51,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | null = null
   #settled = false
   #reason: Error | null = null
-  #headers: Headers = {}
+  #headers: IncomingHttpHeaders = {}
   #chunks: Buffer[] = []
   #size = 0
   readonly #limit: number
@@ -92,7 +90,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
   ): void {
     this.status = status
-    this.#headers = headers as Headers
+    this.#headers = headers
     const length = headers['content-length']
     if (typeof length === 'string' && Number(length) > this.#limit) this.#overflow(controller)
   }
