@@ -221,10 +221,7 @@ export function issueInternalServerError(options: MockHandlerOptions = {}): Http
  * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function issueUnknownAction(action = 'FUTURE_ACTION', options: MockHandlerOptions = {}): HttpHandler {
-  return issueHandler(
-    () => HttpResponse.json({ ...failureAnswer(action, 'A999999', 'A new action.') }),
-    options,
-  )
+  return issueHandler(() => HttpResponse.json(failureAnswer(action, 'A999999', 'A new action.')), options)
 }
 
 /**
