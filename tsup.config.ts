@@ -22,6 +22,15 @@ export default defineConfig([
     target: 'node22',
     platform: 'node',
     treeshake: true,
-    external: [...external, './index.js'],
+    external,
+    esbuildPlugins: [
+      {
+        name: 'main-entry-external',
+        setup(build) {
+          // src/cli/main.ts imports '../index.js'; in dist the bin sits beside index.js.
+          build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: './index.js', external: true }))
+        },
+      },
+    ],
   },
 ])

@@ -1,18 +1,26 @@
 /**
- * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's `/backchannel/authentication/issue`
- * in your tests, and `setupAuthleteServer`, which makes them answer an `AuthleteClient`.
+ * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's CIBA API in your tests, and
+ * `setupAuthleteServer`, which makes them answer an `AuthleteClient`.
  *
  * Needs `msw` (v3), an optional peer dependency; the main entry never loads it.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * @see https://mswjs.io/docs/api/setup-server
  * @module
  */
 
 export {
   AUTHLETE_HOSTS,
+  type AuthleteUrlMatch,
+  authleteHandler,
+  checkAuthorization,
+  type MockHandlerOptions,
+  matchAuthleteUrl,
+  readFields,
+  resultBody,
+} from './authlete.js'
+export { authleteHandlers } from './handlers.js'
+export {
   type AuthleteHandlersOptions,
-  authleteHandlers,
-  type IssueRequestInfo,
   internalServerErrorAnswer,
   invalidTicketAnswer,
   issueApiError,
@@ -25,16 +33,13 @@ export {
   issueOk,
   issueRateLimited,
   issueUnknownAction,
-  type MockHandlerOptions,
   type MockOkOptions,
-  matchIssueUrl,
   okAnswer,
-  resultBody,
-} from './handlers.js'
+} from './issue.js'
 export {
   type AuthleteMockServer,
   type AuthleteMockServerListenOptions,
   setupAuthleteServer,
   type UnhandledRequestStrategy,
 } from './server.js'
-export { type AuthleteStandIn, startAuthleteStandIn } from './stand-in.js'
+export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'

@@ -19,15 +19,13 @@ import { AsyncHandlersController } from 'msw/node'
 
 /**
  * What to do with a request no handler answers.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export type UnhandledRequestStrategy = 'error' | 'warn' | 'bypass' | ((request: Request) => void)
 
 /**
  * Options of {@link AuthleteMockServer.listen}.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export interface AuthleteMockServerListenOptions {
   /**
@@ -43,8 +41,7 @@ type Network = ReturnType<typeof createNetwork>
 
 /**
  * The server {@link setupAuthleteServer} returns: msw's `SetupServer` API.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export interface AuthleteMockServer {
   /** Starts intercepting. Call in `beforeAll`. */
@@ -91,8 +88,7 @@ function createNetwork(handlers: AsyncHandlersController) {
  * afterEach(() => server.resetHandlers())
  * afterAll(() => server.close())
  * ```
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export function setupAuthleteServer(...handlers: AnyHandler[]): AuthleteMockServer {
   // msw's own controller for setupServer: it scopes `use` to a boundary through AsyncLocalStorage.

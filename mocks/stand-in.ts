@@ -13,8 +13,7 @@ import { authleteHandlers } from './handlers.js'
 
 /**
  * A running stand-in.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export interface AuthleteStandIn {
   /** `http://127.0.0.1:{port}`: give it to `AuthleteClient` as `baseUrl`. */
@@ -27,8 +26,7 @@ export interface AuthleteStandIn {
 
 /**
  * Options of {@link startAuthleteStandIn}.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export interface AuthleteStandInOptions {
   /** The handlers, or a function of the stand-in's URL returning them. Default: `authleteHandlers({ baseUrl })`. */
@@ -41,8 +39,7 @@ export interface AuthleteStandInOptions {
 
 /**
  * Starts a stand-in Authlete on loopback. No handler matched: 404 with a result body.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export async function startAuthleteStandIn(options: AuthleteStandInOptions = {}): Promise<AuthleteStandIn> {
   let handlers: AnyHandler[] = []

@@ -3,7 +3,7 @@
 // loopback port, reached through a real HTTP connection); with them, against the real Authlete.
 // Usage: npm start [-- <ticket>]   (the ticket also comes from AUTHLETE_TICKET)
 import { startAuthleteStandIn } from '../mocks/index.js'
-import { main } from '../src/cli-main.js'
+import { main } from '../src/cli/main.js'
 
 const env = process.env
 const hasCredentials = Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))

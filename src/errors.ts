@@ -1,20 +1,15 @@
 /**
- * Errors thrown by {@link AuthleteClient}. Every failure is an {@link AuthleteError} with a stable
- * `code`; the underlying error, when there is one, is kept as `cause`.
+ * The errors every layer of this package throws. Every failure is an {@link AuthleteError} with a
+ * stable `code`; the underlying error, when there is one, is kept as `cause`.
  *
- * None of them holds the access token, the API secret or the Authorization header: the client never
- * passes request headers into an error, and messages name fields, not values.
+ * None of them holds a credential: the transport never passes request headers into an error,
+ * messages name fields rather than values, and echoed text is redacted (see `http/redact.ts`).
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  * @module
  */
 
-import type { core } from 'zod'
-
 /**
  * Stable codes of {@link AuthleteError}, one per subclass.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export type AuthleteErrorCode =
   | 'AUTHLETE_INVALID_INPUT'
@@ -27,28 +22,30 @@ export type AuthleteErrorCode =
 
 /**
  * Where a failed call was going. Absent on errors thrown before a request exists (bad options).
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface AuthleteRequestInfo {
-  /** Always `POST` for `/backchannel/authentication/issue`. */
+  /** The HTTP method; every Authlete call of this package is a `POST`. */
   readonly method: string
   /** The full request URL. It holds the service ID (not a secret) and never a credential. */
   readonly url: string
 }
 
-interface AuthleteErrorOptions {
+/** @internal */
+export interface AuthleteErrorOptions {
   cause?: unknown
   request?: AuthleteRequestInfo | undefined
   /** How many HTTP attempts were made before the call gave up (retries included). */
-  attempts?: number
+  attempts?: number | undefined
 }
+
+// `instanceof` must hold across two copies of this package in one process (its ESM and CJS builds,
+// or two versions in node_modules), so classes are recognised by a registry-wide symbol, as undici does.
+const kBrand = Symbol.for('authlete-ciba.error')
+const CODE_OF = new Map<unknown, string>()
 
 /**
  * The base class of every error this package throws or rejects with. Test `error.code` (stable
- * across releases) or `instanceof` a subclass.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * across releases), {@link isAuthleteError}, or `instanceof` a subclass.
  */
 export class AuthleteError extends Error {
   /** A stable, machine-readable code. */
@@ -60,6 +57,7 @@ export class AuthleteError extends Error {
   /** HTTP attempts made, when any were (retries included). */
   readonly attempts?: number
 
+  /** @internal */
   constructor(code: AuthleteErrorCode, message: string, options: AuthleteErrorOptions = {}) {
     super(options.request ? `${message} (${options.request.method} ${options.request.url})` : message, {
       cause: options.cause,
@@ -75,6 +73,13 @@ export class AuthleteError extends Error {
     if (options.attempts !== undefined) this.attempts = options.attempts
   }
 
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || !(kBrand in value)) return false
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about
+    const code = CODE_OF.get(this)
+    return code === undefined || (value as { code?: unknown }).code === code
+  }
+
   /**
    * `name`, `message` and the error's own properties (`code`, `status`, …), for structured logs:
    * `JSON.stringify(error)` would otherwise drop the message. `cause` is left out; log it apart.
@@ -84,17 +89,18 @@ export class AuthleteError extends Error {
     return { name: this.name, message: this.message, ...own }
   }
 }
+Object.defineProperty(AuthleteError.prototype, kBrand, { value: true })
 
 /**
- * Bad client options (thrown by the constructor) or a bad ticket (rejected before any I/O).
- * The message names the option or argument, never its value.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * Bad client options (thrown by the constructor) or a bad argument or per-call option (rejected
+ * before any I/O). The message names the option or argument, never its value.
  */
 export class AuthleteInputError extends AuthleteError {
-  /** The option or argument at fault, e.g. `accessToken` or `ticket`. */
+  declare readonly code: 'AUTHLETE_INVALID_INPUT'
+  /** The option or argument at fault, e.g. `accessToken`, `ticket` or `retry.attempts`. */
   readonly field: string
 
+  /** @internal */
   constructor(field: string, message: string, options: { cause?: unknown } = {}) {
     super('AUTHLETE_INVALID_INPUT', `${field}: ${message}`, options)
     this.field = field
@@ -103,8 +109,6 @@ export class AuthleteInputError extends AuthleteError {
 
 /**
  * What a non-2xx answer from Authlete (or a proxy in front of it) said.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface AuthleteApiErrorDetails {
   status: number
@@ -122,10 +126,9 @@ export interface AuthleteApiErrorDetails {
  * Authlete answered with a non-2xx status: 400/401/403/500 with `{ resultCode, resultMessage }`,
  * 429 when rate limited, or a proxy's 502/503/504 (often HTML or empty). A 3xx is reported here too:
  * redirects are never followed, so the credentials never travel to another origin.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteApiError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_API_ERROR'
   /** The longest body excerpt kept, in characters. */
   static readonly EXCERPT_LENGTH = 512
   readonly status: number
@@ -134,6 +137,7 @@ export class AuthleteApiError extends AuthleteError {
   readonly bodyExcerpt?: string
   readonly retryAfterMs?: number
 
+  /** @internal */
   constructor(details: AuthleteApiErrorDetails, options: AuthleteErrorOptions = {}) {
     const what =
       details.resultMessage ?? (details.resultCode ? `result code ${details.resultCode}` : undefined)
@@ -147,20 +151,30 @@ export class AuthleteApiError extends AuthleteError {
 }
 
 /**
+ * One way a 2xx answer did not fit the response model.
+ */
+export interface AuthleteResponseIssue {
+  /** Where in the answer, e.g. `['authReqId']`; empty for the body as a whole. */
+  readonly path: readonly (string | number)[]
+  /** What is wrong there, e.g. `required when action is OK`. */
+  readonly message: string
+}
+
+/**
  * A 2xx answer that cannot be used: not JSON, cut off, larger than `maxResponseBytes`, compressed or
  * of a non-JSON content type, or JSON that does not fit the response model (see `issues`).
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteResponseError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_RESPONSE_INVALID'
   readonly status: number
-  /** The zod issues when the JSON did not fit the model; each `path` names the exact field. */
-  readonly issues?: readonly core.$ZodIssue[]
+  /** When the JSON did not fit the model: each `path` names the exact field. */
+  readonly issues?: readonly AuthleteResponseIssue[]
 
+  /** @internal */
   constructor(
     status: number,
     message: string,
-    options: AuthleteErrorOptions & { issues?: readonly core.$ZodIssue[] | undefined } = {},
+    options: AuthleteErrorOptions & { issues?: readonly AuthleteResponseIssue[] | undefined } = {},
   ) {
     super('AUTHLETE_RESPONSE_INVALID', message, options)
     this.status = status
@@ -170,15 +184,15 @@ export class AuthleteResponseError extends AuthleteError {
 
 /**
  * The deadline (`timeoutMs`, retries included) passed before the answer was complete.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteTimeoutError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_TIMEOUT'
   /** The deadline that passed, in milliseconds. */
   readonly timeoutMs: number
   /** What the call was doing: waiting for the `headers`, reading the `body`, or waiting to `retry`. */
   readonly phase: 'headers' | 'body' | 'retry'
 
+  /** @internal */
   constructor(timeoutMs: number, phase: AuthleteTimeoutError['phase'], options: AuthleteErrorOptions = {}) {
     super('AUTHLETE_TIMEOUT', `No complete answer from Authlete within ${timeoutMs} ms (${phase})`, options)
     this.timeoutMs = timeoutMs
@@ -188,10 +202,11 @@ export class AuthleteTimeoutError extends AuthleteError {
 
 /**
  * The caller's `signal` fired. `cause` is the signal's `reason`.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteAbortError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_ABORTED'
+
+  /** @internal */
   constructor(reason: unknown, options: Omit<AuthleteErrorOptions, 'cause'> = {}) {
     super('AUTHLETE_ABORTED', 'The call was aborted by the caller', { ...options, cause: reason })
   }
@@ -199,13 +214,13 @@ export class AuthleteAbortError extends AuthleteError {
 
 /**
  * The request could not be completed at the transport level: DNS, connect, TLS, reset, socket closed.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export class AuthleteNetworkError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_NETWORK'
   /** The system or undici error code of the cause, e.g. `ECONNREFUSED` or `UND_ERR_SOCKET`. */
   readonly causeCode?: string
 
+  /** @internal */
   constructor(cause: unknown, options: Omit<AuthleteErrorOptions, 'cause'> = {}) {
     const causeCode = errorCodeOf(cause)
     super('AUTHLETE_NETWORK', `Could not reach Authlete${causeCode ? ` (${causeCode})` : ''}`, {
@@ -217,20 +232,59 @@ export class AuthleteNetworkError extends AuthleteError {
 }
 
 /**
- * The client was closed with `close()` before this call.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * The client was closed with `close()` before or during this call.
  */
 export class AuthleteClientClosedError extends AuthleteError {
-  constructor() {
-    super('AUTHLETE_CLIENT_CLOSED', 'The AuthleteClient is closed')
+  declare readonly code: 'AUTHLETE_CLIENT_CLOSED'
+
+  /** @internal */
+  constructor(options: Omit<AuthleteErrorOptions, 'cause'> = {}) {
+    super('AUTHLETE_CLIENT_CLOSED', 'The AuthleteClient is closed', options)
   }
+}
+
+/**
+ * Every error class of this package as one discriminated union: narrowing on `code` gives the
+ * class, so `if (e.code === 'AUTHLETE_API_ERROR') e.status` compiles.
+ */
+export type AnyAuthleteError =
+  | AuthleteInputError
+  | AuthleteApiError
+  | AuthleteResponseError
+  | AuthleteTimeoutError
+  | AuthleteAbortError
+  | AuthleteNetworkError
+  | AuthleteClientClosedError
+
+for (const [type, code] of [
+  [AuthleteInputError, 'AUTHLETE_INVALID_INPUT'],
+  [AuthleteApiError, 'AUTHLETE_API_ERROR'],
+  [AuthleteResponseError, 'AUTHLETE_RESPONSE_INVALID'],
+  [AuthleteTimeoutError, 'AUTHLETE_TIMEOUT'],
+  [AuthleteAbortError, 'AUTHLETE_ABORTED'],
+  [AuthleteNetworkError, 'AUTHLETE_NETWORK'],
+  [AuthleteClientClosedError, 'AUTHLETE_CLIENT_CLOSED'],
+] as const) {
+  CODE_OF.set(type, code)
+}
+
+/**
+ * Whether `value` is an error of this package (of any copy of it loaded in the process), and, with
+ * `code`, of that kind. Narrows: `if (isAuthleteError(e, 'AUTHLETE_API_ERROR')) e.status`.
+ */
+export function isAuthleteError(value: unknown): value is AnyAuthleteError
+export function isAuthleteError<C extends AuthleteErrorCode>(
+  value: unknown,
+  code: C,
+): value is Extract<AnyAuthleteError, { code: C }>
+export function isAuthleteError(value: unknown, code?: AuthleteErrorCode): boolean {
+  return value instanceof AuthleteError && (code === undefined || value.code === code)
 }
 
 /**
  * The `code` property of an error-like value, when it is a string.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * @internal
  */
 export function errorCodeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code

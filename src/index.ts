@@ -1,17 +1,20 @@
 /**
- * authlete-ciba: a client for Authlete's CIBA `/backchannel/authentication/issue` API.
+ * authlete-ciba: Authlete's CIBA API for Node.js authorization servers. The client
+ * (`AuthleteClient`), its errors, and the mapping of Authlete's answers to the responses of the
+ * backchannel authentication endpoint.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * @see https://docs.authlete.com/en/shared/latest#tag/CIBA
  * @module
  */
 
-export { AuthleteClient, type BackchannelIssueOptions, MAX_TICKET_LENGTH } from './client.js'
+export { AuthleteClient, type BackchannelIssueOptions } from './client.js'
 export {
   type BackchannelEndpointResponse,
   toBackchannelResponse,
   toBackchannelWebResponse,
-} from './endpoint-response.js'
+} from './endpoint/backchannel-response.js'
 export {
+  type AnyAuthleteError,
   AuthleteAbortError,
   AuthleteApiError,
   type AuthleteApiErrorDetails,
@@ -22,8 +25,12 @@ export {
   AuthleteNetworkError,
   type AuthleteRequestInfo,
   AuthleteResponseError,
+  type AuthleteResponseIssue,
   AuthleteTimeoutError,
+  isAuthleteError,
 } from './errors.js'
+export type { AuthleteCallOptions, AuthleteClientOptions, AuthleteRegion } from './http/options.js'
+export type { RetryOptions } from './http/retry.js'
 export {
   BACKCHANNEL_ISSUE_ACTIONS,
   type BackchannelIssueAction,
@@ -32,10 +39,9 @@ export {
   type BackchannelIssueOk,
   type BackchannelIssueResponse,
   type BackchannelIssueUnknownAction,
-  backchannelIssueResponseSchema,
   isKnownBackchannelIssueAction,
+  MAX_TICKET_LENGTH,
+  type UnknownAction,
   type UnknownBackchannelIssueAction,
-} from './model.js'
-export { type AuthleteClientOptions, type AuthleteRegion, DEFAULTS } from './options.js'
-export { DEFAULT_RETRY, type RetryOptions } from './retry.js'
+} from './operations/backchannel-issue.js'
 export { VERSION } from './version.js'

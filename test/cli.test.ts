@@ -187,9 +187,7 @@ describe('npm start (the demo)', () => {
     const result = await run(demo, [])
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('EMBEDDED STAND-IN Authlete')
-    expect(result.stdout).toMatch(
-      /Authlete http:\/\/127\.0\.0\.1:\d+\/api\/715948317\/backchannel\/authentication\/issue/,
-    )
+    expect(result.stdout).toMatch(/Authlete http:\/\/127\.0\.0\.1:\d+ \(API v3\)/)
     expect(result.stdout).toContain('  action         OK\n')
     expect(result.stdout).toContain('  HTTP 200\n')
     expect(result.stdout).toContain('1 request over HTTP')

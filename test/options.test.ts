@@ -1,5 +1,6 @@
 import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
+import { Transport } from '../src/http/transport.js'
 import { AuthleteClient, AuthleteInputError } from '../src/index.js'
 
 const v3 = { serviceId: '715948317', accessToken: 'tok-v3' }
@@ -20,7 +21,7 @@ describe('AuthleteClient options', () => {
   it('uses API v3 on https://us.authlete.com when given serviceId and accessToken', () => {
     const client = new AuthleteClient(v3)
     expect(client.apiVersion).toBe('v3')
-    expect(client.url).toBe('https://us.authlete.com/api/715948317/backchannel/authentication/issue')
+    expect(client.baseUrl).toBe('https://us.authlete.com')
   })
 
   it.each([
@@ -29,38 +30,31 @@ describe('AuthleteClient options', () => {
     ['br', 'https://br.authlete.com'],
     ['us', 'https://us.authlete.com'],
   ] as const)('maps region %s to %s', (region, origin) => {
-    expect(new AuthleteClient({ ...v3, region }).url).toBe(
-      `${origin}/api/715948317/backchannel/authentication/issue`,
-    )
+    expect(new AuthleteClient({ ...v3, region }).baseUrl).toBe(origin)
   })
 
   it('uses API v2 on https://api.authlete.com when given apiKey and apiSecret', () => {
     const client = new AuthleteClient(v2)
     expect(client.apiVersion).toBe('v2')
-    expect(client.url).toBe('https://api.authlete.com/api/backchannel/authentication/issue')
+    expect(client.baseUrl).toBe('https://api.authlete.com')
   })
 
   it('keeps a base URL path prefix and drops its trailing slashes', () => {
     const client = new AuthleteClient({ ...v3, baseUrl: 'https://authlete.example.com/gw/v3//' })
-    expect(client.url).toBe(
-      'https://authlete.example.com/gw/v3/api/715948317/backchannel/authentication/issue',
-    )
+    expect(client.baseUrl).toBe('https://authlete.example.com/gw/v3')
   })
 
   it('percent-encodes the service ID into one path segment', () => {
-    const client = new AuthleteClient({ ...v3, serviceId: 'a/b c' })
-    expect(client.url).toBe('https://us.authlete.com/api/a%2Fb%20c/backchannel/authentication/issue')
+    expect(new Transport({ ...v3, serviceId: 'a/b c' }).config.apiPath).toBe('/api/a%2Fb%20c')
   })
 
   it('accepts a numeric service ID', () => {
-    expect(new AuthleteClient({ ...v3, serviceId: 42 }).url).toBe(
-      'https://us.authlete.com/api/42/backchannel/authentication/issue',
-    )
+    expect(new Transport({ ...v3, serviceId: 42 }).config.apiPath).toBe('/api/42')
   })
 
   it('accepts plain http on loopback hosts', () => {
-    for (const host of ['127.0.0.1:8080', 'localhost', '[::1]:9000', '127.1.2.3', 'api.localhost']) {
-      expect(new AuthleteClient({ ...v3, baseUrl: `http://${host}` }).url).toMatch(/^http:\/\//)
+    for (const host of ['127.0.0.1:8080', 'localhost', '[::1]:9000', '127.1.2.3']) {
+      expect(new AuthleteClient({ ...v3, baseUrl: `http://${host}` }).baseUrl).toMatch(/^http:\/\//)
     }
   })
 
@@ -68,8 +62,8 @@ describe('AuthleteClient options', () => {
     const error = inputError(() => new AuthleteClient({ ...v3, baseUrl: 'http://authlete.example.com' }))
     expect(error.field).toBe('baseUrl')
     expect(error.message).toContain('allowInsecureHttp: true')
-    expect(new AuthleteClient({ ...v3, baseUrl: 'http://10.0.0.5', allowInsecureHttp: true }).url).toBe(
-      'http://10.0.0.5/api/715948317/backchannel/authentication/issue',
+    expect(new AuthleteClient({ ...v3, baseUrl: 'http://10.0.0.5', allowInsecureHttp: true }).baseUrl).toBe(
+      'http://10.0.0.5',
     )
   })
 

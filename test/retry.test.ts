@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../src/http/retry.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,
@@ -6,7 +7,6 @@ import {
   type AuthleteClientOptions,
   AuthleteNetworkError,
 } from '../src/index.js'
-import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../src/retry.js'
 import { closedPort, json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
 
 let server: Loopback

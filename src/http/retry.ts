@@ -1,7 +1,7 @@
 /**
- * The retry policy. `/backchannel/authentication/issue` is a POST whose repetition is undocumented
- * (issuing twice with one ticket may mint a second `auth_req_id` or answer `INVALID_TICKET`), so by
- * default only what cannot have reached Authlete's logic, or what Authlete asks to repeat, is retried.
+ * The retry policy. Every CIBA call is a POST whose repetition Authlete does not document (issuing
+ * twice with one ticket may mint a second `auth_req_id`; `/complete` may mint tokens), so by default
+ * only what cannot have reached Authlete's logic, or what Authlete asks to repeat, is retried.
  *
  * undici's own `RetryHandler` is not used: it retries by method idempotency, knows nothing of a
  * deadline shared by all attempts, and would sleep through a `Retry-After` longer than that deadline.
@@ -11,32 +11,41 @@
  * @module
  */
 
-import { AuthleteInputError } from './errors.js'
+import { AuthleteInputError } from '../errors.js'
+import { suggest } from '../input.js'
 
 /**
  * How failed attempts are repeated. Pass `retry: false` to the client to make one attempt only.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface RetryOptions {
-  /** Attempts in all, the first included. Default `3`; `1` means no retry. */
-  attempts?: number
-  /** The first backoff in milliseconds, doubled at each retry, with jitter. Default `200`. */
-  backoffMs?: number
-  /** The longest backoff in milliseconds (a `Retry-After` is bounded by the deadline instead). Default `2000`. */
-  maxBackoffMs?: number
+  /**
+   * Attempts in all, the first included; `1` means no retry.
+   * @default 3
+   */
+  attempts?: number | undefined
+  /**
+   * The first backoff in milliseconds, doubled at each retry, with jitter.
+   * @default 200
+   */
+  backoffMs?: number | undefined
+  /**
+   * The longest backoff in milliseconds (a `Retry-After` is bounded by the deadline instead).
+   * @default 2000
+   */
+  maxBackoffMs?: number | undefined
   /**
    * Also retry what may already have reached Authlete's logic: HTTP 500, 502 and 504, and transport
    * failures after the request was written. Only for callers who accept that Authlete may process
-   * one ticket twice. Default `false`.
+   * one request twice.
+   * @default false
    */
-  afterSend?: boolean
+  afterSend?: boolean | undefined
 }
 
 /**
  * A validated {@link RetryOptions}.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * @internal
  */
 export interface RetryPolicy {
   readonly attempts: number
@@ -48,7 +57,7 @@ export interface RetryPolicy {
 /**
  * The policy used when the `retry` option is not given.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * @internal
  */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
   attempts: 3,
@@ -62,13 +71,20 @@ const NO_RETRY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, attempts: 1 })
 /**
  * Validates the `retry` option.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function resolveRetryPolicy(retry: RetryOptions | false | undefined): RetryPolicy {
   if (retry === undefined) return DEFAULT_RETRY
   if (retry === false) return NO_RETRY
   if (typeof retry !== 'object' || retry === null) {
     throw new AuthleteInputError('retry', 'must be an object or false')
+  }
+  for (const key of Object.keys(retry)) {
+    if (!(key in DEFAULT_RETRY)) {
+      throw new AuthleteInputError(
+        `retry.${key}`,
+        `is not a retry option${suggest(key, Object.keys(DEFAULT_RETRY))}`,
+      )
+    }
   }
   const policy = {
     attempts: retry.attempts ?? DEFAULT_RETRY.attempts,
@@ -95,7 +111,6 @@ export function resolveRetryPolicy(retry: RetryOptions | false | undefined): Ret
  * The backoff before retry number `retry` (1 for the first retry): exponential, capped, with "equal
  * jitter" (half fixed, half random) so that many clients failing together do not retry together.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function backoffDelay(policy: RetryPolicy, retry: number, random: number = Math.random()): number {
   const ceiling = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (retry - 1))
@@ -106,7 +121,6 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: number 
  * The wait asked for by `Retry-After` (delay-seconds or an HTTP-date) or, failing that,
  * `RateLimit-Reset` (seconds), in milliseconds; `undefined` when neither is usable.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function retryAfterMs(
   retryAfter: string | string[] | undefined,
@@ -145,23 +159,21 @@ const CONNECT_ERROR_CODES = new Set([
 /**
  * Whether a transport failure with this code may be retried, given whether the request was written.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export function isRetryableNetworkFailure(
   code: string | undefined,
   requestSent: boolean,
-  policy: RetryPolicy,
-) {
+  afterSend: boolean,
+): boolean {
   if (code === undefined || !CONNECT_ERROR_CODES.has(code)) return false
-  return !requestSent || policy.afterSend
+  return !requestSent || afterSend
 }
 
 /**
  * Whether a non-2xx status may be retried: 429 and 503 always (Authlete asks), 500/502/504 on opt-in.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
-export function isRetryableStatus(status: number, policy: RetryPolicy): boolean {
+export function isRetryableStatus(status: number, afterSend: boolean): boolean {
   if (status === 429 || status === 503) return true
-  return policy.afterSend && (status === 500 || status === 502 || status === 504)
+  return afterSend && (status === 500 || status === 502 || status === 504)
 }

@@ -3,7 +3,6 @@
  * `/backchannel/authentication/issue` once. Secrets come from the environment only and are never
  * printed.
  *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  * @module
  */
 
@@ -23,12 +22,11 @@ import {
   type BackchannelIssueResponse,
   toBackchannelResponse,
   VERSION,
-} from './index.js'
+} from '../index.js'
 
 /**
  * Exit codes of the command.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export const EXIT = Object.freeze({
   /** Authlete answered `action: OK`. */
@@ -47,8 +45,7 @@ export const EXIT = Object.freeze({
 
 /**
  * The text of `authlete-ciba --help`.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export const USAGE = `Usage: authlete-ciba issue <ticket> [--json] [--region us|jp|eu|br] [--base-url URL] [--timeout MS]
        authlete-ciba --help | --version
@@ -75,8 +72,7 @@ status; 4 network failure or timeout; 5 an unusable answer.
 
 /**
  * Where the command writes.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export interface CliIo {
   out: (text: string) => void
@@ -90,8 +86,7 @@ const processIo: CliIo = {
 
 /**
  * Runs the command with `args` (without `node` and the script) and returns the exit code.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export async function main(
   args: readonly string[],
@@ -181,7 +176,7 @@ function optionsFromEnv(
 }
 
 function describe(result: BackchannelIssueResponse, client: AuthleteClient): string {
-  const lines = [`Authlete ${client.url} (API ${client.apiVersion})`, '']
+  const lines = [`Authlete ${client.baseUrl} (API ${client.apiVersion})`, '']
   const row = (name: string, value: unknown, unit = '') => {
     if (value !== undefined) lines.push(`  ${name.padEnd(15)}${String(value)}${unit}`)
   }

@@ -1,29 +1,27 @@
 /**
- * The response model of Authlete's `/backchannel/authentication/issue` API.
+ * `/backchannel/authentication/issue`: turns the ticket of a valid backchannel authentication
+ * request into an `auth_req_id`.
  *
- * Strict where the caller relies on it (an `OK` answer must carry `authReqId`, `expiresIn` and
- * `interval`), tolerant where Authlete may change: an `action` this version does not know is
- * returned, not rejected (the list has changed before: `BAD_TICKET` became `INVALID_TICKET`), and
- * fields this version does not know are kept.
+ * The model is strict where the caller relies on it (an `OK` answer must carry `authReqId`,
+ * `expiresIn` and `interval`), tolerant where Authlete may change: an `action` this version does
+ * not know is returned, not rejected (the list has changed before: `BAD_TICKET` became
+ * `INVALID_TICKET`), and fields this version does not know are kept.
  *
  * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
- * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.3
  * @module
  */
 
 import { z } from 'zod'
+import { requiredString } from '../input.js'
+import { modelParser, type Operation } from './operation.js'
 
 /**
  * The `action` values documented for this API, in the order of Authlete's reference.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export const BACKCHANNEL_ISSUE_ACTIONS = ['OK', 'INVALID_TICKET', 'INTERNAL_SERVER_ERROR'] as const
 
 /**
  * An `action` value documented for this API.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
 
@@ -31,11 +29,14 @@ export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
  * An `action` value this version of the package does not know (Authlete added it later). At run time
  * it is the plain string Authlete sent. Its type is a string that no string literal in your code can
  * equal (it would have to end in a NUL character), so that `res.action === 'OK'` still narrows the
- * result to {@link BackchannelIssueOk}; compare a new action with `(res.action as string) === 'NEW'`.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+ * result; compare a new action with `(res.action as string) === 'NEW'`.
  */
-export type UnknownBackchannelIssueAction = `${string}\u0000`
+export type UnknownAction = `${string}\u0000`
+
+/**
+ * {@link UnknownAction}, by its earlier name.
+ */
+export type UnknownBackchannelIssueAction = UnknownAction
 
 /** Fields every answer may carry. All are optional in Authlete's schema. */
 interface BackchannelIssueFields {
@@ -61,8 +62,6 @@ interface BackchannelIssueFields {
 /**
  * `action: OK`: an `auth_req_id` was issued. Return `responseContent` to the client with status 200,
  * then start authenticating the user on their device.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface BackchannelIssueOk extends BackchannelIssueFields {
   action: 'OK'
@@ -73,8 +72,6 @@ export interface BackchannelIssueOk extends BackchannelIssueFields {
 
 /**
  * `action: INVALID_TICKET`: the ticket is unknown or expired. Answer the client with status 500.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface BackchannelIssueInvalidTicket extends BackchannelIssueFields {
   action: 'INVALID_TICKET'
@@ -82,8 +79,6 @@ export interface BackchannelIssueInvalidTicket extends BackchannelIssueFields {
 
 /**
  * `action: INTERNAL_SERVER_ERROR`: a bad call or a fault inside Authlete. Answer with status 500.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface BackchannelIssueInternalServerError extends BackchannelIssueFields {
   action: 'INTERNAL_SERVER_ERROR'
@@ -91,18 +86,14 @@ export interface BackchannelIssueInternalServerError extends BackchannelIssueFie
 
 /**
  * An answer whose `action` this version does not know. Treat it as a failure (status 500).
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export interface BackchannelIssueUnknownAction extends BackchannelIssueFields {
-  action: UnknownBackchannelIssueAction
+  action: UnknownAction
 }
 
 /**
  * The validated answer of `/backchannel/authentication/issue`. Narrow on `action`:
  * `if (res.action === 'OK') res.authReqId` is a `string`.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  */
 export type BackchannelIssueResponse =
   | BackchannelIssueOk
@@ -110,17 +101,23 @@ export type BackchannelIssueResponse =
   | BackchannelIssueInternalServerError
   | BackchannelIssueUnknownAction
 
+/**
+ * Whether `action` is one of the documented values ({@link BACKCHANNEL_ISSUE_ACTIONS}).
+ */
+export function isKnownBackchannelIssueAction(action: string): action is BackchannelIssueAction {
+  return action === 'OK' || action === 'INVALID_TICKET' || action === 'INTERNAL_SERVER_ERROR'
+}
+
+/**
+ * The longest ticket accepted. Authlete's tickets are about 43 characters; anything near this limit
+ * is a bug in the caller, rejected before it costs a round trip.
+ */
+export const MAX_TICKET_LENGTH = 1024
+
 const optionalString = z.string().nullish()
 const optionalSeconds = z.int32().min(0).nullish()
 
-/**
- * The zod schema of the answer, compiled once. `null` is accepted for optional fields (and removed
- * by {@link parseBackchannelIssueResponse}) because Authlete's schema marks every field optional
- * without saying whether an absent field is omitted or sent as `null`.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
- */
-export const backchannelIssueResponseSchema = z
+const schema = z
   .looseObject({
     resultCode: optionalString,
     resultMessage: optionalString,
@@ -143,42 +140,13 @@ export const backchannelIssueResponseSchema = z
     }
   })
 
-const NULLABLE_FIELDS = [
-  'resultCode',
-  'resultMessage',
-  'responseContent',
-  'authReqId',
-  'expiresIn',
-  'interval',
-] as const
-
-/**
- * Outcome of {@link parseBackchannelIssueResponse}.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
- */
-export type ParseResult =
-  | { success: true; data: BackchannelIssueResponse }
-  | { success: false; issues: z.core.$ZodIssue[] }
-
-/**
- * Validates an already-parsed JSON value against the model. Never throws.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
- */
-export function parseBackchannelIssueResponse(json: unknown): ParseResult {
-  const result = backchannelIssueResponseSchema.safeParse(json)
-  if (!result.success) return { success: false, issues: result.error.issues }
-  const data = result.data as Record<string, unknown>
-  for (const field of NULLABLE_FIELDS) if (data[field] === null) delete data[field]
-  return { success: true, data: data as BackchannelIssueResponse }
-}
-
-/**
- * Whether `action` is one of the documented values ({@link BACKCHANNEL_ISSUE_ACTIONS}).
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
- */
-export function isKnownBackchannelIssueAction(action: string): action is BackchannelIssueAction {
-  return action === 'OK' || action === 'INVALID_TICKET' || action === 'INTERNAL_SERVER_ERROR'
+/** @internal */
+export const backchannelIssue: Operation<string, BackchannelIssueResponse> = {
+  name: 'backchannelIssue',
+  path: '/backchannel/authentication/issue',
+  repeatableAfterSend: false,
+  encode: (ticket) => ({
+    form: `ticket=${encodeURIComponent(requiredString(ticket, 'ticket', MAX_TICKET_LENGTH))}`,
+  }),
+  parse: modelParser(schema),
 }

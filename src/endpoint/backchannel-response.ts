@@ -5,16 +5,14 @@
  *
  * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.3
  * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.13
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
  * @module
  */
 
-import type { BackchannelIssueResponse } from './model.js'
+import type { BackchannelIssueResponse } from '../operations/backchannel-issue.js'
 
 /**
  * An HTTP response as plain data: hand `status`, `headers` and `body` to any framework.
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export interface BackchannelEndpointResponse {
   status: 200 | 500
@@ -66,8 +64,7 @@ function isIssueResponse(value: unknown): value is BackchannelIssueResponse {
  * const answer = toBackchannelResponse(await authlete.backchannelIssue(ticket).catch((e) => e))
  * res.status(answer.status).set(answer.headers).send(answer.body) // Express
  * ```
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpointResponse {
   if (!isIssueResponse(resultOrError)) return response(500, SERVER_ERROR_BODY)
@@ -102,8 +99,7 @@ export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpoi
  *   return toBackchannelWebResponse(await authlete.backchannelIssue(ticket).catch((e) => e))
  * })
  * ```
- *
- * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+
  */
 export function toBackchannelWebResponse(resultOrError: unknown): Response {
   const { status, headers, body } = toBackchannelResponse(resultOrError)

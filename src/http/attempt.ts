@@ -1,0 +1,133 @@
+/**
+ * One HTTP exchange, as an undici dispatch handler that settles a promise.
+ *
+ * The transport speaks undici's `Dispatcher.dispatch` handler API rather than `undici.request`: the
+ * body arrives as a few `Buffer` chunks instead of through a stream object, and the handler sees
+ * what the retry policy needs (whether the request was fully written, whether a response started).
+ *
+ * The handler's contract, which shapes this class: undici may call `onRequestStart` synchronously
+ * inside `dispatch()`, or much later (the request waited for a connection); it may call
+ * `onResponseError` after an abort we asked for, and `onResponseData` after we settled. So every
+ * callback checks `#settled`, and an abort requested before undici handed over its controller is
+ * carried out the moment it does.
+ *
+ * @internal
+ * @module
+ */
+
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Dispatcher } from 'undici'
+
+/** What one attempt received. Of a non-2xx body longer than the limit, only its start. */
+export interface RawResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: Buffer
+}
+
+/** Raised inside an attempt when a 2xx body passes `maxResponseBytes`. */
+export class BodyTooLarge extends Error {}
+
+/**
+ * Settled once: by the response, by a transport error, or by {@link Attempt.fail} (deadline,
+ * caller abort, client closed).
+ */
+export class Attempt implements Dispatcher.DispatchHandler {
+  readonly promise: Promise<RawResponse>
+  /** The request was fully written to the socket. */
+  sent = false
+  /** The status line arrived; 0 until then. */
+  status = 0
+  #resolve!: (response: RawResponse) => void
+  #reject!: (error: unknown) => void
+  #controller: Dispatcher.DispatchController | null = null
+  #settled = false
+  #reason: Error | null = null
+  #headers: IncomingHttpHeaders = {}
+  #chunks: Buffer[] = []
+  #size = 0
+  readonly #limit: number
+
+  constructor(limit: number) {
+    this.#limit = limit
+    this.promise = new Promise<RawResponse>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+  }
+
+  /** Settles the attempt with `error` and aborts the request, now or as soon as undici starts it. */
+  fail(error: Error): void {
+    if (this.#settled) return
+    this.#settled = true
+    this.#reason = error
+    this.#reject(error)
+    this.#controller?.abort(error)
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // A request still waiting for a connection cannot be taken out of undici's queue through the
+    // public handler API; it is aborted here, the moment undici hands it over.
+    if (this.#reason) controller.abort(this.#reason)
+    else this.#controller = controller
+  }
+
+  onRequestSent(): void {
+    this.sent = true
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    status: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    this.status = status
+    this.#headers = headers
+    const length = headers['content-length']
+    if (typeof length === 'string' && Number(length) > this.#limit) this.#overflow(controller)
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return
+    const room = this.#limit - this.#size
+    if (chunk.length > room) {
+      if (room > 0) this.#push(chunk.subarray(0, room))
+      this.#overflow(controller)
+      return
+    }
+    this.#push(chunk)
+  }
+
+  onResponseEnd(): void {
+    if (this.#settled) return
+    this.#settled = true
+    this.#resolve(this.#response())
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.#settled) return
+    this.#settled = true
+    this.#reject(error)
+  }
+
+  #push(chunk: Buffer): void {
+    this.#chunks.push(chunk)
+    this.#size += chunk.length
+  }
+
+  #response(): RawResponse {
+    const chunks = this.#chunks
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.#size)
+    return { status: this.status, headers: this.#headers, body }
+  }
+
+  /** The body passed the limit: a 2xx is unusable; of an error answer, the start is enough. */
+  #overflow(controller: Dispatcher.DispatchController): void {
+    if (this.#settled) return
+    const error = new BodyTooLarge()
+    this.#settled = true
+    if (this.status >= 200 && this.status < 300) this.#reject(error)
+    else this.#resolve(this.#response())
+    controller.abort(error)
+  }
+}

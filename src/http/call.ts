@@ -1,0 +1,245 @@
+/**
+ * One call to Authlete: attempts, backoff, one deadline over all of them, and the caller's signal.
+ * It runs any {@link Operation}: the operation gives the path, the encoded body and the model; this
+ * module owns everything between the two.
+ *
+ * @internal
+ * @module
+ */
+
+import type { Dispatcher } from 'undici'
+import {
+  AuthleteAbortError,
+  AuthleteApiError,
+  AuthleteError,
+  type AuthleteErrorOptions,
+  AuthleteNetworkError,
+  AuthleteResponseError,
+  type AuthleteResponseIssue,
+  AuthleteTimeoutError,
+  errorCodeOf,
+} from '../errors.js'
+import type { Operation, RequestBody } from '../operations/operation.js'
+import { Attempt, BodyTooLarge, type RawResponse } from './attempt.js'
+import type { TransportConfig } from './options.js'
+import { redact } from './redact.js'
+import { readJsonBody, UnusableBody } from './response-body.js'
+import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from './retry.js'
+
+/**
+ * Settles exactly once; every rejection is an {@link AuthleteError}.
+ */
+export class Call<Result> {
+  readonly #config: TransportConfig
+  readonly #dispatcher: Dispatcher
+  readonly #operation: Operation<unknown, Result>
+  readonly #options: Dispatcher.DispatchOptions
+  readonly #timeoutMs: number
+  readonly #signal: AbortSignal | undefined
+  readonly #startedAt = performance.now()
+  readonly #timer: NodeJS.Timeout
+  #attempts = 0
+  #attempt: Attempt | null = null
+  #stop: AuthleteError | null = null
+  #wake: (() => void) | null = null
+  readonly #settled: () => void
+
+  constructor(
+    config: TransportConfig,
+    dispatcher: Dispatcher,
+    operation: Operation<unknown, Result>,
+    body: RequestBody,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    settled: () => void,
+  ) {
+    this.#settled = settled
+    this.#config = config
+    this.#dispatcher = dispatcher
+    this.#operation = operation
+    this.#timeoutMs = timeoutMs
+    this.#signal = signal
+    const form = 'form' in body
+    this.#options = {
+      origin: config.origin,
+      path: config.apiPath + operation.path,
+      method: 'POST',
+      headers: (form ? config.formHeaders : config.jsonHeaders) as string[],
+      body: form ? body.form : body.json,
+    }
+    this.#timer = setTimeout(onDeadline, timeoutMs, this)
+    signal?.addEventListener('abort', this, { once: true })
+  }
+
+  /** Runs the call. Resolves with the validated answer or rejects with an {@link AuthleteError}. */
+  async run(): Promise<Result> {
+    try {
+      for (;;) {
+        const attempt = new Attempt(this.#config.maxResponseBytes)
+        this.#attempt = attempt
+        this.#attempts++
+        let outcome: Result | AuthleteError
+        try {
+          this.#dispatcher.dispatch(this.#options, attempt)
+        } catch (error) {
+          attempt.fail(error as Error)
+        }
+        try {
+          outcome = this.#interpret(await attempt.promise)
+        } catch (cause) {
+          if (this.#stop) throw this.#stop
+          outcome = this.#transportError(cause, attempt)
+        }
+        this.#attempt = null
+        if (!(outcome instanceof AuthleteError)) return outcome
+        const wait = this.#retryWait(outcome, attempt)
+        if (wait === undefined) throw outcome
+        await this.#sleep(wait)
+        // A halt that came while no attempt or wait was there to cancel (between the answer and the
+        // wait) still ends the call here, before another request goes out.
+        if (this.#stop) throw this.#stop
+      }
+    } finally {
+      clearTimeout(this.#timer)
+      this.#signal?.removeEventListener('abort', this)
+      this.#settled()
+    }
+  }
+
+  /** The caller's signal fired (this object is the abort listener, which saves a closure per call). */
+  handleEvent(): void {
+    this.halt(new AuthleteAbortError(this.#signal?.reason, this.info()))
+  }
+
+  /** Ends the call with `error`: the deadline passed or the caller aborted. */
+  halt(error: AuthleteError): void {
+    if (this.#stop) return
+    this.#stop = error
+    this.#attempt?.fail(error)
+    this.#wake?.()
+  }
+
+  timeout(): AuthleteTimeoutError {
+    const attempt = this.#attempt
+    const phase = attempt === null ? 'retry' : attempt.status === 0 ? 'headers' : 'body'
+    return new AuthleteTimeoutError(this.#timeoutMs, phase, this.info())
+  }
+
+  /** Where the call went and how many attempts it made, for an error. */
+  info(): AuthleteErrorOptions {
+    const { origin, path } = this.#options
+    return { request: { method: 'POST', url: origin + path }, attempts: this.#attempts }
+  }
+
+  #interpret(response: RawResponse): Result | AuthleteError {
+    const { status, headers, body } = response
+    if (status < 200 || status >= 300) return this.#apiError(response)
+    const json = readJsonBody(headers, body)
+    if (json instanceof UnusableBody) return this.#responseError(status, json.problem, { cause: json.cause })
+    const parsed = this.#operation.parse(json)
+    if (parsed.success) return parsed.data
+    const fields = parsed.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+    return this.#responseError(status, `the body does not fit the model (${fields.join('; ')})`, {
+      issues: parsed.issues,
+    })
+  }
+
+  #apiError({ status, headers, body }: RawResponse): AuthleteApiError {
+    let resultCode: string | undefined
+    let resultMessage: string | undefined
+    let bodyExcerpt: string | undefined
+    const text = body.toString('utf8')
+    const secrets = this.#config.secrets
+    try {
+      const json = JSON.parse(text) as { resultCode?: unknown; resultMessage?: unknown } | null
+      if (typeof json?.resultCode === 'string') resultCode = json.resultCode
+      if (typeof json?.resultMessage === 'string') resultMessage = redact(json.resultMessage, secrets)
+    } catch {
+      // Not Authlete's result JSON (a proxy's HTML page, say): the excerpt below says what it was.
+    }
+    if (resultCode === undefined && resultMessage === undefined && text.length > 0) {
+      bodyExcerpt = redact(text, secrets).slice(0, AuthleteApiError.EXCERPT_LENGTH)
+    }
+    const retryAfter =
+      status === 429 || status === 503
+        ? retryAfterMs(headers['retry-after'], headers['ratelimit-reset'])
+        : undefined
+    return new AuthleteApiError(
+      { status, resultCode, resultMessage, bodyExcerpt, retryAfterMs: retryAfter },
+      this.info(),
+    )
+  }
+
+  #responseError(
+    status: number,
+    problem: string,
+    options: { cause?: unknown; issues?: readonly AuthleteResponseIssue[] } = {},
+  ): AuthleteResponseError {
+    return new AuthleteResponseError(status, `Unusable HTTP ${status} answer from Authlete: ${problem}`, {
+      ...options,
+      ...this.info(),
+    })
+  }
+
+  #transportError(cause: unknown, attempt: Attempt): AuthleteError {
+    const status = attempt.status
+    if (cause instanceof BodyTooLarge) {
+      return this.#responseError(
+        status,
+        `the body is larger than maxResponseBytes (${this.#config.maxResponseBytes})`,
+      )
+    }
+    const code = errorCodeOf(cause)
+    // A reset is a network failure wherever it strikes; a connection closed cleanly before the
+    // announced end of a 2xx body is a cut-off answer.
+    if (status >= 200 && status < 300 && code !== 'ECONNRESET' && code !== 'EPIPE') {
+      return this.#responseError(status, 'the body was cut off', { cause })
+    }
+    return new AuthleteNetworkError(cause, this.info())
+  }
+
+  /**
+   * Milliseconds to wait before the next attempt, or `undefined` to give up with `error`. What is
+   * repeated without the caller's opt-in is only what cannot have reached Authlete's logic (nothing
+   * was fully sent), or what Authlete asked to repeat (429, 503): none of the CIBA calls is
+   * documented as idempotent, so a repeat after the request was processed could mint a second
+   * `auth_req_id` or tokens.
+   */
+  #retryWait(error: AuthleteError, attempt: Attempt): number | undefined {
+    const policy = this.#config.retry
+    if (this.#attempts >= policy.attempts) return undefined
+    const afterSend = policy.afterSend || this.#operation.repeatableAfterSend
+    let wait: number
+    if (error instanceof AuthleteApiError) {
+      if (!isRetryableStatus(error.status, afterSend)) return undefined
+      wait = error.retryAfterMs ?? backoffDelay(policy, this.#attempts)
+    } else if (error instanceof AuthleteNetworkError) {
+      if (!isRetryableNetworkFailure(error.causeCode, attempt.sent, afterSend)) return undefined
+      wait = backoffDelay(policy, this.#attempts)
+    } else {
+      return undefined
+    }
+    // A wait that ends past the deadline would only turn this answer into a timeout: give it now.
+    const left = this.#timeoutMs - (performance.now() - this.#startedAt)
+    return wait < left ? wait : undefined
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stop) return Promise.reject(this.#stop)
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#wake = null
+        resolve()
+      }, ms)
+      this.#wake = () => {
+        clearTimeout(timer)
+        this.#wake = null
+        reject(this.#stop)
+      }
+    })
+  }
+}
+
+function onDeadline(call: Call<unknown>): void {
+  call.halt(call.timeout())
+}

@@ -1,0 +1,96 @@
+/**
+ * The transport every operation runs on: the validated configuration, the connection pool, and
+ * the client's life cycle (in-flight calls, `close()`). `call(operation, input, options)` is the
+ * one entry point; it never names an Authlete call.
+ *
+ * @internal
+ * @module
+ */
+
+import { type Dispatcher, Pool } from 'undici'
+import {
+  AuthleteAbortError,
+  AuthleteClientClosedError,
+  AuthleteError,
+  AuthleteInputError,
+} from '../errors.js'
+import type { Operation, RequestBody } from '../operations/operation.js'
+import { Call } from './call.js'
+import {
+  type AuthleteCallOptions,
+  type AuthleteClientOptions,
+  resolveCallOptions,
+  resolveTransportConfig,
+  type TransportConfig,
+} from './options.js'
+
+export class Transport {
+  readonly config: TransportConfig
+  readonly #dispatcher: Dispatcher
+  readonly #ownsDispatcher: boolean
+  #inFlight = 0
+  #idle: (() => void) | null = null
+  #closing: Promise<void> | null = null
+  /** Bound once: each call reports its end through it, with no closure per call. */
+  readonly #settled = () => {
+    if (--this.#inFlight === 0) this.#idle?.()
+  }
+
+  /** @throws {AuthleteInputError} when the options are invalid (the message names the option). */
+  constructor(options: AuthleteClientOptions) {
+    this.config = resolveTransportConfig(options)
+    this.#ownsDispatcher = options.dispatcher === undefined
+    // undici unrefs idle sockets, so a process that never calls close() still exits.
+    this.#dispatcher = options.dispatcher ?? new Pool(this.config.origin)
+  }
+
+  /**
+   * Runs `operation` with `input`: checks the input and the per-call options (rejecting before any
+   * I/O), then one {@link Call}. Every rejection is an `AuthleteError`.
+   */
+  async call<Input, Result>(
+    operation: Operation<Input, Result>,
+    input: Input,
+    options: AuthleteCallOptions | undefined,
+  ): Promise<Result> {
+    let body: RequestBody
+    try {
+      body = operation.encode(input)
+    } catch (error) {
+      // The caller's own error (a throwing getter, a Proxy) becomes ours, with theirs as the cause.
+      if (error instanceof AuthleteError) throw error
+      throw new AuthleteInputError(operation.name, 'the argument could not be read', { cause: error })
+    }
+    const { timeoutMs, signal } = resolveCallOptions(options, this.config.timeoutMs)
+    if (signal?.aborted) {
+      const url = this.config.origin + this.config.apiPath + operation.path
+      throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
+    }
+    if (this.#closing) throw new AuthleteClientClosedError()
+    this.#inFlight++
+    return new Call(
+      this.config,
+      this.#dispatcher,
+      operation as Operation<unknown, Result>,
+      body,
+      timeoutMs,
+      signal,
+      this.#settled,
+    ).run()
+  }
+
+  /**
+   * Waits for the calls in flight to settle (their retries and backoffs included), then closes the
+   * client's own pool. A dispatcher passed in the options is left open. Concurrent and later
+   * calls of `close()` share one promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve))
+    if (this.#ownsDispatcher) await this.#dispatcher.close()
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Argument checks shared by the client's options, per-call options and the operation files. Each
+ * throws an {@link AuthleteInputError} that names the field and never shows its value.
+ *
+ * @internal
+ * @module
+ */
+
+import { AuthleteInputError } from './errors.js'
+
+/** The longest string field accepted in a request: anything near it is a bug of the caller. */
+export const MAX_FIELD_LENGTH = 65_536
+
+/**
+ * `input` is a plain object whose keys are all in `known`; returns it typed as a record.
+ */
+export function checkFields(
+  input: unknown,
+  known: ReadonlySet<string>,
+  what: string,
+): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new AuthleteInputError(what, 'must be an object')
+  }
+  for (const key of Object.keys(input)) {
+    if (!known.has(key)) throw new AuthleteInputError(key, `is not a field of ${what}${suggest(key, known)}`)
+  }
+  return input as Record<string, unknown>
+}
+
+/** A required non-empty, well-formed string of at most `max` characters. */
+export function requiredString(value: unknown, field: string, max = MAX_FIELD_LENGTH): string {
+  if (typeof value !== 'string') throw new AuthleteInputError(field, 'must be a string')
+  if (value.length === 0) throw new AuthleteInputError(field, 'must not be empty')
+  return checkedString(value, field, max)
+}
+
+/** An optional string: `undefined` passes, anything else must be a well-formed string. */
+export function optionalString(value: unknown, field: string, max = MAX_FIELD_LENGTH): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') throw new AuthleteInputError(field, 'must be a string')
+  return checkedString(value, field, max)
+}
+
+function checkedString(value: string, field: string, max: number): string {
+  if (value.length > max) throw new AuthleteInputError(field, `must be at most ${max} characters`)
+  if (!value.isWellFormed()) {
+    throw new AuthleteInputError(field, 'must be well-formed Unicode (it has a lone surrogate)')
+  }
+  return value
+}
+
+/**
+ * ` (did you mean "x"?)` for the known name closest to `name` (within two edits, or one that
+ * starts with it), else an empty string.
+ */
+export function suggest(name: string, known: Iterable<string>): string {
+  let best: string | undefined
+  let bestScore = Number.POSITIVE_INFINITY
+  const lower = name.toLowerCase()
+  for (const candidate of known) {
+    const other = candidate.toLowerCase()
+    const distance = editDistance(lower, other)
+    const score = distance <= 2 ? distance : lower.length >= 3 && other.startsWith(lower) ? 2.5 : Infinity
+    if (score < bestScore) {
+      bestScore = score
+      best = candidate
+    }
+  }
+  return best === undefined ? '' : ` (did you mean "${best}"?)`
+}
+
+/** Levenshtein distance, cut off at 3: only "close" matters. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      )
+    }
+    previous = current
+  }
+  return previous[b.length] as number
+}
