@@ -54,6 +54,18 @@ try {
   await standIn.close()
 }
 
+// instanceof holds across the two builds loaded into one process (the Symbol.for brand).
+const fromCjs = new cjs.AuthleteClient({ serviceId: '1', accessToken: 'smoke-token' })
+const cjsError = await fromCjs.backchannelIssue('').catch((error) => error)
+if (!(cjsError instanceof esm.AuthleteError) || !(cjsError instanceof esm.AuthleteInputError))
+  throw new Error('an error of the CJS build is not instanceof the ESM classes')
+if (cjsError instanceof esm.AuthleteApiError) throw new Error('the brand check ignores the error class')
+const esmError = new esm.AuthleteTimeoutError(1, 'headers')
+if (!(esmError instanceof cjs.AuthleteError && esmError instanceof cjs.AuthleteTimeoutError))
+  throw new Error('an error of the ESM build is not instanceof the CJS classes')
+console.log('instanceof across ESM and CJS: OK')
+await fromCjs.close()
+
 // The bin, built: --help, then one call against a stand-in.
 import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'

@@ -51,17 +51,19 @@ function checkedString(value: string, field: string, max: number): string {
 }
 
 /**
- * ` (did you mean "x"?)` for the known name closest to `name` (within two edits, or one that
+ * ` (did you mean "x"?)` for the known name closest to `name` (a few edits away, or one that
  * starts with it), else an empty string.
  */
 export function suggest(name: string, known: Iterable<string>): string {
-  let best: string | undefined
-  let bestScore = Number.POSITIVE_INFINITY
   const lower = name.toLowerCase()
+  // How many edits still read as a slip of the keyboard: fewer for short names.
+  const allowed = lower.length <= 3 ? 1 : lower.length <= 5 ? 2 : 3
+  let best: string | undefined
+  let bestScore = allowed + 1
   for (const candidate of known) {
     const other = candidate.toLowerCase()
-    const distance = editDistance(lower, other)
-    const score = distance <= 2 ? distance : lower.length >= 3 && other.startsWith(lower) ? 2.5 : Infinity
+    let score = editDistance(lower, other, allowed + 1)
+    if (score > allowed && lower.length >= 3 && other.startsWith(lower)) score = allowed
     if (score < bestScore) {
       bestScore = score
       best = candidate
@@ -70,9 +72,9 @@ export function suggest(name: string, known: Iterable<string>): string {
   return best === undefined ? '' : ` (did you mean "${best}"?)`
 }
 
-/** Levenshtein distance, cut off at 3: only "close" matters. */
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3
+/** Levenshtein distance between `a` and `b`, or `cap` when it is at least that. */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
@@ -86,5 +88,5 @@ function editDistance(a: string, b: string): number {
     }
     previous = current
   }
-  return previous[b.length] as number
+  return Math.min(previous[b.length] as number, cap)
 }

@@ -10,6 +10,7 @@ import {
   AuthleteNetworkError,
   AuthleteResponseError,
   AuthleteTimeoutError,
+  isAuthleteError,
   MAX_TICKET_LENGTH,
 } from '../src/index.js'
 import { closedPort, json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
@@ -76,6 +77,10 @@ describe('AuthleteInputError: bad tickets are rejected before any I/O', () => {
       c.backchannelIssue('t', { signal: {} as AbortSignal }),
     )
     expect(signal.field).toBe('signal')
+    const unknown = await failure(AuthleteInputError, {}, (c) =>
+      c.backchannelIssue('t', { timeout: 5 } as never),
+    )
+    expect(unknown.message).toBe('timeout: is not a per-call option (did you mean "timeoutMs"?)')
   })
 })
 
@@ -301,5 +306,31 @@ describe('AuthleteClientClosedError', () => {
     const error = await c.backchannelIssue('t').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthleteClientClosedError)
     expect((error as AuthleteError).code).toBe('AUTHLETE_CLIENT_CLOSED')
+  })
+})
+
+describe('AuthleteError across copies of the package', () => {
+  it('instanceof holds for an error made by another copy (same Symbol.for brand, same code)', () => {
+    // What a second copy's error looks like to this copy: another class, the same registry symbol.
+    class OtherCopyError extends Error {
+      readonly code = 'AUTHLETE_API_ERROR'
+      readonly status = 503
+    }
+    Object.defineProperty(OtherCopyError.prototype, Symbol.for('authlete-ciba.error'), { value: true })
+    const foreign = new OtherCopyError('from the CJS build')
+    expect(foreign).toBeInstanceOf(AuthleteError)
+    expect(foreign).toBeInstanceOf(AuthleteApiError)
+    expect(foreign).not.toBeInstanceOf(AuthleteNetworkError)
+    expect(isAuthleteError(foreign, 'AUTHLETE_API_ERROR')).toBe(true)
+    expect(isAuthleteError(foreign, 'AUTHLETE_TIMEOUT')).toBe(false)
+  })
+
+  it('instanceof is false for plain errors and look-alikes without the brand', () => {
+    const lookAlike = Object.assign(new Error('x'), { code: 'AUTHLETE_API_ERROR' })
+    expect(lookAlike).not.toBeInstanceOf(AuthleteError)
+    expect(isAuthleteError(lookAlike)).toBe(false)
+    expect(isAuthleteError(null)).toBe(false)
+    expect(new AuthleteInputError('f', 'bad')).toBeInstanceOf(AuthleteError)
+    expect(new AuthleteInputError('f', 'bad')).not.toBeInstanceOf(AuthleteApiError)
   })
 })

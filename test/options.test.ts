@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { Transport } from '../src/http/transport.js'
@@ -101,6 +102,62 @@ describe('AuthleteClient options', () => {
     expect(error.field).toBe(field)
     expect(error.message).toContain(words)
     expect(error.message.startsWith(`${field}: `)).toBe(true)
+  })
+
+  it.each([
+    [{ ...v3, timeout: 1 }, 'timeout: is not an option of AuthleteClient (did you mean "timeoutMs"?)'],
+    [
+      { ...v3, baseURL: 'https://x.example' },
+      'baseURL: is not an option of AuthleteClient (did you mean "baseUrl"?)',
+    ],
+    [{ ...v3, retries: 2 }, 'retries: is not an option of AuthleteClient (did you mean "retry"?)'],
+    [{ ...v3, retry: { attempt: 2 } }, 'retry.attempt: is not a retry option (did you mean "attempts"?)'],
+  ])('refuses an unknown option name %j, naming it and the closest known one', (options, message) => {
+    const error = inputError(() => new AuthleteClient(options as never))
+    expect(error.message).toBe(message)
+    expect(error.field).toBe(message.slice(0, message.indexOf(':')))
+  })
+
+  it('refuses a nonsense option name without a suggestion', () => {
+    const error = inputError(() => new AuthleteClient({ ...v3, zzzzzzzz: 1 } as never))
+    expect(error.message).toBe('zzzzzzzz: is not an option of AuthleteClient')
+  })
+
+  it('refuses a baseUrl ending in /api, and says to drop it', () => {
+    for (const baseUrl of ['https://us.authlete.com/api', 'https://gw.example/authlete/api/']) {
+      const error = inputError(() => new AuthleteClient({ ...v3, baseUrl }))
+      expect(error.field).toBe('baseUrl')
+      expect(error.message).toContain('must not end in /api')
+      expect(error.message).toContain('drop it')
+    }
+    expect(new AuthleteClient({ ...v3, baseUrl: 'https://gw.example/apis' }).baseUrl).toBe(
+      'https://gw.example/apis',
+    )
+  })
+
+  it('refuses a baseUrl with user:password@ outright, without repeating it, even when it does not parse', () => {
+    for (const baseUrl of ['https://admin:pw@[bad-host/', 'https://admin:pw@authlete.example']) {
+      const error = inputError(() => new AuthleteClient({ ...v3, baseUrl }))
+      expect(error.field).toBe('baseUrl')
+      expect(error.message).toContain('must not carry credentials')
+      expect(error.cause).toBeUndefined()
+      expect(`${error.message} ${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`).not.toContain('pw')
+    }
+  })
+
+  it('accepts optional options given as undefined explicitly', () => {
+    const client = new AuthleteClient({
+      ...v3,
+      baseUrl: undefined,
+      region: undefined,
+      timeoutMs: undefined,
+      retry: undefined,
+      dispatcher: undefined,
+      maxResponseBytes: undefined,
+      userAgent: undefined,
+      allowInsecureHttp: undefined,
+    })
+    expect(client.baseUrl).toBe('https://us.authlete.com')
   })
 
   it('never puts a credential into an option error', () => {

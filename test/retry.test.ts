@@ -93,10 +93,24 @@ describe('retry policy', () => {
     expect(count()).toBe(2)
   })
 
-  it('honours Retry-After as an HTTP date', async () => {
+  it('honours Retry-After as an HTTP date: waits until that date', async () => {
     await using c = client()
-    const count = script(status(503, { 'retry-after': new Date(Date.now() - 1000).toUTCString() }))
+    const date = new Date(Date.now() + 2000).toUTCString()
+    const count = script(status(503, { 'retry-after': date }))
+    const started = performance.now()
     expect((await c.backchannelIssue('t')).action).toBe('OK')
+    // HTTP dates have whole seconds: the date is 1 to 2 s ahead of the answer.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900)
+    expect(count()).toBe(2)
+  })
+
+  it('an HTTP date in the past means no wait: the retry goes out at once', async () => {
+    await using c = client({ retry: { backoffMs: 5000, maxBackoffMs: 5000 } })
+    const count = script(status(503, { 'retry-after': new Date(Date.now() - 5000).toUTCString() }))
+    const started = performance.now()
+    expect((await c.backchannelIssue('t')).action).toBe('OK')
+    // Without the header, the backoff of 2.5 to 5 s would apply.
+    expect(performance.now() - started).toBeLessThan(2000)
     expect(count()).toBe(2)
   })
 

@@ -1,6 +1,9 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import type {
+  AnyAuthleteError,
+  AuthleteApiError,
   AuthleteClient,
+  AuthleteClientOptions,
   BackchannelIssueAction,
   BackchannelIssueOk,
   BackchannelIssueResponse,
@@ -54,5 +57,35 @@ describe('result types', () => {
     // @ts-expect-error a plain string literal is not an UnknownBackchannelIssueAction
     const action: UnknownBackchannelIssueAction = 'SOMETHING'
     void action
+  })
+})
+
+describe('error types', () => {
+  it('narrowing on code gives the class: e.status compiles after e.code === AUTHLETE_API_ERROR', () => {
+    const e = {} as AnyAuthleteError
+    if (e.code === 'AUTHLETE_API_ERROR') {
+      expectTypeOf(e).toEqualTypeOf<AuthleteApiError>()
+      expectTypeOf(e.status).toEqualTypeOf<number>()
+    }
+    if (e.code === 'AUTHLETE_TIMEOUT') expectTypeOf(e.phase).toEqualTypeOf<'headers' | 'body' | 'retry'>()
+  })
+
+  it('isAuthleteError(e, code) narrows an unknown catch value to that class', async () => {
+    const { isAuthleteError } = await import('../src/index.js')
+    const e: unknown = undefined
+    if (isAuthleteError(e, 'AUTHLETE_API_ERROR')) expectTypeOf(e.status).toEqualTypeOf<number>()
+    if (isAuthleteError(e)) expectTypeOf(e).toEqualTypeOf<AnyAuthleteError>()
+  })
+})
+
+describe('options under exactOptionalPropertyTypes', () => {
+  it('optional options accept undefined explicitly (process.env values)', () => {
+    const options: AuthleteClientOptions = {
+      serviceId: process.env.AUTHLETE_SERVICE_ID,
+      accessToken: process.env.AUTHLETE_ACCESS_TOKEN,
+      baseUrl: process.env.AUTHLETE_BASE_URL,
+      timeoutMs: undefined,
+    }
+    expectTypeOf(options).toExtend<AuthleteClientOptions>()
   })
 })

@@ -1,0 +1,114 @@
+// The transport runs any operation: a throwaway one, declared here in a few lines, gets the same
+// deadline, retry policy and errors as the package's own calls, against a real loopback server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { Transport } from '../src/http/transport.js'
+import {
+  AuthleteApiError,
+  AuthleteInputError,
+  AuthleteResponseError,
+  AuthleteTimeoutError,
+} from '../src/index.js'
+import { modelParser, type Operation } from '../src/operations/operation.js'
+import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+
+const echo: Operation<{ word: string }, { action: string; echoed: string }> = {
+  name: 'echo',
+  path: '/test/echo',
+  repeatableAfterSend: false,
+  encode: (input) => {
+    if (typeof input?.word !== 'string') throw new AuthleteInputError('word', 'must be a string')
+    return { json: JSON.stringify({ word: input.word }) }
+  },
+  parse: modelParser(z.looseObject({ action: z.string(), echoed: z.string() })),
+}
+
+let server: Loopback
+beforeAll(async () => {
+  server = await startLoopback((request, res) =>
+    json(res, 200, { action: 'OK', echoed: JSON.parse(request.body).word }),
+  )
+})
+afterAll(() => server.close())
+
+function transport(timeoutMs = 2000) {
+  return new Transport({
+    serviceId: '42',
+    accessToken: 'test-token',
+    baseUrl: `${server.url}/prefix`,
+    timeoutMs,
+    retry: { backoffMs: 1, maxBackoffMs: 2 },
+  })
+}
+
+describe('a throwaway operation on the real transport', () => {
+  it('posts its encoded body to {prefix}/api/{serviceId}{path} and returns its parsed model', async () => {
+    const t = transport()
+    const before = server.requests.length
+    expect(await t.call(echo, { word: 'hi' }, undefined)).toEqual({ action: 'OK', echoed: 'hi' })
+    const request = server.requests[before]
+    expect(request?.method).toBe('POST')
+    expect(request?.url).toBe('/prefix/api/42/test/echo')
+    expect(request?.headers['content-type']).toBe('application/json')
+    expect(request?.headers.authorization).toBe('Bearer test-token')
+    expect(request?.body).toBe('{"word":"hi"}')
+    await t.close()
+  })
+
+  it("rejects a bad input before any I/O, with the operation's own AuthleteInputError", async () => {
+    const t = transport()
+    const before = server.requests.length
+    await expect(t.call(echo, {} as { word: string }, undefined)).rejects.toThrow(AuthleteInputError)
+    expect(server.requests.length).toBe(before)
+    await t.close()
+  })
+
+  it('retries a 503 as for every call, then returns the answer', async () => {
+    const t = transport()
+    let first = true
+    const before = server.requests.length
+    server.handle((request, res) => {
+      if (first) {
+        first = false
+        json(res, 503, { resultCode: 'A1', resultMessage: 'busy' })
+      } else json(res, 200, { action: 'OK', echoed: JSON.parse(request.body).word })
+    })
+    expect(await t.call(echo, { word: 'again' }, undefined)).toEqual({ action: 'OK', echoed: 'again' })
+    expect(server.requests.length - before).toBe(2)
+    await t.close()
+  })
+
+  it('a 500 is an AuthleteApiError with the URL of the operation, not retried', async () => {
+    const t = transport()
+    server.handle((_r, res) => json(res, 500, { resultCode: 'A001101', resultMessage: 'down' }))
+    const error = (await t.call(echo, { word: 'x' }, undefined).catch((e: unknown) => e)) as AuthleteApiError
+    expect(error).toBeInstanceOf(AuthleteApiError)
+    expect(error.url).toBe(`${server.url}/prefix/api/42/test/echo`)
+    expect(error.attempts).toBe(1)
+    await t.close()
+  })
+
+  it('an answer that does not fit its model is an AuthleteResponseError naming the field', async () => {
+    const t = transport()
+    server.handle((_r, res) => json(res, 200, { action: 'OK', echoed: 7 }))
+    const error = (await t
+      .call(echo, { word: 'x' }, undefined)
+      .catch((e: unknown) => e)) as AuthleteResponseError
+    expect(error).toBeInstanceOf(AuthleteResponseError)
+    expect(error.issues).toEqual([
+      { path: ['echoed'], message: 'Invalid input: expected string, received number' },
+    ])
+    await t.close()
+  })
+
+  it('the same deadline: a silent server ends the call at timeoutMs', async () => {
+    const t = transport(150)
+    server.handle(() => {})
+    const started = performance.now()
+    const error = await t.call(echo, { word: 'x' }, undefined).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthleteTimeoutError)
+    expect((error as AuthleteTimeoutError).phase).toBe('headers')
+    expect(performance.now() - started).toBeLessThan(1500)
+    await t.close()
+  })
+})
