@@ -6,6 +6,21 @@
 
 import type { AuthleteCallOptions, AuthleteClientOptions } from './http/options.js'
 import { Transport } from './http/transport.js'
+import {
+  type BackchannelAuthenticationRequest,
+  type BackchannelAuthenticationResponse,
+  backchannelAuthentication,
+} from './operations/backchannel-authentication.js'
+import {
+  type BackchannelCompleteRequest,
+  type BackchannelCompleteResponse,
+  backchannelComplete,
+} from './operations/backchannel-complete.js'
+import {
+  type BackchannelFailRequest,
+  type BackchannelFailResponse,
+  backchannelFail,
+} from './operations/backchannel-fail.js'
 import { type BackchannelIssueResponse, backchannelIssue } from './operations/backchannel-issue.js'
 
 /**
@@ -43,6 +58,23 @@ export class AuthleteClient {
   }
 
   /**
+   * Calls `/backchannel/authentication` with the client application's request, as received, and
+   * returns Authlete's validated answer: `USER_IDENTIFICATION` (with the `ticket`) when the request
+   * is valid, else what to answer the client (see `toBackchannelResponse`).
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @throws {AuthleteApiError}, {AuthleteResponseError}, {AuthleteTimeoutError},
+   *   {AuthleteAbortError}, {AuthleteNetworkError}: as for every call.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication
+   */
+  backchannelAuthentication(
+    request: BackchannelAuthenticationRequest,
+    options?: AuthleteCallOptions,
+  ): Promise<BackchannelAuthenticationResponse> {
+    return this.#transport.call(backchannelAuthentication, request, options)
+  }
+
+  /**
    * Calls `/backchannel/authentication/issue` with the ticket that `/backchannel/authentication`
    * returned (action `USER_IDENTIFICATION`) and returns Authlete's validated answer.
    *
@@ -59,6 +91,36 @@ export class AuthleteClient {
    */
   backchannelIssue(ticket: string, options?: AuthleteCallOptions): Promise<BackchannelIssueResponse> {
     return this.#transport.call(backchannelIssue, ticket, options)
+  }
+
+  /**
+   * Calls `/backchannel/authentication/fail`: refuses the request of `ticket` for `reason`. Authlete
+   * deletes the ticket and answers the error response for the client (`BAD_REQUEST`, `FORBIDDEN`
+   * or `INTERNAL_SERVER_ERROR`, see `toBackchannelResponse`).
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/fail
+   */
+  backchannelFail(
+    request: BackchannelFailRequest,
+    options?: AuthleteCallOptions,
+  ): Promise<BackchannelFailResponse> {
+    return this.#transport.call(backchannelFail, request, options)
+  }
+
+  /**
+   * Calls `/backchannel/authentication/complete` with the end-user's decision. In ping and push
+   * modes the answer is `NOTIFICATION`, to deliver to the client (see
+   * `completeBackchannelAuthentication`); in poll mode `NO_ACTION`.
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/complete
+   */
+  backchannelComplete(
+    request: BackchannelCompleteRequest,
+    options?: AuthleteCallOptions,
+  ): Promise<BackchannelCompleteResponse> {
+    return this.#transport.call(backchannelComplete, request, options)
   }
 
   /**

@@ -32,6 +32,44 @@ export {
 export type { AuthleteCallOptions, AuthleteClientOptions, AuthleteRegion } from './http/options.js'
 export type { RetryOptions } from './http/retry.js'
 export {
+  BACKCHANNEL_AUTHENTICATION_ACTIONS,
+  type BackchannelAuthenticationAction,
+  type BackchannelAuthenticationBadRequest,
+  type BackchannelAuthenticationInternalServerError,
+  type BackchannelAuthenticationRequest,
+  type BackchannelAuthenticationResponse,
+  type BackchannelAuthenticationUnauthorized,
+  type BackchannelAuthenticationUnknownAction,
+  type BackchannelAuthenticationUserIdentification,
+  type HintType,
+  MAX_PARAMETERS_LENGTH,
+} from './operations/backchannel-authentication.js'
+export {
+  BACKCHANNEL_COMPLETE_ACTIONS,
+  BACKCHANNEL_COMPLETE_RESULTS,
+  type BackchannelCompleteAction,
+  type BackchannelCompleteNoAction,
+  type BackchannelCompleteNotification,
+  type BackchannelCompleteRequest,
+  type BackchannelCompleteResponse,
+  type BackchannelCompleteResult,
+  type BackchannelCompleteServerError,
+  type BackchannelCompleteUnknownAction,
+  type TokenProperty,
+} from './operations/backchannel-complete.js'
+export {
+  BACKCHANNEL_FAIL_ACTIONS,
+  BACKCHANNEL_FAIL_REASONS,
+  type BackchannelFailAction,
+  type BackchannelFailBadRequest,
+  type BackchannelFailForbidden,
+  type BackchannelFailInternalServerError,
+  type BackchannelFailReason,
+  type BackchannelFailRequest,
+  type BackchannelFailResponse,
+  type BackchannelFailUnknownAction,
+} from './operations/backchannel-fail.js'
+export {
   BACKCHANNEL_ISSUE_ACTIONS,
   type BackchannelIssueAction,
   type BackchannelIssueInternalServerError,
@@ -41,7 +79,15 @@ export {
   type BackchannelIssueUnknownAction,
   isKnownBackchannelIssueAction,
   MAX_TICKET_LENGTH,
-  type UnknownAction,
   type UnknownBackchannelIssueAction,
 } from './operations/backchannel-issue.js'
+export type {
+  AuthorizationDetails,
+  AuthorizationDetailsElement,
+  DeliveryMode,
+  Pair,
+  Scope,
+  UnknownAction,
+  UnknownValue,
+} from './operations/fields.js'
 export { VERSION } from './version.js'

@@ -1,25 +1,24 @@
 /**
  * From Authlete's answer (or the failure to get one) to the response of the authorization server's
- * backchannel authentication endpoint, per CIBA Core §7.3 (success) and §13 (errors), and Authlete's
- * mapping of `action` to status.
+ * backchannel authentication endpoint, per CIBA Core §7.3 (success) and §13 (errors), and
+ * Authlete's mapping of `action` to status. One table for the answers of `/backchannel/authentication`,
+ * `/issue` and `/fail`: their actions do not collide.
  *
- * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.3
  * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.13
  * @module
  */
 
-import type { BackchannelIssueResponse } from '../operations/backchannel-issue.js'
-
 /**
  * An HTTP response as plain data: hand `status`, `headers` and `body` to any framework.
-
  */
 export interface BackchannelEndpointResponse {
-  status: 200 | 500
+  status: 200 | 400 | 401 | 403 | 500
   headers: {
     'Content-Type': 'application/json'
     'Cache-Control': 'no-store'
     Pragma: 'no-cache'
+    /** With 401 only: `Basic realm="backchannel/authentication"`. */
+    'WWW-Authenticate'?: string
   }
   /** JSON text. */
   body: string
@@ -27,17 +26,39 @@ export interface BackchannelEndpointResponse {
 
 /** The body sent when Authlete gave nothing usable: RFC 6749 §5.2's `server_error`, and no detail. */
 const SERVER_ERROR_BODY = '{"error":"server_error"}'
+/** The challenge Authlete's Java reference sends with 401 at this endpoint. */
+const CHALLENGE = 'Basic realm="backchannel/authentication"'
 
-function response(status: 200 | 500, body: string): BackchannelEndpointResponse {
-  // A fresh headers object per response: callers may add to it.
-  return {
-    status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' },
-    body,
-  }
+/** Status by documented action; an action not listed here is not an answer to send. */
+const STATUS: Readonly<Record<string, BackchannelEndpointResponse['status']>> = {
+  OK: 200,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  INVALID_TICKET: 500,
+  INTERNAL_SERVER_ERROR: 500,
 }
 
-function isIssueResponse(value: unknown): value is BackchannelIssueResponse {
+function response(status: BackchannelEndpointResponse['status'], body: string): BackchannelEndpointResponse {
+  // A fresh headers object per response: callers may add to it.
+  const headers: BackchannelEndpointResponse['headers'] = {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+  }
+  if (status === 401) headers['WWW-Authenticate'] = CHALLENGE
+  return { status, headers, body }
+}
+
+interface Answer {
+  action: string
+  responseContent?: string
+  authReqId?: string
+  expiresIn?: number
+  interval?: number
+}
+
+function isAnswer(value: unknown): value is Answer {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -48,45 +69,44 @@ function isIssueResponse(value: unknown): value is BackchannelIssueResponse {
 
 /**
  * What the backchannel authentication endpoint answers the client application, given the result of
- * `backchannelIssue` or the error it rejected with:
+ * `backchannelAuthentication`, `backchannelIssue` or `backchannelFail`, or the error one rejected with:
  *
  * | input | status | body |
  * |---|---|---|
- * | `action: OK` | 200 | `responseContent` (or the same JSON built from the fields when it is absent) |
- * | `INVALID_TICKET`, `INTERNAL_SERVER_ERROR` | 500 | `responseContent`, or `{"error":"server_error"}` |
- * | an unknown action, an `AuthleteError`, anything else | 500 | `{"error":"server_error"}` |
+ * | `OK` (issue) | 200 | `responseContent` (or the same JSON built from the fields when it is absent) |
+ * | `BAD_REQUEST` (authentication, fail) | 400 | `responseContent` |
+ * | `UNAUTHORIZED` (authentication) | 401, with `WWW-Authenticate: Basic realm="backchannel/authentication"` | `responseContent` |
+ * | `FORBIDDEN` (fail) | 403 | `responseContent` |
+ * | `INVALID_TICKET`, `INTERNAL_SERVER_ERROR` | 500 | `responseContent` |
+ * | `USER_IDENTIFICATION` (not an answer: go on with the flow), an unknown action, an `AuthleteError`, anything else | 500 | `{"error":"server_error"}` |
  *
  * Always `Content-Type: application/json`, `Cache-Control: no-store`, `Pragma: no-cache`. An error's
- * details (status, result codes, URLs) never reach the client.
+ * details (status, result codes, URLs) never reach the client; a missing `responseContent` becomes
+ * `{"error":"server_error"}`.
  *
  * @example
  * ```ts
  * const answer = toBackchannelResponse(await authlete.backchannelIssue(ticket).catch((e) => e))
  * res.status(answer.status).set(answer.headers).send(answer.body) // Express
  * ```
-
  */
 export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpointResponse {
-  if (!isIssueResponse(resultOrError)) return response(500, SERVER_ERROR_BODY)
+  if (!isAnswer(resultOrError)) return response(500, SERVER_ERROR_BODY)
   const result = resultOrError
-  switch (result.action) {
-    case 'OK':
-      return response(
-        200,
-        result.responseContent ??
-          JSON.stringify({
-            auth_req_id: result.authReqId,
-            expires_in: result.expiresIn,
-            interval: result.interval,
-          }),
-      )
-    case 'INVALID_TICKET':
-    case 'INTERNAL_SERVER_ERROR':
-      return response(500, result.responseContent ?? SERVER_ERROR_BODY)
-    default:
-      // An action this version does not know: its responseContent may mean anything; say only failure.
-      return response(500, SERVER_ERROR_BODY)
+  const status = Object.hasOwn(STATUS, result.action) ? STATUS[result.action] : undefined
+  if (status === undefined) return response(500, SERVER_ERROR_BODY)
+  if (status === 200) {
+    return response(
+      200,
+      result.responseContent ??
+        JSON.stringify({
+          auth_req_id: result.authReqId,
+          expires_in: result.expiresIn,
+          interval: result.interval,
+        }),
+    )
   }
+  return response(status, result.responseContent ?? SERVER_ERROR_BODY)
 }
 
 /**
@@ -99,9 +119,8 @@ export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpoi
  *   return toBackchannelWebResponse(await authlete.backchannelIssue(ticket).catch((e) => e))
  * })
  * ```
-
  */
 export function toBackchannelWebResponse(resultOrError: unknown): Response {
   const { status, headers, body } = toBackchannelResponse(resultOrError)
-  return new Response(body, { status, headers })
+  return new Response(body, { status, headers: headers as Record<string, string> })
 }

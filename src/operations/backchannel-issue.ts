@@ -13,6 +13,13 @@
 
 import { z } from 'zod'
 import { requiredString } from '../input.js'
+import {
+  optionalSeconds,
+  optionalString,
+  type ResultFields,
+  resultShape,
+  type UnknownAction,
+} from './fields.js'
 import { modelParser, type Operation } from './operation.js'
 
 /**
@@ -26,24 +33,12 @@ export const BACKCHANNEL_ISSUE_ACTIONS = ['OK', 'INVALID_TICKET', 'INTERNAL_SERV
 export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
 
 /**
- * An `action` value this version of the package does not know (Authlete added it later). At run time
- * it is the plain string Authlete sent. Its type is a string that no string literal in your code can
- * equal (it would have to end in a NUL character), so that `res.action === 'OK'` still narrows the
- * result; compare a new action with `(res.action as string) === 'NEW'`.
- */
-export type UnknownAction = `${string}\u0000`
-
-/**
  * {@link UnknownAction}, by its earlier name.
  */
 export type UnknownBackchannelIssueAction = UnknownAction
 
 /** Fields every answer may carry. All are optional in Authlete's schema. */
-interface BackchannelIssueFields {
-  /** Authlete's result code, e.g. `A183001` on success. */
-  resultCode?: string
-  /** Authlete's result message, e.g. `[A183001] An auth_req_id was issued successfully.` */
-  resultMessage?: string
+interface BackchannelIssueFields extends ResultFields {
   /**
    * The JSON text the authorization server returns to the client application as the body of its
    * backchannel authentication response (see `toBackchannelResponse`).
@@ -55,8 +50,6 @@ interface BackchannelIssueFields {
   expiresIn?: number
   /** Minimum polling interval in seconds (service setting `backchannelPollingInterval`); may be 0. */
   interval?: number
-  /** Fields Authlete added after this version are kept as they came. */
-  [field: string]: unknown
 }
 
 /**
@@ -114,15 +107,9 @@ export function isKnownBackchannelIssueAction(action: string): action is Backcha
  */
 export const MAX_TICKET_LENGTH = 1024
 
-const optionalString = z.string().nullish()
-const optionalSeconds = z.int32().min(0).nullish()
-
 const schema = z
   .looseObject({
-    resultCode: optionalString,
-    resultMessage: optionalString,
-    action: z.string(),
-    responseContent: optionalString,
+    ...resultShape,
     authReqId: optionalString,
     expiresIn: optionalSeconds,
     interval: optionalSeconds,
