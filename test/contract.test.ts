@@ -1,0 +1,409 @@
+/**
+ * Proves the Prism contract harness (test/helpers/prism.ts) with raw undici requests, no SDK code: Prism
+ * serving Authlete's OpenAPI excerpts accepts requests that agree with the document and rejects, naming
+ * the violation, those that break it; and the response check flags an answer that breaks the document.
+ */
+import { Agent, fetch } from 'undici'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+import {
+  authorization,
+  checkResponse,
+  OPERATIONS,
+  type Operation,
+  operationPath,
+  type PrismServer,
+  type Spec,
+  startPrism,
+  type Violation,
+  violations,
+} from './helpers/prism.js'
+
+const FORM = 'application/x-www-form-urlencoded'
+const JSON_TYPE = 'application/json'
+
+const dispatcher = new Agent({ keepAliveTimeout: 1_000 })
+const prism: Partial<Record<Spec, PrismServer>> = {}
+let proxy: PrismServer
+let upstream: Loopback
+
+beforeAll(async () => {
+  upstream = await startLoopback()
+  // One Prism per document (and one proxy), started side by side: each takes about 2 s.
+  ;[prism.v3, prism.v2, proxy] = await Promise.all([
+    startPrism('v3'),
+    startPrism('v2'),
+    startPrism('v3', { upstream: upstream.url }),
+  ])
+}, 60_000)
+
+afterAll(async () => {
+  await Promise.all([prism.v3?.close(), prism.v2?.close(), proxy?.close()])
+  await upstream?.close()
+  await dispatcher.close()
+})
+
+function server(spec: Spec): PrismServer {
+  const s = prism[spec]
+  if (s === undefined) throw new Error(`Prism ${spec} did not start`)
+  return s
+}
+
+interface Sent {
+  status: number
+  headers: Headers
+  text: string
+  violations: Violation[]
+}
+
+async function post(
+  base: PrismServer,
+  operation: Operation,
+  body: string,
+  contentType: string,
+  auth: string | null = authorization(base.spec),
+): Promise<Sent> {
+  const headers: Record<string, string> = { 'content-type': contentType, accept: JSON_TYPE }
+  if (auth !== null) headers.authorization = auth
+  const res = await fetch(`${base.url}${operationPath(base.spec, operation)}`, {
+    method: 'POST',
+    headers,
+    body,
+    dispatcher,
+  })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers as unknown as Headers, text, violations: violations(res) }
+}
+
+const form = (fields: Record<string, string> | [string, string][]) => new URLSearchParams(fields).toString()
+
+/** What a valid request of each operation looks like (forms where the schema allows, JSON for /complete). */
+function validRequest(operation: Operation): { body: string; contentType: string } {
+  switch (operation) {
+    case 'authentication':
+      return {
+        contentType: FORM,
+        body: form({
+          parameters: form({ login_hint: 'john', scope: 'openid', binding_message: 'a b&c=d' }),
+          clientId: '26862190133482',
+          clientSecret: 'client-secret',
+        }),
+      }
+    case 'issue':
+      return { contentType: FORM, body: form({ ticket: 'ticket-1' }) }
+    case 'fail':
+      return { contentType: FORM, body: form({ ticket: 'ticket-1', reason: 'UNKNOWN_USER_ID' }) }
+    case 'complete':
+      return {
+        contentType: JSON_TYPE,
+        body: JSON.stringify({
+          ticket: 'ticket-1',
+          result: 'AUTHORIZED',
+          subject: 'john',
+          properties: [{ key: 'k', value: 'v', hidden: true }],
+          scopes: ['openid'],
+        }),
+      }
+  }
+}
+
+/** The one violation Prism reported, for an exact match on where it is and what it says. */
+function only(sent: Sent): Violation {
+  expect(sent.violations, sent.text).toHaveLength(1)
+  return sent.violations[0] as Violation
+}
+
+describe.each(['v3', 'v2'] as const)('Prism mock serving the %s document', (spec) => {
+  it.each(OPERATIONS)(
+    'accepts a valid %s request (2xx) and answers with a body that fits the document',
+    async (op) => {
+      const { body, contentType } = validRequest(op)
+      const sent = await post(server(spec), op, body, contentType)
+      expect(sent.violations).toEqual([])
+      expect(sent.status).toBe(200)
+      // Prism answers with the document's own 200 example; the response check agrees it fits the schema.
+      expect(await checkResponse(spec, operationPath(spec, op), 200, sent.text)).toEqual([])
+    },
+  )
+
+  it('rejects /issue without a ticket: 400, the violation names `ticket`', async () => {
+    const sent = await post(server(spec), 'issue', form({ tikcet: 'ticket-1' }), FORM)
+    expect(sent.status).toBe(400)
+    expect(only(sent)).toMatchObject({
+      location: ['request', 'body'],
+      code: 'required',
+      message: "Request body must have required property 'ticket'",
+    })
+    // The body is the document's own 400 example, not the violation; it fits the document.
+    expect(await checkResponse(spec, operationPath(spec, 'issue'), 400, sent.text)).toEqual([])
+  })
+
+  it('rejects /fail with a reason outside the enum: 400, the violation names `reason`', async () => {
+    const sent = await post(server(spec), 'fail', form({ ticket: 't', reason: 'NO_SUCH_REASON' }), FORM)
+    expect(sent.status).toBe(400)
+    const violation = only(sent)
+    expect(violation).toMatchObject({ location: ['request', 'body', 'reason'], code: 'enum' })
+    expect(violation.message).toMatch(
+      /^Request body property reason must be equal to one of the allowed values: /,
+    )
+    expect(violation.message).toContain('UNKNOWN_USER_ID')
+  })
+
+  it('rejects /fail without a reason: 400, the violation names `reason`', async () => {
+    const sent = await post(server(spec), 'fail', form({ ticket: 't' }), FORM)
+    expect(sent.status).toBe(400)
+    expect(only(sent)).toMatchObject({ message: "Request body must have required property 'reason'" })
+  })
+
+  it('rejects /complete with a value of the wrong type: 400, the violation names the field', async () => {
+    const body = JSON.stringify({ ticket: 't', result: 'AUTHORIZED', subject: 's', authTime: 'yesterday' })
+    const sent = await post(server(spec), 'complete', body, JSON_TYPE)
+    expect(sent.status).toBe(400)
+    expect(only(sent)).toMatchObject({
+      location: ['request', 'body', 'authTime'],
+      code: 'type',
+      message: 'Request body property authTime must be integer',
+    })
+  })
+
+  it('rejects /complete with a property whose `hidden` is not a boolean: 400, names properties/0/hidden', async () => {
+    const body = JSON.stringify({
+      ticket: 't',
+      result: 'AUTHORIZED',
+      subject: 's',
+      properties: [{ key: 'k', value: 'v', hidden: 'yes' }],
+    })
+    const sent = await post(server(spec), 'complete', body, JSON_TYPE)
+    expect(sent.status).toBe(400)
+    expect(only(sent)).toMatchObject({
+      location: ['request', 'body', 'properties', '0', 'hidden'],
+      message: 'Request body property properties.0.hidden must be boolean',
+    })
+  })
+
+  it('rejects /authentication without `parameters`: 400, the violation names `parameters`', async () => {
+    const sent = await post(server(spec), 'authentication', form({ clientId: '1' }), FORM)
+    expect(sent.status).toBe(400)
+    expect(only(sent)).toMatchObject({ message: "Request body must have required property 'parameters'" })
+  })
+
+  it('rejects a body in a media type the document does not list: 400 (the document has no 415), code 415', async () => {
+    const sent = await post(server(spec), 'issue', 'ticket=t', 'text/plain')
+    expect(sent.status).toBe(400)
+    expect(only(sent)).toMatchObject({
+      code: 415,
+      message: 'Supported content types: application/json,application/x-www-form-urlencoded',
+    })
+  })
+
+  it('rejects a malformed JSON body: 400', async () => {
+    const sent = await post(server(spec), 'complete', '{"ticket":', JSON_TYPE)
+    expect(sent.status).toBe(400)
+    expect(JSON.parse(sent.text)).toEqual({ error: { code: 'invalid_json', message: 'Invalid JSON' } })
+  })
+})
+
+describe('the v3 and v2 documents differ where the SDK must too', () => {
+  it('v3 `clientCertificatePath` is an array of strings: a JSON array passes, a string is rejected', async () => {
+    const ok = await post(
+      server('v3'),
+      'authentication',
+      JSON.stringify({ parameters: 'login_hint=john', clientCertificatePath: ['a', 'b'] }),
+      JSON_TYPE,
+    )
+    expect(ok.status).toBe(200)
+    const bad = await post(
+      server('v3'),
+      'authentication',
+      JSON.stringify({ parameters: 'login_hint=john', clientCertificatePath: 'a' }),
+      JSON_TYPE,
+    )
+    expect(bad.status).toBe(400)
+    expect(only(bad)).toMatchObject({
+      location: ['request', 'body', 'clientCertificatePath'],
+      message: 'Request body property clientCertificatePath must be array',
+    })
+  })
+
+  it('v2 `clientCertificatePath` is a string: a string passes (also as a form), an array is rejected', async () => {
+    const ok = await post(
+      server('v2'),
+      'authentication',
+      form({ parameters: 'login_hint=john', clientCertificatePath: 'a' }),
+      FORM,
+    )
+    expect(ok.status).toBe(200)
+    const bad = await post(
+      server('v2'),
+      'authentication',
+      JSON.stringify({ parameters: 'login_hint=john', clientCertificatePath: ['a', 'b'] }),
+      JSON_TYPE,
+    )
+    expect(bad.status).toBe(400)
+    expect(only(bad)).toMatchObject({ message: 'Request body property clientCertificatePath must be string' })
+  })
+
+  it.each([
+    ['repeated keys', [['clientCertificatePath', 'a'] as const, ['clientCertificatePath', 'b'] as const]],
+    ['one key', [['clientCertificatePath', 'a'] as const]],
+    ['a comma-separated value', [['clientCertificatePath', 'a,b'] as const]],
+  ])(
+    'Prism cannot take v3 `clientCertificatePath` from a form (%s): 400 "must be array"',
+    async (_, pairs) => {
+      const body = form([
+        ['parameters', 'login_hint=john'],
+        ...pairs.map(([k, v]): [string, string] => [k, v]),
+      ])
+      const sent = await post(server('v3'), 'authentication', body, FORM)
+      expect(sent.status).toBe(400)
+      expect(only(sent)).toMatchObject({
+        message: 'Request body property clientCertificatePath must be array',
+      })
+    },
+  )
+
+  it('for a repeated key of a string property, Prism keeps the last value and does not complain', async () => {
+    const body = form([
+      ['parameters', 'login_hint=john'],
+      ['clientId', '1'],
+      ['clientId', '2'],
+    ])
+    expect((await post(server('v3'), 'authentication', body, FORM)).status).toBe(200)
+  })
+})
+
+describe('credentials', () => {
+  it('v2 requires HTTP Basic: none, or a Bearer token, gets 401 "Invalid security scheme used"', async () => {
+    const { body } = validRequest('issue')
+    for (const auth of [null, 'Bearer token']) {
+      const sent = await post(server('v2'), 'issue', body, FORM, auth)
+      expect(sent.status).toBe(401)
+      expect(only(sent)).toMatchObject({
+        location: ['request'],
+        code: 401,
+        message: 'Invalid security scheme used',
+      })
+    }
+  })
+
+  it('v2: Prism wants the Basic token to decode to exactly one ":" (a secret with ":" is rejected)', async () => {
+    const { body } = validRequest('issue')
+    const auth = `Basic ${Buffer.from('key:sec:ret').toString('base64')}`
+    expect((await post(server('v2'), 'issue', body, FORM, auth)).status).toBe(401)
+  })
+
+  it('v3: the excerpt declares the bearer scheme but requires no security, so Prism accepts no header', async () => {
+    const { body } = validRequest('issue')
+    const sent = await post(server('v3'), 'issue', body, FORM, null)
+    expect(sent.status).toBe(200)
+    expect(sent.violations).toEqual([])
+  })
+})
+
+describe('Prism proxy (v3) validates what the upstream answers', () => {
+  const issueBody = {
+    resultCode: 'A183001',
+    resultMessage: '[A183001] An auth_req_id was issued successfully.',
+    action: 'OK',
+    authReqId: 'auth-req-id',
+    expiresIn: 3600,
+    interval: 5,
+    responseContent: '{"auth_req_id":"auth-req-id","interval":5,"expires_in":3600}',
+  }
+
+  it('forwards a valid request and passes an answer that fits the document through', async () => {
+    upstream.handle((_r, res) => json(res, 200, issueBody))
+    const before = upstream.requests.length
+    const sent = await post(proxy, 'issue', form({ ticket: 'ticket-1' }), FORM)
+    expect(sent.status).toBe(200)
+    expect(sent.violations).toEqual([])
+    expect(JSON.parse(sent.text)).toEqual(issueBody)
+    expect(upstream.requests.slice(before).map((r) => [r.url, r.body])).toEqual([
+      [operationPath('v3', 'issue'), 'ticket=ticket-1'],
+    ])
+  })
+
+  it('turns an answer that breaks the document into a 500 naming each violation', async () => {
+    upstream.handle((_r, res) => json(res, 200, { ...issueBody, action: 'NOPE', expiresIn: '3600' }))
+    const sent = await post(proxy, 'issue', form({ ticket: 'ticket-1' }), FORM)
+    expect(sent.status).toBe(500)
+    expect(sent.headers.get('content-type')).toBe('application/problem+json')
+    const problem = JSON.parse(sent.text) as { type: string; validation: Violation[] }
+    expect(problem.type).toBe('https://stoplight.io/prism/errors#VIOLATIONS')
+    expect(problem.validation.map((v) => [v.location.join('.'), v.code])).toEqual([
+      ['response.body.action', 'enum'],
+      ['response.body.expiresIn', 'type'],
+    ])
+    expect(sent.violations).toEqual(problem.validation)
+  })
+
+  it('does not forward a request that breaks the document: 422, the body names the violation', async () => {
+    const before = upstream.requests.length
+    const sent = await post(proxy, 'fail', form({ ticket: 't', reason: 'NO_SUCH_REASON' }), FORM)
+    expect(sent.status).toBe(422)
+    const problem = JSON.parse(sent.text) as { type: string; validation: Violation[] }
+    expect(problem.type).toBe('https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY')
+    expect(problem.validation).toMatchObject([{ location: ['body', 'reason'], code: 'enum' }])
+    expect(upstream.requests.length).toBe(before)
+  })
+
+  it('refuses an upstream that is not on loopback', async () => {
+    await expect(startPrism('v3', { upstream: 'https://us.authlete.com' })).rejects.toThrow(/loopback/)
+  })
+})
+
+describe('checkResponse (Prism proxy mode validator, in-process)', () => {
+  it.each(['v3', 'v2'] as const)(
+    '%s: names each field of an /issue answer that breaks the schema',
+    async (spec) => {
+      const found = await checkResponse(spec, operationPath(spec, 'issue'), 200, {
+        resultCode: 'A183001',
+        action: 'ISSUED',
+        expiresIn: '3600',
+      })
+      expect(found.map((v) => [v.location.join('.'), v.code, v.severity])).toEqual([
+        ['response.body.action', 'enum', 'Error'],
+        ['response.body.expiresIn', 'type', 'Error'],
+      ])
+    },
+  )
+
+  it('takes the document path template as well as a request path, and a JSON string body', async () => {
+    const body = JSON.stringify({ resultCode: 'A', resultMessage: 'm', action: 'OK' })
+    expect(await checkResponse('v3', '/api/{serviceId}/backchannel/authentication/issue', 200, body)).toEqual(
+      [],
+    )
+    expect(await checkResponse('v2', '/api/backchannel/authentication/issue?x=1', 200, body)).toEqual([])
+  })
+
+  it('checks error answers against the document too (400 is the `result` schema)', async () => {
+    const path = operationPath('v3', 'complete')
+    expect(await checkResponse('v3', path, 400, { resultCode: 'A001201', resultMessage: 'm' })).toEqual([])
+    expect(await checkResponse('v3', path, 400, { resultCode: 1 })).toMatchObject([
+      { location: ['response', 'body', 'resultCode'], code: 'type' },
+    ])
+  })
+
+  it('flags a status the document does not define (an error for 2xx) and a non-JSON media type', async () => {
+    const path = operationPath('v2', 'fail')
+    expect(await checkResponse('v2', path, 201, {})).toMatchObject([{ severity: 'Error' }])
+    expect(await checkResponse('v2', path, 200, 'ok', { 'content-type': 'text/plain' })).toEqual([
+      {
+        location: ['response'],
+        severity: 'Error',
+        message:
+          'The received media type "text/plain" does not match the one specified in the current response: application/json',
+      },
+      {
+        location: ['response', 'body'],
+        severity: 'Error',
+        code: 'type',
+        message: 'Response body must be object',
+      },
+    ])
+  })
+
+  it('throws for a path that is not in the document', async () => {
+    await expect(checkResponse('v2', operationPath('v3', 'issue'), 200, {})).rejects.toThrow(/no POST/)
+  })
+})
