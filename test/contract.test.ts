@@ -5,14 +5,19 @@
  */
 import { Agent, fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AuthleteClient } from '../src/index.js'
 import { json, type Loopback, startLoopback } from './helpers/loopback.js'
 import {
+  ACCESS_TOKEN,
+  API_KEY,
+  API_SECRET,
   authorization,
   checkResponse,
   OPERATIONS,
   type Operation,
   operationPath,
   type PrismServer,
+  SERVICE_ID,
   type Spec,
   startPrism,
   type Violation,
@@ -405,5 +410,118 @@ describe('checkResponse (Prism proxy mode validator, in-process)', () => {
 
   it('throws for a path that is not in the document', async () => {
     await expect(checkResponse('v2', operationPath('v3', 'issue'), 200, {})).rejects.toThrow(/no POST/)
+  })
+})
+
+// The SDK's own requests, for each operation and both API versions, through Prism: a request that
+// broke the document would come back as 400/401 (an AuthleteApiError), a wrong path as 404.
+describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s document', (spec) => {
+  let client: AuthleteClient
+  beforeAll(() => {
+    const credentials =
+      spec === 'v3'
+        ? { serviceId: SERVICE_ID, accessToken: ACCESS_TOKEN }
+        : { apiKey: API_KEY, apiSecret: API_SECRET }
+    client = new AuthleteClient({ ...credentials, baseUrl: server(spec).url, retry: false })
+  })
+  afterAll(() => client.close())
+
+  async function accepted<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call
+    } catch (error) {
+      throw new Error(
+        `Prism refused the SDK's request: ${String(error)}\n${server(spec).logs().slice(-2000)}`,
+      )
+    }
+  }
+
+  it('backchannelAuthentication, form-encoded: accepted, and the example answer parses as USER_IDENTIFICATION', async () => {
+    const res = await accepted(
+      client.backchannelAuthentication({
+        parameters: new URLSearchParams({ scope: 'openid', login_hint: 'john', binding_message: 'W4SCT' }),
+        clientId: '26862190133482',
+        clientSecret: 'client-secret',
+        clientCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+      }),
+    )
+    expect(res.action).toBe('USER_IDENTIFICATION')
+    if (res.action === 'USER_IDENTIFICATION') expect(typeof res.ticket).toBe('string')
+  })
+
+  it('backchannelIssue, form-encoded: accepted, the example answer parses as OK', async () => {
+    const res = await accepted(client.backchannelIssue('NFIHGx_btVrWmtAD093D-87JxvT4DAtuijEkLVHbS4Q'))
+    expect(res.action).toBe('OK')
+  })
+
+  it.each(['UNKNOWN_USER_ID', 'ACCESS_DENIED', 'SERVER_ERROR'] as const)(
+    'backchannelFail with reason %s and the optional fields, form-encoded: accepted',
+    async (reason) => {
+      const res = await accepted(
+        client.backchannelFail({
+          ticket: 't',
+          reason,
+          errorDescription: 'no such user',
+          errorUri: 'https://as.example/e',
+        }),
+      )
+      expect(['BAD_REQUEST', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR']).toContain(res.action)
+    },
+  )
+
+  it('backchannelComplete with every field it can send, as JSON: accepted', async () => {
+    const res = await accepted(
+      client.backchannelComplete({
+        ticket: 't',
+        result: 'AUTHORIZED',
+        subject: 'john',
+        sub: 'pairwise-john',
+        authTime: 1_700_000_000,
+        acr: 'urn:mace:incommon:iap:silver',
+        claims: { name: 'John Smith', email: 'john@example.com' },
+        properties: [
+          { key: 'k', value: 'v', hidden: true },
+          { key: 'k2', value: 'v2' },
+        ],
+        scopes: ['openid', 'email'],
+        idtHeaderParams: '{"kid":"1"}',
+        consentedClaims: ['name', 'email'],
+        jwtAtClaims: { role: 'user' },
+        accessToken: 'at',
+        ...(spec === 'v3'
+          ? { accessTokenDuration: 3600, refreshTokenDuration: 86_400, idTokenAudType: 'array' }
+          : {}),
+      }),
+    )
+    expect(['NOTIFICATION', 'NO_ACTION', 'SERVER_ERROR']).toContain(res.action)
+  })
+
+  it('backchannelComplete with ACCESS_DENIED and an error description: accepted', async () => {
+    const res = await accepted(
+      client.backchannelComplete({
+        ticket: 't',
+        result: 'ACCESS_DENIED',
+        subject: 'john',
+        errorDescription: 'denied',
+      }),
+    )
+    expect(typeof res.action).toBe('string')
+  })
+})
+
+describe('the SDK against Prism: the certificate chain', () => {
+  it('v3: backchannelAuthentication with clientCertificatePath goes as JSON with an array, which the document takes', async () => {
+    await using client = new AuthleteClient({
+      serviceId: SERVICE_ID,
+      accessToken: ACCESS_TOKEN,
+      baseUrl: server('v3').url,
+      retry: false,
+    })
+    const res = await client.backchannelAuthentication({
+      parameters: 'scope=openid&login_hint=john',
+      clientCertificate: 'leaf-pem',
+      clientCertificatePath: ['intermediate-pem', 'root-pem'],
+    })
+    expect(res.action).toBe('USER_IDENTIFICATION')
   })
 })
