@@ -108,3 +108,58 @@ describe('toBackchannelWebResponse', () => {
     expect(await response.json()).toEqual({ error: 'server_error' })
   })
 })
+
+describe('toBackchannelResponse for /backchannel/authentication and /fail answers', () => {
+  const content = '{"error":"invalid_request","error_description":"[A180301] scope is missing."}'
+
+  it.each([
+    ['BAD_REQUEST', 400],
+    ['FORBIDDEN', 403],
+    ['INTERNAL_SERVER_ERROR', 500],
+  ] as const)('%s: %i with responseContent as the body and the three headers', (action, status) => {
+    expect(toBackchannelResponse({ action, responseContent: content })).toEqual({
+      status,
+      headers: HEADERS,
+      body: content,
+    })
+  })
+
+  it('UNAUTHORIZED: 401 with WWW-Authenticate: Basic realm="backchannel/authentication"', () => {
+    const unauthorized = '{"error":"invalid_client"}'
+    expect(toBackchannelResponse({ action: 'UNAUTHORIZED', responseContent: unauthorized })).toEqual({
+      status: 401,
+      headers: { ...HEADERS, 'WWW-Authenticate': 'Basic realm="backchannel/authentication"' },
+      body: unauthorized,
+    })
+  })
+
+  it('USER_IDENTIFICATION is not an answer to send: 500 server_error', () => {
+    expect(
+      toBackchannelResponse({ action: 'USER_IDENTIFICATION', ticket: 't', responseContent: 'x' }),
+    ).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: '{"error":"server_error"}',
+    })
+  })
+
+  it.each(['NOTIFICATION', 'NO_ACTION', 'SERVER_ERROR', 'toString', '__proto__'])(
+    '%s (not an answer of these calls): 500 server_error',
+    (action) => {
+      expect(toBackchannelResponse({ action, responseContent: '{"x":1}' }).body).toBe(
+        '{"error":"server_error"}',
+      )
+    },
+  )
+
+  it('the WHATWG variant carries the WWW-Authenticate header too', async () => {
+    const response = toBackchannelWebResponse({
+      action: 'UNAUTHORIZED',
+      responseContent: '{"error":"invalid_client"}',
+    })
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBe('Basic realm="backchannel/authentication"')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(await response.text()).toBe('{"error":"invalid_client"}')
+  })
+})

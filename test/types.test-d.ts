@@ -4,9 +4,17 @@ import type {
   AuthleteApiError,
   AuthleteClient,
   AuthleteClientOptions,
+  BackchannelAuthenticationResponse,
+  BackchannelCompleteNotification,
+  BackchannelCompleteResult,
+  BackchannelFailAction,
+  BackchannelFailReason,
   BackchannelIssueAction,
   BackchannelIssueOk,
   BackchannelIssueResponse,
+  DeliveryMode,
+  HintType,
+  UnknownAction,
   UnknownBackchannelIssueAction,
 } from '../src/index.js'
 
@@ -87,5 +95,60 @@ describe('options under exactOptionalPropertyTypes', () => {
       timeoutMs: undefined,
     }
     expectTypeOf(options).toExtend<AuthleteClientOptions>()
+  })
+})
+
+describe('the CIBA family narrows on action', () => {
+  it('backchannelAuthentication: USER_IDENTIFICATION gives a string ticket; the rest do not promise one', async () => {
+    const res = await client.backchannelAuthentication({ parameters: 'scope=openid' })
+    expectTypeOf(res).toEqualTypeOf<BackchannelAuthenticationResponse>()
+    switch (res.action) {
+      case 'USER_IDENTIFICATION':
+        expectTypeOf(res.ticket).toEqualTypeOf<string>()
+        expectTypeOf(res.hintType).toEqualTypeOf<HintType | undefined>()
+        expectTypeOf(res.clientId).toEqualTypeOf<number | undefined>()
+        break
+      case 'BAD_REQUEST':
+      case 'UNAUTHORIZED':
+      case 'INTERNAL_SERVER_ERROR':
+        expectTypeOf(res.ticket).toEqualTypeOf<string | undefined>()
+        break
+      default:
+        expectTypeOf(res.action).toEqualTypeOf<UnknownAction>()
+    }
+    // A future action compares as a plain string.
+    expectTypeOf((res.action as string) === 'NEW').toEqualTypeOf<boolean>()
+  })
+
+  it('backchannelFail: three actions and the unknown one', async () => {
+    const res = await client.backchannelFail({ ticket: 't', reason: 'UNKNOWN_USER_ID' })
+    expectTypeOf(res.action).toEqualTypeOf<BackchannelFailAction | UnknownAction>()
+    expectTypeOf(res.responseContent).toEqualTypeOf<string | undefined>()
+  })
+
+  it('backchannelComplete: NOTIFICATION gives endpoint and responseContent as strings', async () => {
+    const res = await client.backchannelComplete({ ticket: 't', result: 'AUTHORIZED', subject: 's' })
+    if (res.action === 'NOTIFICATION') {
+      expectTypeOf(res).toEqualTypeOf<BackchannelCompleteNotification>()
+      expectTypeOf(res.clientNotificationEndpoint).toEqualTypeOf<string>()
+      expectTypeOf(res.responseContent).toEqualTypeOf<string>()
+      expectTypeOf(res.deliveryMode).toEqualTypeOf<DeliveryMode | undefined>()
+    } else if (res.action === 'NO_ACTION' || res.action === 'SERVER_ERROR') {
+      expectTypeOf(res.clientNotificationEndpoint).toEqualTypeOf<string | undefined>()
+    } else {
+      expectTypeOf(res.action).toEqualTypeOf<UnknownAction>()
+    }
+  })
+
+  it('request objects: reason and result offer the literals and accept a future string', () => {
+    expectTypeOf<'UNKNOWN_USER_ID'>().toExtend<BackchannelFailReason>()
+    expectTypeOf<'SOMETHING_LATER'>().toExtend<BackchannelFailReason>()
+    expectTypeOf<'TRANSACTION_FAILED'>().toExtend<BackchannelCompleteResult>()
+    // @ts-expect-error ticket is required
+    void client.backchannelFail({ reason: 'SERVER_ERROR' })
+    // @ts-expect-error subject is required
+    void client.backchannelComplete({ ticket: 't', result: 'AUTHORIZED' })
+    // @ts-expect-error parameters is required
+    void client.backchannelAuthentication({ clientId: 'c' })
   })
 })
