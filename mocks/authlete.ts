@@ -6,6 +6,7 @@
  * @module
  */
 
+import { randomBytes } from 'node:crypto'
 import { type HttpHandler, HttpResponse, http } from 'msw'
 
 /**
@@ -157,4 +158,55 @@ export async function readFields(request: Request): Promise<Record<string, unkno
 /** 400 `A001204`: the body could not be parsed (this stand-in's code: Authlete documents none). */
 export function unparsableBody(): Response {
   return HttpResponse.json(resultBody('A001204', 'The request body could not be parsed.'), { status: 400 })
+}
+
+/**
+ * A handler for `operationPath` that answers `body` (a JSON object, or a function making one per
+ * request) with HTTP 200.
+ */
+export function answerWith(
+  operationPath: string,
+  body: object | (() => object),
+  options: MockHandlerOptions = {},
+): HttpHandler {
+  return authleteHandler(
+    operationPath,
+    () => HttpResponse.json(typeof body === 'function' ? body() : body),
+    options,
+  )
+}
+
+/**
+ * A handler for `operationPath` that answers Authlete's error status and result body, e.g.
+ * `(401, 'A001202', 'Authorization header is missing.')`.
+ */
+export function apiErrorWith(
+  operationPath: string,
+  status: number,
+  resultCode: string,
+  resultMessage: string,
+  options: MockHandlerOptions = {},
+): HttpHandler {
+  return authleteHandler(
+    operationPath,
+    () => HttpResponse.json(resultBody(resultCode, resultMessage), { status }),
+    options,
+  )
+}
+
+/** 400 with Authlete's result body: a required request field is missing. */
+export function missingField(resultCode: string, field: string): Response {
+  return HttpResponse.json(resultBody(resultCode, `The request does not contain a '${field}' parameter.`), {
+    status: 400,
+  })
+}
+
+/** A 43-character random base64url string, as Authlete's tickets and `auth_req_id`s look. */
+export function randomId(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** The `responseContent` of an error answer: `{"error":…,"error_description":…}`. */
+export function errorContent(error: string, description?: string): string {
+  return JSON.stringify(description === undefined ? { error } : { error, error_description: description })
 }

@@ -9,6 +9,18 @@
  */
 
 export {
+  authenticationApiError,
+  authenticationAsAuthlete,
+  authenticationBadRequest,
+  authenticationHandler,
+  authenticationInternalServerError,
+  authenticationUnauthorized,
+  authenticationUnknownAction,
+  authenticationUserIdentification,
+  type MockUserIdentification,
+  userIdentificationAnswer,
+} from './authentication.js'
+export {
   AUTHLETE_HOSTS,
   type AuthleteUrlMatch,
   authleteHandler,
@@ -18,6 +30,28 @@ export {
   readFields,
   resultBody,
 } from './authlete.js'
+export {
+  completeApiError,
+  completeAsAuthlete,
+  completeHandler,
+  completeNoAction,
+  completeNotification,
+  completeServerError,
+  completeUnknownAction,
+  type MockNotificationOptions,
+  noActionAnswer,
+  notificationAnswer,
+} from './complete.js'
+export {
+  failAnswer,
+  failApiError,
+  failAsAuthlete,
+  failBadRequest,
+  failForbidden,
+  failHandler,
+  failInternalServerError,
+  failUnknownAction,
+} from './fail.js'
 export { authleteHandlers } from './handlers.js'
 export {
   type AuthleteHandlersOptions,
