@@ -71,7 +71,8 @@ import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
 
 const help = execFileSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' })
-if (!help.startsWith('Usage: authlete-ciba issue')) throw new Error('dist/cli.js --help printed no usage')
+if (!help.startsWith('Usage: authlete-ciba authenticate'))
+  throw new Error('dist/cli.js --help printed no usage')
 const cliStandIn = await startAuthleteStandIn()
 try {
   // Not execFileSync: the stand-in answers from this process's event loop.

@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { HttpHandler } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthleteStandIn,
   authleteHandlers,
+  completeNotification,
   issueApiError,
   issueDelayed,
   issueInvalidTicket,
   issueOk,
+  issueRateLimited,
   issueUnknownAction,
   startAuthleteStandIn,
 } from '../mocks/index.js'
@@ -47,7 +50,7 @@ function expectNoSecret({ stdout, stderr }: Run) {
 }
 
 /** A stand-in answering with the given handler factory on its own URL. */
-async function standIn(handler?: (baseUrl: string) => ReturnType<typeof issueOk>): Promise<AuthleteStandIn> {
+async function standIn(handler?: (baseUrl: string) => HttpHandler): Promise<AuthleteStandIn> {
   return startAuthleteStandIn({
     handlers: (baseUrl) => (handler ? [handler(baseUrl)] : authleteHandlers({ baseUrl })),
   })
@@ -72,7 +75,7 @@ describe('authlete-ciba issue', () => {
     expectNoSecret(result)
   })
 
-  it('--json prints the exact answer', async () => {
+  it('--json prints the validated answer', async () => {
     const result = await run(cli, ['issue', 'tkt', '--json', '--base-url', ok.url], V3_ENV)
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual({
@@ -158,13 +161,28 @@ describe('authlete-ciba issue', () => {
   })
 
   it.each([
-    [['issue'], {}, 'expected "issue <ticket>"'],
-    [['issue', 'a', 'b'], V3_ENV, 'expected "issue <ticket>"'],
-    [['nope', 'x'], V3_ENV, 'expected "issue <ticket>"'],
+    [['issue'], {}, 'expected a command and its argument'],
+    [['issue', 'a', 'b'], V3_ENV, 'expected a command and its argument'],
+    [['nope', 'x'], V3_ENV, 'expected a command and its argument'],
     [['issue', 't', '--bogus'], V3_ENV, "Unknown option '--bogus'"],
-    [['issue', 't'], {}, 'AUTHLETE_INVALID_INPUT: credentials'],
+    [
+      ['issue', 't'],
+      {},
+      'set AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN (API v3) or AUTHLETE_API_KEY + AUTHLETE_API_SECRET (API v2)',
+    ],
+    [['issue', 't', '--region', 'mars'], V3_ENV, 'check --region or AUTHLETE_REGION'],
     [['issue', 't', '--region', 'mars'], V3_ENV, 'region: must be one of'],
-    [['issue', 't', '--timeout', 'soon'], V3_ENV, 'timeoutMs: must be'],
+    [['issue', 't', '--timeout', 'soon'], V3_ENV, 'check --timeout (milliseconds)'],
+    [
+      ['issue', 't', '--region', 'jp', '--base-url', 'https://x.example'],
+      V3_ENV,
+      'give --region or --base-url, not both',
+    ],
+    [['issue', 't', '--base-url', 'http://authlete.example'], V3_ENV, 'needs --allow-insecure-http'],
+    [['issue', 't', '--reason', 'X'], V3_ENV, '--reason does not apply to "issue"'],
+    [['fail', 't'], V3_ENV, 'fail needs --reason'],
+    [['complete', 't', '--result', 'AUTHORIZED'], V3_ENV, 'complete needs --subject'],
+    [['complete', 't', '--subject', 's'], V3_ENV, 'complete needs --result'],
   ])('usage or configuration error %j: exit 1', async (args, env, words) => {
     const result = await run(cli, args, env)
     expect(result.code).toBe(1)
@@ -175,7 +193,10 @@ describe('authlete-ciba issue', () => {
   it('--help and --version exit 0', async () => {
     const help = await run(cli, ['--help'])
     expect(help.code).toBe(0)
-    expect(help.stdout).toContain('Usage: authlete-ciba issue <ticket>')
+    expect(help.stdout).toContain('authlete-ciba issue <ticket>')
+    expect(help.stdout).toContain('authlete-ciba authenticate <parameters>')
+    expect(help.stdout).toContain('authlete-ciba fail <ticket> --reason REASON')
+    expect(help.stdout).toContain('authlete-ciba complete <ticket> --result RESULT --subject SUBJECT')
     const version = await run(cli, ['--version'])
     expect(version.code).toBe(0)
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
@@ -200,5 +221,150 @@ describe('npm start (the demo)', () => {
     expect(result.stdout).not.toContain('STAND-IN')
     expect(result.stdout).toContain('  authReqId      cli-req-id\n')
     expectNoSecret(result)
+  })
+})
+
+describe('authlete-ciba authenticate, fail and complete', () => {
+  let family: AuthleteStandIn
+  beforeAll(async () => {
+    family = await startAuthleteStandIn()
+  })
+  afterAll(() => family.close())
+
+  it('authenticate: USER_IDENTIFICATION, exit 0; the client secret from AUTHLETE_CLIENT_SECRET is sent, never printed', async () => {
+    const result = await run(
+      cli,
+      [
+        'authenticate',
+        'scope=openid&login_hint=john&binding_message=W4SCT',
+        '--client-id',
+        'c1',
+        '--base-url',
+        family.url,
+      ],
+      { ...V3_ENV, AUTHLETE_CLIENT_SECRET: 'client-SECRET-xyz' },
+    )
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('  action         USER_IDENTIFICATION\n')
+    expect(result.stdout).toContain('  hintType       LOGIN_HINT\n')
+    expect(result.stdout).toContain('  hint           john\n')
+    expect(result.stdout).toMatch(/ {2}ticket {9}[\w-]{43}\n/)
+    expect(result.stdout).toContain('  HTTP 500\n') // USER_IDENTIFICATION is not an answer to send
+    expect(`${result.stdout}${result.stderr}`).not.toContain('client-SECRET-xyz')
+    expectNoSecret(result)
+  })
+
+  it('authenticate: a request without openid is BAD_REQUEST: exit 2, the endpoint answers 400', async () => {
+    const result = await run(cli, ['authenticate', 'login_hint=john', '--base-url', family.url], V3_ENV)
+    expect(result.code).toBe(2)
+    expect(result.stdout).toContain('  action         BAD_REQUEST\n')
+    expect(result.stdout).toContain('  HTTP 400\n')
+  })
+
+  it('fail: BAD_REQUEST for UNKNOWN_USER_ID is the expected outcome: exit 0, the endpoint answers 400', async () => {
+    const result = await run(
+      cli,
+      [
+        'fail',
+        'tkt',
+        '--reason',
+        'UNKNOWN_USER_ID',
+        '--error-description',
+        'no such user',
+        '--json',
+        '--base-url',
+        family.url,
+      ],
+      V3_ENV,
+    )
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      action: 'BAD_REQUEST',
+      responseContent: '{"error":"unknown_user_id","error_description":"no such user"}',
+    })
+  })
+
+  it('fail: SERVER_ERROR gives INTERNAL_SERVER_ERROR: exit 2', async () => {
+    const result = await run(
+      cli,
+      ['fail', 'tkt', '--reason', 'SERVER_ERROR', '--base-url', family.url],
+      V3_ENV,
+    )
+    expect(result.code).toBe(2)
+    expect(result.stdout).toContain('  HTTP 500\n')
+  })
+
+  it('complete: NO_ACTION (poll) exits 0; the scopes and claims flags are sent', async () => {
+    const result = await run(
+      cli,
+      [
+        'complete',
+        'tkt',
+        '--result',
+        'AUTHORIZED',
+        '--subject',
+        'john',
+        '--auth-time',
+        '1700000000',
+        '--claims',
+        '{"name":"John"}',
+        '--scopes',
+        'openid email',
+        '--base-url',
+        family.url,
+      ],
+      V3_ENV,
+    )
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('  action         NO_ACTION\n')
+  })
+
+  it('complete: a NOTIFICATION shows where it must go; the notification token is masked', async () => {
+    const server = await standIn((baseUrl) =>
+      completeNotification({ baseUrl, clientNotificationEndpoint: 'https://rp.example/cb', authReqId: 'r1' }),
+    )
+    try {
+      const result = await run(
+        cli,
+        ['complete', 'tkt', '--result', 'AUTHORIZED', '--subject', 'john', '--base-url', server.url],
+        V3_ENV,
+      )
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('must POST this to https://rp.example/cb')
+      expect(result.stdout).toContain('{"auth_req_id":"r1"}')
+      expect(result.stdout).toContain('clientNotificationToken(25 characters, not shown)')
+      expect(result.stdout).not.toContain('client-notification-token')
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('what the CLI prints of text Authlete controls', () => {
+  it('escapes control characters (ANSI, OSC) in readable output, and C1 controls in --json', async () => {
+    const evil = '\u001b]0;pwned\u0007\u001b[31mred\u009b2J'
+    const server = await standIn((baseUrl) => issueOk({ baseUrl, authReqId: evil }))
+    try {
+      const readable = await run(cli, ['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      expect(readable.code).toBe(0)
+      expect(readable.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+      expect(readable.stdout).toContain('\\u001b]0;pwned\\u0007\\u001b[31mred\\u009b2J')
+      const json = await run(cli, ['issue', 'tkt', '--json', '--base-url', server.url], V3_ENV)
+      expect(json.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+      expect(JSON.parse(json.stdout).authReqId).toBe(evil)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('prints the retry time of a 429 whose Retry-After is longer than the deadline', async () => {
+    const server = await standIn((baseUrl) => issueRateLimited({ baseUrl, retryAfter: 120 }))
+    try {
+      const result = await run(cli, ['issue', 'tkt', '--timeout', '1000', '--base-url', server.url], V3_ENV)
+      expect(result.code).toBe(3)
+      expect(result.stderr).toContain('Authlete asks to retry after 120 s (at 20')
+    } finally {
+      await server.close()
+    }
   })
 })

@@ -1,11 +1,12 @@
 /**
- * The `authlete-ciba` command: checks credentials and connectivity by calling
- * `/backchannel/authentication/issue` once. Secrets come from the environment only and are never
- * printed.
+ * The `authlete-ciba` command: one Authlete CIBA call from a terminal, for operators checking
+ * credentials, connectivity and a ticket's fate. Secrets come from the environment only and are
+ * never printed.
  *
  * @module
  */
 
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 // Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
 import {
@@ -19,21 +20,19 @@ import {
   type AuthleteRegion,
   AuthleteResponseError,
   AuthleteTimeoutError,
-  type BackchannelIssueResponse,
   toBackchannelResponse,
   VERSION,
 } from '../index.js'
 
 /**
  * Exit codes of the command.
-
  */
 export const EXIT = Object.freeze({
-  /** Authlete answered `action: OK`. */
+  /** Authlete answered the action that means success for the command (see {@link SUCCESS}). */
   ok: 0,
   /** Bad arguments or environment. */
   usage: 1,
-  /** Authlete answered an action other than `OK`. */
+  /** Authlete answered another action. */
   action: 2,
   /** Authlete answered a non-2xx status. */
   api: 3,
@@ -43,36 +42,60 @@ export const EXIT = Object.freeze({
   response: 5,
 })
 
+/** The actions that mean the call did what the operator asked, per command. */
+const SUCCESS: Readonly<Record<Command, readonly string[]>> = {
+  authenticate: ['USER_IDENTIFICATION'],
+  issue: ['OK'],
+  // The refusal was recorded and an error response built for the client.
+  fail: ['BAD_REQUEST', 'FORBIDDEN'],
+  complete: ['NOTIFICATION', 'NO_ACTION'],
+}
+
+type Command = 'authenticate' | 'issue' | 'fail' | 'complete'
+const COMMANDS: ReadonlySet<string> = new Set<Command>(['authenticate', 'issue', 'fail', 'complete'])
+
 /**
  * The text of `authlete-ciba --help`.
-
  */
-export const USAGE = `Usage: authlete-ciba issue <ticket> [--json] [--region us|jp|eu|br] [--base-url URL] [--timeout MS]
+export const USAGE = `Usage: authlete-ciba authenticate <parameters> [--client-id ID] [--client-certificate FILE]
+       authlete-ciba issue <ticket>
+       authlete-ciba fail <ticket> --reason REASON [--error-description TEXT] [--error-uri URI]
+       authlete-ciba complete <ticket> --result RESULT --subject SUBJECT [--auth-time S] [--acr ACR]
+                     [--claims JSON] [--scopes "a b"] [--error-description TEXT] [--error-uri URI]
        authlete-ciba --help | --version
+  common options: [--json] [--region us|jp|eu|br] [--base-url URL] [--allow-insecure-http] [--timeout MS]
 
-Calls Authlete's /backchannel/authentication/issue once with <ticket> and shows the answer and the
-response your backchannel authentication endpoint would send.
+Calls one of Authlete's CIBA APIs once and shows the answer (and, for authenticate, issue and
+fail, the response your backchannel authentication endpoint would send):
+  authenticate  /backchannel/authentication with the client's request body, e.g.
+                'scope=openid&login_hint=john'; the client secret comes from AUTHLETE_CLIENT_SECRET
+  issue         /backchannel/authentication/issue: the ticket's auth_req_id
+  fail          /backchannel/authentication/fail: refuse the ticket's request (reason e.g. UNKNOWN_USER_ID)
+  complete      /backchannel/authentication/complete: the user's decision (AUTHORIZED, ACCESS_DENIED,
+                TRANSACTION_FAILED); shows the notification to deliver, without delivering it
 
 Credentials come from the environment only:
   AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN   API v3
   AUTHLETE_API_KEY + AUTHLETE_API_SECRET         API v2
-  AUTHLETE_BASE_URL, AUTHLETE_REGION             optional; --base-url and --region take precedence
+  AUTHLETE_BASE_URL or AUTHLETE_REGION           optional; --base-url and --region take precedence
 
 Options:
-  --json          print Authlete's answer (or the error) as exact JSON on stdout
-  --region R      us (default), jp, eu or br (API v3)
-  --base-url URL  Authlete's base URL (dedicated cluster, proxy, stand-in)
-  --timeout MS    deadline of the call in milliseconds (default 10000)
-  -h, --help      show this text
-  -v, --version   show the version
+  --json                 print Authlete's answer (or the error) as JSON on stdout; the answer is the
+                         validated one: fields Authlete sent as null are left out
+  --region R             us (default), jp, eu or br (API v3); not with --base-url
+  --base-url URL         Authlete's base URL (dedicated cluster, proxy, stand-in)
+  --allow-insecure-http  allow a plain http: base URL on a non-loopback host (credentials in clear text)
+  --timeout MS           deadline of the call in milliseconds (default 10000)
+  -h, --help             show this text
+  -v, --version          show the version
 
-Exit codes: 0 OK; 1 usage or configuration; 2 an action other than OK; 3 Authlete answered an error
-status; 4 network failure or timeout; 5 an unusable answer.
+Exit codes: 0 the expected action (authenticate USER_IDENTIFICATION, issue OK, fail BAD_REQUEST or
+FORBIDDEN, complete NOTIFICATION or NO_ACTION); 1 usage or configuration; 2 another action;
+3 Authlete answered an error status; 4 network failure or timeout; 5 an unusable answer.
 `
 
 /**
- * Where the command writes.
-
+ * Where the command writes, and whether that is a terminal (control characters are escaped there).
  */
 export interface CliIo {
   out: (text: string) => void
@@ -84,13 +107,15 @@ const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
 }
 
+/** Every variable the command reads. */
+type Env = Readonly<Record<string, string | undefined>>
+
 /**
  * Runs the command with `args` (without `node` and the script) and returns the exit code.
-
  */
 export async function main(
   args: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Env = process.env,
   io: CliIo = processIo,
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>
@@ -109,25 +134,30 @@ export async function main(
     io.out(`${VERSION}\n`)
     return EXIT.ok
   }
-  const [command, ticket, ...extra] = positionals
-  if (command !== 'issue' || ticket === undefined || extra.length > 0) {
-    io.err(`authlete-ciba: expected "issue <ticket>"\n\n${USAGE}`)
+  const [command, argument, ...extra] = positionals
+  if (command === undefined || !COMMANDS.has(command) || argument === undefined || extra.length > 0) {
+    io.err(
+      `authlete-ciba: expected a command and its argument: authenticate <parameters>, issue <ticket>, fail <ticket> or complete <ticket>\n\n${USAGE}`,
+    )
     return EXIT.usage
   }
+  const json = values.json === true
 
   let client: AuthleteClient
+  let call: (client: AuthleteClient) => Promise<{ action: string }>
   try {
-    client = new AuthleteClient(optionsFromEnv(env, values))
+    call = request(command as Command, argument, values, env)
+    client = new AuthleteClient(clientOptions(env, values))
   } catch (error) {
-    return report(error, values.json === true, io)
+    return report(error, json, io)
   }
   try {
-    const result = await client.backchannelIssue(ticket)
-    if (values.json) io.out(`${JSON.stringify(result)}\n`)
-    else io.out(describe(result, client))
-    return result.action === 'OK' ? EXIT.ok : EXIT.action
+    const result = await call(client)
+    if (json) io.out(`${jsonLine(result)}\n`)
+    else io.out(describe(command as Command, result, client))
+    return SUCCESS[command as Command].includes(result.action) ? EXIT.ok : EXIT.action
   } catch (error) {
-    return report(error, values.json === true, io)
+    return report(error, json, io)
   } finally {
     await client.close()
   }
@@ -142,7 +172,19 @@ function parse(args: readonly string[]) {
       json: { type: 'boolean' },
       region: { type: 'string' },
       'base-url': { type: 'string' },
+      'allow-insecure-http': { type: 'boolean' },
       timeout: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-certificate': { type: 'string' },
+      reason: { type: 'string' },
+      'error-description': { type: 'string' },
+      'error-uri': { type: 'string' },
+      result: { type: 'string' },
+      subject: { type: 'string' },
+      'auth-time': { type: 'string' },
+      acr: { type: 'string' },
+      claims: { type: 'string' },
+      scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -151,10 +193,90 @@ function parse(args: readonly string[]) {
 
 type Flags = ReturnType<typeof parse>['values']
 
-function optionsFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
+/** A usage error: printed with its message, exit code 1. */
+class UsageError extends Error {}
+
+/** The call the command makes, its argument and flags checked (by the client, before any I/O). */
+function request(
+  command: Command,
+  argument: string,
   flags: Flags,
-): AuthleteClientOptions {
+  env: Env,
+): (client: AuthleteClient) => Promise<{ action: string }> {
+  const only = (allowed: readonly (keyof Flags)[]) => {
+    const commandFlags: (keyof Flags)[] = [
+      'client-id',
+      'client-certificate',
+      'reason',
+      'error-description',
+      'error-uri',
+      'result',
+      'subject',
+      'auth-time',
+      'acr',
+      'claims',
+      'scopes',
+    ]
+    for (const flag of commandFlags) {
+      if (flags[flag] !== undefined && !allowed.includes(flag)) {
+        throw new UsageError(`--${flag} does not apply to "${command}"`)
+      }
+    }
+  }
+  const given = <T>(value: T | undefined) => (value === undefined ? {} : value)
+  switch (command) {
+    case 'authenticate': {
+      only(['client-id', 'client-certificate'])
+      const certificate = flags['client-certificate']
+      const secret = env.AUTHLETE_CLIENT_SECRET
+      return (client) =>
+        client.backchannelAuthentication({
+          parameters: argument,
+          ...given(flags['client-id'] && { clientId: flags['client-id'] }),
+          ...given(secret && { clientSecret: secret }),
+          ...given(certificate && { clientCertificate: readFileSync(certificate, 'utf8') }),
+        })
+    }
+    case 'issue':
+      only([])
+      return (client) => client.backchannelIssue(argument)
+    case 'fail': {
+      only(['reason', 'error-description', 'error-uri'])
+      if (flags.reason === undefined) throw new UsageError('fail needs --reason (e.g. UNKNOWN_USER_ID)')
+      return (client) =>
+        client.backchannelFail({
+          ticket: argument,
+          reason: flags.reason as string,
+          ...given(flags['error-description'] && { errorDescription: flags['error-description'] }),
+          ...given(flags['error-uri'] && { errorUri: flags['error-uri'] }),
+        })
+    }
+    case 'complete': {
+      only(['result', 'subject', 'auth-time', 'acr', 'claims', 'scopes', 'error-description', 'error-uri'])
+      if (flags.result === undefined)
+        throw new UsageError('complete needs --result (AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED)')
+      if (flags.subject === undefined) throw new UsageError("complete needs --subject (the user's subject)")
+      const authTime = flags['auth-time']
+      if (authTime !== undefined && !/^\d+$/.test(authTime)) {
+        throw new UsageError('--auth-time must be a number of seconds since the epoch')
+      }
+      return (client) =>
+        client.backchannelComplete({
+          ticket: argument,
+          result: flags.result as string,
+          subject: flags.subject as string,
+          ...given(authTime && { authTime: Number(authTime) }),
+          ...given(flags.acr && { acr: flags.acr }),
+          ...given(flags.claims && { claims: flags.claims }),
+          ...given(flags.scopes && { scopes: flags.scopes.split(/\s+/).filter(Boolean) }),
+          ...given(flags['error-description'] && { errorDescription: flags['error-description'] }),
+          ...given(flags['error-uri'] && { errorUri: flags['error-uri'] }),
+        })
+    }
+  }
+}
+
+function clientOptions(env: Env, flags: Flags): AuthleteClientOptions {
   const options: AuthleteClientOptions = {}
   const set = <K extends keyof AuthleteClientOptions>(
     key: K,
@@ -162,35 +284,96 @@ function optionsFromEnv(
   ) => {
     if (value !== undefined && value !== '') options[key] = value
   }
+  if (flags.region !== undefined && flags['base-url'] !== undefined) {
+    throw new UsageError('give --region or --base-url, not both')
+  }
   set('serviceId', env.AUTHLETE_SERVICE_ID)
   set('accessToken', env.AUTHLETE_ACCESS_TOKEN)
   set('apiKey', env.AUTHLETE_API_KEY)
   set('apiSecret', env.AUTHLETE_API_SECRET)
+  // A flag overrides the environment; --region overrides AUTHLETE_BASE_URL, and --base-url AUTHLETE_REGION.
   const baseUrl = flags['base-url'] ?? (flags.region === undefined ? env.AUTHLETE_BASE_URL : undefined)
   set('baseUrl', baseUrl)
   if (baseUrl === undefined || baseUrl === '')
     set('region', (flags.region ?? env.AUTHLETE_REGION) as AuthleteRegion)
+  if (flags['allow-insecure-http']) options.allowInsecureHttp = true
   if (flags.timeout !== undefined) options.timeoutMs = Number(flags.timeout)
   set('userAgent', 'authlete-ciba-cli')
   return options
 }
 
-function describe(result: BackchannelIssueResponse, client: AuthleteClient): string {
+/** Fields shown only masked: credentials of the client application, and tokens. */
+const MASKED = new Set([
+  'clientNotificationToken',
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'jwtAccessToken',
+])
+
+function describe(
+  command: Command,
+  result: { action: string } & Record<string, unknown>,
+  client: AuthleteClient,
+): string {
   const lines = [`Authlete ${client.baseUrl} (API ${client.apiVersion})`, '']
-  const row = (name: string, value: unknown, unit = '') => {
-    if (value !== undefined) lines.push(`  ${name.padEnd(15)}${String(value)}${unit}`)
+  for (const [name, value] of Object.entries(result)) {
+    if (name === 'responseContent' || value === undefined) continue
+    const shown = MASKED.has(name) ? `(${String(value).length} characters, not shown)` : text(value)
+    const unit = name === 'expiresIn' || name === 'interval' ? ' s' : ''
+    lines.push(`  ${name.padEnd(15)}${shown}${unit}`)
   }
-  row('action', result.action)
-  row('authReqId', result.authReqId)
-  row('expiresIn', result.expiresIn, ' s')
-  row('interval', result.interval, ' s')
-  row('resultCode', result.resultCode)
-  row('resultMessage', result.resultMessage)
+  if (command === 'complete') {
+    if (result.action === 'NOTIFICATION') {
+      lines.push('', `Your authorization server must POST this to ${text(result.clientNotificationEndpoint)}`)
+      lines.push('(with Authorization: Bearer <clientNotificationToken>; this command does not deliver it):')
+      lines.push('', `  ${text(result.responseContent ?? '')}`, '')
+    } else {
+      lines.push('')
+    }
+    return lines.join('\n')
+  }
   const answer = toBackchannelResponse(result)
   lines.push('', 'Your backchannel authentication endpoint would answer:', `  HTTP ${answer.status}`)
   for (const [name, value] of Object.entries(answer.headers)) lines.push(`  ${name}: ${value}`)
-  lines.push('', `  ${answer.body}`, '')
+  lines.push('', `  ${text(answer.body)}`, '')
   return lines.join('\n')
+}
+
+/**
+ * A value as terminal text: objects as JSON, and every control character (C0, DEL, C1) escaped, so
+ * that text Authlete (or whatever answered) controls cannot move the cursor, retitle the window or
+ * write a hyperlink into the operator's terminal.
+ */
+function text(value: unknown): string {
+  const raw = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
+  return raw.replace(CONTROL, escapeControl)
+}
+
+/** JSON on one line; C1 controls and DEL escaped too (JSON.stringify leaves them raw). */
+function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(CONTROL, escapeControl)
+}
+
+// C0, DEL and C1. Built from a string: the linter rightly flags control characters in regex literals.
+const CONTROL = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]', 'g')
+
+function escapeControl(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+/** What to change, in the operator's terms, for an option the library refused. */
+const ADVICE: Readonly<Record<string, string>> = {
+  credentials:
+    'set AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN (API v3) or AUTHLETE_API_KEY + AUTHLETE_API_SECRET (API v2), not both',
+  serviceId: 'check AUTHLETE_SERVICE_ID (API v3, with AUTHLETE_ACCESS_TOKEN)',
+  accessToken: 'check AUTHLETE_ACCESS_TOKEN',
+  apiKey: 'check AUTHLETE_API_KEY (API v2, with AUTHLETE_API_SECRET)',
+  apiSecret: 'check AUTHLETE_API_SECRET (API v2, with AUTHLETE_API_KEY)',
+  baseUrl:
+    'check --base-url or AUTHLETE_BASE_URL (plain http: on a non-loopback host needs --allow-insecure-http)',
+  region: 'check --region or AUTHLETE_REGION (us, jp, eu or br; API v3 only; not with a base URL)',
+  timeoutMs: 'check --timeout (milliseconds)',
 }
 
 function report(error: unknown, json: boolean, io: CliIo): number {
@@ -199,17 +382,33 @@ function report(error: unknown, json: boolean, io: CliIo): number {
     // AuthleteError's toJSON: name, message, code and the other own properties; never a credential.
     const { name, message } = error as Error
     const body = error instanceof AuthleteError ? error.toJSON() : { name, message }
-    io.out(`${JSON.stringify({ error: body })}\n`)
-  } else {
-    const label = error instanceof AuthleteError ? error.code : 'ERROR'
-    io.err(`authlete-ciba: ${label}: ${(error as Error).message}\n`)
-    if (error instanceof AuthleteApiError && error.bodyExcerpt) io.err(`  body: ${error.bodyExcerpt}\n`)
+    io.out(`${jsonLine({ error: body })}\n`)
+    return code
+  }
+  if (error instanceof UsageError) {
+    io.err(`authlete-ciba: ${error.message}\n`)
+    return code
+  }
+  if (error instanceof AuthleteInputError) {
+    const advice = ADVICE[error.field]
+    io.err(`authlete-ciba: ${advice ?? text(error.message)}\n`)
+    if (advice) io.err(`  (${text(error.message)})\n`)
+    return code
+  }
+  const label = error instanceof AuthleteError ? error.code : 'ERROR'
+  io.err(`authlete-ciba: ${label}: ${text((error as Error).message)}\n`)
+  if (error instanceof AuthleteApiError) {
+    if (error.retryAfterMs !== undefined) {
+      const at = new Date(Date.now() + error.retryAfterMs).toISOString()
+      io.err(`  Authlete asks to retry after ${Math.ceil(error.retryAfterMs / 1000)} s (at ${at})\n`)
+    }
+    if (error.bodyExcerpt) io.err(`  body: ${text(error.bodyExcerpt)}\n`)
   }
   return code
 }
 
 function exitCodeOf(error: unknown): number {
-  if (error instanceof AuthleteInputError) return EXIT.usage
+  if (error instanceof UsageError || error instanceof AuthleteInputError) return EXIT.usage
   if (error instanceof AuthleteApiError) return EXIT.api
   if (error instanceof AuthleteResponseError) return EXIT.response
   if (
