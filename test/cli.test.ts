@@ -340,6 +340,9 @@ describe('authlete-ciba authenticate, fail and complete', () => {
   })
 })
 
+// Any control character but the newline that ends each line.
+const RAW_CONTROL = new RegExp('[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]')
+
 describe('what the CLI prints of text Authlete controls', () => {
   it('escapes control characters (ANSI, OSC) in readable output, and C1 controls in --json', async () => {
     const evil = '\u001b]0;pwned\u0007\u001b[31mred\u009b2J'
@@ -347,10 +350,10 @@ describe('what the CLI prints of text Authlete controls', () => {
     try {
       const readable = await run(cli, ['issue', 'tkt', '--base-url', server.url], V3_ENV)
       expect(readable.code).toBe(0)
-      expect(readable.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+      expect(readable.stdout).not.toMatch(RAW_CONTROL)
       expect(readable.stdout).toContain('\\u001b]0;pwned\\u0007\\u001b[31mred\\u009b2J')
       const json = await run(cli, ['issue', 'tkt', '--json', '--base-url', server.url], V3_ENV)
-      expect(json.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+      expect(json.stdout).not.toMatch(RAW_CONTROL)
       expect(JSON.parse(json.stdout).authReqId).toBe(evil)
     } finally {
       await server.close()
