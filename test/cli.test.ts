@@ -341,7 +341,8 @@ describe('authlete-ciba authenticate, fail and complete', () => {
 })
 
 // Any control character but the newline that ends each line.
-const RAW_CONTROL = new RegExp('[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]')
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/
 
 describe('what the CLI prints of text Authlete controls', () => {
   it('escapes control characters (ANSI, OSC) in readable output, and C1 controls in --json', async () => {
