@@ -1,5 +1,6 @@
 // One benchmark client in its own process. Usage:
-//   node client.mjs <floor|sdk|official|fetch> <baseUrl> <concurrency> <calls> <warmup>
+//   node client.mjs <floor|sdk|official|fetch> <baseUrl> <concurrency> <calls> <warmup>   (the issue call)
+//   node client.mjs <floor|sdk>:<authentication|fail|complete> <baseUrl> <concurrency> <calls> <warmup>
 //   node client.mjs soak <baseUrl> <concurrency> <calls>   (this SDK; heap and RSS sampled)
 // Prints one JSON line with the measurements.
 const [kind, baseUrl, concurrencyArg, callsArg, warmupArg] = process.argv.slice(2)
@@ -18,7 +19,68 @@ const headers = {
 }
 const body = `ticket=${ticket}`
 
+// The other operations: what the SDK sends, and the action that means the call went through.
+const OPERATIONS = {
+  authentication: {
+    path: '/backchannel/authentication',
+    contentType: 'application/x-www-form-urlencoded',
+    body: `parameters=${encodeURIComponent('scope=openid&login_hint=john&binding_message=W4SCT')}&clientId=26862190133482&clientSecret=client-secret`,
+    action: 'USER_IDENTIFICATION',
+    sdk: (client) =>
+      client.backchannelAuthentication({
+        parameters: 'scope=openid&login_hint=john&binding_message=W4SCT',
+        clientId: '26862190133482',
+        clientSecret: 'client-secret',
+      }),
+  },
+  fail: {
+    path: '/backchannel/authentication/fail',
+    contentType: 'application/x-www-form-urlencoded',
+    body: `ticket=${ticket}&reason=UNKNOWN_USER_ID`,
+    action: 'BAD_REQUEST',
+    sdk: (client) => client.backchannelFail({ ticket, reason: 'UNKNOWN_USER_ID' }),
+  },
+  complete: {
+    path: '/backchannel/authentication/complete',
+    contentType: 'application/json',
+    body: JSON.stringify({ ticket, result: 'AUTHORIZED', subject: 'john', authTime: 1700000000 }),
+    action: 'NOTIFICATION',
+    sdk: (client) =>
+      client.backchannelComplete({ ticket, result: 'AUTHORIZED', subject: 'john', authTime: 1700000000 }),
+  },
+}
+
 async function makeCall(name) {
+  const [base, op] = name.split(':')
+  if (op !== undefined) {
+    const operation = OPERATIONS[op]
+    if (!operation) throw new Error(`unknown operation ${op}`)
+    if (base === 'floor') {
+      const { Agent, request } = await import('undici')
+      const dispatcher = new Agent({ keepAliveTimeout: 60_000 })
+      const opUrl = `${baseUrl}/api/${serviceId}${operation.path}`
+      const opHeaders = { ...headers, 'content-type': operation.contentType }
+      return async () => {
+        const res = await request(opUrl, {
+          method: 'POST',
+          headers: opHeaders,
+          body: operation.body,
+          dispatcher,
+        })
+        const json = JSON.parse(await res.body.text())
+        if (json.action !== operation.action) throw new Error(`not ${operation.action}`)
+      }
+    }
+    if (base === 'sdk') {
+      const { AuthleteClient } = await import('../dist/index.js')
+      const client = new AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
+      return async () => {
+        const res = await operation.sdk(client)
+        if (res.action !== operation.action) throw new Error(`not ${operation.action}`)
+      }
+    }
+    throw new Error(`unknown client ${name}`)
+  }
   if (name === 'floor') {
     // The floor: undici itself, a keep-alive agent, JSON.parse, nothing else.
     const { Agent, request } = await import('undici')

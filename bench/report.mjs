@@ -6,6 +6,7 @@ const NAMES = {
   official: '@authlete/typescript-sdk',
   fetch: 'global fetch + json()',
 }
+const OPERATIONS = ['authentication', 'fail', 'complete']
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a')
 const ratio = (a, b) => a / b
 const mb = (bytes) => bytes / 1024 / 1024
@@ -51,6 +52,12 @@ export function targets(result) {
       '≤ 0.8 ×',
       (r) => r <= 0.8,
     ],
+    ...OPERATIONS.filter((op) => f[`sdk:${op}@32`]).map((op) => [
+      `${op}: client CPU per call, concurrency 32`,
+      ratio(f[`sdk:${op}@32`].cpuUsPerCall, f[`floor:${op}@32`].cpuUsPerCall),
+      '≤ 0.9 × floor',
+      (r) => r <= 0.9,
+    ]),
     ['packed tarball (KB)', result.tarballBytes / 1000, '≤ 60 KB', (v) => v <= 60],
     ...(heap === null ? [] : [['heap growth 10k → 100k calls (MB)', heap, '≤ 5 MB', (v) => v <= 5]]),
   ].map(([figure, value, target, ok]) => ({ figure, value, target, met: ok(value) }))
@@ -98,6 +105,22 @@ export function renderMarkdown(result) {
           `${fmt(x.p50Ms / floor.p50Ms, 2)} | ${fmt(x.p99Ms, 3)} | ${fmt(x.p99Ms / floor.p99Ms, 2)} | ${fmt(mb(x.rssBytes))} |`,
       )
     }
+  }
+  const measured = OPERATIONS.filter((op) => f[`sdk:${op}@32`])
+  if (measured.length > 0) {
+    lines.push(
+      '',
+      '## Every operation (concurrency 32; floor: undici.request with the same body + JSON.parse)',
+      '',
+      '| operation | floor CPU µs/call | authlete-ciba CPU µs/call | × floor | floor calls/s | authlete-ciba calls/s | × floor |',
+      '|---|---|---|---|---|---|---|',
+      `| issue | ${fmt(f['floor@32'].cpuUsPerCall)} | ${fmt(f['sdk@32'].cpuUsPerCall)} | ${fmt(f['sdk@32'].cpuUsPerCall / f['floor@32'].cpuUsPerCall, 2)} | ${fmt(f['floor@32'].callsPerSecond, 0)} | ${fmt(f['sdk@32'].callsPerSecond, 0)} | ${fmt(f['sdk@32'].callsPerSecond / f['floor@32'].callsPerSecond, 2)} |`,
+      ...measured.map((op) => {
+        const floor = f[`floor:${op}@32`]
+        const sdk = f[`sdk:${op}@32`]
+        return `| ${op} | ${fmt(floor.cpuUsPerCall)} | ${fmt(sdk.cpuUsPerCall)} | ${fmt(sdk.cpuUsPerCall / floor.cpuUsPerCall, 2)} | ${fmt(floor.callsPerSecond, 0)} | ${fmt(sdk.callsPerSecond, 0)} | ${fmt(sdk.callsPerSecond / floor.callsPerSecond, 2)} |`
+      }),
+    )
   }
   lines.push(
     '',

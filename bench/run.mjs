@@ -35,6 +35,9 @@ const importRuns = smoke ? 3 : 15
 const soakCalls = smoke ? 0 : values.soak === false ? 0 : 100_000
 const out = path.resolve(values.out ?? (smoke ? path.join(here, '.tmp') : here))
 const CLIENTS = ['floor', 'sdk', 'official', 'fetch']
+// The other operations, floor and SDK each, at concurrency 32 (the issue call is measured above).
+const OPERATIONS = ['authentication', 'fail', 'complete']
+const OPERATION_KINDS = OPERATIONS.flatMap((op) => [`floor:${op}`, `sdk:${op}`])
 const CONCURRENCY = [1, 32]
 
 async function startServer() {
@@ -81,6 +84,19 @@ try {
         process.stderr.write(`round ${round + 1}/${rounds} c=${concurrency} ${kind}: ${line}\n`)
       }
     }
+    const opOrder = OPERATION_KINDS.map((_, i) => OPERATION_KINDS[(i + round) % OPERATION_KINDS.length])
+    for (const kind of opOrder) {
+      const line = await node([
+        path.join(here, 'client.mjs'),
+        kind,
+        server.url,
+        '32',
+        String(calls),
+        String(warmup),
+      ])
+      samples.push({ round, ...JSON.parse(line) })
+      process.stderr.write(`round ${round + 1}/${rounds} c=32 ${kind}: ${line}\n`)
+    }
   }
 
   const imports = { sdk: [], 'undici+zod': [], official: [] }
@@ -104,8 +120,11 @@ try {
   )[0]
 
   const figures = {}
-  for (const kind of CLIENTS) {
-    for (const concurrency of CONCURRENCY) {
+  for (const [kind, concurrencies] of [
+    ...CLIENTS.map((k) => [k, CONCURRENCY]),
+    ...OPERATION_KINDS.map((k) => [k, [32]]),
+  ]) {
+    for (const concurrency of concurrencies) {
       const of = samples.filter((s) => s.kind === kind && s.concurrency === concurrency)
       figures[`${kind}@${concurrency}`] = {
         callsPerSecond: median(of.map((s) => s.callsPerSecond)),

@@ -1,10 +1,28 @@
-// The stand-in Authlete of the benchmark, in its own process: node:http, keep-alive, a realistic OK
-// body (~330 bytes). Prints its port on stdout, then serves until killed.
+// The stand-in Authlete of the benchmark, in its own process: node:http, keep-alive, a realistic
+// answer per operation (the issue OK body is ~330 bytes). Prints its port on stdout, then serves
+// until killed.
 import http from 'node:http'
 
 const authReqId = '_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE'
-const body = Buffer.from(
-  JSON.stringify({
+const answers = {
+  '/backchannel/authentication': {
+    resultCode: 'A179001',
+    resultMessage: '[A179001] The backchannel authentication request was processed successfully.',
+    action: 'USER_IDENTIFICATION',
+    clientId: 26862190133482,
+    clientIdAliasUsed: false,
+    clientName: 'My CIBA Client',
+    clientNotificationToken: 'my-client-notification-token',
+    deliveryMode: 'PING',
+    hint: 'john',
+    hintType: 'LOGIN_HINT',
+    requestedExpiry: 0,
+    scopes: [{ defaultEntry: false, name: 'openid' }],
+    serviceAttributes: [{ key: 'attribute1-key', value: 'attribute1-value' }],
+    ticket: 'Y1qeCf0A-JUz6caceaBfd2AaBYNZ-X-WGTP5Qv47cQI',
+    userCodeRequired: false,
+  },
+  '/backchannel/authentication/issue': {
     resultCode: 'A183001',
     resultMessage: '[A183001] An auth_req_id was issued successfully.',
     action: 'OK',
@@ -12,20 +30,56 @@ const body = Buffer.from(
     authReqId,
     expiresIn: 600,
     interval: 5,
-  }),
-)
-const headers = { 'content-type': 'application/json', 'content-length': String(body.length) }
+  },
+  '/backchannel/authentication/fail': {
+    resultCode: 'A185001',
+    resultMessage:
+      '[A185001] Successfully generated an error response for the backchannel authentication request.',
+    action: 'BAD_REQUEST',
+    responseContent: '{"error":"unknown_user_id"}',
+  },
+  '/backchannel/authentication/complete': {
+    resultCode: 'A200401',
+    resultMessage:
+      '[A200401] The result of the end-user authentication and authorization needs to be sent to the client (mode = ping, result = AUTHORIZED).',
+    action: 'NOTIFICATION',
+    clientId: 26862190133482,
+    clientName: 'My CIBA Client',
+    deliveryMode: 'PING',
+    clientNotificationEndpoint: 'https://client.example.com/cb',
+    clientNotificationToken: 'my-client-notification-token',
+    authReqId,
+    responseContent: JSON.stringify({ auth_req_id: authReqId }),
+  },
+}
+const bodies = Object.entries(answers).map(([suffix, answer]) => {
+  const body = Buffer.from(JSON.stringify(answer))
+  return {
+    suffix,
+    body,
+    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+  }
+})
+// Longest suffix first: /backchannel/authentication is a suffix of none of the others' paths.
+bodies.sort((a, b) => b.suffix.length - a.suffix.length)
 
 const server = http.createServer((req, res) => {
   req.resume()
   req.on('end', () => {
-    res.writeHead(200, headers)
-    res.end(body)
+    const found = bodies.find((b) => req.url.endsWith(b.suffix))
+    if (!found) {
+      res.writeHead(404)
+      res.end()
+      return
+    }
+    res.writeHead(200, found.headers)
+    res.end(found.body)
   })
 })
 server.keepAliveTimeout = 60_000
 server.headersTimeout = 65_000
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port, bodyBytes: body.length })}\n`)
+  const issue = bodies.find((b) => b.suffix.endsWith('/issue'))
+  process.stdout.write(`${JSON.stringify({ port: server.address().port, bodyBytes: issue.body.length })}\n`)
 })
 process.on('SIGTERM', () => server.close(() => process.exit(0)))
