@@ -1,36 +1,60 @@
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
 
 // Runtime dependencies and the optional msw peer stay imports: the consumer's copies are used.
 const external = ['undici', 'zod', 'msw', 'msw/experimental', 'msw/node', '@mswjs/interceptors/http']
 
+/**
+ * Keeps these imports as imports of files built beside them, so that evaluation order holds: the
+ * Node.js version guard runs before undici loads, and the bin checks the version before it loads
+ * the command (which loads the main entry).
+ */
+function siblings(map: Record<string, string>): NonNullable<Options['esbuildPlugins']>[number] {
+  return {
+    name: 'siblings',
+    setup(build) {
+      // tsup builds its CJS output through esbuild's ESM format; the extension tells them apart.
+      const cjs = build.initialOptions.outExtension?.['.js'] === '.cjs'
+      const filter = new RegExp(
+        `^(${Object.keys(map)
+          .map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+          .join('|')})$`,
+      )
+      build.onResolve({ filter }, ({ path }) => {
+        const target = map[path] as string
+        return { path: cjs ? target.replace(/\.js$/, '.cjs') : target, external: true }
+      })
+    },
+  }
+}
+
 export default defineConfig([
+  {
+    entry: { 'node-guard': 'src/node-guard.ts' },
+    format: ['esm', 'cjs'],
+    target: 'node22',
+    platform: 'node',
+    clean: true,
+  },
   {
     entry: { index: 'src/index.ts', 'mocks/index': 'mocks/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    clean: true,
     target: 'node22',
     platform: 'node',
     splitting: false,
     treeshake: true,
     external,
+    esbuildPlugins: [siblings({ './node-guard.js': './node-guard.js' })],
   },
   {
-    // The bin: ESM only, no types; it imports the main entry (dist/index.js) rather than a copy.
-    entry: { cli: 'src/cli.ts' },
+    // The bin: ESM only, no types. cli.js checks the Node.js version, then imports cli-main.js,
+    // which imports the main entry (dist/index.js) rather than a copy of it.
+    entry: { cli: 'src/cli.ts', 'cli-main': 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node22',
     platform: 'node',
     treeshake: true,
     external,
-    esbuildPlugins: [
-      {
-        name: 'main-entry-external',
-        setup(build) {
-          // src/cli/main.ts imports '../index.js'; in dist the bin sits beside index.js.
-          build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: './index.js', external: true }))
-        },
-      },
-    ],
+    esbuildPlugins: [siblings({ './cli/main.js': './cli-main.js', '../index.js': './index.js' })],
   },
 ])

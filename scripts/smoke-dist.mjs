@@ -89,3 +89,42 @@ try {
 } finally {
   await cliStandIn.close()
 }
+
+// On an unsupported Node.js, both builds and the bin fail at once with one line (a preload fakes
+// Node.js 20 here; the machine's own Node.js, when older, is tried too: it proves the guard runs
+// before undici, which dies on it).
+const fake20 = new URL('../test/fixtures/fake-node-20.mjs', import.meta.url).pathname
+const expected = /authlete-ciba needs Node\.js 22\.19 or later; this is Node\.js \d+\.\d+\.\d+/
+const older = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => {
+  try {
+    return (
+      Number(execFileSync(candidate, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) <
+      22
+    )
+  } catch {
+    return false
+  }
+})
+const runs = [
+  [process.execPath, ['--import', fake20, '--input-type=module', '-e', "await import('./dist/index.js')"]],
+  [process.execPath, ['--import', fake20, '-e', "require('./dist/index.cjs')"]],
+  [process.execPath, ['--import', fake20, 'dist/cli.js', 'issue', 't']],
+  ...(older
+    ? [
+        [older, ['--input-type=module', '-e', "await import('./dist/index.js')"]],
+        [older, ['-e', "require('./dist/index.cjs')"]],
+        [older, ['dist/cli.js', 'issue', 't']],
+      ]
+    : []),
+]
+for (const [node, args] of runs) {
+  const outcome = await promisify(execFile)(node, args, { encoding: 'utf8' }).then(
+    () => ({ code: 0, stderr: '' }),
+    (error) => ({ code: error.code, stderr: error.stderr }),
+  )
+  if (outcome.code !== 1 || !expected.test(outcome.stderr) || /reading 'bind'/.test(outcome.stderr))
+    throw new Error(
+      `${node} ${args.join(' ')}: expected the one-line version error, got ${outcome.code}: ${outcome.stderr}`,
+    )
+}
+console.log(`node version guard: OK (${runs.length} runs${older ? `, ${older} included` : ''})`)

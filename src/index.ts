@@ -7,6 +7,9 @@
  * @module
  */
 
+// First: on an unsupported Node.js, fail with one clear line before undici is loaded.
+import './node-guard.js'
+
 export { AuthleteClient, type BackchannelIssueOptions } from './client.js'
 export {
   type BackchannelEndpointResponse,
