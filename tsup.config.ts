@@ -36,8 +36,11 @@ export default defineConfig([
     clean: true,
   },
   {
+    // One build, ES modules. The CommonJS entries (scripts/cjs-entries.mjs, after tsup) load it through
+    // require(esm) (Node.js 22.12+; this package needs 22.19): one copy of the code, so no
+    // dual-package hazard, and half the size.
     entry: { index: 'src/index.ts', 'mocks/index': 'mocks/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['esm'],
     dts: true,
     target: 'node22',
     platform: 'node',

@@ -30,14 +30,19 @@ const { values } = parseArgs({
 const smoke = values.smoke === true
 const rounds = Number(values.rounds ?? (smoke ? 1 : 5))
 const calls = Number(values.calls ?? (smoke ? 300 : 4000))
-const warmup = smoke ? 100 : 1000
+// JIT warm-up must end before the measured window: 5 000 calls at the measured concurrency.
+const warmup = smoke ? 100 : 5000
 const importRuns = smoke ? 3 : 15
 const soakCalls = smoke ? 0 : values.soak === false ? 0 : 100_000
 const out = path.resolve(values.out ?? (smoke ? path.join(here, '.tmp') : here))
-const CLIENTS = ['floor', 'sdk', 'official', 'fetch']
-// The other operations, floor and SDK each, at concurrency 32 (the issue call is measured above).
+const CLIENTS = ['floor', 'dispatch', 'dispatch+zod', 'sdk', 'official', 'fetch']
+// The other operations: the three floors and the SDK each, at concurrency 32 (issue is measured above).
 const OPERATIONS = ['authentication', 'fail', 'complete']
-const OPERATION_KINDS = OPERATIONS.flatMap((op) => [`floor:${op}`, `sdk:${op}`])
+const OPERATION_KINDS = OPERATIONS.flatMap((op) =>
+  ['floor', 'dispatch', 'dispatch+zod', 'sdk'].map((k) => `${k}:${op}`),
+)
+// In-process A/B for the tight ratios: the SDK against the dispatch floors, every operation.
+const AB_KINDS = ['sdk', 'dispatch', 'dispatch+zod']
 const CONCURRENCY = [1, 32]
 
 async function startServer() {
@@ -99,6 +104,22 @@ try {
     }
   }
 
+  const ab = []
+  for (const operation of ['issue', ...OPERATIONS]) {
+    const line = await node([
+      path.join(here, 'ab.mjs'),
+      server.url,
+      operation,
+      '32',
+      String(smoke ? 100 : 1000),
+      String(smoke ? 2 : 12),
+      String(warmup),
+      AB_KINDS.join(','),
+    ])
+    ab.push(JSON.parse(line))
+    process.stderr.write(`a/b ${operation}: ${line}\n`)
+  }
+
   const imports = { sdk: [], 'undici+zod': [], official: [] }
   for (let i = 0; i < importRuns; i++) {
     for (const target of Object.keys(imports)) {
@@ -142,6 +163,7 @@ try {
     figures,
     imports: Object.fromEntries(Object.entries(imports).map(([k, v]) => [k, median(v)])),
     tarballBytes: packed.size,
+    ab,
     soak,
   }
   await mkdir(out, { recursive: true })

@@ -54,7 +54,8 @@ try {
   await standIn.close()
 }
 
-// instanceof holds across the two builds loaded into one process (the Symbol.for brand).
+// instanceof holds across the two entries loaded into one process (one copy of the code behind both;
+// the Symbol.for brand covers two copies of the package, see test/errors.test.ts).
 const fromCjs = new cjs.AuthleteClient({ serviceId: '1', accessToken: 'smoke-token' })
 const cjsError = await fromCjs.backchannelIssue('').catch((error) => error)
 if (!(cjsError instanceof esm.AuthleteError) || !(cjsError instanceof esm.AuthleteInputError))

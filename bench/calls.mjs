@@ -1,0 +1,206 @@
+// The calls the benchmark makes, one factory per kind of client, for every operation. Kinds:
+//   floor         undici.request + JSON.parse (the floor of earlier runs)
+//   dispatch      the tightest undici client: Pool.dispatch with a minimal handler, precomputed
+//                 headers, JSON.parse
+//   dispatch+zod  the same plus a zod parse of the answer: what validation costs
+//   sdk           authlete-ciba (dist)
+//   official      @authlete/typescript-sdk (issue only)
+//   fetch         global fetch + json() (issue only)
+// An operation other than issue is named after a colon: `dispatch:complete`.
+import { z } from 'zod'
+
+export const serviceId = '715948317'
+export const token = 'bench-token-0123456789'
+const ticket = 'c9bpMTl4R3VXYWZJcVdxdWRfRjJkMGpYcDhfUUhZdFpBZ1lIbkE'
+const FORM = 'application/x-www-form-urlencoded'
+
+const s = z.string().nullish()
+const n = z.int().nullish()
+const b = z.boolean().nullish()
+const strings = z.array(z.string()).nullish()
+const pairs = z.array(z.looseObject({ key: s, value: s })).nullish()
+const result = { resultCode: s, resultMessage: s, action: z.string(), responseContent: s }
+
+// What the SDK sends per operation, the action that means the call went through, and a zod model of
+// the answer as strict as the SDK's own (compiled once).
+export const OPERATIONS = {
+  issue: {
+    path: '/backchannel/authentication/issue',
+    contentType: FORM,
+    body: `ticket=${ticket}`,
+    action: 'OK',
+    schema: z.looseObject({
+      ...result,
+      authReqId: s,
+      expiresIn: z.int32().min(0).nullish(),
+      interval: z.int32().min(0).nullish(),
+    }),
+    sdk: (client) => client.backchannelIssue(ticket),
+  },
+  authentication: {
+    path: '/backchannel/authentication',
+    contentType: FORM,
+    body: `parameters=${encodeURIComponent('scope=openid&login_hint=john&binding_message=W4SCT')}&clientId=26862190133482&clientSecret=client-secret`,
+    action: 'USER_IDENTIFICATION',
+    schema: z.looseObject({
+      ...result,
+      ticket: s,
+      clientId: n,
+      clientIdAliasUsed: b,
+      clientName: s,
+      clientNotificationToken: s,
+      deliveryMode: s,
+      hint: s,
+      hintType: s,
+      requestedExpiry: n,
+      scopes: z.array(z.looseObject({ name: s, defaultEntry: b })).nullish(),
+      serviceAttributes: pairs,
+      userCodeRequired: b,
+      acrs: strings,
+    }),
+    sdk: (client) =>
+      client.backchannelAuthentication({
+        parameters: 'scope=openid&login_hint=john&binding_message=W4SCT',
+        clientId: '26862190133482',
+        clientSecret: 'client-secret',
+      }),
+  },
+  fail: {
+    path: '/backchannel/authentication/fail',
+    contentType: FORM,
+    body: `ticket=${ticket}&reason=UNKNOWN_USER_ID`,
+    action: 'BAD_REQUEST',
+    schema: z.looseObject(result),
+    sdk: (client) => client.backchannelFail({ ticket, reason: 'UNKNOWN_USER_ID' }),
+  },
+  complete: {
+    path: '/backchannel/authentication/complete',
+    contentType: 'application/json',
+    body: JSON.stringify({ ticket, result: 'AUTHORIZED', subject: 'john', authTime: 1700000000 }),
+    action: 'NOTIFICATION',
+    schema: z.looseObject({
+      ...result,
+      clientId: n,
+      clientName: s,
+      deliveryMode: s,
+      clientNotificationEndpoint: s,
+      clientNotificationToken: s,
+      authReqId: s,
+    }),
+    sdk: (client) =>
+      client.backchannelComplete({ ticket, result: 'AUTHORIZED', subject: 'john', authTime: 1700000000 }),
+  },
+}
+
+/** The request headers as the SDK sends them (a flat array for dispatch, an object for the rest). */
+function headerList(contentType) {
+  return [
+    'authorization',
+    `Bearer ${token}`,
+    'content-type',
+    contentType,
+    'accept',
+    'application/json',
+    'user-agent',
+    'bench',
+  ]
+}
+
+/**
+ * The smallest undici dispatch handler that reads a JSON answer: no stream, no abort handling,
+ * no limits. What a hand-written client at the bottom of undici costs.
+ */
+class MinimalHandler {
+  constructor(resolve, reject) {
+    this.resolve = resolve
+    this.reject = reject
+    this.chunks = []
+  }
+  onRequestStart() {}
+  onResponseStart(_controller, status) {
+    this.status = status
+  }
+  onResponseData(_controller, chunk) {
+    this.chunks.push(chunk)
+  }
+  onResponseEnd() {
+    const chunks = this.chunks
+    const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8')
+    this.resolve(JSON.parse(text))
+  }
+  onResponseError(_controller, error) {
+    this.reject(error)
+  }
+}
+
+/** A function making one call of `kind` to the stand-in at `baseUrl`. */
+export async function makeCall(kind, baseUrl) {
+  const [client, opName = 'issue'] = kind.split(':')
+  const operation = OPERATIONS[opName]
+  if (!operation) throw new Error(`unknown operation ${opName}`)
+  const url = `${baseUrl}/api/${serviceId}${operation.path}`
+  const expect = (json) => {
+    if (json.action !== operation.action) throw new Error(`not ${operation.action}`)
+  }
+  if (client === 'floor') {
+    const { Agent, request } = await import('undici')
+    const dispatcher = new Agent({ keepAliveTimeout: 60_000 })
+    const list = headerList(operation.contentType)
+    const headers = {}
+    for (let i = 0; i < list.length; i += 2) headers[list[i]] = list[i + 1]
+    return async () => {
+      const res = await request(url, { method: 'POST', headers, body: operation.body, dispatcher })
+      expect(JSON.parse(await res.body.text()))
+    }
+  }
+  if (client === 'dispatch' || client === 'dispatch+zod') {
+    const { Pool } = await import('undici')
+    const pool = new Pool(baseUrl)
+    const options = {
+      origin: baseUrl,
+      path: `/api/${serviceId}${operation.path}`,
+      method: 'POST',
+      headers: headerList(operation.contentType),
+      body: operation.body,
+    }
+    const validate = client === 'dispatch+zod'
+    return async () => {
+      const json = await new Promise((resolve, reject) =>
+        pool.dispatch(options, new MinimalHandler(resolve, reject)),
+      )
+      expect(validate ? operation.schema.parse(json) : json)
+    }
+  }
+  if (client === 'sdk' || client === 'soak') {
+    const { AuthleteClient } = await import('../dist/index.js')
+    const authlete = new AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
+    return async () => expect(await operation.sdk(authlete))
+  }
+  if (client === 'official' && opName === 'issue') {
+    const { Authlete } = await import('@authlete/typescript-sdk')
+    const authlete = new Authlete({ bearer: token, serverURL: baseUrl })
+    return async () =>
+      expect(await authlete.ciba.issue({ serviceId, backchannelAuthenticationIssueRequest: { ticket } }))
+  }
+  if (client === 'fetch' && opName === 'issue') {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': FORM, accept: 'application/json' }
+    return async () =>
+      expect(await (await fetch(url, { method: 'POST', headers, body: operation.body })).json())
+  }
+  throw new Error(`unknown client ${kind}`)
+}
+
+/** Runs `count` calls with `concurrency` workers; records each latency when `latencies` is given. */
+export async function drive(call, count, concurrency, latencies, onProgress) {
+  let next = 0
+  async function worker() {
+    while (next < count) {
+      const i = next++
+      const started = performance.now()
+      await call()
+      if (latencies) latencies[i] = performance.now() - started
+      if (onProgress) onProgress(i + 1)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
+}
