@@ -7,17 +7,15 @@
 
 import { type HttpHandler, HttpResponse } from 'msw'
 import {
+  acceptRequest,
   answerWith,
   apiErrorWith,
   authleteHandler,
-  checkAuthorization,
   errorContent,
   type MockHandlerOptions,
   missingField,
   type Resolver,
   randomId,
-  readFields,
-  unparsableBody,
 } from './authlete.js'
 
 const AUTHENTICATION_PATH = '/backchannel/authentication'
@@ -155,10 +153,8 @@ export function authenticationApiError(
  */
 export function authenticationAsAuthlete(options: MockHandlerOptions = {}): HttpHandler {
   return authenticationHandler(async ({ request, params }) => {
-    const refused = checkAuthorization(request, params.serviceId === undefined ? 'v2' : 'v3')
-    if (refused) return refused
-    const fields = await readFields(request)
-    if (fields === undefined) return unparsableBody()
+    const fields = await acceptRequest(request, params)
+    if (fields instanceof Response) return fields
     if (typeof fields.parameters !== 'string' || fields.parameters === '') {
       return missingField('A179201', 'parameters')
     }

@@ -155,6 +155,19 @@ export async function readFields(request: Request): Promise<Record<string, unkno
   return undefined
 }
 
+/**
+ * The checks Authlete makes before it reads a request ({@link checkAuthorization}, then a body that
+ * is form-encoded or JSON): the request's fields, or the answer that refuses it.
+ */
+export async function acceptRequest(
+  request: Request,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown> | Response> {
+  const refused = checkAuthorization(request, params.serviceId === undefined ? 'v2' : 'v3')
+  if (refused) return refused
+  return (await readFields(request)) ?? unparsableBody()
+}
+
 /** 400 `A001204`: the body could not be parsed (this stand-in's code: Authlete documents none). */
 export function unparsableBody(): Response {
   return HttpResponse.json(resultBody('A001204', 'The request body could not be parsed.'), { status: 400 })

@@ -8,16 +8,14 @@
 import type { HttpHandler } from 'msw'
 import { HttpResponse } from 'msw'
 import {
+  acceptRequest,
   answerWith,
   apiErrorWith,
   authleteHandler,
-  checkAuthorization,
   type MockHandlerOptions,
   missingField,
   type Resolver,
   randomId,
-  readFields,
-  unparsableBody,
 } from './authlete.js'
 
 const COMPLETE_PATH = '/backchannel/authentication/complete'
@@ -159,10 +157,8 @@ export function completeApiError(
  */
 export function completeAsAuthlete(options: MockHandlerOptions = {}): HttpHandler {
   return completeHandler(async ({ request, params }) => {
-    const refused = checkAuthorization(request, params.serviceId === undefined ? 'v2' : 'v3')
-    if (refused) return refused
-    const fields = await readFields(request)
-    if (fields === undefined) return unparsableBody()
+    const fields = await acceptRequest(request, params)
+    if (fields instanceof Response) return fields
     for (const field of ['ticket', 'result', 'subject']) {
       if (typeof fields[field] !== 'string' || fields[field] === '') return missingField('A199201', field)
     }

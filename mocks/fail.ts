@@ -7,16 +7,14 @@
 
 import { type HttpHandler, HttpResponse } from 'msw'
 import {
+  acceptRequest,
   answerWith,
   apiErrorWith,
   authleteHandler,
-  checkAuthorization,
   errorContent,
   type MockHandlerOptions,
   missingField,
   type Resolver,
-  readFields,
-  unparsableBody,
 } from './authlete.js'
 
 const FAIL_PATH = '/backchannel/authentication/fail'
@@ -106,10 +104,8 @@ export function failApiError(
  */
 export function failAsAuthlete(options: MockHandlerOptions = {}): HttpHandler {
   return failHandler(async ({ request, params }) => {
-    const refused = checkAuthorization(request, params.serviceId === undefined ? 'v2' : 'v3')
-    if (refused) return refused
-    const fields = await readFields(request)
-    if (fields === undefined) return unparsableBody()
+    const fields = await acceptRequest(request, params)
+    if (fields instanceof Response) return fields
     if (typeof fields.ticket !== 'string' || fields.ticket === '') return missingField('A185201', 'ticket')
     const reason = typeof fields.reason === 'string' && fields.reason !== '' ? fields.reason : 'SERVER_ERROR'
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined)

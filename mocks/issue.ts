@@ -8,13 +8,11 @@
 import { randomBytes } from 'node:crypto'
 import { type DelayMode, delay, type HttpHandler, HttpResponse } from 'msw'
 import {
+  acceptRequest,
   authleteHandler,
-  checkAuthorization,
   type MockHandlerOptions,
   type Resolver,
-  readFields,
   resultBody,
-  unparsableBody,
 } from './authlete.js'
 
 const ISSUE_PATH = '/backchannel/authentication/issue'
@@ -205,10 +203,8 @@ export function issueDelayed(
  */
 export function issueAsAuthlete(options: AuthleteHandlersOptions = {}): HttpHandler {
   return issueHandler(async ({ request, params }) => {
-    const refused = checkAuthorization(request, params.serviceId === undefined ? 'v2' : 'v3')
-    if (refused) return refused
-    const fields = await readFields(request)
-    if (fields === undefined) return unparsableBody()
+    const fields = await acceptRequest(request, params)
+    if (fields instanceof Response) return fields
     const ticket = fields.ticket
     if (typeof ticket !== 'string' || ticket === '') {
       return HttpResponse.json(resultBody('A183201', "The request does not contain a 'ticket' parameter."), {
