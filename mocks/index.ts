@@ -73,7 +73,8 @@ export {
 export {
   type AuthleteMockServer,
   type AuthleteMockServerListenOptions,
+  type AuthleteUnhandledFrameCallback,
+  type AuthleteUnhandledFrameHandle,
   setupAuthleteServer,
-  type UnhandledRequestStrategy,
 } from './server.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'
