@@ -35,15 +35,19 @@ test('the override is gone in the next test', async () => {
   expect((await authlete.backchannelIssue('t')).action).toBe('OK')
 })
 
-test('an unhandled request fails', async () => {
+test("an unhandled request to Authlete's traffic fails", async () => {
+  // Guarded because a handler was made for this base: a request no handler answers never leaves.
+  server.use(issueInvalidTicket({ baseUrl: 'https://authlete.internal.example' }))
   await using other = new AuthleteClient({
     serviceId: '1',
     accessToken: 'x',
-    baseUrl: 'https://not-stubbed.example',
+    baseUrl: 'https://authlete.internal.example',
     retry: false,
   })
-  await expect(other.backchannelIssue('t')).rejects.toBeInstanceOf(AuthleteNetworkError)
+  await expect(other.backchannelFail({ ticket: 't', reason: 'SERVER_ERROR' })).rejects.toBeInstanceOf(
+    AuthleteNetworkError,
+  )
   expect(server.unhandledRequests).toContain(
-    'POST https://not-stubbed.example/api/1/backchannel/authentication/issue',
+    'POST https://authlete.internal.example/api/1/backchannel/authentication/fail',
   )
 })
