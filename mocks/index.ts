@@ -1,6 +1,7 @@
 /**
- * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's CIBA API in your tests, and
- * `setupAuthleteServer`, which makes them answer an `AuthleteClient`.
+ * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's CIBA API in your tests,
+ * `setupAuthleteServer`, which makes them answer an `AuthleteClient`, and `startCibaClientStandIn`,
+ * a client application that receives ping and push notifications.
  *
  * Needs `msw` (v3), an optional peer dependency; the main entry never loads it.
  *
@@ -8,6 +9,7 @@
  * @module
  */
 
+export type { WaitOptions } from './arrivals.js'
 export {
   authenticationApiError,
   authenticationAsAuthlete,
@@ -30,6 +32,12 @@ export {
   readFields,
   resultBody,
 } from './authlete.js'
+export {
+  type CibaClientStandIn,
+  type CibaClientStandInOptions,
+  type CibaNotification,
+  startCibaClientStandIn,
+} from './client-stand-in.js'
 export {
   completeApiError,
   completeAsAuthlete,
