@@ -1,7 +1,8 @@
 /**
  * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's CIBA API in your tests,
- * `setupAuthleteServer`, which makes them answer an `AuthleteClient`, and `startCibaClientStandIn`,
- * a client application that receives ping and push notifications.
+ * `setupAuthleteServer`, which makes them answer an `AuthleteClient`, `createCibaSimulator`, a
+ * stateful Authlete for whole logins, and `startCibaClientStandIn`, a client application that
+ * receives ping and push notifications.
  *
  * Needs `msw` (v3), an optional peer dependency; the main entry never loads it.
  *
@@ -85,4 +86,21 @@ export {
   type AuthleteUnhandledFrameHandle,
   setupAuthleteServer,
 } from './server.js'
+export {
+  type CibaAuthentication,
+  type CibaAuthenticationFilter,
+  type CibaAuthenticationStatus,
+  type CibaCompletion,
+  type CibaDeliveryMode,
+  type CibaHintType,
+  type CibaSimulator,
+  type CibaSimulatorClient,
+  type CibaSimulatorOptions,
+  type CibaSimulatorRequest,
+  type CibaSimulatorUser,
+  type CibaUserDecision,
+  createCibaSimulator,
+  type PushTokens,
+  type UserIdentification,
+} from './simulator.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'
