@@ -87,11 +87,13 @@ export {
   setupAuthleteServer,
 } from './server.js'
 export {
+  type CibaApproval,
   type CibaAuthentication,
   type CibaAuthenticationFilter,
   type CibaAuthenticationStatus,
   type CibaCompletion,
   type CibaDeliveryMode,
+  type CibaDenial,
   type CibaHintType,
   type CibaSimulator,
   type CibaSimulatorClient,

@@ -172,11 +172,54 @@ export interface UserIdentification {
 
 /** Which authentication `nextAuthentication` waits for (every given field must match). */
 export interface CibaAuthenticationFilter {
-  clientId?: string
-  /** The hint's value (`login_hint`, …). */
-  hint?: string
-  /** The subject of the user the hint names (or of the `id_token_hint`). */
-  subject?: string
+  /**
+   * The client's `clientId`, as registered.
+   * @default any client
+   */
+  clientId?: string | undefined
+  /**
+   * The hint's value (`login_hint`, …).
+   * @default any hint
+   */
+  hint?: string | undefined
+  /**
+   * The subject of the user the hint names (or of the `id_token_hint`).
+   * @default any user
+   */
+  subject?: string | undefined
+}
+
+/** What the user approves with. */
+export interface CibaApproval {
+  /**
+   * The user's subject, for `/complete`.
+   * @default the registered user the hint names, else the id_token_hint's `sub`, else the hint
+   */
+  subject?: string | undefined
+  /**
+   * The ACR the authentication satisfied.
+   * @default undefined
+   */
+  acr?: string | undefined
+  /**
+   * When the user authenticated, in seconds since the epoch.
+   * @default now, on the simulator's clock
+   */
+  authTime?: number | undefined
+}
+
+/** What the user refuses with. */
+export interface CibaDenial {
+  /**
+   * The user's subject (`/complete` requires one even for a refusal).
+   * @default as for `approve`
+   */
+  subject?: string | undefined
+  /**
+   * Why, for the client's error response.
+   * @default undefined
+   */
+  errorDescription?: string | undefined
 }
 
 /**
@@ -211,15 +254,9 @@ export interface CibaSimulator {
    * The user approves on the device. Resolves with the decision once every `onDecision` listener
    * has settled (rejects if one rejects, or if the authentication is not pending).
    */
-  approve(
-    authReqId: string,
-    options?: { subject?: string; acr?: string; authTime?: number },
-  ): Promise<CibaUserDecision>
+  approve(authReqId: string, approval?: CibaApproval): Promise<CibaUserDecision>
   /** The user refuses on the device; as `approve`, with `ACCESS_DENIED`. */
-  deny(
-    authReqId: string,
-    options?: { subject?: string; errorDescription?: string },
-  ): Promise<CibaUserDecision>
+  deny(authReqId: string, denial?: CibaDenial): Promise<CibaUserDecision>
   /** The request's lifetime runs out now (the user never answered). */
   expire(authReqId: string): void
   /** Calls `listener` with each decision of the user: the device telling the AS. Returns the unsubscribe. */

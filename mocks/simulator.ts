@@ -50,11 +50,13 @@ import { type Authentication, SimulatorState } from './simulator-state.js'
 import type { CibaSimulator, CibaSimulatorOptions, CibaUserDecision } from './simulator-types.js'
 
 export type {
+  CibaApproval,
   CibaAuthentication,
   CibaAuthenticationFilter,
   CibaAuthenticationStatus,
   CibaCompletion,
   CibaDeliveryMode,
+  CibaDenial,
   CibaHintType,
   CibaSimulator,
   CibaSimulatorClient,
