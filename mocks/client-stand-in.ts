@@ -47,9 +47,20 @@ export interface CibaClientStandIn {
    * The oldest notification no earlier call took: one received already, or the next to arrive.
    * Each notification is handed out once.
    */
-  nextNotification(options?: WaitOptions): Promise<CibaNotification>
+  nextNotification(options?: NextNotificationOptions): Promise<CibaNotification>
   /** Stops the server and drops its connections; waits in progress reject. */
   close(): Promise<void>
+}
+
+/**
+ * Which notification {@link CibaClientStandIn.nextNotification} waits for.
+ */
+export interface NextNotificationOptions extends WaitOptions {
+  /**
+   * Only a notification whose body's `auth_req_id` is this one.
+   * @default any notification
+   */
+  authReqId?: string | undefined
 }
 
 /**
@@ -132,7 +143,13 @@ export async function startCibaClientStandIn(
     url: `http://${host}:${address.port}${PATH}`,
     token,
     notifications,
-    nextNotification: (waitOptions) => arrivals.next(() => true, waitOptions),
+    nextNotification(waitOptions = {}) {
+      const { authReqId } = waitOptions
+      const matches = (notification: CibaNotification) =>
+        authReqId === undefined ||
+        (notification.body as { auth_req_id?: unknown } | undefined)?.auth_req_id === authReqId
+      return arrivals.next(matches, waitOptions)
+    },
     close() {
       arrivals.clear(new Error('startCibaClientStandIn: closed while waiting for a notification'))
       server.closeAllConnections()

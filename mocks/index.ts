@@ -37,6 +37,7 @@ export {
   type CibaClientStandIn,
   type CibaClientStandInOptions,
   type CibaNotification,
+  type NextNotificationOptions,
   startCibaClientStandIn,
 } from './client-stand-in.js'
 export {

@@ -57,6 +57,14 @@ describe('startCibaClientStandIn', () => {
     expect(rp.notifications).toHaveLength(2)
   })
 
+  it('nextNotification({ authReqId }) takes the one for that request, leaving the others', async () => {
+    rp = await startCibaClientStandIn()
+    await notify(rp.url, '{"auth_req_id":"a"}', `Bearer ${rp.token}`)
+    await notify(rp.url, '{"auth_req_id":"b"}', `Bearer ${rp.token}`)
+    expect((await rp.nextNotification({ authReqId: 'b' })).body).toEqual({ auth_req_id: 'b' })
+    expect((await rp.nextNotification()).body).toEqual({ auth_req_id: 'a' })
+  })
+
   it('other methods and paths get 404 and are not recorded', async () => {
     rp = await startCibaClientStandIn()
     expect((await fetch(rp.url)).status).toBe(404)

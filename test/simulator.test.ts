@@ -82,8 +82,12 @@ describe('a whole login through the AS under test', () => {
 
     const decision = await simulator.approve(authReqId)
     expect(decision).toMatchObject({ authReqId, result: 'AUTHORIZED', subject: 'john', ticket: lastTicket() })
-    expect(rp.notifications).toHaveLength(1)
-    const notification = await rp.nextNotification()
+    // Recorded before the AS's POST resolved, so before approve() did.
+    const delivered = rp.notifications.filter(
+      (n) => (n.body as { auth_req_id?: string }).auth_req_id === authReqId,
+    )
+    expect(delivered).toHaveLength(1)
+    const notification = await rp.nextNotification({ authReqId })
     expect(notification).toMatchObject({ authorized: true, body: { auth_req_id: authReqId } })
     expect(simulator.authentication(authReqId)).toMatchObject({
       status: 'completed',
@@ -101,7 +105,7 @@ describe('a whole login through the AS under test', () => {
     })
     const authReqId = started.body.auth_req_id as string
     await simulator.approve(authReqId, { acr: 'urn:example:mfa' })
-    const { body, authorized } = await rp.nextNotification()
+    const { body, authorized } = await rp.nextNotification({ authReqId })
     expect(authorized).toBe(true)
     const tokens = simulator.completionOf(authReqId)?.tokens
     expect(body).toEqual({
@@ -125,7 +129,10 @@ describe('a whole login through the AS under test', () => {
     const started = await requestAuthentication(as, PUSH, { ...john, client_notification_token: rp.token })
     const authReqId = started.body.auth_req_id as string
     await simulator.deny(authReqId)
-    expect((await rp.nextNotification()).body).toEqual({ auth_req_id: authReqId, error: 'access_denied' })
+    expect((await rp.nextNotification({ authReqId })).body).toEqual({
+      auth_req_id: authReqId,
+      error: 'access_denied',
+    })
     expect(simulator.authentication(authReqId)?.completion).toMatchObject({ result: 'ACCESS_DENIED' })
   })
 
@@ -175,7 +182,7 @@ describe('a whole login through the AS under test', () => {
           client_notification_token: rp.token,
         })
         const authReqId = started.body.auth_req_id as string
-        const waiting = rp.nextNotification()
+        const waiting = rp.nextNotification({ authReqId })
         await simulator.approve(authReqId)
         expect((await waiting).body).toEqual({ auth_req_id: authReqId })
         expect(standIn.requestCount).toBe(3)

@@ -169,14 +169,14 @@ describe('a whole login through the simulator', () => {
   test('ping: the client is pinged with its auth_req_id', async () => {
     const authReqId = await startLogin(clients.PING)
     await simulator.approve(authReqId)
-    const notification = await rp.nextNotification()
+    const notification = await rp.nextNotification({ authReqId })
     expect(notification).toMatchObject({ authorized: true, body: { auth_req_id: authReqId } })
   })
 
   test('push: the client receives the tokens', async () => {
     const authReqId = await startLogin(clients.PUSH)
     await simulator.approve(authReqId)
-    const { body } = await rp.nextNotification()
+    const { body } = await rp.nextNotification({ authReqId })
     expect(body).toMatchObject({
       auth_req_id: authReqId,
       token_type: 'Bearer',
