@@ -8,6 +8,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { type HttpHandler, HttpResponse, http } from 'msw'
+import { registerAuthleteBases } from './scope.js'
 
 /**
  * The hosts the handlers match when no `baseUrl` is given: Authlete's v3 clusters and the v2 host.
@@ -93,7 +94,7 @@ export function authleteHandler(
   options: MockHandlerOptions = {},
 ): HttpHandler {
   const bases = normalizeBases(options.baseUrl)
-  return http.post(
+  const handler = http.post(
     ({ request }) => {
       const match = matchAuthleteUrl(request.url, operationPath, bases)
       return match ? { matches: true, params: match.serviceId ? { serviceId: match.serviceId } : {} } : false
@@ -101,6 +102,9 @@ export function authleteHandler(
     resolver,
     { once: options.once ?? false },
   )
+  // setupAuthleteServer guards these bases: an unanswered request to them fails, never reaching a network.
+  registerAuthleteBases(handler, bases)
+  return handler
 }
 
 /**

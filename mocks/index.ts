@@ -1,6 +1,8 @@
 /**
- * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's CIBA API in your tests, and
- * `setupAuthleteServer`, which makes them answer an `AuthleteClient`.
+ * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's CIBA API in your tests,
+ * `setupAuthleteServer`, which makes them answer an `AuthleteClient`, `createCibaSimulator`, a
+ * stateful Authlete for whole logins, and `startCibaClientStandIn`, a client application that
+ * receives ping and push notifications.
  *
  * Needs `msw` (v3), an optional peer dependency; the main entry never loads it.
  *
@@ -8,6 +10,7 @@
  * @module
  */
 
+export type { WaitOptions } from './arrivals.js'
 export {
   authenticationApiError,
   authenticationAsAuthlete,
@@ -30,6 +33,13 @@ export {
   readFields,
   resultBody,
 } from './authlete.js'
+export {
+  type CibaClientStandIn,
+  type CibaClientStandInOptions,
+  type CibaNotification,
+  type NextNotificationOptions,
+  startCibaClientStandIn,
+} from './client-stand-in.js'
 export {
   completeApiError,
   completeAsAuthlete,
@@ -73,7 +83,27 @@ export {
 export {
   type AuthleteMockServer,
   type AuthleteMockServerListenOptions,
+  type AuthleteUnhandledFrameCallback,
+  type AuthleteUnhandledFrameHandle,
   setupAuthleteServer,
-  type UnhandledRequestStrategy,
 } from './server.js'
+export {
+  type CibaApproval,
+  type CibaAuthentication,
+  type CibaAuthenticationFilter,
+  type CibaAuthenticationStatus,
+  type CibaCompletion,
+  type CibaDeliveryMode,
+  type CibaDenial,
+  type CibaHintType,
+  type CibaSimulator,
+  type CibaSimulatorClient,
+  type CibaSimulatorOptions,
+  type CibaSimulatorRequest,
+  type CibaSimulatorUser,
+  type CibaUserDecision,
+  createCibaSimulator,
+  type PushTokens,
+  type UserIdentification,
+} from './simulator.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'

@@ -10,6 +10,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type AnyHandler, getResponse, type RequestHandler } from 'msw'
 import { authleteHandlers } from './handlers.js'
+import type { CibaSimulator } from './simulator.js'
 
 /**
  * A running stand-in.
@@ -35,6 +36,12 @@ export interface AuthleteStandInOptions {
   port?: number
   /** Default `127.0.0.1`. */
   host?: string
+  /**
+   * A `createCibaSimulator()` to serve: the stand-in answers from its state (`simulator.handlersFor(url)`).
+   * Ignored when `handlers` is given.
+   * @default undefined
+   */
+  simulator?: Pick<CibaSimulator, 'handlersFor'> | undefined
 }
 
 /**
@@ -87,7 +94,10 @@ export async function startAuthleteStandIn(options: AuthleteStandInOptions = {})
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${address.port}`
-  const given = options.handlers ?? ((baseUrl: string) => authleteHandlers({ baseUrl }))
+  const { simulator } = options
+  const given =
+    options.handlers ??
+    ((baseUrl: string) => simulator?.handlersFor(baseUrl) ?? authleteHandlers({ baseUrl }))
   handlers = typeof given === 'function' ? given(url) : given
   return {
     url,

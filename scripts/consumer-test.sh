@@ -19,7 +19,9 @@ cat > "$dir/package.json" <<JSON
     "msw": "$(version msw)",
     "vitest": "$(version vitest)",
     "typescript": "$(version typescript)",
-    "@types/node": "$(version @types/node)"
+    "@types/node": "$(version @types/node)",
+    "express": "5.3.0",
+    "@types/express": "5.0.6"
   },
   "overrides": { "vite": "$(version vite)" }
 }

@@ -247,17 +247,21 @@ describe('boundary', () => {
 })
 
 describe('unhandled requests', () => {
-  it('fail with a network error and are recorded, without credentials', async () => {
+  it("to Authlete's traffic fail with a network error and are recorded, without credentials", async () => {
+    // The base is guarded because a handler was made for it; other hosts would go to the network.
+    server.use(issueOk({ baseUrl: 'https://authlete.internal.example' }))
     await using client = new AuthleteClient({
       serviceId: '1',
       accessToken: 'secret-token-value',
-      baseUrl: 'https://unknown-host.example',
+      baseUrl: 'https://authlete.internal.example',
       retry: false,
     })
-    const error = await client.backchannelIssue('t').catch((e: unknown) => e)
+    const error = await client
+      .backchannelFail({ ticket: 't', reason: 'SERVER_ERROR' })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthleteNetworkError)
     expect(server.unhandledRequests.at(-1)).toBe(
-      'POST https://unknown-host.example/api/1/backchannel/authentication/issue',
+      'POST https://authlete.internal.example/api/1/backchannel/authentication/fail',
     )
   })
 })

@@ -1,8 +1,19 @@
 // A consumer's test, run in a temporary project that installed the packed tarball: only the public
-// entry points, a default client, the two-line setup.
-import { AuthleteClient, AuthleteNetworkError } from 'authlete-ciba'
-import { authleteHandlers, issueInvalidTicket, setupAuthleteServer } from 'authlete-ciba/mocks'
-import { afterAll, afterEach, beforeAll, expect, expectTypeOf, test } from 'vitest'
+// entry points, a default client, the two-line setup, and an Express app under test reached with
+// fetch on 127.0.0.1 (the mocks let that traffic through). Then whole CIBA logins (ping, push, poll)
+// through createCibaSimulator, with the test playing the user.
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { AuthleteClient, AuthleteNetworkError, toBackchannelResponse } from 'authlete-ciba'
+import {
+  authleteHandlers,
+  createCibaSimulator,
+  issueInvalidTicket,
+  setupAuthleteServer,
+  startCibaClientStandIn,
+} from 'authlete-ciba/mocks'
+import express from 'express'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from 'vitest'
 
 const server = setupAuthleteServer(...authleteHandlers())
 beforeAll(() => server.listen())
@@ -35,15 +46,165 @@ test('the override is gone in the next test', async () => {
   expect((await authlete.backchannelIssue('t')).action).toBe('OK')
 })
 
-test('an unhandled request fails', async () => {
+test("an unhandled request to Authlete's traffic fails", async () => {
+  // Guarded because a handler was made for this base: a request no handler answers never leaves.
+  server.use(issueInvalidTicket({ baseUrl: 'https://authlete.internal.example' }))
   await using other = new AuthleteClient({
     serviceId: '1',
     accessToken: 'x',
-    baseUrl: 'https://not-stubbed.example',
+    baseUrl: 'https://authlete.internal.example',
     retry: false,
   })
-  await expect(other.backchannelIssue('t')).rejects.toBeInstanceOf(AuthleteNetworkError)
-  expect(server.unhandledRequests).toContain(
-    'POST https://not-stubbed.example/api/1/backchannel/authentication/issue',
+  await expect(other.backchannelFail({ ticket: 't', reason: 'SERVER_ERROR' })).rejects.toBeInstanceOf(
+    AuthleteNetworkError,
   )
+  expect(server.unhandledRequests).toContain(
+    'POST https://authlete.internal.example/api/1/backchannel/authentication/fail',
+  )
+})
+
+// --- The app under test: an authorization server on Express ---------------------------------------
+
+const simulator = createCibaSimulator({ users: [{ subject: 'john', loginHints: ['john@example.com'] }] })
+
+function basicCredentials(header: string | undefined) {
+  if (!header?.startsWith('Basic ')) return {}
+  const [clientId = '', clientSecret = ''] = Buffer.from(header.slice(6), 'base64').toString().split(':')
+  return { clientId, clientSecret }
+}
+
+const app = express()
+app.get('/health', (_req, res) => {
+  res.json({ ok: true })
+})
+app.post(
+  '/backchannel/authentication',
+  express.text({ type: 'application/x-www-form-urlencoded' }),
+  async (req, res) => {
+    const send = (answer: ReturnType<typeof toBackchannelResponse>) =>
+      res.status(answer.status).set(answer.headers).send(answer.body)
+    // TODO(flow): handleBackchannelAuthentication replaces the calls below when src/flow is merged.
+    try {
+      const ba = await authlete.backchannelAuthentication({
+        parameters: req.body as string,
+        ...basicCredentials(req.get('authorization')),
+      })
+      if (ba.action !== 'USER_IDENTIFICATION') return send(toBackchannelResponse(ba))
+      if (simulator.findUser(ba) === undefined) {
+        return send(
+          toBackchannelResponse(
+            await authlete.backchannelFail({ ticket: ba.ticket, reason: 'UNKNOWN_USER_ID' }),
+          ),
+        )
+      }
+      send(toBackchannelResponse(await authlete.backchannelIssue(ba.ticket)))
+    } catch (error) {
+      send(toBackchannelResponse(error))
+    }
+  },
+)
+
+// The user's device tells the AS; the AS reports to Authlete and notifies the client.
+// TODO(flow): completeBackchannelAuthentication replaces this when src/flow is merged.
+simulator.onDecision(async ({ ticket, result, subject }) => {
+  const done = await authlete.backchannelComplete({ ticket, result, subject })
+  if (done.action !== 'NOTIFICATION') return
+  await fetch(done.clientNotificationEndpoint, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${done.clientNotificationToken}`, 'content-type': 'application/json' },
+    body: done.responseContent,
+    redirect: 'manual',
+  })
+})
+
+let httpServer: Server
+let appUrl: string
+beforeAll(async () => {
+  httpServer = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => httpServer.once('listening', resolve))
+  appUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise((resolve) => httpServer.close(resolve)))
+
+test("the app's own traffic passes through the plain setup untouched", async () => {
+  const response = await fetch(`${appUrl}/health`)
+  expect(response.status).toBe(200)
+  expect(await response.json()).toEqual({ ok: true })
+  expect(server.unhandledRequests.filter((line) => line.includes(appUrl))).toEqual([])
+})
+
+describe('a whole login through the simulator', () => {
+  const clients = {
+    POLL: { clientId: 'poll-client', clientSecret: 'poll-secret' },
+    PING: { clientId: 'ping-client', clientSecret: 'ping-secret' },
+    PUSH: { clientId: 'push-client', clientSecret: 'push-secret' },
+  } as const
+  let rp: Awaited<ReturnType<typeof startCibaClientStandIn>>
+  beforeAll(async () => {
+    rp = await startCibaClientStandIn()
+    for (const [deliveryMode, client] of Object.entries(clients)) {
+      const mode = deliveryMode as keyof typeof clients
+      simulator.addClient({ ...client, deliveryMode: mode, clientNotificationEndpoint: rp.url })
+    }
+  })
+  afterAll(() => rp.close())
+  beforeEach(() => server.use(...simulator.handlers))
+  afterEach(() => simulator.reset())
+
+  /** The client application's backchannel authentication request to the app. */
+  async function startLogin(client: { clientId: string; clientSecret: string }) {
+    const response = await fetch(`${appUrl}/backchannel/authentication`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa(`${client.clientId}:${client.clientSecret}`)}` },
+      body: new URLSearchParams({
+        scope: 'openid',
+        login_hint: 'john@example.com',
+        client_notification_token: rp.token,
+      }),
+    })
+    expect(response.status).toBe(200)
+    return ((await response.json()) as { auth_req_id: string }).auth_req_id
+  }
+
+  test('ping: the client is pinged with its auth_req_id', async () => {
+    const authReqId = await startLogin(clients.PING)
+    await simulator.approve(authReqId)
+    const notification = await rp.nextNotification({ authReqId })
+    expect(notification).toMatchObject({ authorized: true, body: { auth_req_id: authReqId } })
+  })
+
+  test('push: the client receives the tokens', async () => {
+    const authReqId = await startLogin(clients.PUSH)
+    await simulator.approve(authReqId)
+    const { body } = await rp.nextNotification({ authReqId })
+    expect(body).toMatchObject({
+      auth_req_id: authReqId,
+      token_type: 'Bearer',
+      access_token: expect.any(String),
+    })
+  })
+
+  test('poll: no notification; the decision waits for the token endpoint', async () => {
+    const delivered = rp.notifications.length
+    const authReqId = await startLogin(clients.POLL)
+    const pending = await simulator.nextAuthentication({ subject: 'john' })
+    expect(pending.authReqId).toBe(authReqId)
+    await simulator.approve(authReqId)
+    expect(simulator.completionOf(authReqId)).toEqual({
+      result: 'AUTHORIZED',
+      subject: 'john',
+      action: 'NO_ACTION',
+    })
+    expect(rp.notifications).toHaveLength(delivered)
+  })
+
+  test('an unknown user is refused by the app through /fail', async () => {
+    const response = await fetch(`${appUrl}/backchannel/authentication`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa('poll-client:poll-secret')}` },
+      body: new URLSearchParams({ scope: 'openid', login_hint: 'nobody' }),
+    })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ error: 'unknown_user_id' })
+  })
 })

@@ -1,0 +1,83 @@
+// startCibaClientStandIn: the client application's notification endpoint on 127.0.0.1.
+import { afterEach, describe, expect, it } from 'vitest'
+import { type CibaClientStandIn, startCibaClientStandIn } from '../mocks/index.js'
+
+let rp: CibaClientStandIn | undefined
+afterEach(async () => {
+  await rp?.close()
+  rp = undefined
+})
+
+function notify(url: string, body: string, authorization?: string) {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body,
+  })
+}
+
+describe('startCibaClientStandIn', () => {
+  it('records a notification with its token check and answers 204', async () => {
+    rp = await startCibaClientStandIn()
+    expect(rp.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ciba\/notification$/)
+    expect(rp.token).toMatch(/^[\w-]{43}$/)
+    const response = await notify(rp.url, '{"auth_req_id":"r1"}', `Bearer ${rp.token}`)
+    expect(response.status).toBe(204)
+    expect(rp.notifications).toEqual([
+      {
+        path: '/ciba/notification',
+        headers: expect.objectContaining({ 'content-type': 'application/json' }),
+        authorization: `Bearer ${rp.token}`,
+        authorized: true,
+        body: { auth_req_id: 'r1' },
+        text: '{"auth_req_id":"r1"}',
+      },
+    ])
+  })
+
+  it('a wrong or missing token is recorded as not authorized; a body that is not JSON as text', async () => {
+    rp = await startCibaClientStandIn({ token: 'expected', status: 200 })
+    expect((await notify(rp.url, 'not json', 'Bearer other')).status).toBe(200)
+    await notify(rp.url, '{}')
+    expect(
+      rp.notifications.map(({ authorized, authorization, body }) => ({ authorized, authorization, body })),
+    ).toEqual([
+      { authorized: false, authorization: 'Bearer other', body: undefined },
+      { authorized: false, authorization: undefined, body: {} },
+    ])
+  })
+
+  it('nextNotification: one received before the wait, then the next to arrive, each once', async () => {
+    rp = await startCibaClientStandIn()
+    await notify(rp.url, '{"n":1}', `Bearer ${rp.token}`)
+    expect((await rp.nextNotification()).body).toEqual({ n: 1 })
+    const waiting = rp.nextNotification()
+    await notify(rp.url, '{"n":2}', `Bearer ${rp.token}`)
+    expect((await waiting).body).toEqual({ n: 2 })
+    expect(rp.notifications).toHaveLength(2)
+  })
+
+  it('nextNotification({ authReqId }) takes the one for that request, leaving the others', async () => {
+    rp = await startCibaClientStandIn()
+    await notify(rp.url, '{"auth_req_id":"a"}', `Bearer ${rp.token}`)
+    await notify(rp.url, '{"auth_req_id":"b"}', `Bearer ${rp.token}`)
+    expect((await rp.nextNotification({ authReqId: 'b' })).body).toEqual({ auth_req_id: 'b' })
+    expect((await rp.nextNotification()).body).toEqual({ auth_req_id: 'a' })
+  })
+
+  it('other methods and paths get 404 and are not recorded', async () => {
+    rp = await startCibaClientStandIn()
+    expect((await fetch(rp.url)).status).toBe(404)
+    expect((await notify(`${new URL(rp.url).origin}/other`, '{}')).status).toBe(404)
+    expect(rp.notifications).toEqual([])
+  })
+
+  it('a wait gives up on its signal; close() rejects the waits in progress', async () => {
+    rp = await startCibaClientStandIn()
+    await expect(rp.nextNotification({ signal: AbortSignal.abort(new Error('no')) })).rejects.toThrow('no')
+    const waiting = rp.nextNotification()
+    await rp.close()
+    rp = undefined
+    await expect(waiting).rejects.toThrow(/closed/)
+  })
+})
