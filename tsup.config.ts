@@ -42,6 +42,9 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'mocks/index': 'mocks/index.ts' },
     format: ['esm'],
     dts: true,
+    // Whitespace and syntax only: names stay, so stack traces still read; the types carry the docs.
+    minifyWhitespace: true,
+    minifySyntax: true,
     target: 'node22',
     platform: 'node',
     splitting: false,
@@ -54,6 +57,8 @@ export default defineConfig([
     // which imports the main entry (dist/index.js) rather than a copy of it.
     entry: { cli: 'src/cli.ts', 'cli-main': 'src/cli/main.ts' },
     format: ['esm'],
+    minifyWhitespace: true,
+    minifySyntax: true,
     target: 'node22',
     platform: 'node',
     treeshake: true,
