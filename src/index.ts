@@ -29,6 +29,21 @@ export {
   AuthleteTimeoutError,
   isAuthleteError,
 } from './errors.js'
+export {
+  type BackchannelAuthenticationInput,
+  type BackchannelEndpointClient,
+  type BackchannelRequestOptions,
+  handleBackchannelAuthentication,
+  handleBackchannelAuthenticationRequest,
+} from './flow/backchannel-endpoint.js'
+export {
+  type BackchannelAuthenticationHooks,
+  type BackchannelFlowStage,
+  type BackchannelUser,
+  type BackchannelUserHint,
+  isPlainBindingMessage,
+  type StartAuthenticationContext,
+} from './flow/hooks.js'
 export type { AuthleteCallOptions, AuthleteClientOptions, AuthleteRegion } from './http/options.js'
 export type { RetryOptions } from './http/retry.js'
 export {
