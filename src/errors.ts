@@ -321,10 +321,11 @@ export type AuthleteNotificationFailure =
 export class AuthleteNotificationError extends AuthleteError {
   declare readonly code: 'AUTHLETE_NOTIFICATION_FAILED'
   readonly reason: AuthleteNotificationFailure
+  // `declare`: set only when known, so that an absent one is no own property (JSON, inspect).
   /** The endpoint's status, with reason `status` or `redirect`. */
-  readonly status?: number
+  declare readonly status?: number
   /** The system or undici error code of the cause, e.g. `ECONNREFUSED`, with reason `network`. */
-  readonly causeCode?: string
+  declare readonly causeCode?: string
 
   /** @internal */
   constructor(
@@ -334,8 +335,8 @@ export class AuthleteNotificationError extends AuthleteError {
   ) {
     super('AUTHLETE_NOTIFICATION_FAILED', message, options)
     this.reason = reason
-    if (options.status !== undefined) this.status = options.status
-    if (options.causeCode !== undefined) this.causeCode = options.causeCode
+    if (options.status !== undefined) (this as { status?: number }).status = options.status
+    if (options.causeCode !== undefined) (this as { causeCode?: string }).causeCode = options.causeCode
   }
 }
 CODE_OF.set(AuthleteNotificationError, 'AUTHLETE_NOTIFICATION_FAILED')
