@@ -23,6 +23,8 @@ export {
   type AuthleteErrorCode,
   AuthleteInputError,
   AuthleteNetworkError,
+  AuthleteNotificationError,
+  type AuthleteNotificationFailure,
   type AuthleteRequestInfo,
   AuthleteResponseError,
   type AuthleteResponseIssue,
@@ -36,6 +38,24 @@ export {
   handleBackchannelAuthentication,
   handleBackchannelAuthenticationRequest,
 } from './flow/backchannel-endpoint.js'
+export {
+  type BackchannelCompleteClient,
+  type BackchannelCompletion,
+  type CompleteBackchannelAuthenticationOptions,
+  completeBackchannelAuthentication,
+} from './flow/complete.js'
+export {
+  createNotificationDispatcher,
+  type NotificationDispatcherOptions,
+  type NotificationLookup,
+  type ResolvedAddress,
+} from './flow/connector.js'
+export {
+  type ClientNotification,
+  deliverClientNotification,
+  type NotificationDelivery,
+  type NotificationOptions,
+} from './flow/deliver.js'
 export {
   type BackchannelAuthenticationHooks,
   type BackchannelFlowStage,
