@@ -180,7 +180,8 @@ export async function deliverClientNotification(
         }
         const causeCode = errorCodeOf(error)
         if (causeCode === 'ERR_AUTHLETE_REFUSED_ADDRESS') {
-          return fail('refused-address', 'the endpoint is not on a public address', {
+          const why = error instanceof Error ? `: ${error.message}` : ''
+          return fail('refused-address', `the endpoint's address is refused${why}; nothing was sent`, {
             attempts: attempt,
             cause: error,
           })
@@ -239,7 +240,8 @@ function failure(
   token: string | undefined,
   details: FailureDetails = {},
 ): AuthleteNotificationError {
-  return new AuthleteNotificationError(reason, `Client notification failed: ${message}`, {
+  const text = token ? message.replaceAll(token, '[REDACTED]') : message
+  return new AuthleteNotificationError(reason, `Client notification failed: ${text}`, {
     request: { method: 'POST', url: endpoint.shown },
     attempts: details.attempts,
     status: details.status,
