@@ -1,7 +1,9 @@
 /**
  * authlete-ciba: Authlete's CIBA API for Node.js authorization servers. The client
- * (`AuthleteClient`), its errors, and the mapping of Authlete's answers to the responses of the
- * backchannel authentication endpoint.
+ * (`AuthleteClient`), its errors, the mapping of Authlete's answers to the responses of the
+ * backchannel authentication endpoint, and the whole flow on top of them: the endpoint
+ * (`handleBackchannelAuthentication`) and completion with its client notification
+ * (`completeBackchannelAuthentication`).
  *
  * @see https://docs.authlete.com/en/shared/latest#tag/CIBA
  * @module
