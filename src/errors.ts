@@ -19,6 +19,7 @@ export type AuthleteErrorCode =
   | 'AUTHLETE_ABORTED'
   | 'AUTHLETE_NETWORK'
   | 'AUTHLETE_CLIENT_CLOSED'
+  | 'AUTHLETE_NOTIFICATION_FAILED'
 
 /**
  * Where a failed call was going. Absent on errors thrown before a request exists (bad options).
@@ -255,6 +256,7 @@ export type AnyAuthleteError =
   | AuthleteAbortError
   | AuthleteNetworkError
   | AuthleteClientClosedError
+  | AuthleteNotificationError
 
 for (const [type, code] of [
   [AuthleteInputError, 'AUTHLETE_INVALID_INPUT'],
@@ -290,3 +292,51 @@ export function errorCodeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code
   return typeof code === 'string' ? code : undefined
 }
+
+/**
+ * Why a client notification (CIBA ping or push) was not delivered:
+ *
+ * - `insecure-url`: the endpoint is not an `https:` URL (plain `http:` without `allowInsecureHttp`,
+ *   another scheme, or not a URL at all); nothing was sent.
+ * - `refused-address`: the endpoint's host resolved to (or connected to) a loopback, private,
+ *   link-local, metadata or other non-public address, without `allowPrivateNetwork`; nothing was sent.
+ * - `redirect`: the endpoint answered 3xx; redirects are never followed (CIBA Core §10.2).
+ * - `status`: the endpoint answered another non-2xx status.
+ * - `network`: DNS, connect, TLS, reset or socket failure.
+ * - `timeout`: the deadline passed, retries included.
+ */
+export type AuthleteNotificationFailure =
+  | 'insecure-url'
+  | 'refused-address'
+  | 'redirect'
+  | 'status'
+  | 'network'
+  | 'timeout'
+
+/**
+ * A client notification could not be delivered. Never thrown by `completeBackchannelAuthentication`:
+ * it is returned as `outcome.notification.error`. `url` is the endpoint's origin and path (no
+ * userinfo, query or fragment); the notification token appears nowhere, `cause` included.
+ */
+export class AuthleteNotificationError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_NOTIFICATION_FAILED'
+  readonly reason: AuthleteNotificationFailure
+  // `declare`: set only when known, so that an absent one is no own property (JSON, inspect).
+  /** The endpoint's status, with reason `status` or `redirect`. */
+  declare readonly status?: number
+  /** The system or undici error code of the cause, e.g. `ECONNREFUSED`, with reason `network`. */
+  declare readonly causeCode?: string
+
+  /** @internal */
+  constructor(
+    reason: AuthleteNotificationFailure,
+    message: string,
+    options: AuthleteErrorOptions & { status?: number | undefined; causeCode?: string | undefined } = {},
+  ) {
+    super('AUTHLETE_NOTIFICATION_FAILED', message, options)
+    this.reason = reason
+    if (options.status !== undefined) (this as { status?: number }).status = options.status
+    if (options.causeCode !== undefined) (this as { causeCode?: string }).causeCode = options.causeCode
+  }
+}
+CODE_OF.set(AuthleteNotificationError, 'AUTHLETE_NOTIFICATION_FAILED')

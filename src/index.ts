@@ -1,7 +1,9 @@
 /**
  * authlete-ciba: Authlete's CIBA API for Node.js authorization servers. The client
- * (`AuthleteClient`), its errors, and the mapping of Authlete's answers to the responses of the
- * backchannel authentication endpoint.
+ * (`AuthleteClient`), its errors, the mapping of Authlete's answers to the responses of the
+ * backchannel authentication endpoint, and the whole flow on top of them: the endpoint
+ * (`handleBackchannelAuthentication`) and completion with its client notification
+ * (`completeBackchannelAuthentication`).
  *
  * @see https://docs.authlete.com/en/shared/latest#tag/CIBA
  * @module
@@ -26,12 +28,47 @@ export {
   type AuthleteErrorCode,
   AuthleteInputError,
   AuthleteNetworkError,
+  AuthleteNotificationError,
+  type AuthleteNotificationFailure,
   type AuthleteRequestInfo,
   AuthleteResponseError,
   type AuthleteResponseIssue,
   AuthleteTimeoutError,
   isAuthleteError,
 } from './errors.js'
+export {
+  type BackchannelAuthenticationInput,
+  type BackchannelEndpointClient,
+  type BackchannelRequestOptions,
+  handleBackchannelAuthentication,
+  handleBackchannelAuthenticationRequest,
+} from './flow/backchannel-endpoint.js'
+export {
+  type BackchannelCompleteClient,
+  type BackchannelCompletion,
+  type CompleteBackchannelAuthenticationOptions,
+  completeBackchannelAuthentication,
+} from './flow/complete.js'
+export {
+  createNotificationDispatcher,
+  type NotificationDispatcherOptions,
+  type NotificationLookup,
+  type ResolvedAddress,
+} from './flow/connector.js'
+export {
+  type ClientNotification,
+  deliverClientNotification,
+  type NotificationDelivery,
+  type NotificationOptions,
+} from './flow/deliver.js'
+export {
+  type BackchannelAuthenticationHooks,
+  type BackchannelFlowStage,
+  type BackchannelUser,
+  type BackchannelUserHint,
+  isPlainBindingMessage,
+  type StartAuthenticationContext,
+} from './flow/hooks.js'
 export type { AuthleteCallOptions, AuthleteClientOptions, AuthleteRegion } from './http/options.js'
 export type { RetryOptions } from './http/retry.js'
 export {

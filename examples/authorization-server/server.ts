@@ -1,0 +1,103 @@
+// npm start: the example authorization server. With AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN
+// (or AUTHLETE_API_KEY + AUTHLETE_API_SECRET) in the environment it uses that Authlete service;
+// without, an embedded stand-in Authlete on loopback (authlete-ciba/mocks), whose client is in ping
+// mode and is notified at this server's own /demo-client/notifications.
+import type { AddressInfo } from 'node:net'
+import { AuthleteClient, type AuthleteClientOptions, type NotificationOptions } from 'authlete-ciba'
+import {
+  authleteHandlers,
+  completeHandler,
+  notificationAnswer,
+  readFields,
+  startAuthleteStandIn,
+} from 'authlete-ciba/mocks'
+import express from 'express'
+import { createApp, type PendingLogin } from './app.ts'
+
+const env = process.env
+const host = env.HOST ?? '127.0.0.1'
+const port = Number(env.PORT ?? 3000)
+const real = Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))
+const DEMO_TOKEN = 'demo-client-notification-token'
+
+const pending = new Map<string, PendingLogin>()
+const front = express()
+const server = front.listen(port, host)
+await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject))
+const address = server.address() as AddressInfo
+const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+
+let options: AuthleteClientOptions
+let notification: NotificationOptions | undefined
+let standIn: Awaited<ReturnType<typeof startAuthleteStandIn>> | undefined
+if (real) {
+  options = {
+    serviceId: env.AUTHLETE_SERVICE_ID,
+    accessToken: env.AUTHLETE_ACCESS_TOKEN,
+    apiKey: env.AUTHLETE_API_KEY,
+    apiSecret: env.AUTHLETE_API_SECRET,
+    baseUrl: env.AUTHLETE_BASE_URL,
+    region: env.AUTHLETE_REGION as AuthleteClientOptions['region'],
+  }
+  // Drop the unset ones: AuthleteClient refuses v2 and v3 credentials together.
+  for (const key of Object.keys(options) as (keyof AuthleteClientOptions)[]) {
+    if (options[key] === undefined || options[key] === '') delete options[key]
+  }
+} else {
+  standIn = await startAuthleteStandIn({
+    handlers: (baseUrl) => [
+      // /complete answers as Authlete does for a ping-mode client whose notification endpoint is ours.
+      completeHandler(
+        async ({ request }) => {
+          const { ticket } = (await readFields(request)) ?? {}
+          const authReqId = [...pending.keys()].find((id) => pending.get(id)?.ticket === ticket)
+          return Response.json(
+            notificationAnswer({
+              deliveryMode: 'PING',
+              clientNotificationEndpoint: `${url}/demo-client/notifications`,
+              clientNotificationToken: DEMO_TOKEN,
+              ...(authReqId ? { authReqId } : {}),
+            }),
+          )
+        },
+        { baseUrl },
+      ),
+      ...authleteHandlers({ baseUrl }),
+    ],
+  })
+  options = { serviceId: '715948317', accessToken: 'stand-in-token', baseUrl: standIn.url }
+  // The demo client listens on this very loopback server, over plain http: allow that here only.
+  notification = { allowPrivateNetwork: true, allowInsecureHttp: true }
+
+  front.post('/demo-client/notifications', express.json(), (req, res) => {
+    const ok = req.get('authorization') === `Bearer ${DEMO_TOKEN}`
+    console.log(`[client] notified (${ok ? 'token ok' : 'WRONG TOKEN'}):`, JSON.stringify(req.body))
+    res.sendStatus(ok ? 204 : 401)
+  })
+}
+
+const authlete = new AuthleteClient(options)
+front.use(createApp({ authlete, notification, pending }))
+
+console.log(
+  [
+    `CIBA authorization server on ${url}`,
+    real
+      ? `Authlete: the service of the AUTHLETE_* environment variables (${authlete.baseUrl})`
+      : `Authlete: an EMBEDDED STAND-IN at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
+    '',
+    'Try it:',
+    `  curl -s -u my-client:my-secret -d 'scope=openid&login_hint=john&binding_message=W4SCT' ${url}/backchannel/authentication`,
+    `  curl -s ${url}/device/pending`,
+    `  curl -s -d approved=true ${url}/device/decisions/<auth_req_id>`,
+  ].join('\n'),
+)
+
+async function shutdown() {
+  server.closeAllConnections()
+  server.close()
+  await authlete.close()
+  await standIn?.close()
+}
+process.once('SIGINT', shutdown)
+process.once('SIGTERM', shutdown)

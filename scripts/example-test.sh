@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs examples/authorization-server in a temporary directory against the packed tarball, starts
+# it on a loopback port with the embedded stand-in Authlete (no AUTHLETE_* variables), and drives a
+# CIBA login through it: the backchannel authentication request, an unknown user, the device's
+# decision and the ping notification. Packs nothing itself. Usage: scripts/example-test.sh TARBALL
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+dir="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+cp "$root/examples/authorization-server/"{package.json,app.ts,server.ts} "$dir/"
+# The tarball instead of file:../.., and the msw versions this repository tests with.
+node -e '
+  const fs = require("node:fs")
+  const [file, tarball, root] = process.argv.slice(1)
+  const pkg = JSON.parse(fs.readFileSync(file, "utf8"))
+  const version = (name) => require(`${root}/node_modules/${name}/package.json`).version
+  pkg.dependencies["authlete-ciba"] = `file:${tarball}`
+  for (const name of ["msw", "@mswjs/interceptors"]) pkg.dependencies[name] = version(name)
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2))
+' "$dir/package.json" "$tarball" "$root"
+cd "$dir"
+npm install --no-audit --no-fund --loglevel=error >/dev/null
+
+port="$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })')"
+env -u AUTHLETE_SERVICE_ID -u AUTHLETE_ACCESS_TOKEN -u AUTHLETE_API_KEY -u AUTHLETE_API_SECRET \
+  HOST=127.0.0.1 PORT="$port" node server.ts > "$dir/server.log" 2>&1 &
+server_pid=$!
+
+node --input-type=module - "http://127.0.0.1:$port" <<'JS' || { echo "--- server log"; cat "$dir/server.log"; exit 1; }
+const base = process.argv[2]
+const check = (ok, what, detail) => {
+  if (!ok) throw new Error(`${what}: ${JSON.stringify(detail)}`)
+  console.log(`ok - ${what}`)
+}
+for (let i = 0; ; i++) {
+  try { await fetch(`${base}/device/pending`); break } catch (error) {
+    if (i === 100) throw new Error('the example did not start within 10 s')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+const basic = `Basic ${Buffer.from('my-client:my-secret').toString('base64')}`
+const ciba = (body, authorization = basic) =>
+  fetch(`${base}/backchannel/authentication`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+    body,
+  })
+
+let res = await ciba('scope=openid&login_hint=john&binding_message=W4SCT')
+let body = await res.json()
+check(res.status === 200 && typeof body.auth_req_id === 'string', 'a CIBA request is answered 200 with an auth_req_id', body)
+check(res.headers.get('cache-control') === 'no-store', 'with Cache-Control: no-store', res.headers.get('cache-control'))
+
+res = await ciba('scope=openid&login_hint=nobody')
+check(res.status === 400 && (await res.json()).error === 'unknown_user_id', 'an unknown user is refused: unknown_user_id', res.status)
+
+res = await ciba('scope=openid&login_hint=john', 'Bearer x')
+check(res.status === 401 && res.headers.get('www-authenticate') === 'Basic realm="backchannel/authentication"', 'a non-Basic Authorization is 401', res.status)
+
+const pending = await (await fetch(`${base}/device/pending`)).json()
+check(pending.some((login) => login.authReqId === body.auth_req_id && login.bindingMessage === 'W4SCT'), 'the device sees the login', pending)
+
+res = await fetch(`${base}/device/decisions/${body.auth_req_id}`, { method: 'POST', body: new URLSearchParams({ approved: 'true' }) })
+const outcome = await res.json()
+check(outcome.action === 'NOTIFICATION' && outcome.notification?.delivered === true && outcome.notification.status === 204, 'the decision completes and the client is notified', outcome)
+JS
+grep -q '\[client\] notified (token ok)' "$dir/server.log" || { echo "the demo client got no notification with its token"; cat "$dir/server.log"; exit 1; }
+echo "ok - the demo client received the ping with its bearer token"

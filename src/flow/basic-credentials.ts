@@ -1,0 +1,80 @@
+/**
+ * The client credentials of `client_secret_basic`: the client's `Authorization: Basic` header,
+ * decoded into `clientId` and `clientSecret`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ * @module
+ */
+
+/** The credentials of a well-formed `Authorization: Basic` header. */
+export interface BasicCredentials {
+  clientId: string
+  clientSecret: string
+}
+
+/** Why a header is not a usable Basic credential; never shows the header's value. */
+export type MalformedCredentials = { malformed: string }
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/**
+ * The credentials in an `Authorization` header: `undefined` when there is none (absent or empty),
+ * else the decoded pair, or why it is malformed. RFC 6749 §2.3.1 has the client form-urlencode its
+ * ID and secret before Basic encoding, so each half is form-decoded (`+` is a space, `%XX` a byte).
+ * Another scheme than Basic (`Bearer`, `DPoP`, …) is malformed here: no client authentication method
+ * of this endpoint uses one.
+ */
+export function parseBasicCredentials(
+  authorization: string | null | undefined,
+): BasicCredentials | MalformedCredentials | undefined {
+  if (authorization === undefined || authorization === null || authorization.trim() === '') return undefined
+  const match = /^[ \t]*basic[ \t]+([^ \t]+)[ \t]*$/i.exec(authorization)
+  if (!match) return { malformed: 'not the Basic scheme' }
+  const token = match[1] as string
+  const unpadded = token.replace(/=+$/, '')
+  if (!BASE64.test(token) || unpadded.length % 4 === 1 || (token !== unpadded && token.length % 4 !== 0)) {
+    return { malformed: 'not base64' }
+  }
+  let text: string
+  try {
+    text = utf8.decode(Buffer.from(token, 'base64'))
+  } catch {
+    return { malformed: 'not UTF-8' }
+  }
+  const colon = text.indexOf(':')
+  if (colon === -1) return { malformed: 'no colon between client ID and secret' }
+  const clientId = formDecode(text.slice(0, colon))
+  const clientSecret = formDecode(text.slice(colon + 1))
+  if (clientId === undefined || clientSecret === undefined)
+    return { malformed: 'not UTF-8 once form-decoded' }
+  if (clientId === '') return { malformed: 'empty client ID' }
+  return { clientId, clientSecret }
+}
+
+/**
+ * application/x-www-form-urlencoded decoding of one value, as the WHATWG URL standard does it (`+`
+ * is a space; `%` not followed by two hex digits stays as it is), except that bytes which are not
+ * UTF-8 are refused rather than replaced.
+ */
+function formDecode(value: string): string | undefined {
+  const text = value.replaceAll('+', ' ')
+  if (!text.includes('%')) return text
+  const bytes: number[] = []
+  for (const byte of Buffer.from(text, 'utf8')) bytes.push(byte)
+  const out: number[] = []
+  for (let i = 0; i < bytes.length; i++) {
+    const hex = String.fromCharCode(bytes[i + 1] ?? 0, bytes[i + 2] ?? 0)
+    if (bytes[i] === 0x25 && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      out.push(Number.parseInt(hex, 16))
+      i += 2
+    } else {
+      out.push(bytes[i] as number)
+    }
+  }
+  try {
+    return utf8.decode(Uint8Array.from(out))
+  } catch {
+    return undefined
+  }
+}

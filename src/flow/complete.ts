@@ -1,0 +1,85 @@
+/**
+ * After the user answered on their device: report the decision to Authlete (`/complete`) and, in
+ * ping and push modes, deliver the notification Authlete prepared to the client.
+ *
+ * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.10
+ * @module
+ */
+
+import type { AuthleteClient } from '../client.js'
+import type { AuthleteCallOptions } from '../http/options.js'
+import type {
+  BackchannelCompleteNoAction,
+  BackchannelCompleteNotification,
+  BackchannelCompleteRequest,
+  BackchannelCompleteServerError,
+  BackchannelCompleteUnknownAction,
+} from '../operations/backchannel-complete.js'
+import {
+  checkNotificationOptions,
+  deliverClientNotification,
+  type NotificationDelivery,
+  type NotificationOptions,
+} from './deliver.js'
+
+/** The Authlete call completion makes: an `AuthleteClient`, or a stand-in of your own. */
+export type BackchannelCompleteClient = Pick<AuthleteClient, 'backchannelComplete'>
+
+/**
+ * Options of {@link completeBackchannelAuthentication}: the per-call options of `/complete`
+ * (`signal`, `timeoutMs`: the notification has its own deadline) and the notification's.
+ */
+export interface CompleteBackchannelAuthenticationOptions extends AuthleteCallOptions {
+  /**
+   * How the notification is delivered (ping and push modes).
+   * @default { timeoutMs: 10000, attempts: 3, allowInsecureHttp: false, allowPrivateNetwork: false }
+   */
+  notification?: NotificationOptions | undefined
+}
+
+/**
+ * What completion came to. Narrow on `action`: with `NOTIFICATION`, `notification` says whether the
+ * client got it; otherwise it is `undefined` (`NO_ACTION` is poll mode: the client fetches the
+ * result at the token endpoint). `response` is Authlete's `/complete` answer, as validated.
+ */
+export type BackchannelCompletion =
+  | {
+      readonly action: 'NOTIFICATION'
+      readonly response: BackchannelCompleteNotification
+      readonly notification: NotificationDelivery
+    }
+  | Settled<BackchannelCompleteNoAction>
+  | Settled<BackchannelCompleteServerError>
+  | Settled<BackchannelCompleteUnknownAction>
+
+type Settled<Response extends { action: string }> = {
+  readonly action: Response['action']
+  readonly response: Response
+  readonly notification: undefined
+}
+
+/**
+ * Calls `/complete` with the user's decision; on `NOTIFICATION` (ping and push modes), delivers
+ * `responseContent` to `clientNotificationEndpoint` with `Authorization: Bearer
+ * <clientNotificationToken>` (see `deliverClientNotification`).
+ *
+ * A failed delivery does not throw: `notification` is `{ delivered: false, error }`. In push mode
+ * the tokens in it are then lost to the client (Authlete issued them once): log and alert. An
+ * error of `/complete` itself (`AuthleteApiError`, a timeout, …) rejects, since there is no
+ * notification to deliver; so do bad options (`AuthleteInputError`), checked before `/complete`.
+ */
+export async function completeBackchannelAuthentication(
+  authlete: BackchannelCompleteClient,
+  request: BackchannelCompleteRequest,
+  options: CompleteBackchannelAuthenticationOptions = {},
+): Promise<BackchannelCompletion> {
+  const { notification: notificationOptions, ...callOptions } = options
+  // Before /complete: in push mode it mints tokens, which an options typo must not throw away.
+  const checked = checkNotificationOptions(notificationOptions)
+  const response = await authlete.backchannelComplete(request, callOptions)
+  if (response.action !== 'NOTIFICATION') {
+    return { action: response.action, response, notification: undefined } as BackchannelCompletion
+  }
+  const notification = await deliverClientNotification(response, checked)
+  return { action: 'NOTIFICATION', response, notification }
+}

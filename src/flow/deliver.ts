@@ -1,0 +1,278 @@
+/**
+ * Delivering a CIBA client notification (ping or push): `POST` Authlete's `responseContent` to the
+ * client's notification endpoint with its bearer token. Never follows a redirect, refuses plain
+ * `http:` and non-public addresses by default, repeats only what cannot have reached the client,
+ * and reports failure as a value, never as a throw.
+ *
+ * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.10.2
+ * @module
+ */
+
+import type { Dispatcher } from 'undici'
+import {
+  AuthleteInputError,
+  AuthleteNotificationError,
+  type AuthleteNotificationFailure,
+  errorCodeOf,
+} from '../errors.js'
+import { checkFields } from '../input.js'
+import { VERSION } from '../version.js'
+import { createNotificationDispatcher, type NotificationDispatcherOptions } from './connector.js'
+
+/**
+ * Options of a notification's delivery.
+ */
+export interface NotificationOptions extends NotificationDispatcherOptions {
+  /**
+   * Deadline of the whole delivery in milliseconds, retries and waits included.
+   * @default 10000
+   */
+  timeoutMs?: number | undefined
+  /**
+   * Allow a plain `http:` endpoint (a test, or a client on your own network). The token then
+   * travels in clear text.
+   * @default false
+   */
+  allowInsecureHttp?: boolean | undefined
+  /**
+   * Attempts in all, the first included. Only a refused connection (nothing sent) and 429/503 (the
+   * client asks to repeat) are repeated, within the deadline.
+   * @default 3
+   */
+  attempts?: number | undefined
+  /**
+   * The undici dispatcher to send through. Build it with `createNotificationDispatcher` to keep
+   * the address check (`allowPrivateNetwork`, `lookup` and `connector` are then that dispatcher's,
+   * and these options' are ignored); it is left open.
+   * @default a `createNotificationDispatcher(options)` of its own, closed after the delivery
+   */
+  dispatcher?: Dispatcher | undefined
+}
+
+/** What a notification needs: the fields of Authlete's `NOTIFICATION` answer. */
+export interface ClientNotification {
+  clientNotificationEndpoint: string
+  /** The client's bearer token for its endpoint (`client_notification_token`). */
+  clientNotificationToken?: string | undefined
+  /** The JSON body to deliver. */
+  responseContent: string
+}
+
+/**
+ * The outcome of a delivery: `delivered: true` with the endpoint's 2xx status, or `delivered: false`
+ * with the reason. `attempts` counts the requests tried.
+ */
+export type NotificationDelivery =
+  | { readonly delivered: true; readonly status: number; readonly attempts: number }
+  | { readonly delivered: false; readonly error: AuthleteNotificationError }
+
+const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_ATTEMPTS = 3
+const BACKOFF_MS = 100
+const USER_AGENT = `authlete-ciba/${VERSION}`
+
+interface Endpoint {
+  origin: string
+  /** Path and query, as registered. */
+  path: string
+  /** Origin and path only: what errors show (no userinfo, no query). */
+  shown: string
+}
+
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationOptions>([
+  'timeoutMs',
+  'allowInsecureHttp',
+  'allowPrivateNetwork',
+  'attempts',
+  'dispatcher',
+  'lookup',
+  'connector',
+])
+// setTimeout's limit; a longer deadline would fire at once.
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+/**
+ * Checks notification options, throwing an `AuthleteInputError` that names the option.
+ *
+ * @internal
+ */
+export function checkNotificationOptions(options: unknown): NotificationOptions {
+  if (options === undefined) return {}
+  const fields = checkFields(options, OPTION_NAMES, 'the notification options') as NotificationOptions
+  const { timeoutMs, attempts } = fields
+  if (
+    timeoutMs !== undefined &&
+    !(Number.isInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)
+  ) {
+    throw new AuthleteInputError('notification.timeoutMs', 'must be a positive integer of milliseconds')
+  }
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= 10)) {
+    throw new AuthleteInputError('notification.attempts', 'must be an integer from 1 to 10')
+  }
+  for (const name of ['lookup', 'connector'] as const) {
+    if (fields[name] !== undefined && typeof fields[name] !== 'function') {
+      throw new AuthleteInputError(`notification.${name}`, 'must be a function')
+    }
+  }
+  return fields
+}
+
+/**
+ * Delivers one client notification. Success is any 2xx (CIBA Core §10.2 expects 204 or 200). A
+ * failure is `{ delivered: false, error }` with an {@link AuthleteNotificationError}; it rejects only
+ * for bad options (`AuthleteInputError`), before anything is sent.
+ */
+export async function deliverClientNotification(
+  notification: ClientNotification,
+  notificationOptions?: NotificationOptions,
+): Promise<NotificationDelivery> {
+  const options = checkNotificationOptions(notificationOptions)
+  const endpoint = parseEndpoint(notification.clientNotificationEndpoint, options.allowInsecureHttp === true)
+  if (endpoint instanceof AuthleteNotificationError) return { delivered: false, error: endpoint }
+  const token = notification.clientNotificationToken
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const attempts = options.attempts ?? DEFAULT_ATTEMPTS
+  const deadline = Date.now() + timeoutMs
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  const dispatcher = options.dispatcher ?? createNotificationDispatcher(options)
+  const fail = (
+    reason: AuthleteNotificationFailure,
+    message: string,
+    extra: FailureDetails = {},
+  ): NotificationDelivery => ({ delivered: false, error: failure(endpoint, reason, message, token, extra) })
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': USER_AGENT,
+  }
+  if (token !== undefined) headers.authorization = `Bearer ${token}`
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let wait: number
+      try {
+        const response = await dispatcher.request({
+          origin: endpoint.origin,
+          path: endpoint.path,
+          method: 'POST',
+          headers,
+          body: notification.responseContent,
+          signal: controller.signal,
+        })
+        const status = response.statusCode
+        // The status is the answer; the body is read only to free the connection.
+        await response.body.dump().catch(() => {})
+        if (status >= 200 && status < 300) return { delivered: true, status, attempts: attempt }
+        if (status >= 300 && status < 400) {
+          return fail('redirect', `the endpoint answered HTTP ${status}; redirects are not followed`, {
+            status,
+            attempts: attempt,
+          })
+        }
+        const failed = () =>
+          fail('status', `the endpoint answered HTTP ${status}`, { status, attempts: attempt })
+        if ((status !== 429 && status !== 503) || attempt >= attempts) return failed()
+        wait = retryAfterMs(response.headers['retry-after']) ?? backoff(attempt)
+        if (Date.now() + wait >= deadline) return failed()
+      } catch (error) {
+        if (controller.signal.aborted) {
+          return fail('timeout', `no answer within ${timeoutMs} ms`, { attempts: attempt, cause: error })
+        }
+        const causeCode = errorCodeOf(error)
+        if (causeCode === 'ERR_AUTHLETE_REFUSED_ADDRESS') {
+          const why = error instanceof Error ? `: ${error.message}` : ''
+          return fail('refused-address', `the endpoint's address is refused${why}; nothing was sent`, {
+            attempts: attempt,
+            cause: error,
+          })
+        }
+        const failed = () =>
+          fail('network', `could not reach the endpoint${causeCode ? ` (${causeCode})` : ''}`, {
+            attempts: attempt,
+            cause: error,
+            causeCode,
+          })
+        // Only a refused connection (or a DNS server that could not answer yet) sent nothing.
+        if ((causeCode !== 'ECONNREFUSED' && causeCode !== 'EAI_AGAIN') || attempt >= attempts)
+          return failed()
+        wait = backoff(attempt)
+        if (Date.now() + wait >= deadline) return failed()
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait))
+    }
+  } finally {
+    clearTimeout(timer)
+    if (dispatcher !== options.dispatcher) await dispatcher.destroy().catch(() => {})
+  }
+}
+
+/** The endpoint as undici takes it, or why it is refused (nothing is sent). */
+function parseEndpoint(text: unknown, allowInsecureHttp: boolean): Endpoint | AuthleteNotificationError {
+  let url: URL
+  try {
+    url = new URL(String(text))
+  } catch {
+    return new AuthleteNotificationError('insecure-url', 'The client notification endpoint is not a URL')
+  }
+  const endpoint = { origin: url.origin, path: url.pathname + url.search, shown: url.origin + url.pathname }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && allowInsecureHttp)) return endpoint
+  return failure(
+    endpoint,
+    'insecure-url',
+    url.protocol === 'http:'
+      ? 'plain http: is refused without allowInsecureHttp; nothing was sent'
+      : `${url.protocol} is not an https: URL; nothing was sent`,
+    undefined,
+  )
+}
+
+interface FailureDetails {
+  status?: number
+  attempts?: number
+  cause?: unknown
+  causeCode?: string | undefined
+}
+
+function failure(
+  endpoint: Endpoint,
+  reason: AuthleteNotificationFailure,
+  message: string,
+  token: string | undefined,
+  details: FailureDetails = {},
+): AuthleteNotificationError {
+  const text = token ? message.replaceAll(token, '[REDACTED]') : message
+  return new AuthleteNotificationError(reason, `Client notification failed: ${text}`, {
+    request: { method: 'POST', url: endpoint.shown },
+    attempts: details.attempts,
+    status: details.status,
+    causeCode: details.causeCode,
+    cause: scrub(details.cause, token),
+  })
+}
+
+/**
+ * A copy of an error chain with the token taken out of every message and stack: undici's errors
+ * do not carry request headers today, and this keeps it so whatever they carry tomorrow.
+ */
+function scrub(error: unknown, token: string | undefined, depth = 0): Error | undefined {
+  if (!(error instanceof Error) || depth > 4) return undefined
+  const clean = (text: string) => (token ? text.replaceAll(token, '[REDACTED]') : text)
+  const copy = new Error(clean(error.message))
+  copy.name = error.name
+  copy.stack = clean(error.stack ?? `${error.name}: ${error.message}`)
+  const code = errorCodeOf(error)
+  if (code !== undefined) Object.assign(copy, { code })
+  const cause = scrub(error.cause, token, depth + 1)
+  if (cause) copy.cause = cause
+  return copy
+}
+
+/** `Retry-After` in delay-seconds, in milliseconds; `undefined` for anything else. */
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim()
+  return text && /^\d{1,9}$/.test(text) ? Number(text) * 1000 : undefined
+}
+
+function backoff(attempt: number): number {
+  return BACKOFF_MS * 2 ** (attempt - 1)
+}

@@ -1,0 +1,677 @@
+// handleBackchannelAuthentication against a loopback stand-in Authlete that records every call: the
+// exact sequence of calls and /fail reasons for each hook outcome, hook errors, Authlete errors and
+// malformed client credentials, and the answer the client gets.
+import type { AnyHandler } from 'msw'
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
+import {
+  authenticationApiError,
+  authenticationBadRequest,
+  authenticationInternalServerError,
+  authenticationUnauthorized,
+  authenticationUnknownAction,
+  authenticationUserIdentification,
+  failApiError,
+  failForbidden,
+  issueApiError,
+  issueInvalidTicket,
+  type MockUserIdentification,
+} from '../mocks/index.js'
+import { parseBasicCredentials } from '../src/flow/basic-credentials.js'
+import {
+  AuthleteApiError,
+  AuthleteClient,
+  AuthleteInputError,
+  AuthleteNetworkError,
+  type BackchannelAuthenticationHooks,
+  type BackchannelAuthenticationUserIdentification,
+  type BackchannelFlowStage,
+  handleBackchannelAuthentication,
+  handleBackchannelAuthenticationRequest,
+  isPlainBindingMessage,
+} from '../src/index.js'
+import { basic, type FlowStandIn, startFlowStandIn } from './helpers/flow-stand-in.js'
+import { closedPort } from './helpers/loopback.js'
+
+const AUTH = '/backchannel/authentication'
+const ISSUE = '/backchannel/authentication/issue'
+const FAIL = '/backchannel/authentication/fail'
+const BODY = 'scope=openid&login_hint=john'
+const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }
+
+interface User {
+  subject: string
+  name: string
+}
+
+let env: FlowStandIn | undefined
+afterEach(async () => {
+  await env?.close()
+  env = undefined
+})
+
+/** A stand-in whose /backchannel/authentication answers USER_IDENTIFICATION with `fields`. */
+async function identified(
+  fields: MockUserIdentification = {},
+  more: (baseUrl: string) => AnyHandler[] = () => [],
+) {
+  env = await startFlowStandIn((baseUrl) => [
+    authenticationUserIdentification({ baseUrl, ticket: 'tk-1', ...fields }),
+    ...more(baseUrl),
+  ])
+  return env
+}
+
+/** Hooks that find every user, start nothing, and record what they were given. */
+function hooks(overrides: Partial<BackchannelAuthenticationHooks<User>> = {}) {
+  const errors: Array<[unknown, BackchannelFlowStage]> = []
+  const started = vi.fn<BackchannelAuthenticationHooks<User>['startAuthentication']>()
+  const identifyUser = vi.fn<BackchannelAuthenticationHooks<User>['identifyUser']>(async ({ hint }) => ({
+    subject: hint ?? '?',
+    name: 'John',
+  }))
+  const all: BackchannelAuthenticationHooks<User> = {
+    identifyUser,
+    startAuthentication: started,
+    onError: (error, stage) => {
+      errors.push([error, stage])
+    },
+    ...overrides,
+  }
+  return { all, errors, started, identifyUser }
+}
+
+function failReasons(stand: FlowStandIn) {
+  return stand.calls.filter((call) => call.path === FAIL).map((call) => call.fields.reason)
+}
+
+describe('the whole flow', () => {
+  it('authentication, identification, issue, startAuthentication, then 200 with the issue answer', async () => {
+    env = await startFlowStandIn()
+    const h = hooks()
+    const answer = await handleBackchannelAuthentication(
+      env.authlete,
+      { body: `${BODY}&binding_message=W4SCT`, authorization: basic('my client', 's+cr:et%') },
+      h.all,
+    )
+    expect(env.paths()).toEqual([AUTH, ISSUE])
+    expect(env.calls[0]?.fields).toEqual({
+      parameters: `${BODY}&binding_message=W4SCT`,
+      clientId: 'my client',
+      clientSecret: 's+cr:et%',
+    })
+    const ticket = env.calls[1]?.fields.ticket as string
+    expect(answer.status).toBe(200)
+    expect(answer.headers).toEqual(JSON_HEADERS)
+    const body = JSON.parse(answer.body)
+    expect(body).toEqual({ auth_req_id: expect.any(String), expires_in: 600, interval: 5 })
+    expect(h.identifyUser).toHaveBeenCalledWith(
+      { hintType: 'LOGIN_HINT', hint: 'john', sub: undefined },
+      expect.objectContaining({ action: 'USER_IDENTIFICATION', ticket }),
+    )
+    expect(h.started).toHaveBeenCalledTimes(1)
+    const context = h.started.mock.calls[0]?.[0]
+    expect(context).toMatchObject({
+      user: { subject: 'john', name: 'John' },
+      ticket,
+      authReqId: body.auth_req_id,
+      expiresIn: 600,
+      interval: 5,
+    })
+    expect(context?.request.bindingMessage).toBe('W4SCT')
+    expect(h.errors).toEqual([])
+  })
+
+  it('the hooks are typed: the request is the USER_IDENTIFICATION answer, the user is yours', () => {
+    const typed: BackchannelAuthenticationHooks<User> = {
+      identifyUser: (_hint, request) => {
+        expectTypeOf(request).toEqualTypeOf<BackchannelAuthenticationUserIdentification>()
+        expectTypeOf(request.ticket).toEqualTypeOf<string>()
+        return undefined
+      },
+      verifyUserCode: (user) => {
+        expectTypeOf(user).toEqualTypeOf<User>()
+        return true
+      },
+      startAuthentication: ({ user, authReqId, request }) => {
+        expectTypeOf(user.name).toEqualTypeOf<string>()
+        expectTypeOf(authReqId).toEqualTypeOf<string>()
+        expectTypeOf(request.scopes).toExtend<unknown[] | undefined>()
+      },
+    }
+    expect(typeof typed.identifyUser).toBe('function')
+  })
+
+  it('passes a URLSearchParams body as its text, and the client certificate', async () => {
+    env = await startFlowStandIn()
+    const answer = await handleBackchannelAuthentication(
+      env.authlete,
+      { body: new URLSearchParams({ scope: 'openid', login_hint: 'john' }), clientCertificate: 'PEM' },
+      hooks().all,
+    )
+    expect(answer.status).toBe(200)
+    expect(env.calls[0]?.fields).toEqual({
+      parameters: 'scope=openid&login_hint=john',
+      clientCertificate: 'PEM',
+    })
+  })
+})
+
+describe('answers of /backchannel/authentication other than USER_IDENTIFICATION', () => {
+  it.each([
+    ['BAD_REQUEST', (baseUrl: string) => authenticationBadRequest('invalid_scope', { baseUrl }), 400],
+    ['UNAUTHORIZED', (baseUrl: string) => authenticationUnauthorized({ baseUrl }), 401],
+    ['INTERNAL_SERVER_ERROR', (baseUrl: string) => authenticationInternalServerError({ baseUrl }), 500],
+  ] as const)(
+    '%s is answered %i with its responseContent; no hook runs',
+    async (_action, scenario, status) => {
+      env = await startFlowStandIn((baseUrl) => [scenario(baseUrl)])
+      const h = hooks()
+      const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all)
+      expect(env.paths()).toEqual([AUTH])
+      expect(answer.status).toBe(status)
+      expect(answer.body).toMatch(/"error":"/)
+      if (status === 401)
+        expect(answer.headers['WWW-Authenticate']).toBe('Basic realm="backchannel/authentication"')
+      expect(h.identifyUser).not.toHaveBeenCalled()
+      expect(h.started).not.toHaveBeenCalled()
+    },
+  )
+
+  it('an action this version does not know is a 500 server_error', async () => {
+    env = await startFlowStandIn((baseUrl) => [authenticationUnknownAction('NEW', { baseUrl })])
+    const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, hooks().all)
+    expect(answer).toMatchObject({ status: 500, body: '{"error":"server_error"}' })
+    expect(env.paths()).toEqual([AUTH])
+  })
+})
+
+describe('each hook outcome: the calls to Authlete and the /fail reason', () => {
+  it('no user: /fail UNKNOWN_USER_ID, 400 unknown_user_id', async () => {
+    const stand = await identified()
+    const h = hooks({ identifyUser: async () => undefined })
+    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    expect(stand.paths()).toEqual([AUTH, FAIL])
+    expect(stand.calls[1]?.fields).toEqual({ ticket: 'tk-1', reason: 'UNKNOWN_USER_ID' })
+    expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"unknown_user_id"}' })
+    expect(h.started).not.toHaveBeenCalled()
+    expect(h.errors).toEqual([])
+  })
+
+  it('a /fail answer is mapped as Authlete says: FORBIDDEN is 403', async () => {
+    const stand = await identified({}, (baseUrl) => [failForbidden({ baseUrl })])
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY },
+      hooks({ identifyUser: () => null }).all,
+    )
+    expect(answer).toEqual({ status: 403, headers: JSON_HEADERS, body: '{"error":"access_denied"}' })
+  })
+
+  describe('login hint token', () => {
+    it.each([
+      [true, [AUTH, FAIL], ['EXPIRED_LOGIN_HINT_TOKEN']],
+      [undefined, [AUTH, FAIL], ['EXPIRED_LOGIN_HINT_TOKEN']], // fails closed: only false lets it through
+      [false, [AUTH, ISSUE], []],
+    ])('isLoginHintTokenExpired answering %s: %j', async (expired, paths, reasons) => {
+      const stand = await identified({ hintType: 'LOGIN_HINT_TOKEN', hint: 'lht' })
+      const check = vi.fn(async () => expired as boolean)
+      await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY },
+        hooks({ isLoginHintTokenExpired: check }).all,
+      )
+      expect(stand.paths()).toEqual(paths)
+      expect(failReasons(stand)).toEqual(reasons)
+      expect(check).toHaveBeenCalledWith('lht', expect.objectContaining({ hintType: 'LOGIN_HINT_TOKEN' }))
+    })
+
+    it('is not asked about a plain login hint', async () => {
+      const stand = await identified({ hintType: 'LOGIN_HINT' })
+      const check = vi.fn(async () => true)
+      await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY },
+        hooks({ isLoginHintTokenExpired: check }).all,
+      )
+      expect(check).not.toHaveBeenCalled()
+      expect(stand.paths()).toEqual([AUTH, ISSUE])
+    })
+  })
+
+  describe('user code', () => {
+    it.each([
+      ['required, right code', { userCodeRequired: true, userCode: '1234' }, true, [AUTH, ISSUE], []],
+      [
+        'required, wrong code',
+        { userCodeRequired: true, userCode: '0000' },
+        false,
+        [AUTH, FAIL],
+        ['INVALID_USER_CODE'],
+      ],
+      [
+        'not required, code sent, hook given: checked',
+        { userCode: '0000' },
+        false,
+        [AUTH, FAIL],
+        ['INVALID_USER_CODE'],
+      ],
+      ['required, code missing', { userCodeRequired: true }, true, [AUTH, FAIL], ['MISSING_USER_CODE']],
+    ] as const)('%s', async (_name, fields, verdict, paths, reasons) => {
+      const stand = await identified(fields)
+      const verify = vi.fn(async () => verdict)
+      const answer = await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY },
+        hooks({ verifyUserCode: verify }).all,
+      )
+      expect(stand.paths()).toEqual(paths)
+      expect(failReasons(stand)).toEqual(reasons)
+      if (reasons.length > 0) expect(answer.status).toBe(400)
+      if ('userCode' in fields) {
+        expect(verify).toHaveBeenCalledWith(
+          { subject: 'john', name: 'John' },
+          fields.userCode,
+          expect.objectContaining({ ticket: 'tk-1' }),
+        )
+      }
+    })
+
+    it('not required and no hook: a code sent is not checked', async () => {
+      const stand = await identified({ userCode: '0000' })
+      await handleBackchannelAuthentication(stand.authlete, { body: BODY }, hooks().all)
+      expect(stand.paths()).toEqual([AUTH, ISSUE])
+    })
+
+    it('required and no hook: refused with SERVER_ERROR (never let through unchecked), reported', async () => {
+      const stand = await identified({ userCodeRequired: true, userCode: '1234' })
+      const h = hooks()
+      const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+      expect(stand.paths()).toEqual([AUTH, FAIL])
+      expect(failReasons(stand)).toEqual(['SERVER_ERROR'])
+      expect(answer.status).toBe(500)
+      expect(h.errors.map(([, stage]) => stage)).toEqual(['verifyUserCode'])
+    })
+  })
+
+  describe('binding message', () => {
+    it.each([
+      ['W4SCT', true],
+      ['a-b.c_d+e/f!g?h#1234', true],
+      ['Hello world', false], // no spaces by default
+      ['Überweisung', false], // ASCII only by default
+      ['x'.repeat(21), false],
+      ['', false],
+    ])('the default rule: %j → %s', async (message, allowed) => {
+      expect(isPlainBindingMessage(message)).toBe(allowed)
+      const stand = await identified({ bindingMessage: message })
+      await handleBackchannelAuthentication(stand.authlete, { body: BODY }, hooks().all)
+      expect(stand.paths()).toEqual(allowed ? [AUTH, ISSUE] : [AUTH, FAIL])
+      expect(failReasons(stand)).toEqual(allowed ? [] : ['INVALID_BINDING_MESSAGE'])
+    })
+
+    it('your own rule replaces it', async () => {
+      const stand = await identified({ bindingMessage: 'Überweisung 42 €' })
+      const validate = vi.fn(async (message: string) => message.length <= 40)
+      await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY },
+        hooks({ validateBindingMessage: validate }).all,
+      )
+      expect(stand.paths()).toEqual([AUTH, ISSUE])
+      expect(validate).toHaveBeenCalledWith('Überweisung 42 €', expect.objectContaining({ ticket: 'tk-1' }))
+    })
+
+    it('no binding message: no check', async () => {
+      const stand = await identified()
+      const validate = vi.fn(async () => false)
+      await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY },
+        hooks({ validateBindingMessage: validate }).all,
+      )
+      expect(validate).not.toHaveBeenCalled()
+      expect(stand.paths()).toEqual([AUTH, ISSUE])
+    })
+  })
+
+  it('the checks run in the reference order and stop at the first refusal', async () => {
+    const stand = await identified({
+      hintType: 'LOGIN_HINT_TOKEN',
+      hint: 'lht',
+      userCode: '1',
+      bindingMessage: 'bad message',
+    })
+    const order: string[] = []
+    await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY },
+      hooks({
+        identifyUser: async () => {
+          order.push('identifyUser')
+          return { subject: 's', name: 'n' }
+        },
+        isLoginHintTokenExpired: async () => {
+          order.push('isLoginHintTokenExpired')
+          return false
+        },
+        verifyUserCode: async () => {
+          order.push('verifyUserCode')
+          return true
+        },
+        validateBindingMessage: async () => {
+          order.push('validateBindingMessage')
+          return false
+        },
+      }).all,
+    )
+    expect(order).toEqual([
+      'identifyUser',
+      'isLoginHintTokenExpired',
+      'verifyUserCode',
+      'validateBindingMessage',
+    ])
+    expect(failReasons(stand)).toEqual(['INVALID_BINDING_MESSAGE'])
+  })
+})
+
+describe('a hook that throws or rejects', () => {
+  const SECRET_DETAIL = 'db password is hunter2'
+  const throwing = {
+    identifyUser: {},
+    isLoginHintTokenExpired: { hintType: 'LOGIN_HINT_TOKEN', hint: 'lht' },
+    verifyUserCode: { userCode: '1234' },
+    validateBindingMessage: { bindingMessage: 'W4SCT' },
+  } as const
+
+  for (const [stage, fields] of Object.entries(throwing)) {
+    for (const mode of ['throws', 'rejects'] as const) {
+      it(`${stage} ${mode}: /fail SERVER_ERROR, a 500 without detail, onError told the stage`, async () => {
+        const stand = await identified(fields)
+        const error = new Error(SECRET_DETAIL)
+        const hook =
+          mode === 'throws'
+            ? () => {
+                throw error
+              }
+            : async () => {
+                throw error
+              }
+        const h = hooks({ [stage]: hook })
+        const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+        expect(stand.paths()).toEqual([AUTH, FAIL])
+        expect(failReasons(stand)).toEqual(['SERVER_ERROR'])
+        expect(answer.status).toBe(500)
+        expect(JSON.parse(answer.body).error).toBe('server_error')
+        expect(answer.body).not.toContain('hunter2')
+        expect(h.errors).toEqual([[error, stage]])
+        expect(h.started).not.toHaveBeenCalled()
+      })
+    }
+  }
+
+  it('identifyUser returning a user without a subject counts as a throw', async () => {
+    const stand = await identified()
+    const h = hooks({ identifyUser: async () => ({ name: 'x' }) as unknown as User })
+    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    expect(failReasons(stand)).toEqual(['SERVER_ERROR'])
+    expect(answer.status).toBe(500)
+    expect(h.errors[0]?.[1]).toBe('identifyUser')
+  })
+
+  it('startAuthentication throwing after OK: a 500 server_error, reported, and nothing else called', async () => {
+    const stand = await identified()
+    const error = new Error(SECRET_DETAIL)
+    const h = hooks({
+      startAuthentication: async () => {
+        throw error
+      },
+    })
+    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    expect(stand.paths()).toEqual([AUTH, ISSUE])
+    expect(answer).toEqual({ status: 500, headers: JSON_HEADERS, body: '{"error":"server_error"}' })
+    expect(h.errors).toEqual([[error, 'startAuthentication']])
+  })
+
+  it('an onError that throws, or rejects, is swallowed: the answer still comes', async () => {
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    try {
+      for (const onError of [
+        () => {
+          throw new Error('logger down')
+        },
+        async () => {
+          throw new Error('logger down')
+        },
+      ]) {
+        const stand = await identified()
+        const answer = await handleBackchannelAuthentication(
+          stand.authlete,
+          { body: BODY },
+          hooks({ identifyUser: () => Promise.reject(new Error('x')), onError }).all,
+        )
+        expect(answer.status).toBe(500)
+        await stand.close()
+        env = undefined
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(unhandled).not.toHaveBeenCalled()
+    } finally {
+      process.off('unhandledRejection', unhandled)
+    }
+  })
+
+  it('hooks that are not functions, or no input at all: a 500, never a rejection', async () => {
+    const stand = await identified()
+    const errors: BackchannelFlowStage[] = []
+    const broken = {
+      identifyUser: 42,
+      startAuthentication: 'x',
+      onError: (_e: unknown, s: BackchannelFlowStage) => errors.push(s),
+    }
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY },
+      broken as unknown as BackchannelAuthenticationHooks<User>,
+    )
+    expect(answer.status).toBe(500)
+    expect(errors).toEqual(['identifyUser'])
+    const none = await handleBackchannelAuthentication(
+      stand.authlete,
+      undefined as never,
+      broken as unknown as BackchannelAuthenticationHooks<User>,
+    )
+    expect(none.status).toBe(500)
+    expect(errors).toEqual(['identifyUser', 'request'])
+  })
+})
+
+describe('Authlete failing at each step', () => {
+  it('/backchannel/authentication: a 500 server_error, onError(AuthleteApiError, authentication)', async () => {
+    env = await startFlowStandIn((baseUrl) => [authenticationApiError(500, 'A001101', 'boom', { baseUrl })])
+    const h = hooks()
+    const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all)
+    expect(answer).toEqual({ status: 500, headers: JSON_HEADERS, body: '{"error":"server_error"}' })
+    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'authentication']])
+    expect(h.identifyUser).not.toHaveBeenCalled()
+  })
+
+  it('Authlete unreachable: a 500 server_error, onError(AuthleteNetworkError, authentication)', async () => {
+    const authlete = new AuthleteClient({
+      serviceId: '1',
+      accessToken: 't',
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      retry: false,
+    })
+    const h = hooks()
+    const answer = await handleBackchannelAuthentication(authlete, { body: BODY }, h.all)
+    await authlete.close()
+    expect(answer.status).toBe(500)
+    expect(h.errors).toEqual([[expect.any(AuthleteNetworkError), 'authentication']])
+  })
+
+  it('/issue: a 500 server_error, onError(…, issue); startAuthentication not called', async () => {
+    const stand = await identified({}, (baseUrl) => [issueApiError(500, 'A001101', 'boom', { baseUrl })])
+    const h = hooks()
+    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    expect(stand.paths()).toEqual([AUTH, ISSUE])
+    expect(answer.body).toBe('{"error":"server_error"}')
+    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'issue']])
+    expect(h.started).not.toHaveBeenCalled()
+  })
+
+  it('/issue answering INVALID_TICKET: mapped (500, its responseContent); startAuthentication not called', async () => {
+    const stand = await identified({}, (baseUrl) => [issueInvalidTicket({ baseUrl })])
+    const h = hooks()
+    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    expect(answer.status).toBe(500)
+    expect(JSON.parse(answer.body).error).toBe('server_error')
+    expect(h.started).not.toHaveBeenCalled()
+  })
+
+  it('/fail: a 500 server_error, onError(…, fail)', async () => {
+    const stand = await identified({}, (baseUrl) => [failApiError(500, 'A001101', 'boom', { baseUrl })])
+    const h = hooks({ identifyUser: async () => undefined })
+    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    expect(stand.paths()).toEqual([AUTH, FAIL])
+    expect(answer.body).toBe('{"error":"server_error"}')
+    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'fail']])
+  })
+})
+
+describe('the request body', () => {
+  it('empty: 400 invalid_request, Authlete not called', async () => {
+    env = await startFlowStandIn()
+    const h = hooks()
+    const answer = await handleBackchannelAuthentication(env.authlete, { body: '' }, h.all)
+    expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
+    expect(env.calls).toEqual([])
+    expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'authentication']])
+  })
+
+  it('not text (a body parser turned it into an object): 500, reported as the server bug it is', async () => {
+    env = await startFlowStandIn()
+    const h = hooks()
+    const answer = await handleBackchannelAuthentication(
+      env.authlete,
+      { body: { scope: 'openid' } as never },
+      h.all,
+    )
+    expect(answer.status).toBe(500)
+    expect(env.calls).toEqual([])
+    expect(h.errors).toEqual([[expect.any(TypeError), 'request']])
+  })
+})
+
+describe('client_secret_basic', () => {
+  it.each([
+    ['a Basic header', basic('id', 'secret'), { clientId: 'id', clientSecret: 'secret' }],
+    [
+      'form-decoded halves: + is a space, %XX a UTF-8 byte',
+      `Basic ${b64('my+client:p%C3%A4ss%2Bw%3Ard')}`,
+      { clientId: 'my client', clientSecret: 'päss+w:rd' },
+    ],
+    ['the first colon splits', `Basic ${b64('id:a:b')}`, { clientId: 'id', clientSecret: 'a:b' }],
+    ['a lone % stays', `Basic ${b64('id:100%')}`, { clientId: 'id', clientSecret: '100%' }],
+    [
+      'any case of the scheme, unpadded base64',
+      `bAsIc ${b64('ab:c').replace(/=+$/, '')}`,
+      { clientId: 'ab', clientSecret: 'c' },
+    ],
+    ['an empty secret', `Basic ${b64('id:')}`, { clientId: 'id', clientSecret: '' }],
+    ['no header', undefined, undefined],
+    ['an empty header', '', undefined],
+  ])('%s', (_name, header, expected) => {
+    expect(parseBasicCredentials(header)).toEqual(expected)
+  })
+
+  it.each([
+    ['Bearer', 'Bearer abc', 'not the Basic scheme'],
+    ['DPoP', 'DPoP abc', 'not the Basic scheme'],
+    ['no credentials', 'Basic', 'not the Basic scheme'],
+    ['not base64', 'Basic !!!!', 'not base64'],
+    ['base64 of the wrong length', 'Basic abcde', 'not base64'],
+    ['no colon', `Basic ${b64('idsecret')}`, 'no colon between client ID and secret'],
+    ['not UTF-8', `Basic ${Buffer.from([0x69, 0x64, 0x3a, 0xff]).toString('base64')}`, 'not UTF-8'],
+    ['not UTF-8 once form-decoded', `Basic ${b64('id:%FF')}`, 'not UTF-8 once form-decoded'],
+    ['an empty client ID', `Basic ${b64(':secret')}`, 'empty client ID'],
+  ])('malformed: %s', (_name, header, why) => {
+    expect(parseBasicCredentials(header)).toEqual({ malformed: why })
+  })
+
+  it('a malformed header is answered 401 invalid_client as Authlete would, without Authlete or a hook', async () => {
+    env = await startFlowStandIn()
+    for (const authorization of ['Bearer s3cr3t-value', `Basic ${b64('s3cr3t-value')}`, 'Basic %%%']) {
+      const h = hooks()
+      const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY, authorization }, h.all)
+      expect(answer).toEqual({
+        status: 401,
+        headers: { ...JSON_HEADERS, 'WWW-Authenticate': 'Basic realm="backchannel/authentication"' },
+        body: '{"error":"invalid_client"}',
+      })
+      expect(h.identifyUser).not.toHaveBeenCalled()
+      expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'clientAuthentication']])
+      expect(JSON.stringify(h.errors[0]?.[0]) + String(h.errors[0]?.[0])).not.toContain('s3cr3t')
+    }
+    expect(env.calls).toEqual([])
+  })
+})
+
+describe('handleBackchannelAuthenticationRequest: the Fetch API variant', () => {
+  function post(body: string, headers: Record<string, string> = {}) {
+    return new Request('https://as.example/backchannel/authentication', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    })
+  }
+
+  it('reads the body and Authorization, answers a Response', async () => {
+    env = await startFlowStandIn()
+    const response = await handleBackchannelAuthenticationRequest(
+      env.authlete,
+      post(BODY, { authorization: basic('c1', 's1') }),
+      hooks().all,
+      { clientCertificate: 'PEM', timeoutMs: 5000 },
+    )
+    expect(response).toBeInstanceOf(Response)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(Object.keys((await response.json()) as object)).toEqual(['auth_req_id', 'interval', 'expires_in'])
+    expect(env.calls[0]?.fields).toEqual({
+      parameters: BODY,
+      clientId: 'c1',
+      clientSecret: 's1',
+      clientCertificate: 'PEM',
+    })
+  })
+
+  it('a malformed Authorization: 401 with the challenge', async () => {
+    env = await startFlowStandIn()
+    const response = await handleBackchannelAuthenticationRequest(
+      env.authlete,
+      post(BODY, { authorization: 'Bearer x' }),
+      hooks().all,
+    )
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBe('Basic realm="backchannel/authentication"')
+    expect(await response.text()).toBe('{"error":"invalid_client"}')
+    expect(env.calls).toEqual([])
+  })
+
+  it('a body that cannot be read: 400 invalid_request, reported', async () => {
+    env = await startFlowStandIn()
+    const h = hooks()
+    const broken = post(BODY)
+    await broken.text() // already consumed: reading it again fails
+    const response = await handleBackchannelAuthenticationRequest(env.authlete, broken, h.all)
+    expect(response.status).toBe(400)
+    expect(h.errors.map(([, stage]) => stage)).toEqual(['request'])
+    expect(env.calls).toEqual([])
+  })
+})
+
+function b64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64')
+}
