@@ -22,7 +22,7 @@ import {
 import type { Operation, RequestBody } from '../operations/operation.js'
 import { Attempt, BodyTooLarge, type RawResponse } from './attempt.js'
 import type { TransportConfig } from './options.js'
-import { redact } from './redact.js'
+import { redact, scrubCause } from './redact.js'
 import { readJsonBody, UnusableBody } from './response-body.js'
 import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from './retry.js'
 
@@ -193,9 +193,14 @@ export class Call<Result> {
     // A reset is a network failure wherever it strikes; a connection closed cleanly before the
     // announced end of a 2xx body is a cut-off answer.
     if (status >= 200 && status < 300 && code !== 'ECONNRESET' && code !== 'EPIPE') {
-      return this.#responseError(status, 'the body was cut off', { cause })
+      return this.#responseError(status, 'the body was cut off', { cause: this.#scrub(cause) })
     }
-    return new AuthleteNetworkError(cause, this.info())
+    return new AuthleteNetworkError(this.#scrub(cause), this.info())
+  }
+
+  /** A cause built by other code (undici, a dispatcher, a proxy agent), kept free of credentials. */
+  #scrub(cause: unknown): unknown {
+    return scrubCause(cause, this.#config.secrets)
   }
 
   /**

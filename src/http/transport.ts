@@ -23,6 +23,7 @@ import {
   resolveTransportConfig,
   type TransportConfig,
 } from './options.js'
+import { scrubCause } from './redact.js'
 
 export class Transport {
   readonly config: TransportConfig
@@ -58,10 +59,18 @@ export class Transport {
       body = operation.encode(input)
     } catch (error) {
       // The caller's own error (a throwing getter, a Proxy) becomes ours, with theirs as the cause.
-      if (error instanceof AuthleteError) throw error
-      throw new AuthleteInputError(operation.name, 'the argument could not be read', { cause: error })
+      if (error instanceof AuthleteError) throw this.#scrubbed(error)
+      throw new AuthleteInputError(operation.name, 'the argument could not be read', {
+        cause: scrubCause(error, this.config.secrets),
+      })
     }
-    const { timeoutMs, signal } = resolveCallOptions(options, this.config.timeoutMs)
+    let resolved: ReturnType<typeof resolveCallOptions>
+    try {
+      resolved = resolveCallOptions(options, this.config.timeoutMs)
+    } catch (error) {
+      throw this.#scrubbed(error)
+    }
+    const { timeoutMs, signal } = resolved
     if (signal?.aborted) {
       const url = this.config.origin + this.config.apiPath + operation.path
       throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
@@ -77,6 +86,14 @@ export class Transport {
       signal,
       this.#settled,
     ).run()
+  }
+
+  /** `error` with its `cause` (the caller's own error, which may quote anything) free of credentials. */
+  #scrubbed(error: unknown): unknown {
+    if (error instanceof AuthleteError && error.cause !== undefined) {
+      Object.defineProperty(error, 'cause', { value: scrubCause(error.cause, this.config.secrets) })
+    }
+    return error
   }
 
   /**

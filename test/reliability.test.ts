@@ -1,0 +1,148 @@
+// Reliability of the shared transport (src/http): each block holds for every operation, so most
+// tests run a bare operation through `new Transport(…)` rather than a client method.
+import type { Dispatcher } from 'undici'
+import { MockAgent } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { Transport } from '../src/http/transport.js'
+import { AuthleteError, AuthleteInputError, AuthleteNetworkError } from '../src/index.js'
+import type { Operation } from '../src/operations/operation.js'
+import { leaks } from './helpers/renderings.js'
+
+const TOKEN = 'tok_SECRET_Zq81vXw3+/x'
+const API_KEY = '5593494639'
+const API_SECRET = 'sec_SECRET_Lm29pQa7'
+const BASIC = Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64')
+const V3 = { serviceId: '1', accessToken: TOKEN } as const
+const V2 = { apiKey: API_KEY, apiSecret: API_SECRET } as const
+/** The credentials in every form a leak would show them in. */
+const FORBIDDEN = [TOKEN, API_SECRET, BASIC, 'SECRET']
+
+/** A minimal operation, as any Authlete call is to the transport. */
+const echo: Operation<string, Record<string, unknown>> = {
+  name: 'echo',
+  path: '/echo',
+  repeatableAfterSend: false,
+  encode: (input) => ({ form: `value=${encodeURIComponent(input)}` }),
+  parse: (json) =>
+    typeof json === 'object' && json !== null
+      ? { success: true, data: json as Record<string, unknown> }
+      : { success: false, issues: [{ path: [], message: 'not an object' }] },
+}
+
+async function failure(promise: Promise<unknown>): Promise<AuthleteError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => error,
+  )
+  expect(outcome).toBeInstanceOf(AuthleteError)
+  return outcome as AuthleteError
+}
+
+/** A dispatcher that fails every request with `error`, as a proxy agent or interceptor might. */
+function failingDispatcher(error: () => Error): Dispatcher {
+  return {
+    dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+      queueMicrotask(() =>
+        handler.onResponseError?.(
+          { aborted: false, paused: false, reason: null, abort() {}, pause() {}, resume() {} },
+          error(),
+        ),
+      )
+      return true
+    },
+    async close() {},
+    async destroy() {},
+  } as unknown as Dispatcher
+}
+
+describe('1. no credential in the cause chain, whoever built the cause', () => {
+  it.each([
+    ['v3', V3],
+    ['v2', V2],
+  ])("undici's MockAgent listing the request headers (%s)", async (_name, credentials) => {
+    const agent = new MockAgent()
+    agent.disableNetConnect()
+    // An interceptor on the right path whose header matcher does not match: undici's error then
+    // lists every request header, the Authorization header included.
+    agent
+      .get('http://127.0.0.1:9')
+      .intercept({ path: /echo/, method: 'POST', headers: { 'x-other': 'y' } })
+      .reply(200, {})
+    const transport = new Transport({ ...credentials, baseUrl: 'http://127.0.0.1:9', dispatcher: agent })
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteNetworkError
+    expect(error).toBeInstanceOf(AuthleteNetworkError)
+    expect(error.causeCode).toBe('UND_MOCK_ERR_MOCK_NOT_MATCHED')
+    const cause = error.cause as Error & { code: string }
+    expect(cause.name).toBe('MockNotMatchedError')
+    expect(cause.code).toBe('UND_MOCK_ERR_MOCK_NOT_MATCHED')
+    expect(cause.message).toContain('Mock dispatch not matched for headers')
+    expect(cause.message).toContain('[REDACTED]')
+    expect(leaks(error, FORBIDDEN)).toEqual([])
+    await agent.close()
+  })
+
+  it('nested causes and AggregateError.errors', async () => {
+    const transport = new Transport({
+      ...V2,
+      baseUrl: 'http://127.0.0.1:9',
+      retry: false,
+      dispatcher: failingDispatcher(() => {
+        const inner = Object.assign(new Error(`proxy said: Authorization=Basic ${BASIC}`), {
+          code: 'EPROXY',
+          headers: { authorization: `Basic ${BASIC}` },
+        })
+        const second = new Error('second', { cause: inner })
+        const aggregate = new AggregateError(
+          [new Error('first, clean'), second],
+          `connect failed with ${API_SECRET}`,
+        )
+        return Object.assign(aggregate, { code: 'ECONNRESET' })
+      }),
+    })
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteNetworkError
+    expect(error.causeCode).toBe('ECONNRESET')
+    const cause = error.cause as AggregateError & { code: string }
+    expect(cause.name).toBe('AggregateError')
+    expect(cause.code).toBe('ECONNRESET')
+    expect(cause.message).toBe('connect failed with [REDACTED]')
+    expect(cause.errors).toHaveLength(2)
+    expect((cause.errors[0] as Error).message).toBe('first, clean')
+    const nested = (cause.errors[1] as Error).cause as Error & { code: string }
+    expect(nested.code).toBe('EPROXY')
+    expect(nested.message).toBe('proxy said: Authorization=Basic [REDACTED]')
+    expect(leaks(error, FORBIDDEN)).toEqual([])
+  })
+
+  it("the caller's own error that quotes a credential, as the cause of an AuthleteInputError", async () => {
+    const transport = new Transport({ ...V3, baseUrl: 'http://127.0.0.1:9' })
+    const input = {
+      toString(): string {
+        throw new Error(`cannot read with Bearer ${TOKEN}`)
+      },
+    }
+    const fromInput = await failure(transport.call(echo, input as unknown as string, undefined))
+    expect(fromInput).toBeInstanceOf(AuthleteInputError)
+    expect((fromInput.cause as Error).message).toBe('cannot read with Bearer [REDACTED]')
+    const options = {
+      get timeoutMs(): number {
+        throw new Error(`no ${TOKEN}`)
+      },
+    }
+    const fromOptions = await failure(transport.call(echo, 'x', options))
+    expect(fromOptions).toBeInstanceOf(AuthleteInputError)
+    expect(leaks(fromInput, FORBIDDEN)).toEqual([])
+    expect(leaks(fromOptions, FORBIDDEN)).toEqual([])
+  })
+
+  it('a clean cause is kept as it is: the same object', async () => {
+    const original = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+    const transport = new Transport({
+      ...V3,
+      baseUrl: 'http://127.0.0.1:9',
+      retry: false,
+      dispatcher: failingDispatcher(() => original),
+    })
+    const error = await failure(transport.call(echo, 'x', undefined))
+    expect(error.cause).toBe(original)
+  })
+})
