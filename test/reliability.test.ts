@@ -1,16 +1,18 @@
 // Reliability of the shared transport (src/http): each block holds for every operation, so most
 // tests run a bare operation through `new Transport(…)` rather than a client method.
+import type http from 'node:http'
 import type { Dispatcher } from 'undici'
 import { MockAgent } from 'undici'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Transport } from '../src/http/transport.js'
-import { AuthleteError, AuthleteInputError, AuthleteNetworkError } from '../src/index.js'
+import { AuthleteApiError, AuthleteError, AuthleteInputError, AuthleteNetworkError } from '../src/index.js'
 import type { Operation } from '../src/operations/operation.js'
+import { json, type Loopback, type ReceivedRequest, startLoopback } from './helpers/loopback.js'
 import { leaks } from './helpers/renderings.js'
 
 const TOKEN = 'tok_SECRET_Zq81vXw3+/x'
 const API_KEY = '5593494639'
-const API_SECRET = 'sec_SECRET_Lm29pQa7'
+const API_SECRET = 'sec_SECRET_Lm29pQa7>>>???~'
 const BASIC = Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64')
 const V3 = { serviceId: '1', accessToken: TOKEN } as const
 const V2 = { apiKey: API_KEY, apiSecret: API_SECRET } as const
@@ -144,5 +146,102 @@ describe('1. no credential in the cause chain, whoever built the cause', () => {
     })
     const error = await failure(transport.call(echo, 'x', undefined))
     expect(error.cause).toBe(original)
+  })
+})
+
+/** Answers every request with `status`, `type` and the body `render` makes of the Authorization header. */
+function echoing(status: number, type: string, render: (authorization: string) => string) {
+  return (request: ReceivedRequest, res: http.ServerResponse) => {
+    res.writeHead(status, { 'content-type': type })
+    res.end(render(String(request.headers.authorization)))
+  }
+}
+
+const htmlEntities = (text: string, hex: boolean) =>
+  text.replace(/[^A-Za-z0-9 _-]/g, (c) =>
+    hex ? `&#x${c.charCodeAt(0).toString(16).toUpperCase()};` : `&#${c.charCodeAt(0)};`,
+  )
+
+describe('6. redaction of credentials echoed URL-encoded, HTML-entity-encoded or JSON-escaped', () => {
+  let server: Loopback
+  beforeAll(async () => {
+    server = await startLoopback()
+  })
+  afterAll(() => server.close())
+
+  const forms: Array<[string, (authorization: string) => string]> = [
+    ['URL-encoded', (a) => `<p>header=${encodeURIComponent(a)}</p>`],
+    [
+      'URL-encoded, lower-case hex',
+      (a) => `<p>header=${encodeURIComponent(a).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())}</p>`,
+    ],
+    ['HTML entities, decimal', (a) => `<pre>${htmlEntities(a, false)}</pre>`],
+    ['HTML entities, hex', (a) => `<pre>${htmlEntities(a, true)}</pre>`],
+    [
+      'named HTML entities',
+      (a) => `<pre>${a.replace(/\+/g, '&plus;').replace(/\//g, '&sol;').replace(/=/g, '&equals;')}</pre>`,
+    ],
+    ['JSON-escaped', (a) => `{"echo":${JSON.stringify(a).replace(/\//g, '\\/')}}`],
+    [
+      'JSON \\u escapes',
+      (a) =>
+        `{"echo":"${a.replace(/[+/=]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"}`,
+    ],
+    ['URL-encoded twice', (a) => `<p>${encodeURIComponent(encodeURIComponent(a))}</p>`],
+    ['HTML-escaped URL encoding', (a) => `<p>${encodeURIComponent(a).replace(/%/g, '&#37;')}</p>`],
+  ]
+
+  it.each(
+    forms.flatMap(([name, render]) => [
+      [`v3 token, ${name}`, V3, render] as const,
+      [`v2 Basic value, ${name}`, V2, render] as const,
+    ]),
+  )('a proxy page: %s', async (_name, credentials, render) => {
+    server.handle(echoing(502, 'text/html', render))
+    const transport = new Transport({ ...credentials, baseUrl: server.url, retry: false })
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteApiError
+    expect(error).toBeInstanceOf(AuthleteApiError)
+    expect(error.bodyExcerpt).toContain('[REDACTED]')
+    const encoded = [TOKEN, BASIC].flatMap((secret) => [
+      encodeURIComponent(secret),
+      htmlEntities(secret, false),
+      htmlEntities(secret, true),
+      JSON.stringify(secret).replace(/\//g, '\\/'),
+    ])
+    expect(leaks(error, [...FORBIDDEN, ...encoded])).toEqual([])
+    // Only the credential is replaced: the page around it stays readable.
+    expect(error.bodyExcerpt?.slice(0, 3)).toBe(render('x').slice(0, 3))
+  })
+
+  it('the v2 Basic value with its = padding, URL-encoded, in a resultMessage', async () => {
+    // 5593494639:sec_SECRET_Lm29pQa7>>>???~ makes a base64 value with "+", "/" and "==" in it.
+    expect(BASIC).toMatch(/\+.*\/.*==$/)
+    server.handle((request, res) =>
+      json(res, 401, {
+        resultCode: 'A001202',
+        resultMessage: `bad header Authorization=${encodeURIComponent(String(request.headers.authorization))}`,
+      }),
+    )
+    const transport = new Transport({ ...V2, baseUrl: server.url, retry: false })
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteApiError
+    expect(error.resultMessage).toBe('bad header Authorization=Basic%20[REDACTED]')
+    expect(leaks(error, [...FORBIDDEN, encodeURIComponent(BASIC)])).toEqual([])
+  })
+
+  it('a credential shorter than 6 characters is redacted where it stands alone, not inside words', async () => {
+    server.handle((request, res) =>
+      json(res, 401, {
+        resultCode: 'A001202',
+        resultMessage: `${request.headers.authorization}, enc: ${encodeURIComponent('Ab+/')} in Abcde and xAb+/ stay`,
+      }),
+    )
+    const transport = new Transport({
+      serviceId: '1',
+      accessToken: 'Ab+/',
+      baseUrl: server.url,
+      retry: false,
+    })
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteApiError
+    expect(error.resultMessage).toBe('Bearer [REDACTED], enc: [REDACTED] in Abcde and xAb+/ stay')
   })
 })
