@@ -5,7 +5,13 @@ import type { Dispatcher } from 'undici'
 import { MockAgent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Transport } from '../src/http/transport.js'
-import { AuthleteApiError, AuthleteError, AuthleteInputError, AuthleteNetworkError } from '../src/index.js'
+import {
+  AuthleteApiError,
+  AuthleteError,
+  AuthleteInputError,
+  AuthleteNetworkError,
+  AuthleteResponseError,
+} from '../src/index.js'
 import type { Operation } from '../src/operations/operation.js'
 import { json, type Loopback, type ReceivedRequest, startLoopback } from './helpers/loopback.js'
 import { leaks } from './helpers/renderings.js'
@@ -243,5 +249,37 @@ describe('6. redaction of credentials echoed URL-encoded, HTML-entity-encoded or
     })
     const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteApiError
     expect(error.resultMessage).toBe('Bearer [REDACTED], enc: [REDACTED] in Abcde and xAb+/ stay')
+  })
+})
+
+describe("7. the JSON parser's error does not quote the body", () => {
+  let server: Loopback
+  beforeAll(async () => {
+    server = await startLoopback()
+  })
+  afterAll(() => server.close())
+
+  it.each([
+    ['a body that is one word', 'PRIVATEWORD123', /^Unexpected token/],
+    ['a word where a value belongs', '{"a": PRIVATEWORD123}', /^Unexpected token/],
+    ['an unterminated string', '{"a": "PRIVATEWORD123', /^Unterminated string in JSON at position \d+/],
+    [
+      'a value followed by more',
+      '{"a":1} PRIVATEWORD123',
+      /^Unexpected non-whitespace character after JSON at position 8/,
+    ],
+    ['a body cut short', '{"PRIVATEWORD123":', /^Unexpected end of JSON input$/],
+  ])('%s', async (_name, body, message) => {
+    server.handle((_r, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(body)
+    })
+    const transport = new Transport({ ...V3, baseUrl: server.url, retry: false })
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteResponseError
+    expect(error).toBeInstanceOf(AuthleteResponseError)
+    expect(error.message).toContain('the body is not valid JSON')
+    expect(error.cause).toBeInstanceOf(SyntaxError)
+    expect((error.cause as SyntaxError).message).toMatch(message)
+    expect(leaks(error, ['PRIVATE', 'WORD123'])).toEqual([])
   })
 })
