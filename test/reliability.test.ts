@@ -14,6 +14,7 @@ import {
   AuthleteResponseError,
 } from '../src/index.js'
 import type { Operation } from '../src/operations/operation.js'
+import { runFixture } from './helpers/child.js'
 import { json, type Loopback, type ReceivedRequest, startLoopback } from './helpers/loopback.js'
 import { leaks } from './helpers/renderings.js'
 
@@ -317,7 +318,9 @@ describe('9. Retry-After as an HTTP date: the three forms of RFC 9110, always UT
 
   it('RFC 850 two-digit years: more than 50 years ahead means the past century', () => {
     const in2026 = Date.UTC(2026, 0, 1)
-    expect(retryAfterMs('Wednesday, 01-Jan-76 00:00:00 GMT', undefined, in2026)).toBe(Date.UTC(2076, 0, 1) - in2026)
+    expect(retryAfterMs('Wednesday, 01-Jan-76 00:00:00 GMT', undefined, in2026)).toBe(
+      Date.UTC(2076, 0, 1) - in2026,
+    )
     expect(retryAfterMs('Friday, 01-Jan-77 00:00:00 GMT', undefined, in2026)).toBe(0) // 1977
     expect(retryAfterMs('Thursday, 01-Jan-26 00:00:10 GMT', undefined, in2026)).toBe(10_000)
   })
@@ -346,5 +349,17 @@ describe('9. Retry-After as an HTTP date: the three forms of RFC 9110, always UT
       expect(inZone(zone, () => retryAfterMs(value, undefined, now))).toBeUndefined()
       expect(inZone(zone, () => retryAfterMs(value, '3', now))).toBe(3000)
     }
+  })
+})
+
+describe('10. a kept error holds its excerpt, not the body it came from', () => {
+  it('100 AuthleteApiErrors from 1 MiB pages hold a few hundred KB of heap, not 100 MB', async () => {
+    const { stdout, stderr } = await runFixture('excerpt-heap.ts', ['--expose-gc'])
+    expect(stderr).toBe('')
+    const { mb, errors, excerpt } = JSON.parse(stdout) as { mb: number; errors: number; excerpt: number }
+    expect(errors).toBe(100)
+    expect(excerpt).toBe(AuthleteApiError.EXCERPT_LENGTH)
+    // Each error pinned its whole decoded page (1 MiB) before: 100 MB in all. Generous bound.
+    expect(mb).toBeLessThan(20)
   })
 })

@@ -158,7 +158,7 @@ export class Call<Result> {
       // Not Authlete's result JSON (a proxy's HTML page, say): the excerpt below says what it was.
     }
     if (resultCode === undefined && resultMessage === undefined && text.length > 0) {
-      bodyExcerpt = redact(text, secrets).slice(0, AuthleteApiError.EXCERPT_LENGTH)
+      bodyExcerpt = excerpt(text, secrets)
     }
     const retryAfter =
       status === 429 || status === 503
@@ -243,6 +243,22 @@ export class Call<Result> {
       }
     })
   }
+}
+
+/**
+ * The first {@link AuthleteApiError.EXCERPT_LENGTH} characters of `text`, redacted, as a string of
+ * its own. Redacting only the start bounds the work on a large page; it is long enough for a
+ * credential that begins within the excerpt to be found whole in the forms met in practice (a
+ * character reference such as `&#x2B;`, or `&amp;#x2B;` once more escaped, is at most 10 characters
+ * per character). The copy matters: a slice is a V8 sliced string that keeps the whole decoded body
+ * alive, 1 MiB for each error a caller keeps.
+ */
+function excerpt(text: string, secrets: readonly string[]): string {
+  let longest = 0
+  for (const secret of secrets) longest = Math.max(longest, secret.length)
+  const start = text.slice(0, AuthleteApiError.EXCERPT_LENGTH + 16 * longest)
+  const redacted = redact(start, secrets).slice(0, AuthleteApiError.EXCERPT_LENGTH)
+  return Buffer.from(redacted, 'utf8').toString('utf8')
 }
 
 function onDeadline(call: Call<unknown>): void {
