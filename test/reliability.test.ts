@@ -2,7 +2,7 @@
 // tests run a bare operation through `new Transport(…)` rather than a client method.
 import type http from 'node:http'
 import type { Dispatcher } from 'undici'
-import { MockAgent } from 'undici'
+import { Agent, MockAgent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { retryAfterMs } from '../src/http/retry.js'
 import { Transport } from '../src/http/transport.js'
@@ -361,5 +361,50 @@ describe('10. a kept error holds its excerpt, not the body it came from', () => 
     expect(excerpt).toBe(AuthleteApiError.EXCERPT_LENGTH)
     // Each error pinned its whole decoded page (1 MiB) before: 100 MB in all. Generous bound.
     expect(mb).toBeLessThan(20)
+  })
+})
+
+describe("5. the call's deadline is the only clock: undici's own timeouts never fire first", () => {
+  let server: Loopback
+  beforeAll(async () => {
+    server = await startLoopback()
+  })
+  afterAll(() => server.close())
+
+  it('every request is dispatched with headersTimeout: 0 and bodyTimeout: 0 (off)', async () => {
+    const seen: Dispatcher.DispatchOptions[] = []
+    const inner = new Agent()
+    const recording = {
+      dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+        seen.push(options)
+        return inner.dispatch(options, handler)
+      },
+      close: () => inner.close(),
+    } as unknown as Dispatcher
+    server.handle((_r, res) => json(res, 200, { ok: true }))
+    const transport = new Transport({ ...V3, baseUrl: server.url, dispatcher: recording })
+    expect(await transport.call(echo, 'x', { timeoutMs: 400_000 })).toEqual({ ok: true })
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({ headersTimeout: 0, bodyTimeout: 0 })
+    await inner.close()
+  })
+
+  it('a dispatcher whose undici timeouts are 50 ms, a 4 s deadline: a status line after 1.8 s, a body that pauses 1.8 s, both answered', async () => {
+    // undici's 50 ms fires after about 1 s (its timers tick twice a second), so the pauses are longer.
+    const agent = new Agent({ headersTimeout: 50, bodyTimeout: 50 })
+    const text = JSON.stringify({ ok: true })
+    server.handle((request, res) => {
+      if (request.body === 'value=headers') {
+        setTimeout(() => json(res, 200, { ok: true }), 1800)
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length })
+      res.write(text.slice(0, 3))
+      setTimeout(() => res.end(text.slice(3)), 1800)
+    })
+    const transport = new Transport({ ...V3, baseUrl: server.url, dispatcher: agent, retry: false })
+    const calls = ['headers', 'body'].map((phase) => transport.call(echo, phase, { timeoutMs: 4000 }))
+    expect(await Promise.all(calls)).toEqual([{ ok: true }, { ok: true }])
+    await agent.close()
   })
 })

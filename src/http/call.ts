@@ -66,6 +66,10 @@ export class Call<Result> {
       method: 'POST',
       headers: (form ? config.formHeaders : config.jsonHeaders) as string[],
       body: form ? body.form : body.json,
+      // The call's deadline is the only clock: undici's own (300 s by default, or whatever a given
+      // dispatcher says) would fail a longer deadline early, or a slow answer the deadline allows.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     }
     this.#timer = setTimeout(onDeadline, timeoutMs, this)
     signal?.addEventListener('abort', this, { once: true })
