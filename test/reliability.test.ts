@@ -12,9 +12,11 @@ import {
   AuthleteInputError,
   AuthleteNetworkError,
   AuthleteResponseError,
+  AuthleteTimeoutError,
 } from '../src/index.js'
 import type { Operation } from '../src/operations/operation.js'
 import { runFixture } from './helpers/child.js'
+import { type HungPort, hungPort } from './helpers/hung-port.js'
 import { json, type Loopback, type ReceivedRequest, startLoopback } from './helpers/loopback.js'
 import { leaks } from './helpers/renderings.js'
 
@@ -406,5 +408,50 @@ describe("5. the call's deadline is the only clock: undici's own timeouts never 
     const calls = ['headers', 'body'].map((phase) => transport.call(echo, phase, { timeoutMs: 4000 }))
     expect(await Promise.all(calls)).toEqual([{ ok: true }, { ok: true }])
     await agent.close()
+  })
+})
+
+describe('2. a connect that never completes ends with the call', () => {
+  let hung: HungPort
+  beforeAll(async () => {
+    hung = await hungPort()
+  })
+  afterAll(() => hung.close())
+
+  it('the call times out at its deadline, its socket goes with it, and close() returns at once (undici would wait 10 s)', async () => {
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length
+    const before = sockets()
+    const transport = new Transport({ ...V3, baseUrl: `http://127.0.0.1:${hung.port}`, retry: false })
+    const error = (await failure(transport.call(echo, 'x', { timeoutMs: 200 }))) as AuthleteTimeoutError
+    expect(error).toBeInstanceOf(AuthleteTimeoutError)
+    expect(error.phase).toBe('headers')
+    // A destroyed socket leaves the list once its close callback ran: wait for that, bounded.
+    for (let i = 0; i < 50 && sockets() > before; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(sockets()).toBe(before)
+    const started = performance.now()
+    await transport.close()
+    expect(performance.now() - started).toBeLessThan(1500)
+  })
+
+  it("two calls waiting for connects: the first to give up does not end the other's wait", async () => {
+    const transport = new Transport({ ...V3, baseUrl: `http://127.0.0.1:${hung.port}`, retry: false })
+    const short = failure(transport.call(echo, 'x', { timeoutMs: 100 }))
+    const long = failure(transport.call(echo, 'y', { timeoutMs: 400 }))
+    expect(await short).toBeInstanceOf(AuthleteTimeoutError)
+    const error = (await long) as AuthleteTimeoutError
+    expect(error).toBeInstanceOf(AuthleteTimeoutError)
+    expect(error.timeoutMs).toBe(400)
+    const started = performance.now()
+    await transport.close()
+    expect(performance.now() - started).toBeLessThan(1500)
+  })
+
+  it('a process that never closes the client exits right after the call failed', async () => {
+    const { code, stdout, stderr, ms } = await runFixture('hung-connect.ts', [], [String(hung.port)])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'AUTHLETE_TIMEOUT' })
+    // Start-up plus the 300 ms deadline; it took over 10 s while undici's connect attempt lived on.
+    expect(ms).toBeLessThan(6000)
   })
 })

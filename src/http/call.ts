@@ -21,6 +21,7 @@ import {
 } from '../errors.js'
 import type { Operation, RequestBody } from '../operations/operation.js'
 import { Attempt, BodyTooLarge, type RawResponse } from './attempt.js'
+import type { Connections } from './connections.js'
 import type { TransportConfig } from './options.js'
 import { redact, scrubCause } from './redact.js'
 import { readJsonBody, UnusableBody } from './response-body.js'
@@ -32,6 +33,7 @@ import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterM
 export class Call<Result> {
   readonly #config: TransportConfig
   readonly #dispatcher: Dispatcher
+  readonly #connections: Connections | null
   readonly #operation: Operation<unknown, Result>
   readonly #options: Dispatcher.DispatchOptions
   readonly #timeoutMs: number
@@ -47,6 +49,7 @@ export class Call<Result> {
   constructor(
     config: TransportConfig,
     dispatcher: Dispatcher,
+    connections: Connections | null,
     operation: Operation<unknown, Result>,
     body: RequestBody,
     timeoutMs: number,
@@ -56,6 +59,7 @@ export class Call<Result> {
     this.#settled = settled
     this.#config = config
     this.#dispatcher = dispatcher
+    this.#connections = connections
     this.#operation = operation
     this.#timeoutMs = timeoutMs
     this.#signal = signal
@@ -79,7 +83,7 @@ export class Call<Result> {
   async run(): Promise<Result> {
     try {
       for (;;) {
-        const attempt = new Attempt(this.#config.maxResponseBytes)
+        const attempt = new Attempt(this.#config.maxResponseBytes, this.#connections)
         this.#attempt = attempt
         this.#attempts++
         let outcome: Result | AuthleteError

@@ -16,6 +16,7 @@ import {
 } from '../errors.js'
 import type { Operation, RequestBody } from '../operations/operation.js'
 import { Call } from './call.js'
+import { Connections } from './connections.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,
@@ -29,6 +30,8 @@ export class Transport {
   readonly config: TransportConfig
   readonly #dispatcher: Dispatcher
   readonly #ownsDispatcher: boolean
+  /** The own pool's connections; `null` on a dispatcher given in the options. */
+  readonly #connections: Connections | null
   #inFlight = 0
   #idle: (() => void) | null = null
   #closing: Promise<void> | null = null
@@ -41,8 +44,12 @@ export class Transport {
   constructor(options: AuthleteClientOptions) {
     this.config = resolveTransportConfig(options)
     this.#ownsDispatcher = options.dispatcher === undefined
-    // undici unrefs idle sockets, so a process that never calls close() still exits.
-    this.#dispatcher = options.dispatcher ?? new Pool(this.config.origin)
+    this.#connections = this.#ownsDispatcher ? new Connections() : null
+    // undici unrefs idle sockets, and a connect no call waits for is destroyed (connections.ts), so
+    // a process that never calls close() still exits.
+    this.#dispatcher =
+      options.dispatcher ??
+      new Pool(this.config.origin, { connect: (this.#connections as Connections).connect })
   }
 
   /**
@@ -80,6 +87,7 @@ export class Transport {
     return new Call(
       this.config,
       this.#dispatcher,
+      this.#connections,
       operation as Operation<unknown, Result>,
       body,
       timeoutMs,
