@@ -18,6 +18,7 @@ import type { Operation } from '../src/operations/operation.js'
 import { runFixture } from './helpers/child.js'
 import { type HungPort, hungPort } from './helpers/hung-port.js'
 import { json, type Loopback, type ReceivedRequest, startLoopback } from './helpers/loopback.js'
+import { type RawServer, startRawServer } from './helpers/raw-server.js'
 import { leaks } from './helpers/renderings.js'
 
 const TOKEN = 'tok_SECRET_Zq81vXw3+/x'
@@ -39,6 +40,12 @@ const echo: Operation<string, Record<string, unknown>> = {
     typeof json === 'object' && json !== null
       ? { success: true, data: json as Record<string, unknown> }
       : { success: false, issues: [{ path: [], message: 'not an object' }] },
+}
+
+/** A raw server that `await using` closes. */
+async function rawServer(options: { idleCloseMs?: number } = {}): Promise<RawServer & AsyncDisposable> {
+  const server = await startRawServer(options)
+  return Object.assign(server, { [Symbol.asyncDispose]: () => server.close() })
 }
 
 async function failure(promise: Promise<unknown>): Promise<AuthleteError> {
@@ -453,5 +460,84 @@ describe('2. a connect that never completes ends with the call', () => {
     expect(JSON.parse(stdout)).toMatchObject({ outcome: 'AUTHLETE_TIMEOUT' })
     // Start-up plus the 300 ms deadline; it took over 10 s while undici's connect attempt lived on.
     expect(ms).toBeLessThan(6000)
+  })
+})
+
+describe('3. a request that meets a keep-alive connection the server just closed is repeated once', () => {
+  it('the server drops every reused connection when the next request arrives: every call succeeds', async () => {
+    await using server = await rawServer()
+    for (const action of ['reset', 'close'] as const) {
+      server.decide = (index) => (index === 0 ? 'answer' : action)
+      const transport = new Transport({ ...V3, baseUrl: server.url })
+      const before = server.requests
+      for (let i = 0; i < 10; i++) expect(await transport.call(echo, 'x', undefined)).toEqual({ ok: true })
+      // Each call that met a dead connection was repeated (undici opens a new connection by itself
+      // now and then, so not every call meets one).
+      expect(server.requests - before).toBeGreaterThan(10)
+      await transport.close()
+    }
+  })
+
+  it('idle connections closed after 5 ms, 200 calls paced around that: not one failure', async () => {
+    await using server = await rawServer({ idleCloseMs: 5 })
+    const transport = new Transport({ ...V3, baseUrl: server.url })
+    const failures: unknown[] = []
+    for (let i = 0; i < 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 3 + (i % 5)))
+      await transport.call(echo, 'x', undefined).catch((error: unknown) => failures.push(error))
+    }
+    await transport.close()
+    expect(failures).toEqual([])
+  })
+
+  it('a reset on a fresh connection is not repeated (the request may have been processed)', async () => {
+    await using server = await rawServer()
+    server.decide = () => 'reset'
+    const transport = new Transport({ ...V3, baseUrl: server.url })
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteNetworkError
+    expect(error).toBeInstanceOf(AuthleteNetworkError)
+    expect(error.causeCode).toBe('ECONNRESET')
+    expect(error.attempts).toBe(1)
+    expect(server.requests).toBe(1)
+    await transport.close()
+  })
+
+  it('once per call, on a new connection (not another idle one of the pool), and a reset there is not repeated', async () => {
+    await using server = await rawServer()
+    const transport = new Transport({ ...V3, baseUrl: server.url })
+    // Two idle connections in the pool, then the server drops every connection a request arrives on.
+    await Promise.all([transport.call(echo, 'a', undefined), transport.call(echo, 'b', undefined)])
+    expect(server.connections).toBe(2)
+    server.decide = () => 'reset'
+    const before = server.requests
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteNetworkError
+    expect(error.causeCode).toBe('ECONNRESET')
+    expect(error.attempts).toBe(2)
+    expect(server.requests - before).toBe(2)
+    expect(server.connections).toBe(3)
+    await transport.close()
+  })
+
+  it('not after a byte of the answer came back', async () => {
+    await using server = await rawServer()
+    const transport = new Transport({ ...V3, baseUrl: server.url })
+    await transport.call(echo, 'x', undefined)
+    server.decide = () => 'partial'
+    const before = server.requests
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteNetworkError
+    expect(error).toBeInstanceOf(AuthleteNetworkError)
+    expect(error.attempts).toBe(1)
+    expect(server.requests - before).toBe(1)
+    await transport.close()
+  })
+
+  it('not with retry: false (one attempt)', async () => {
+    await using server = await rawServer()
+    const transport = new Transport({ ...V3, baseUrl: server.url, retry: false })
+    await transport.call(echo, 'x', undefined)
+    server.decide = () => 'reset'
+    const error = (await failure(transport.call(echo, 'x', undefined))) as AuthleteNetworkError
+    expect(error.attempts).toBe(1)
+    await transport.close()
   })
 })

@@ -44,6 +44,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
    * own pool (`false` elsewhere).
    */
   reused = false
+  /** A byte of the answer arrived (undici's parser began a message). */
+  responded = false
   #resolve!: (response: RawResponse) => void
   #reject!: (error: unknown) => void
   #controller: Dispatcher.DispatchController | null = null
@@ -90,6 +92,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   onRequestSent(): void {
     this.sent = true
+  }
+
+  onResponseStarted(): void {
+    this.responded = true
   }
 
   onResponseStart(

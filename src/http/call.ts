@@ -25,7 +25,13 @@ import type { Connections } from './connections.js'
 import type { TransportConfig } from './options.js'
 import { redact, scrubCause } from './redact.js'
 import { readJsonBody, UnusableBody } from './response-body.js'
-import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from './retry.js'
+import {
+  backoffDelay,
+  isRetryableNetworkFailure,
+  isRetryableStatus,
+  isStaleConnectionFailure,
+  retryAfterMs,
+} from './retry.js'
 
 /**
  * Settles exactly once; every rejection is an {@link AuthleteError}.
@@ -41,6 +47,10 @@ export class Call<Result> {
   readonly #startedAt = performance.now()
   readonly #timer: NodeJS.Timeout
   #attempts = 0
+  /** 1 once the keep-alive race was met and the request repeated (which does not count as a retry). */
+  #repeats = 0
+  /** A one-connection client of the repeat's own, so that it goes out on a new connection. */
+  #single: Dispatcher | null = null
   #attempt: Attempt | null = null
   #stop: AuthleteError | null = null
   #wake: (() => void) | null = null
@@ -88,7 +98,7 @@ export class Call<Result> {
         this.#attempts++
         let outcome: Result | AuthleteError
         try {
-          this.#dispatcher.dispatch(this.#options, attempt)
+          ;(this.#single ?? this.#dispatcher).dispatch(this.#options, attempt)
         } catch (error) {
           attempt.fail(error as Error)
         }
@@ -99,10 +109,11 @@ export class Call<Result> {
           outcome = this.#transportError(cause, attempt)
         }
         this.#attempt = null
+        this.#dropSingle()
         if (!(outcome instanceof AuthleteError)) return outcome
         const wait = this.#retryWait(outcome, attempt)
         if (wait === undefined) throw outcome
-        await this.#sleep(wait)
+        if (wait > 0) await this.#sleep(wait)
         // A halt that came while no attempt or wait was there to cancel (between the answer and the
         // wait) still ends the call here, before another request goes out.
         if (this.#stop) throw this.#stop
@@ -110,8 +121,16 @@ export class Call<Result> {
     } finally {
       clearTimeout(this.#timer)
       this.#signal?.removeEventListener('abort', this)
+      this.#dropSingle()
       this.#settled()
     }
+  }
+
+  /** Closes the repeat's own connection once its attempt settled (or the call ended during it). */
+  #dropSingle(): void {
+    if (this.#single === null) return
+    void this.#single.destroy()
+    this.#single = null
   }
 
   /** The caller's signal fired (this object is the abort listener, which saves a closure per call). */
@@ -220,15 +239,30 @@ export class Call<Result> {
    */
   #retryWait(error: AuthleteError, attempt: Attempt): number | undefined {
     const policy = this.#config.retry
-    if (this.#attempts >= policy.attempts) return undefined
+    // The keep-alive race (the server closed the reused connection as the request went out): the
+    // request was not processed. Repeated at once, once per call, and not counted as a retry.
+    if (
+      error instanceof AuthleteNetworkError &&
+      this.#repeats === 0 &&
+      this.#connections !== null &&
+      policy.attempts > 1 &&
+      isStaleConnectionFailure(error.causeCode, attempt.reused, attempt.responded)
+    ) {
+      this.#repeats = 1
+      // Not through the pool: it may hold other idle connections the server closed just as well.
+      this.#single = (this.#connections as Connections).single()
+      return 0
+    }
+    const retries = this.#attempts - this.#repeats
+    if (retries >= policy.attempts) return undefined
     const afterSend = policy.afterSend || this.#operation.repeatableAfterSend
     let wait: number
     if (error instanceof AuthleteApiError) {
       if (!isRetryableStatus(error.status, afterSend)) return undefined
-      wait = error.retryAfterMs ?? backoffDelay(policy, this.#attempts)
+      wait = error.retryAfterMs ?? backoffDelay(policy, retries)
     } else if (error instanceof AuthleteNetworkError) {
       if (!isRetryableNetworkFailure(error.causeCode, attempt.sent, afterSend)) return undefined
-      wait = backoffDelay(policy, this.#attempts)
+      wait = backoffDelay(policy, retries)
     } else {
       return undefined
     }

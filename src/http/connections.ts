@@ -19,7 +19,7 @@
  */
 
 import type { Socket } from 'node:net'
-import { buildConnector } from 'undici'
+import { buildConnector, Client, type Dispatcher } from 'undici'
 
 export class Connections {
   /** True while undici, called back by a connection that just opened, writes its first requests. */
@@ -30,7 +30,10 @@ export class Connections {
   readonly connect: buildConnector.connector
   readonly #connecting = new Set<Socket>()
 
-  constructor() {
+  readonly #origin: string
+
+  constructor(origin: string) {
+    this.#origin = origin
     const open = buildConnector({})
     this.connect = (options, callback) => {
       let done = false
@@ -47,6 +50,14 @@ export class Connections {
       if (!done) this.#connecting.add(socket)
       return socket
     }
+  }
+
+  /**
+   * A client of one new connection, through the same connector: for the request repeated after the
+   * keep-alive race, which must not meet another idle connection of the pool. The caller destroys it.
+   */
+  single(): Dispatcher {
+    return new Client(this.#origin, { connect: this.connect })
   }
 
   /**

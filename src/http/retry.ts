@@ -221,6 +221,24 @@ export function isRetryableNetworkFailure(
   return !requestSent || afterSend
 }
 
+/** How a request fails when the server closed its keep-alive connection as the request went out. */
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
+
+/**
+ * Whether a transport failure is the keep-alive race: the request went out on a connection that had
+ * carried requests before, and the connection died before a byte of an answer came back. A server
+ * closes an idle connection without reading what arrives on it, so the request was not processed,
+ * and repeating it is safe (RFC 9112 §9.3.1: a client may retry a request on a new connection when
+ * the old one closed before any part of a response was received).
+ */
+export function isStaleConnectionFailure(
+  code: string | undefined,
+  reused: boolean,
+  responded: boolean,
+): boolean {
+  return reused && !responded && code !== undefined && STALE_CONNECTION_CODES.has(code)
+}
+
 /**
  * Whether a non-2xx status may be retried: 429 and 503 always (Authlete asks), 500/502/504 on opt-in.
  *

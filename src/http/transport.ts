@@ -44,7 +44,7 @@ export class Transport {
   constructor(options: AuthleteClientOptions) {
     this.config = resolveTransportConfig(options)
     this.#ownsDispatcher = options.dispatcher === undefined
-    this.#connections = this.#ownsDispatcher ? new Connections() : null
+    this.#connections = this.#ownsDispatcher ? new Connections(this.config.origin) : null
     // undici unrefs idle sockets, and a connect no call waits for is destroyed (connections.ts), so
     // a process that never calls close() still exits.
     this.#dispatcher =
