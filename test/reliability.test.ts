@@ -541,3 +541,55 @@ describe('3. a request that meets a keep-alive connection the server just closed
     await transport.close()
   })
 })
+
+describe('4. close() while a call waits out a Retry-After', () => {
+  let server: Loopback
+  beforeAll(async () => {
+    server = await startLoopback()
+  })
+  afterAll(() => server.close())
+
+  it.each([
+    [200, 'the retry succeeds'],
+    [400, 'the retry fails as the server says'],
+  ])('then %i: %s; close() calls share one promise that resolves after the call', async (second) => {
+    const events: string[] = []
+    let closes: Array<Promise<void>> = []
+    let transport: Transport | undefined
+    let requests = 0
+    server.handle((_r, res) => {
+      if (++requests > 1) {
+        events.push('retry arrived')
+        json(res, second, second === 200 ? { ok: true } : { resultCode: 'A001201', resultMessage: 'bad' })
+        return
+      }
+      json(res, 429, { resultCode: 'A001301', resultMessage: 'slow down' }, { 'retry-after': '1' })
+      // The client has the 429 and waits 1 s: close it twice meanwhile.
+      res.on('finish', () =>
+        setTimeout(() => {
+          closes = [transport?.close(), transport?.close()] as Array<Promise<void>>
+          for (const close of closes) void close.then(() => events.push('closed'))
+        }, 50),
+      )
+    })
+    transport = new Transport({ ...V3, baseUrl: server.url, timeoutMs: 5000 })
+    const outcome = await transport.call(echo, 'x', undefined).then(
+      (value) => value,
+      (error: unknown) => error,
+    )
+    events.push('call settled')
+    expect(closes).toHaveLength(2)
+    expect(closes[0]).toBe(closes[1])
+    await Promise.all(closes)
+    if (second === 200) expect(outcome).toEqual({ ok: true })
+    else {
+      expect(outcome).toBeInstanceOf(AuthleteApiError)
+      expect((outcome as AuthleteApiError).status).toBe(400)
+      expect((outcome as AuthleteApiError).attempts).toBe(2)
+    }
+    expect(events).toEqual(['retry arrived', 'call settled', 'closed', 'closed'])
+    // Closed for good: a new call is refused before any I/O.
+    const after = await failure(transport.call(echo, 'x', undefined))
+    expect(after.code).toBe('AUTHLETE_CLIENT_CLOSED')
+  })
+})
