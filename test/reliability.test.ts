@@ -4,10 +4,12 @@ import type http from 'node:http'
 import type { Dispatcher } from 'undici'
 import { Agent, MockAgent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isLoopbackHost } from '../src/http/options.js'
 import { retryAfterMs } from '../src/http/retry.js'
 import { Transport } from '../src/http/transport.js'
 import {
   AuthleteApiError,
+  AuthleteClient,
   AuthleteError,
   AuthleteInputError,
   AuthleteNetworkError,
@@ -591,5 +593,123 @@ describe('4. close() while a call waits out a Retry-After', () => {
     // Closed for good: a new call is refused before any I/O.
     const after = await failure(transport.call(echo, 'x', undefined))
     expect(after.code).toBe('AUTHLETE_CLIENT_CLOSED')
+  })
+})
+
+describe('8. option values never reach a constructor error', () => {
+  it.each([
+    'https://admin:pw@[bad-host/',
+    'https://admin:pw@[bad-host',
+    'http://admin:pw@127.0.0.1:8080',
+    new URL('https://admin:pw@authlete.example/'),
+  ])('baseUrl %s is refused for its credentials, and no error text holds them', (baseUrl) => {
+    let error: unknown
+    try {
+      new AuthleteClient({ serviceId: '1', accessToken: TOKEN, baseUrl })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(AuthleteInputError)
+    expect((error as AuthleteInputError).field).toBe('baseUrl')
+    expect((error as AuthleteInputError).message).toBe(
+      'baseUrl: must not carry credentials (user:password@); give them as options',
+    )
+    expect((error as AuthleteInputError).cause).toBeUndefined()
+    expect(leaks(error, [...FORBIDDEN, 'admin', ':pw', 'bad-host', 'authlete.example'])).toEqual([])
+  })
+})
+
+describe('11. *.localhost is not loopback by name', () => {
+  it('http://authlete.localhost:8080 is refused without allowInsecureHttp, accepted with it', () => {
+    const options = { serviceId: '1', accessToken: TOKEN, baseUrl: 'http://authlete.localhost:8080' }
+    expect(() => new AuthleteClient(options)).toThrow(AuthleteInputError)
+    expect(() => new AuthleteClient(options)).toThrow(/plain http: would send credentials in clear text/)
+    expect(new AuthleteClient({ ...options, allowInsecureHttp: true }).baseUrl).toBe(
+      'http://authlete.localhost:8080',
+    )
+  })
+
+  it.each([
+    ['localhost', true],
+    ['127.0.0.1', true],
+    ['127.255.0.9', true],
+    ['[::1]', true],
+    ['authlete.localhost', false],
+    ['localhost.example', false],
+    ['localhost.', false],
+    ['128.0.0.1', false],
+    ['[::ffff:7f00:1]', false],
+  ])('isLoopbackHost(%s) is %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback)
+  })
+})
+
+describe('unreadable input and per-call options reject with AuthleteInputError, before any I/O', () => {
+  const ticketOf: Operation<{ ticket: string }, Record<string, unknown>> = {
+    ...(echo as unknown as Operation<{ ticket: string }, Record<string, unknown>>),
+    encode: (input) => ({ form: `ticket=${encodeURIComponent(input.ticket)}` }),
+  }
+  const boom = () => {
+    throw new Error('boom')
+  }
+  const dispatched: unknown[] = []
+  const transport = new Transport({
+    ...V3,
+    dispatcher: {
+      dispatch: (options: unknown) => dispatched.push(options),
+      close: async () => {},
+    } as unknown as Dispatcher,
+  })
+
+  it.each<[string, () => Promise<unknown>, string]>([
+    [
+      'options with a throwing getter',
+      () =>
+        transport.call(
+          ticketOf,
+          { ticket: 't' },
+          {
+            get timeoutMs(): number {
+              return boom()
+            },
+          },
+        ),
+      'options',
+    ],
+    [
+      'options as a Proxy whose ownKeys trap throws',
+      () => transport.call(ticketOf, { ticket: 't' }, new Proxy({}, { ownKeys: boom })),
+      'options',
+    ],
+    [
+      'options as a Proxy whose get trap throws',
+      () => transport.call(ticketOf, { ticket: 't' }, new Proxy({ signal: undefined }, { get: boom })),
+      'options',
+    ],
+    [
+      'an input object with a throwing getter',
+      () =>
+        transport.call(
+          ticketOf,
+          {
+            get ticket(): string {
+              return boom()
+            },
+          },
+          undefined,
+        ),
+      'echo',
+    ],
+    [
+      'an input Proxy whose get trap throws',
+      () => transport.call(ticketOf, new Proxy({ ticket: 't' }, { get: boom }), undefined),
+      'echo',
+    ],
+  ])('%s', async (_name, call, field) => {
+    const error = (await failure(call())) as AuthleteInputError
+    expect(error).toBeInstanceOf(AuthleteInputError)
+    expect(error.field).toBe(field)
+    expect((error.cause as Error).message).toBe('boom')
+    expect(dispatched).toEqual([])
   })
 })
