@@ -1,27 +1,34 @@
 import { spawn } from 'node:child_process'
 import net from 'node:net'
 
-/** A loopback port where a TCP connect never completes, and how to release it. */
+/** A loopback port where a TCP connect never completes, until `release()`. */
 export interface HungPort {
   port: number
+  /** The listener starts accepting: it answers every request with `{"ok":true}`. */
+  release(): void
   close(): Promise<void>
 }
 
-// A child listens with a backlog of 1 and then blocks its event loop, so it never accepts. The kernel
-// completes two handshakes into the accept queue (the fillers below); with the queue full, it drops
-// every further SYN, and a connect to the port hangs (it would time out after minutes of
-// retransmissions). All on 127.0.0.1. The child ends itself after a minute if nobody kills it.
+// A child listens with a backlog of 1, then blocks its event loop in a synchronous read of its stdin,
+// so it accepts nothing. The kernel completes two handshakes into the accept queue (the fillers
+// below); with the queue full it drops every further SYN, and a connect to the port hangs (for
+// minutes of retransmissions). A byte on stdin unblocks it; so does the parent's end (EOF), after
+// which it exits. All on 127.0.0.1.
 const LISTENER = `
-const server = require('node:net').createServer()
+const fs = require('node:fs')
+const server = require('node:http').createServer((req, res) => {
+  req.resume()
+  req.on('end', () => res.end(JSON.stringify({ ok: true })))
+})
 server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
-  process.stdout.write(server.address().port + '\\n')
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000)
-  process.exit(0)
+  fs.writeSync(1, server.address().port + '\\n')
+  if (fs.readSync(0, Buffer.alloc(1)) === 0) process.exit(0)
+  process.stdin.on('end', () => process.exit(0)).resume()
 })
 `
 
 export async function hungPort(): Promise<HungPort> {
-  const child = spawn(process.execPath, ['-e', LISTENER], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['-e', LISTENER], { stdio: ['pipe', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject)
     child.stdout.once('data', (data: Buffer) => resolve(Number(String(data).trim())))
@@ -37,10 +44,15 @@ export async function hungPort(): Promise<HungPort> {
   )
   return {
     port,
+    release() {
+      child.stdin.write('x')
+      for (const socket of fillers) socket.destroy()
+    },
     async close() {
       for (const socket of fillers) socket.destroy()
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.stdin.end()
         child.kill('SIGKILL')
         await exited
       }
