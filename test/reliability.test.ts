@@ -35,6 +35,22 @@ const V2 = { apiKey: API_KEY, apiSecret: API_SECRET } as const
 /** The credentials in every form a leak would show them in. */
 const FORBIDDEN = [TOKEN, API_SECRET, BASIC, 'SECRET']
 
+// As in the fault matrix: no rejection goes unhandled, and nothing of the transport is left running.
+const unhandled: unknown[] = []
+const onUnhandled = (reason: unknown) => unhandled.push(reason)
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled)
+})
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled)
+  expect(unhandled).toEqual([])
+  // Destroyed sockets leave the list once their close callbacks ran: wait for that, bounded.
+  const ours = () => process.getActiveResourcesInfo().filter((r) => /TCP|Immediate/.test(r))
+  for (let i = 0; i < 100 && ours().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+  expect(ours()).toEqual([])
+  expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(1)
+})
+
 /** A minimal operation, as any Authlete call is to the transport. */
 const echo: Operation<string, Record<string, unknown>> = {
   name: 'echo',

@@ -250,7 +250,7 @@ export class Call<Result> {
     ) {
       this.#repeats = 1
       // Not through the pool: it may hold other idle connections the server closed just as well.
-      this.#single = (this.#connections as Connections).single()
+      this.#single = this.#connections.single()
       return 0
     }
     const retries = this.#attempts - this.#repeats

@@ -30,7 +30,7 @@ const MAYBE_ENCODED = /[%&\\]/
 /**
  * `text` with every occurrence of each secret replaced by `[REDACTED]`: as it is, URL-encoded
  * (`%2B`, either case), as HTML character references (`&#43;`, `&#x2B;`, `&plus;`), JSON-escaped
- * (`\/`, `\u002B`), or any of these applied twice. Only the credential is replaced; the text
+ * (`\/`, `\u002B`), or these applied up to three times over. Only the credential is replaced; the text
  * around it stays as it came. `secrets` should be ordered longest first.
  */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -201,12 +201,20 @@ function scrub(value: unknown, secrets: readonly string[], depth: number): unkno
 }
 
 function holdsSecret(value: object, secrets: readonly string[]): boolean {
+  let text: string
   try {
-    const text = `${inspect(value, INSPECT)}\n${JSON.stringify(value) ?? ''}`
-    return redact(text, secrets) !== text
+    text = inspect(value, INSPECT)
   } catch {
+    // Nothing can say what it holds (a Proxy that throws): treat it as holding a secret.
     return true
   }
+  try {
+    // What a toJSON or an enumerable getter would add to a log line.
+    text += `\n${JSON.stringify(value) ?? ''}`
+  } catch {
+    // Circular, or a BigInt: JSON.stringify would throw for whoever logs it, too.
+  }
+  return redact(text, secrets) !== text
 }
 
 function copy(source: Record<PropertyKey, unknown>, secrets: readonly string[], depth: number): Error {
