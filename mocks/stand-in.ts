@@ -44,6 +44,27 @@ export interface AuthleteStandInOptions {
   simulator?: Pick<CibaSimulator, 'handlersFor'> | undefined
 }
 
+/** Methods the Fetch API refuses to build a `Request` with. */
+const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK'])
+const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'
+
+/** Answers with a result body of the stand-in's own, as Authlete shapes its errors. */
+function reply(
+  res: http.ServerResponse,
+  status: number,
+  resultCode: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({ resultCode, resultMessage: `[${resultCode}] ${message}` })
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  })
+  res.end(body)
+}
+
 /**
  * Starts a stand-in Authlete on loopback. No handler matched: 404 with a result body.
 
@@ -51,19 +72,56 @@ export interface AuthleteStandInOptions {
 export async function startAuthleteStandIn(options: AuthleteStandInOptions = {}): Promise<AuthleteStandIn> {
   let handlers: AnyHandler[] = []
   let requestCount = 0
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
     requestCount++
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const headers = new Headers()
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
-    }
-    const request = new Request(new URL(req.url ?? '/', url), {
-      method: req.method ?? 'GET',
-      headers,
-      body: chunks.length > 0 ? Buffer.concat(chunks) : null,
+    // Whatever goes wrong with one request ends that request only: an answer if none was sent yet,
+    // else the connection. Never a rejection, which would end the process that serves the stand-in.
+    answer(req, res).catch(() => {
+      if (res.headersSent) req.socket.destroy()
+      else reply(res, 500, 'A001101', 'The stand-in failed to answer')
     })
+  })
+
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+    } catch {
+      // The client hung up in the middle of its body: there is no one left to answer.
+      req.socket.destroy()
+      return
+    }
+    const method = req.method ?? 'GET'
+    if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+      reply(res, 405, 'A000405', `Method ${method} is not allowed`, { allow: ALLOWED_METHODS })
+      return
+    }
+    const target = req.url ?? ''
+    // Origin form only: "//x" would be read as a host by URL resolution, "*" and absolute forms
+    // name no resource of the stand-in.
+    if (!target.startsWith('/') || target.startsWith('//')) {
+      reply(res, 400, 'A000400', 'The request target must be a path')
+      return
+    }
+    if ((method === 'GET' || method === 'HEAD') && chunks.length > 0) {
+      reply(res, 400, 'A000400', `A ${method} request cannot have a body`)
+      return
+    }
+    const headers = new Headers()
+    let request: Request
+    try {
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+      }
+      request = new Request(url + target, {
+        method,
+        headers,
+        body: chunks.length > 0 ? Buffer.concat(chunks) : null,
+      })
+    } catch {
+      reply(res, 400, 'A000400', 'The request cannot be read')
+      return
+    }
     let response: Response | undefined
     try {
       response = await getResponse(handlers as RequestHandler[], request)
@@ -75,7 +133,7 @@ export async function startAuthleteStandIn(options: AuthleteStandInOptions = {})
       return
     }
     response ??= Response.json(
-      { resultCode: 'A000404', resultMessage: `[A000404] No handler for ${req.method} ${req.url}` },
+      { resultCode: 'A000404', resultMessage: `[A000404] No handler for ${method} ${target}` },
       { status: 404 },
     )
     const body = Buffer.from(await response.arrayBuffer())
@@ -86,7 +144,7 @@ export async function startAuthleteStandIn(options: AuthleteStandInOptions = {})
     out['content-length'] = String(body.length)
     res.writeHead(response.status, out)
     res.end(body)
-  })
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)

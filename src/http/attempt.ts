@@ -17,6 +17,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Dispatcher } from 'undici'
+import type { Connections } from './connections.js'
 
 /** What one attempt received. Of a non-2xx body longer than the limit, only its start. */
 export interface RawResponse {
@@ -38,6 +39,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
   sent = false
   /** The status line arrived; 0 until then. */
   status = 0
+  /**
+   * The request went out on a connection that carried requests before. Known only on the client's
+   * own pool (`false` elsewhere).
+   */
+  reused = false
+  /** A byte of the answer arrived (undici's parser began a message). */
+  responded = false
   #resolve!: (response: RawResponse) => void
   #reject!: (error: unknown) => void
   #controller: Dispatcher.DispatchController | null = null
@@ -47,9 +55,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = []
   #size = 0
   readonly #limit: number
+  /** Set while the attempt waits for a connection (own pool only). */
+  #waiting: Connections | null
 
-  constructor(limit: number) {
+  constructor(limit: number, connections: Connections | null) {
     this.#limit = limit
+    this.#waiting = connections
+    if (connections !== null) connections.waiting++
     this.promise = new Promise<RawResponse>((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
@@ -63,9 +75,15 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.#reason = error
     this.#reject(error)
     this.#controller?.abort(error)
+    this.#stopWaiting()
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    const connections = this.#waiting
+    if (connections !== null) {
+      this.reused = !connections.fresh
+      this.#stopWaiting()
+    }
     // A request still waiting for a connection cannot be taken out of undici's queue through the
     // public handler API; it is aborted here, the moment undici hands it over.
     if (this.#reason) controller.abort(this.#reason)
@@ -74,6 +92,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   onRequestSent(): void {
     this.sent = true
+  }
+
+  onResponseStarted(): void {
+    this.responded = true
   }
 
   onResponseStart(
@@ -105,9 +127,17 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#stopWaiting()
     if (this.#settled) return
     this.#settled = true
     this.#reject(error)
+  }
+
+  #stopWaiting(): void {
+    const connections = this.#waiting
+    if (connections === null) return
+    this.#waiting = null
+    connections.leave()
   }
 
   #push(chunk: Buffer): void {

@@ -21,10 +21,17 @@ import {
 } from '../errors.js'
 import type { Operation, RequestBody } from '../operations/operation.js'
 import { Attempt, BodyTooLarge, type RawResponse } from './attempt.js'
+import type { Connections } from './connections.js'
 import type { TransportConfig } from './options.js'
-import { redact } from './redact.js'
+import { redact, scrubCause } from './redact.js'
 import { readJsonBody, UnusableBody } from './response-body.js'
-import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from './retry.js'
+import {
+  backoffDelay,
+  isRetryableNetworkFailure,
+  isRetryableStatus,
+  isStaleConnectionFailure,
+  retryAfterMs,
+} from './retry.js'
 
 /**
  * Settles exactly once; every rejection is an {@link AuthleteError}.
@@ -32,6 +39,7 @@ import { backoffDelay, isRetryableNetworkFailure, isRetryableStatus, retryAfterM
 export class Call<Result> {
   readonly #config: TransportConfig
   readonly #dispatcher: Dispatcher
+  readonly #connections: Connections | null
   readonly #operation: Operation<unknown, Result>
   readonly #options: Dispatcher.DispatchOptions
   readonly #timeoutMs: number
@@ -39,6 +47,10 @@ export class Call<Result> {
   readonly #startedAt = performance.now()
   readonly #timer: NodeJS.Timeout
   #attempts = 0
+  /** 1 once the keep-alive race was met and the request repeated (which does not count as a retry). */
+  #repeats = 0
+  /** A one-connection client of the repeat's own, so that it goes out on a new connection. */
+  #single: Dispatcher | null = null
   #attempt: Attempt | null = null
   #stop: AuthleteError | null = null
   #wake: (() => void) | null = null
@@ -47,6 +59,7 @@ export class Call<Result> {
   constructor(
     config: TransportConfig,
     dispatcher: Dispatcher,
+    connections: Connections | null,
     operation: Operation<unknown, Result>,
     body: RequestBody,
     timeoutMs: number,
@@ -56,6 +69,7 @@ export class Call<Result> {
     this.#settled = settled
     this.#config = config
     this.#dispatcher = dispatcher
+    this.#connections = connections
     this.#operation = operation
     this.#timeoutMs = timeoutMs
     this.#signal = signal
@@ -66,6 +80,10 @@ export class Call<Result> {
       method: 'POST',
       headers: (form ? config.formHeaders : config.jsonHeaders) as string[],
       body: form ? body.form : body.json,
+      // The call's deadline is the only clock: undici's own (300 s by default, or whatever a given
+      // dispatcher says) would fail a longer deadline early, or a slow answer the deadline allows.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     }
     this.#timer = setTimeout(onDeadline, timeoutMs, this)
     signal?.addEventListener('abort', this, { once: true })
@@ -75,12 +93,12 @@ export class Call<Result> {
   async run(): Promise<Result> {
     try {
       for (;;) {
-        const attempt = new Attempt(this.#config.maxResponseBytes)
+        const attempt = new Attempt(this.#config.maxResponseBytes, this.#connections)
         this.#attempt = attempt
         this.#attempts++
         let outcome: Result | AuthleteError
         try {
-          this.#dispatcher.dispatch(this.#options, attempt)
+          ;(this.#single ?? this.#dispatcher).dispatch(this.#options, attempt)
         } catch (error) {
           attempt.fail(error as Error)
         }
@@ -91,10 +109,11 @@ export class Call<Result> {
           outcome = this.#transportError(cause, attempt)
         }
         this.#attempt = null
+        this.#dropSingle()
         if (!(outcome instanceof AuthleteError)) return outcome
         const wait = this.#retryWait(outcome, attempt)
         if (wait === undefined) throw outcome
-        await this.#sleep(wait)
+        if (wait > 0) await this.#sleep(wait)
         // A halt that came while no attempt or wait was there to cancel (between the answer and the
         // wait) still ends the call here, before another request goes out.
         if (this.#stop) throw this.#stop
@@ -102,8 +121,16 @@ export class Call<Result> {
     } finally {
       clearTimeout(this.#timer)
       this.#signal?.removeEventListener('abort', this)
+      this.#dropSingle()
       this.#settled()
     }
+  }
+
+  /** Closes the repeat's own connection once its attempt settled (or the call ended during it). */
+  #dropSingle(): void {
+    if (this.#single === null) return
+    void this.#single.destroy()
+    this.#single = null
   }
 
   /** The caller's signal fired (this object is the abort listener, which saves a closure per call). */
@@ -158,7 +185,7 @@ export class Call<Result> {
       // Not Authlete's result JSON (a proxy's HTML page, say): the excerpt below says what it was.
     }
     if (resultCode === undefined && resultMessage === undefined && text.length > 0) {
-      bodyExcerpt = redact(text, secrets).slice(0, AuthleteApiError.EXCERPT_LENGTH)
+      bodyExcerpt = excerpt(text, secrets)
     }
     const retryAfter =
       status === 429 || status === 503
@@ -193,9 +220,14 @@ export class Call<Result> {
     // A reset is a network failure wherever it strikes; a connection closed cleanly before the
     // announced end of a 2xx body is a cut-off answer.
     if (status >= 200 && status < 300 && code !== 'ECONNRESET' && code !== 'EPIPE') {
-      return this.#responseError(status, 'the body was cut off', { cause })
+      return this.#responseError(status, 'the body was cut off', { cause: this.#scrub(cause) })
     }
-    return new AuthleteNetworkError(cause, this.info())
+    return new AuthleteNetworkError(this.#scrub(cause), this.info())
+  }
+
+  /** A cause built by other code (undici, a dispatcher, a proxy agent), kept free of credentials. */
+  #scrub(cause: unknown): unknown {
+    return scrubCause(cause, this.#config.secrets)
   }
 
   /**
@@ -207,15 +239,30 @@ export class Call<Result> {
    */
   #retryWait(error: AuthleteError, attempt: Attempt): number | undefined {
     const policy = this.#config.retry
-    if (this.#attempts >= policy.attempts) return undefined
+    // The keep-alive race (the server closed the reused connection as the request went out): the
+    // request was not processed. Repeated at once, once per call, and not counted as a retry.
+    if (
+      error instanceof AuthleteNetworkError &&
+      this.#repeats === 0 &&
+      this.#connections !== null &&
+      policy.attempts > 1 &&
+      isStaleConnectionFailure(error.causeCode, attempt.reused, attempt.responded)
+    ) {
+      this.#repeats = 1
+      // Not through the pool: it may hold other idle connections the server closed just as well.
+      this.#single = this.#connections.single()
+      return 0
+    }
+    const retries = this.#attempts - this.#repeats
+    if (retries >= policy.attempts) return undefined
     const afterSend = policy.afterSend || this.#operation.repeatableAfterSend
     let wait: number
     if (error instanceof AuthleteApiError) {
       if (!isRetryableStatus(error.status, afterSend)) return undefined
-      wait = error.retryAfterMs ?? backoffDelay(policy, this.#attempts)
+      wait = error.retryAfterMs ?? backoffDelay(policy, retries)
     } else if (error instanceof AuthleteNetworkError) {
       if (!isRetryableNetworkFailure(error.causeCode, attempt.sent, afterSend)) return undefined
-      wait = backoffDelay(policy, this.#attempts)
+      wait = backoffDelay(policy, retries)
     } else {
       return undefined
     }
@@ -238,6 +285,22 @@ export class Call<Result> {
       }
     })
   }
+}
+
+/**
+ * The first {@link AuthleteApiError.EXCERPT_LENGTH} characters of `text`, redacted, as a string of
+ * its own. Redacting only the start bounds the work on a large page; it is long enough for a
+ * credential that begins within the excerpt to be found whole in the forms met in practice (a
+ * character reference such as `&#x2B;`, or `&amp;#x2B;` once more escaped, is at most 10 characters
+ * per character). The copy matters: a slice is a V8 sliced string that keeps the whole decoded body
+ * alive, 1 MiB for each error a caller keeps.
+ */
+function excerpt(text: string, secrets: readonly string[]): string {
+  let longest = 0
+  for (const secret of secrets) longest = Math.max(longest, secret.length)
+  const start = text.slice(0, AuthleteApiError.EXCERPT_LENGTH + 16 * longest)
+  const redacted = redact(start, secrets).slice(0, AuthleteApiError.EXCERPT_LENGTH)
+  return Buffer.from(redacted, 'utf8').toString('utf8')
 }
 
 function onDeadline(call: Call<unknown>): void {

@@ -150,7 +150,6 @@ const REGIONS: ReadonlySet<string> = new Set(['us', 'jp', 'eu', 'br'])
 /** RFC 9110 field-value characters minus controls: a credential with CR/LF must not split headers. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/
 const HEADER_TEXT = /^[\x20-\x7e]*$/
-const MIN_REDACTED_LENGTH = 6
 // setTimeout's limit; a longer deadline would fire at once.
 const MAX_TIMEOUT_MS = 2_147_483_647
 
@@ -183,10 +182,11 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     )
   }
   const authorization = hasV3 ? bearerAuthorization(options) : basicAuthorization(options)
-  // Secrets shorter than this are test values; redacting them would garble every excerpt.
-  const secrets = [authorization.slice(authorization.indexOf(' ') + 1), options.apiSecret ?? ''].filter(
-    (secret) => secret.length >= MIN_REDACTED_LENGTH,
-  )
+  // Every length: a short one is a test value, which redact() replaces only where it stands alone
+  // (see WHOLE_WORD_BELOW). Longest first, so that a secret inside another is not matched first.
+  const secrets = [authorization.slice(authorization.indexOf(' ') + 1), options.apiSecret ?? '']
+    .filter((secret) => secret.length > 0)
+    .sort((a, b) => b.length - a.length)
 
   let base: URL
   if (options.baseUrl !== undefined) {

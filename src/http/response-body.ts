@@ -40,7 +40,28 @@ export function readJsonBody(headers: IncomingHttpHeaders, body: Buffer): unknow
   if (body.length === 0) return new UnusableBody('the body is empty')
   try {
     return JSON.parse(body.toString('utf8'))
-  } catch (cause) {
-    return new UnusableBody('the body is not valid JSON', cause)
+  } catch (error) {
+    return new UnusableBody('the body is not valid JSON', jsonSyntaxError(error))
   }
+}
+
+/** V8's wording where it names a position: grammar only, e.g. `Expected ',' or '}' after property value`. */
+const POSITIONED = /^(.+) JSON at position \d+(?: \(line \d+ column \d+\))?$/
+const GRAMMAR_QUOTE = /'[,:}\]]'/g
+
+/**
+ * What `JSON.parse` found wrong, without the body's text: V8's message quotes up to 20 characters of
+ * the input (`Unexpected token 'P', "PRIVATE…" is not valid JSON`), and a body that is a single
+ * word (a token, a password a proxy echoed) is quoted whole. Kept: the kind of error and, where V8
+ * gives it, the position.
+ */
+function jsonSyntaxError(error: unknown): SyntaxError {
+  const message = error instanceof Error ? error.message : ''
+  if (message === 'Unexpected end of JSON input') return new SyntaxError(message)
+  const positioned = POSITIONED.exec(message)
+  if (positioned && /^[A-Za-z -]+$/.test((positioned[1] as string).replace(GRAMMAR_QUOTE, ''))) {
+    return new SyntaxError(message)
+  }
+  if (message.startsWith('Unexpected token')) return new SyntaxError('Unexpected token in JSON')
+  return new SyntaxError('Invalid JSON')
 }

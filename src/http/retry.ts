@@ -130,12 +130,64 @@ export function retryAfterMs(
   const value = first(retryAfter)?.trim()
   if (value) {
     if (/^\d+$/.test(value)) return Number(value) * 1000
-    // An HTTP-date always names its weekday and month; Date.parse alone takes "-1" for a year.
-    const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN
-    if (!Number.isNaN(date)) return Math.max(0, date - now)
+    const date = parseHttpDate(value, now)
+    if (date !== undefined) return Math.max(0, date - now)
   }
   const reset = first(rateLimitReset)?.trim()
   if (reset && /^\d+$/.test(reset)) return Number(reset) * 1000
+  return undefined
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const MONTH = MONTHS.join('|')
+const DAY = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun'
+const WEEKDAY = 'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday'
+const TIME = '(\\d{2}):(\\d{2}):(\\d{2})'
+/** `Sun, 06 Nov 1994 08:49:37 GMT` */
+const IMF_FIXDATE = new RegExp(`^(?:${DAY}), (\\d{2}) (${MONTH}) (\\d{4}) ${TIME} GMT$`)
+/** `Sunday, 06-Nov-94 08:49:37 GMT` (obsolete) */
+const RFC850_DATE = new RegExp(`^(?:${WEEKDAY}), (\\d{2})-(${MONTH})-(\\d{2}) ${TIME} GMT$`)
+/** `Sun Nov  6 08:49:37 1994` (obsolete; the day is padded with a space) */
+const ASCTIME_DATE = new RegExp(`^(?:${DAY}) (${MONTH}) ( \\d|\\d{2}) ${TIME} (\\d{4})$`)
+
+/**
+ * An HTTP-date (RFC 9110 §5.6.7) in milliseconds since the epoch, or `undefined` for anything that
+ * is not exactly one of its three forms. All three are UTC, asctime's included, which names no zone
+ * (`Date.parse` reads it as local time); and `Date.parse` takes text such as `a 1` for a date.
+ *
+ * @internal
+ */
+export function parseHttpDate(value: string, now: number = Date.now()): number | undefined {
+  const parts = httpDateParts(value)
+  if (parts === undefined) return undefined
+  const [day, month, yearText, hours, minutes, seconds] = parts.map((part, i) =>
+    i === 1 ? MONTHS.indexOf(part) : Number(part),
+  ) as [number, number, number, number, number, number]
+  let year = yearText
+  if (parts[2]?.length === 2) {
+    // RFC 850's two-digit year is the one within 50 years of now (§5.6.7: one that appears to be
+    // more than 50 years in the future is in the past century).
+    const thisYear = new Date(now).getUTCFullYear()
+    year += Math.floor(thisYear / 100) * 100
+    if (year > thisYear + 50) year -= 100
+    else if (year < thisYear - 50) year += 100
+  }
+  if (hours > 23 || minutes > 59 || seconds > 60) return undefined
+  // 400 Gregorian years later, then back: Date.UTC reads the years 0 to 99 as 1900 to 1999. A leap
+  // second (60) counts as the second before it.
+  const ms = Date.UTC(year + 400, month, day, hours, minutes, Math.min(seconds, 59)) - GREGORIAN_CYCLE_MS
+  // Date.UTC rolls 31 Feb over into March: a day the month does not have is no date.
+  return new Date(ms).getUTCDate() === day ? ms : undefined
+}
+
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000
+
+/** `[day, month, year, hours, minutes, seconds]` as written, whichever of the three forms `value` is in. */
+function httpDateParts(value: string): string[] | undefined {
+  const fixdate = IMF_FIXDATE.exec(value) ?? RFC850_DATE.exec(value)
+  if (fixdate) return fixdate.slice(1)
+  const asctime = ASCTIME_DATE.exec(value)
+  if (asctime) return [asctime[2], asctime[1], asctime[6], ...asctime.slice(3, 6)] as string[]
   return undefined
 }
 
@@ -167,6 +219,24 @@ export function isRetryableNetworkFailure(
 ): boolean {
   if (code === undefined || !CONNECT_ERROR_CODES.has(code)) return false
   return !requestSent || afterSend
+}
+
+/** How a request fails when the server closed its keep-alive connection as the request went out. */
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
+
+/**
+ * Whether a transport failure is the keep-alive race: the request went out on a connection that had
+ * carried requests before, and the connection died before a byte of an answer came back. A server
+ * closes an idle connection without reading what arrives on it, so the request was not processed,
+ * and repeating it is safe (RFC 9112 §9.3.1: a client may retry a request on a new connection when
+ * the old one closed before any part of a response was received).
+ */
+export function isStaleConnectionFailure(
+  code: string | undefined,
+  reused: boolean,
+  responded: boolean,
+): boolean {
+  return reused && !responded && code !== undefined && STALE_CONNECTION_CODES.has(code)
 }
 
 /**

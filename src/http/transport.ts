@@ -16,6 +16,7 @@ import {
 } from '../errors.js'
 import type { Operation, RequestBody } from '../operations/operation.js'
 import { Call } from './call.js'
+import { Connections } from './connections.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,
@@ -23,11 +24,14 @@ import {
   resolveTransportConfig,
   type TransportConfig,
 } from './options.js'
+import { scrubCause } from './redact.js'
 
 export class Transport {
   readonly config: TransportConfig
   readonly #dispatcher: Dispatcher
   readonly #ownsDispatcher: boolean
+  /** The own pool's connections; `null` on a dispatcher given in the options. */
+  readonly #connections: Connections | null
   #inFlight = 0
   #idle: (() => void) | null = null
   #closing: Promise<void> | null = null
@@ -40,8 +44,12 @@ export class Transport {
   constructor(options: AuthleteClientOptions) {
     this.config = resolveTransportConfig(options)
     this.#ownsDispatcher = options.dispatcher === undefined
-    // undici unrefs idle sockets, so a process that never calls close() still exits.
-    this.#dispatcher = options.dispatcher ?? new Pool(this.config.origin)
+    this.#connections = this.#ownsDispatcher ? new Connections(this.config.origin) : null
+    // undici unrefs idle sockets, and a connect no call waits for is destroyed (connections.ts), so
+    // a process that never calls close() still exits.
+    this.#dispatcher =
+      options.dispatcher ??
+      new Pool(this.config.origin, { connect: (this.#connections as Connections).connect })
   }
 
   /**
@@ -58,10 +66,18 @@ export class Transport {
       body = operation.encode(input)
     } catch (error) {
       // The caller's own error (a throwing getter, a Proxy) becomes ours, with theirs as the cause.
-      if (error instanceof AuthleteError) throw error
-      throw new AuthleteInputError(operation.name, 'the argument could not be read', { cause: error })
+      if (error instanceof AuthleteError) throw this.#scrubbed(error)
+      throw new AuthleteInputError(operation.name, 'the argument could not be read', {
+        cause: scrubCause(error, this.config.secrets),
+      })
     }
-    const { timeoutMs, signal } = resolveCallOptions(options, this.config.timeoutMs)
+    let resolved: ReturnType<typeof resolveCallOptions>
+    try {
+      resolved = resolveCallOptions(options, this.config.timeoutMs)
+    } catch (error) {
+      throw this.#scrubbed(error)
+    }
+    const { timeoutMs, signal } = resolved
     if (signal?.aborted) {
       const url = this.config.origin + this.config.apiPath + operation.path
       throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
@@ -71,12 +87,21 @@ export class Transport {
     return new Call(
       this.config,
       this.#dispatcher,
+      this.#connections,
       operation as Operation<unknown, Result>,
       body,
       timeoutMs,
       signal,
       this.#settled,
     ).run()
+  }
+
+  /** `error` with its `cause` (the caller's own error, which may quote anything) free of credentials. */
+  #scrubbed(error: unknown): unknown {
+    if (error instanceof AuthleteError && error.cause !== undefined) {
+      Object.defineProperty(error, 'cause', { value: scrubCause(error.cause, this.config.secrets) })
+    }
+    return error
   }
 
   /**
