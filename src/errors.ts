@@ -20,6 +20,7 @@ export type AuthleteErrorCode =
   | 'AUTHLETE_NETWORK'
   | 'AUTHLETE_CLIENT_CLOSED'
   | 'AUTHLETE_NOTIFICATION_FAILED'
+  | 'AUTHLETE_CREDENTIALS'
 
 /**
  * Where a failed call was going. Absent on errors thrown before a request exists (bad options).
@@ -257,6 +258,7 @@ export type AnyAuthleteError =
   | AuthleteNetworkError
   | AuthleteClientClosedError
   | AuthleteNotificationError
+  | AuthleteCredentialsError
 
 for (const [type, code] of [
   [AuthleteInputError, 'AUTHLETE_INVALID_INPUT'],
@@ -340,3 +342,21 @@ export class AuthleteNotificationError extends AuthleteError {
   }
 }
 CODE_OF.set(AuthleteNotificationError, 'AUTHLETE_NOTIFICATION_FAILED')
+
+/**
+ * A credential function (`accessToken` or `apiSecret` given as `() => string | Promise<string>`)
+ * threw, rejected, or returned something other than a non-empty string of visible ASCII characters.
+ * The call made no request. `cause` is what the function threw; the message never shows a value.
+ */
+export class AuthleteCredentialsError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_CREDENTIALS'
+  /** The option whose function failed: `accessToken` or `apiSecret`. */
+  readonly field: 'accessToken' | 'apiSecret'
+
+  /** @internal */
+  constructor(field: 'accessToken' | 'apiSecret', message: string, options: AuthleteErrorOptions = {}) {
+    super('AUTHLETE_CREDENTIALS', `${field}: ${message}`, options)
+    this.field = field
+  }
+}
+CODE_OF.set(AuthleteCredentialsError, 'AUTHLETE_CREDENTIALS')

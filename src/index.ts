@@ -24,6 +24,7 @@ export {
   AuthleteApiError,
   type AuthleteApiErrorDetails,
   AuthleteClientClosedError,
+  AuthleteCredentialsError,
   AuthleteError,
   type AuthleteErrorCode,
   AuthleteInputError,
@@ -69,8 +70,14 @@ export {
   isPlainBindingMessage,
   type StartAuthenticationContext,
 } from './flow/hooks.js'
-export type { AuthleteCallOptions, AuthleteClientOptions, AuthleteRegion } from './http/options.js'
+export type {
+  AuthleteCallOptions,
+  AuthleteClientOptions,
+  AuthleteRegion,
+  CredentialFunction,
+} from './http/options.js'
 export type { RetryOptions } from './http/retry.js'
+export type { AuthleteTraceContext } from './http/tracing.js'
 export {
   BACKCHANNEL_AUTHENTICATION_ACTIONS,
   type BackchannelAuthenticationAction,

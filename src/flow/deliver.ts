@@ -15,6 +15,9 @@ import {
   type AuthleteNotificationFailure,
   errorCodeOf,
 } from '../errors.js'
+import { redact, scrubCause } from '../http/redact.js'
+import { retryAfterMs } from '../http/retry.js'
+import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
 import { checkFields } from '../input.js'
 import { VERSION } from '../version.js'
 import { createNotificationDispatcher, type NotificationDispatcherOptions } from './connector.js'
@@ -129,6 +132,30 @@ export async function deliverClientNotification(
   const options = checkNotificationOptions(notificationOptions)
   const endpoint = parseEndpoint(notification.clientNotificationEndpoint, options.allowInsecureHttp === true)
   if (endpoint instanceof AuthleteNotificationError) return { delivered: false, error: endpoint }
+  const channel = tracingChannelOf('notification')
+  if (!channel.hasSubscribers) return deliver(notification, options, endpoint)
+  const context: AuthleteTraceContext = { operation: 'notification', method: 'POST', url: endpoint.shown }
+  return traced(channel, context, async () => {
+    const outcome = await deliver(notification, options, endpoint)
+    // A failed delivery is an outcome, not a rejection: the trace says so with the error's code.
+    if (outcome.delivered) {
+      context.status = outcome.status
+      context.attempts = outcome.attempts
+    } else {
+      const { error } = outcome
+      context.code = error.code
+      context.attempts = error.attempts ?? 0
+      if (error.status !== undefined) context.status = error.status
+    }
+    return outcome
+  })
+}
+
+async function deliver(
+  notification: ClientNotification,
+  options: NotificationOptions,
+  endpoint: Endpoint,
+): Promise<NotificationDelivery> {
   const token = notification.clientNotificationToken
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS
@@ -172,7 +199,7 @@ export async function deliverClientNotification(
         const failed = () =>
           fail('status', `the endpoint answered HTTP ${status}`, { status, attempts: attempt })
         if ((status !== 429 && status !== 503) || attempt >= attempts) return failed()
-        wait = retryAfterMs(response.headers['retry-after']) ?? backoff(attempt)
+        wait = retryAfterMs(response.headers['retry-after'], undefined) ?? backoff(attempt)
         if (Date.now() + wait >= deadline) return failed()
       } catch (error) {
         if (controller.signal.aborted) {
@@ -240,37 +267,15 @@ function failure(
   token: string | undefined,
   details: FailureDetails = {},
 ): AuthleteNotificationError {
-  const text = token ? message.replaceAll(token, '[REDACTED]') : message
+  const text = token ? redact(message, [token]) : message
   return new AuthleteNotificationError(reason, `Client notification failed: ${text}`, {
     request: { method: 'POST', url: endpoint.shown },
     attempts: details.attempts,
     status: details.status,
     causeCode: details.causeCode,
-    cause: scrub(details.cause, token),
+    // undici's errors do not carry request headers today; this keeps it so whatever they carry tomorrow.
+    cause: token === undefined ? details.cause : scrubCause(details.cause, [token]),
   })
-}
-
-/**
- * A copy of an error chain with the token taken out of every message and stack: undici's errors
- * do not carry request headers today, and this keeps it so whatever they carry tomorrow.
- */
-function scrub(error: unknown, token: string | undefined, depth = 0): Error | undefined {
-  if (!(error instanceof Error) || depth > 4) return undefined
-  const clean = (text: string) => (token ? text.replaceAll(token, '[REDACTED]') : text)
-  const copy = new Error(clean(error.message))
-  copy.name = error.name
-  copy.stack = clean(error.stack ?? `${error.name}: ${error.message}`)
-  const code = errorCodeOf(error)
-  if (code !== undefined) Object.assign(copy, { code })
-  const cause = scrub(error.cause, token, depth + 1)
-  if (cause) copy.cause = cause
-  return copy
-}
-
-/** `Retry-After` in delay-seconds, in milliseconds; `undefined` for anything else. */
-function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const text = (Array.isArray(value) ? value[0] : value)?.trim()
-  return text && /^\d{1,9}$/.test(text) ? Number(text) * 1000 : undefined
 }
 
 function backoff(attempt: number): number {

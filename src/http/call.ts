@@ -32,6 +32,7 @@ import {
   isStaleConnectionFailure,
   retryAfterMs,
 } from './retry.js'
+import type { AuthleteTraceContext } from './tracing.js'
 
 /**
  * Settles exactly once; every rejection is an {@link AuthleteError}.
@@ -55,6 +56,10 @@ export class Call<Result> {
   #stop: AuthleteError | null = null
   #wake: (() => void) | null = null
   readonly #settled: () => void
+  /** The credentials of this call in the forms they are sent in: redacted from every error. */
+  readonly #secrets: readonly string[]
+  /** The tracing context, when someone subscribes: attempts and status are written into it. */
+  readonly #trace: AuthleteTraceContext | null
 
   constructor(
     config: TransportConfig,
@@ -62,11 +67,16 @@ export class Call<Result> {
     connections: Connections | null,
     operation: Operation<unknown, Result>,
     body: RequestBody,
+    headers: readonly string[],
+    secrets: readonly string[],
     timeoutMs: number,
     signal: AbortSignal | undefined,
     settled: () => void,
+    trace: AuthleteTraceContext | null,
   ) {
     this.#settled = settled
+    this.#secrets = secrets
+    this.#trace = trace
     this.#config = config
     this.#dispatcher = dispatcher
     this.#connections = connections
@@ -78,7 +88,7 @@ export class Call<Result> {
       origin: config.origin,
       path: config.apiPath + operation.path,
       method: 'POST',
-      headers: (form ? config.formHeaders : config.jsonHeaders) as string[],
+      headers: headers as string[],
       body: form ? body.form : body.json,
       // The call's deadline is the only clock: undici's own (300 s by default, or whatever a given
       // dispatcher says) would fail a longer deadline early, or a slow answer the deadline allows.
@@ -103,7 +113,9 @@ export class Call<Result> {
           attempt.fail(error as Error)
         }
         try {
-          outcome = this.#interpret(await attempt.promise)
+          const response = await attempt.promise
+          if (this.#trace !== null) this.#trace.status = response.status
+          outcome = this.#interpret(response)
         } catch (cause) {
           if (this.#stop) throw this.#stop
           outcome = this.#transportError(cause, attempt)
@@ -122,6 +134,7 @@ export class Call<Result> {
       clearTimeout(this.#timer)
       this.#signal?.removeEventListener('abort', this)
       this.#dropSingle()
+      if (this.#trace !== null) this.#trace.attempts = this.#attempts
       this.#settled()
     }
   }
@@ -176,7 +189,7 @@ export class Call<Result> {
     let resultMessage: string | undefined
     let bodyExcerpt: string | undefined
     const text = body.toString('utf8')
-    const secrets = this.#config.secrets
+    const secrets = this.#secrets
     try {
       const json = JSON.parse(text) as { resultCode?: unknown; resultMessage?: unknown } | null
       if (typeof json?.resultCode === 'string') resultCode = json.resultCode
@@ -227,7 +240,7 @@ export class Call<Result> {
 
   /** A cause built by other code (undici, a dispatcher, a proxy agent), kept free of credentials. */
   #scrub(cause: unknown): unknown {
-    return scrubCause(cause, this.#config.secrets)
+    return scrubCause(cause, this.#secrets)
   }
 
   /**

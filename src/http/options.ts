@@ -29,20 +29,22 @@ export interface AuthleteClientOptions {
    */
   serviceId?: string | number | undefined
   /**
-   * API v3: a service access token or organization token, sent as `Authorization: Bearer …`.
+   * API v3: a service access token or organization token, sent as `Authorization: Bearer …`. A
+   * function is called once per call, so that a long-lived process picks up a rotated token (the
+   * function caches; the client does not).
    * @default undefined
    */
-  accessToken?: string | undefined
+  accessToken?: string | CredentialFunction | undefined
   /**
    * API v2: the service API key, sent with `apiSecret` as HTTP Basic credentials.
    * @default undefined
    */
   apiKey?: string | number | undefined
   /**
-   * API v2: the service API secret.
+   * API v2: the service API secret. A function is called once per call, as for `accessToken`.
    * @default undefined
    */
-  apiSecret?: string | undefined
+  apiSecret?: string | CredentialFunction | undefined
   /**
    * API v3 cluster, for `https://{region}.authlete.com`. Not with `baseUrl`, and not with API v2
    * (which has one host).
@@ -91,6 +93,23 @@ export interface AuthleteClientOptions {
 }
 
 /**
+ * A credential that may change while the process runs: called once per call, before any I/O. A
+ * throw, a rejection, or anything but a non-empty string of visible ASCII characters rejects the
+ * call with `AuthleteCredentialsError`.
+ */
+export type CredentialFunction = () => string | Promise<string>
+
+/**
+ * How the `Authorization` header of a call is made when the credential is a function: the function,
+ * and the header value and secrets to redact for what it returned. @internal
+ */
+export interface CredentialSource {
+  readonly field: 'accessToken' | 'apiSecret'
+  readonly get: CredentialFunction
+  readonly authorize: (value: string) => { authorization: string; secrets: string[] }
+}
+
+/**
  * Per-call options, the last argument of every `AuthleteClient` method.
  */
 export interface AuthleteCallOptions {
@@ -123,6 +142,11 @@ export interface TransportConfig {
   readonly retry: RetryPolicy
   /** The credentials in every form they are sent in, to redact them from echoed error bodies. */
   readonly secrets: readonly string[]
+  /**
+   * When the credential is a function: how each call makes its header (the header arrays above then
+   * hold an empty `authorization`, and `secrets` is empty). `null` for a plain string.
+   */
+  readonly credentials: CredentialSource | null
 }
 
 const DEFAULT_REGION: AuthleteRegion = 'us'
@@ -181,12 +205,10 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
       'give serviceId + accessToken (API v3) or apiKey + apiSecret (API v2)',
     )
   }
-  const authorization = hasV3 ? bearerAuthorization(options) : basicAuthorization(options)
-  // Every length: a short one is a test value, which redact() replaces only where it stands alone
-  // (see WHOLE_WORD_BELOW). Longest first, so that a secret inside another is not matched first.
-  const secrets = [authorization.slice(authorization.indexOf(' ') + 1), options.apiSecret ?? '']
-    .filter((secret) => secret.length > 0)
-    .sort((a, b) => b.length - a.length)
+  const source = hasV3 ? bearerSource(options) : basicSource(options)
+  const credentials = typeof source.value === 'function' ? { ...source, get: source.value } : null
+  const { authorization, secrets } =
+    credentials === null ? source.authorize(source.value as string) : { authorization: '', secrets: [] }
 
   let base: URL
   if (options.baseUrl !== undefined) {
@@ -248,6 +270,9 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     ),
     retry: resolveRetryPolicy(options.retry),
     secrets: Object.freeze(secrets),
+    credentials:
+      credentials &&
+      Object.freeze({ field: credentials.field, get: credentials.get, authorize: credentials.authorize }),
   } as const)
 }
 
@@ -289,7 +314,16 @@ export function resolveCallOptions(
   }
 }
 
-function bearerAuthorization(options: AuthleteClientOptions): string {
+/** The credential option, its value (a string or a function), and how a value becomes the header. */
+interface Source {
+  field: 'accessToken' | 'apiSecret'
+  value: string | CredentialFunction
+  authorize: (value: string) => { authorization: string; secrets: string[] }
+}
+
+const CREDENTIAL_RULE = 'must be a non-empty string of visible ASCII characters, or a function returning one'
+
+function bearerSource(options: AuthleteClientOptions): Source {
   const { serviceId, accessToken } = options
   if (serviceId === undefined) {
     throw new AuthleteInputError('serviceId', 'is required with accessToken (API v3)')
@@ -299,13 +333,17 @@ function bearerAuthorization(options: AuthleteClientOptions): string {
   ) {
     throw new AuthleteInputError('serviceId', 'must be a non-empty string or a non-negative integer')
   }
-  if (typeof accessToken !== 'string' || !VISIBLE_ASCII.test(accessToken)) {
-    throw new AuthleteInputError('accessToken', 'must be a non-empty string of visible ASCII characters')
+  if (typeof accessToken !== 'function' && !isCredential(accessToken)) {
+    throw new AuthleteInputError('accessToken', CREDENTIAL_RULE)
   }
-  return `Bearer ${accessToken}`
+  return {
+    field: 'accessToken',
+    value: accessToken,
+    authorize: (token) => ({ authorization: `Bearer ${token}`, secrets: [token] }),
+  }
 }
 
-function basicAuthorization(options: AuthleteClientOptions): string {
+function basicSource(options: AuthleteClientOptions): Source {
   const { apiKey, apiSecret, serviceId } = options
   if (serviceId !== undefined) {
     throw new AuthleteInputError('serviceId', 'is for API v3 (with accessToken); API v2 paths have none')
@@ -317,10 +355,29 @@ function basicAuthorization(options: AuthleteClientOptions): string {
       'must be a non-empty string of visible ASCII characters without ":"',
     )
   }
-  if (typeof apiSecret !== 'string' || !VISIBLE_ASCII.test(apiSecret)) {
-    throw new AuthleteInputError('apiSecret', 'must be a non-empty string of visible ASCII characters')
+  if (typeof apiSecret !== 'function' && !isCredential(apiSecret)) {
+    throw new AuthleteInputError('apiSecret', CREDENTIAL_RULE)
   }
-  return `Basic ${Buffer.from(`${key}:${apiSecret}`).toString('base64')}`
+  return {
+    field: 'apiSecret',
+    value: apiSecret,
+    authorize: (secret) => {
+      const basic = Buffer.from(`${key}:${secret}`).toString('base64')
+      // Every length: a short one is a test value, which redact() replaces only where it stands
+      // alone (see WHOLE_WORD_BELOW). Longest first, so that a secret inside another is not matched first.
+      return { authorization: `Basic ${basic}`, secrets: [basic, secret].sort((a, b) => b.length - a.length) }
+    },
+  }
+}
+
+/**
+ * Whether `value` can be sent as a credential: RFC 9110 field-value characters minus controls, so
+ * that a credential with CR/LF cannot split headers.
+ *
+ * @internal
+ */
+export function isCredential(value: unknown): value is string {
+  return typeof value === 'string' && VISIBLE_ASCII.test(value)
 }
 
 function parseBaseUrl(value: string | URL, allowInsecureHttp: boolean | undefined): URL {

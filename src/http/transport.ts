@@ -11,6 +11,7 @@ import { type Dispatcher, Pool } from 'undici'
 import {
   AuthleteAbortError,
   AuthleteClientClosedError,
+  AuthleteCredentialsError,
   AuthleteError,
   AuthleteInputError,
 } from '../errors.js'
@@ -20,11 +21,14 @@ import { Connections } from './connections.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,
+  type CredentialSource,
+  isCredential,
   resolveCallOptions,
   resolveTransportConfig,
   type TransportConfig,
 } from './options.js'
 import { scrubCause } from './redact.js'
+import { type AuthleteTraceContext, traced, tracingChannelOf } from './tracing.js'
 
 export class Transport {
   readonly config: TransportConfig
@@ -83,16 +87,103 @@ export class Transport {
       throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
     }
     if (this.#closing) throw new AuthleteClientClosedError()
+    const channel = tracingChannelOf(operation.name)
+    if (!channel.hasSubscribers) return this.#run(operation, body, timeoutMs, signal, null)
+    const context: AuthleteTraceContext = {
+      operation: operation.name,
+      method: 'POST',
+      url: this.config.origin + this.config.apiPath + operation.path,
+    }
+    return traced(channel, context, () => this.#run(operation, body, timeoutMs, signal, context))
+  }
+
+  /** One call with the client's credentials: fixed ones as they are, a function's asked for now. */
+  #run<Result>(
+    operation: Operation<unknown, Result>,
+    body: RequestBody,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    trace: AuthleteTraceContext | null,
+  ): Promise<Result> {
+    const config = this.config
+    const headers = 'form' in body ? config.formHeaders : config.jsonHeaders
+    if (config.credentials === null) {
+      this.#inFlight++
+      return new Call(
+        config,
+        this.#dispatcher,
+        this.#connections,
+        operation,
+        body,
+        headers,
+        config.secrets,
+        timeoutMs,
+        signal,
+        this.#settled,
+        trace,
+      ).run()
+    }
+    return this.#runWithCredentialFunction(
+      operation,
+      body,
+      headers,
+      timeoutMs,
+      signal,
+      trace,
+      config.credentials,
+    )
+  }
+
+  async #runWithCredentialFunction<Result>(
+    operation: Operation<unknown, Result>,
+    body: RequestBody,
+    template: readonly string[],
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    trace: AuthleteTraceContext | null,
+    credentials: CredentialSource,
+  ): Promise<Result> {
+    // Counted from here: close() waits for a call whose credential is still being fetched.
     this.#inFlight++
+    let value: unknown
+    try {
+      try {
+        value = await credentials.get()
+      } catch (cause) {
+        throw new AuthleteCredentialsError(credentials.field, 'the credential function threw or rejected', {
+          cause,
+        })
+      }
+      if (!isCredential(value)) {
+        throw new AuthleteCredentialsError(
+          credentials.field,
+          'the credential function returned something other than a non-empty string of visible ASCII characters',
+        )
+      }
+      if (signal?.aborted) {
+        const url = this.config.origin + this.config.apiPath + operation.path
+        throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
+      }
+    } catch (error) {
+      if (trace !== null) trace.attempts = 0
+      this.#settled()
+      throw error
+    }
+    const { authorization, secrets } = credentials.authorize(value)
+    const headers = [...template]
+    headers[1] = authorization
     return new Call(
       this.config,
       this.#dispatcher,
       this.#connections,
-      operation as Operation<unknown, Result>,
+      operation,
       body,
+      headers,
+      secrets,
       timeoutMs,
       signal,
       this.#settled,
+      trace,
     ).run()
   }
 
