@@ -63,6 +63,12 @@ export default defineConfig([
     platform: 'node',
     treeshake: true,
     external,
-    esbuildPlugins: [siblings({ './cli/main.js': './cli-main.js', '../index.js': './index.js' })],
+    esbuildPlugins: [
+      siblings({
+        './cli/main.js': './cli-main.js',
+        '../index.js': './index.js',
+        '../../mocks/index.js': './mocks/index.js',
+      }),
+    ],
   },
 ])

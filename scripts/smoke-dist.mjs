@@ -86,6 +86,14 @@ try {
     },
   )
   if (JSON.parse(out).action !== 'OK') throw new Error(`dist/cli.js: expected OK, got ${out}`)
+  // --stand-in loads the mocks entry from beside the bin.
+  const { stdout: standIn } = await promisify(execFile)(
+    process.execPath,
+    ['dist/cli.js', 'authenticate', 'scope=openid&login_hint=john', '--stand-in', '--json'],
+    { encoding: 'utf8', env: { PATH: process.env.PATH } },
+  )
+  if (JSON.parse(standIn).action !== 'USER_IDENTIFICATION')
+    throw new Error(`dist/cli.js --stand-in: expected USER_IDENTIFICATION, got ${standIn}`)
   console.log('cli: OK')
 } finally {
   await cliStandIn.close()

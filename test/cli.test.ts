@@ -332,7 +332,7 @@ describe('authlete-ciba authenticate, fail and complete', () => {
       expect(result.code).toBe(0)
       expect(result.stdout).toContain('must POST this to https://rp.example/cb')
       expect(result.stdout).toContain('{"auth_req_id":"r1"}')
-      expect(result.stdout).toContain('clientNotificationToken(25 characters, not shown)')
+      expect(result.stdout).toContain('clientNotificationToken (25 characters, not shown)')
       expect(result.stdout).not.toContain('client-notification-token')
     } finally {
       await server.close()
@@ -370,5 +370,40 @@ describe('what the CLI prints of text Authlete controls', () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('authlete-ciba --stand-in', () => {
+  it('authenticate runs against the embedded simulator with no credentials: USER_IDENTIFICATION, exit 0', async () => {
+    const result = await run(cli, ['authenticate', 'scope=openid&login_hint=john', '--stand-in'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Authlete http:\/\/127\.0\.0\.1:\d+ \(API v3\)\n/)
+    expect(result.stdout).toContain('  action         USER_IDENTIFICATION\n')
+    expect(result.stdout).toContain('  clientIdAlias  stand-in-client\n')
+    expect(result.stdout).toContain('  clientAuthMethod CLIENT_SECRET_BASIC\n')
+  })
+
+  it('issue and complete answer as Authlete does for a ticket it does not know (a fresh service each run)', async () => {
+    const issue = await run(cli, ['issue', 'other-runs-ticket', '--stand-in', '--json'])
+    expect(issue.code).toBe(2)
+    expect(JSON.parse(issue.stdout).action).toBe('INVALID_TICKET')
+    const complete = await run(cli, [
+      'complete',
+      't',
+      '--result',
+      'AUTHORIZED',
+      '--subject',
+      'john',
+      '--stand-in',
+      '--json',
+    ])
+    expect(complete.code).toBe(2)
+    expect(JSON.parse(complete.stdout).action).toBe('SERVER_ERROR')
+  })
+
+  it('refuses --stand-in with --base-url', async () => {
+    const result = await run(cli, ['issue', 't', '--stand-in', '--base-url', 'https://x.example'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('give --stand-in, or --base-url / --region, not both')
   })
 })

@@ -64,6 +64,7 @@ export const USAGE = `Usage: authlete-ciba authenticate <parameters> [--client-i
                      [--claims JSON] [--scopes "a b"] [--error-description TEXT] [--error-uri URI]
        authlete-ciba --help | --version
   common options: [--json] [--region us|jp|eu|br] [--base-url URL] [--allow-insecure-http] [--timeout MS]
+                  [--stand-in]
 
 Calls one of Authlete's CIBA APIs once and shows the answer (and, for authenticate, issue and
 fail, the response your backchannel authentication endpoint would send):
@@ -86,6 +87,10 @@ Options:
   --base-url URL         Authlete's base URL (dedicated cluster, proxy, stand-in)
   --allow-insecure-http  allow a plain http: base URL on a non-loopback host (credentials in clear text)
   --timeout MS           deadline of the call in milliseconds (default 10000)
+  --stand-in             call an embedded simulator of Authlete on a loopback port instead (needs the
+                         msw package; no credentials): a fresh simulated service each run, with one
+                         client (--client-id or stand-in-client, AUTHLETE_CLIENT_SECRET or
+                         stand-in-secret, poll mode); a ticket of another run is unknown to it
   -h, --help             show this text
   -v, --version          show the version
 
@@ -125,7 +130,8 @@ export async function main(
     io.err(`authlete-ciba: ${(error as Error).message}\n\n${USAGE}`)
     return EXIT.usage
   }
-  const { values, positionals } = parsed
+  let { values } = parsed
+  const { positionals } = parsed
   if (values.help) {
     io.out(USAGE)
     return EXIT.ok
@@ -145,10 +151,16 @@ export async function main(
 
   let client: AuthleteClient
   let call: (client: AuthleteClient) => Promise<{ action: string }>
+  let standIn: { url: string; close(): Promise<void> } | undefined
   try {
+    if (values['stand-in']) {
+      standIn = await startStandIn(values, env)
+      ;({ env, values } = standInSettings(standIn.url, command as Command, values, env))
+    }
     call = request(command as Command, argument, values, env)
     client = new AuthleteClient(clientOptions(env, values))
   } catch (error) {
+    await standIn?.close()
     return report(error, json, io)
   }
   try {
@@ -160,6 +172,49 @@ export async function main(
     return report(error, json, io)
   } finally {
     await client.close()
+    await standIn?.close()
+  }
+}
+
+const STAND_IN_CLIENT = { clientId: 'stand-in-client', clientSecret: 'stand-in-secret' }
+
+/**
+ * An embedded simulator of Authlete on a loopback port, with the one client the command may
+ * authenticate as. Loaded only for --stand-in: the mocks need msw, an optional peer dependency.
+ */
+async function startStandIn(flags: Flags, env: Env): Promise<{ url: string; close(): Promise<void> }> {
+  let mocks: typeof import('../../mocks/index.js')
+  try {
+    mocks = await import('../../mocks/index.js')
+  } catch (cause) {
+    throw new UsageError(`--stand-in needs the msw package (npm install -D msw): ${(cause as Error).message}`)
+  }
+  const simulator = mocks.createCibaSimulator({
+    clients: [
+      {
+        clientId: flags['client-id'] ?? STAND_IN_CLIENT.clientId,
+        clientSecret: env.AUTHLETE_CLIENT_SECRET ?? STAND_IN_CLIENT.clientSecret,
+      },
+    ],
+  })
+  return mocks.startAuthleteStandIn({ simulator })
+}
+
+/** The settings that point the command at the stand-in: its URL, a stand-in token, its client. */
+function standInSettings(url: string, command: Command, flags: Flags, env: Env): { values: Flags; env: Env } {
+  if (flags['base-url'] !== undefined || flags.region !== undefined) {
+    throw new UsageError('give --stand-in, or --base-url / --region, not both')
+  }
+  return {
+    values:
+      command === 'authenticate'
+        ? { ...flags, 'base-url': url, 'client-id': flags['client-id'] ?? STAND_IN_CLIENT.clientId }
+        : { ...flags, 'base-url': url },
+    env: {
+      AUTHLETE_SERVICE_ID: '715948317',
+      AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
+      AUTHLETE_CLIENT_SECRET: env.AUTHLETE_CLIENT_SECRET ?? STAND_IN_CLIENT.clientSecret,
+    },
   }
 }
 
@@ -173,6 +228,7 @@ function parse(args: readonly string[]) {
       region: { type: 'string' },
       'base-url': { type: 'string' },
       'allow-insecure-http': { type: 'boolean' },
+      'stand-in': { type: 'boolean' },
       timeout: { type: 'string' },
       'client-id': { type: 'string' },
       'client-certificate': { type: 'string' },
@@ -321,7 +377,7 @@ function describe(
     if (name === 'responseContent' || value === undefined) continue
     const shown = MASKED.has(name) ? `(${String(value).length} characters, not shown)` : text(value)
     const unit = name === 'expiresIn' || name === 'interval' ? ' s' : ''
-    lines.push(`  ${name.padEnd(15)}${shown}${unit}`)
+    lines.push(`  ${name.length < 15 ? name.padEnd(15) : `${name} `}${shown}${unit}`)
   }
   if (command === 'complete') {
     if (result.action === 'NOTIFICATION') {
