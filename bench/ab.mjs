@@ -14,7 +14,10 @@ const kinds = kindsArg.split(',')
 
 const calls = {}
 for (const kind of kinds) {
-  calls[kind] = await makeCall(operation === 'issue' ? kind : `${kind}:${operation}`, baseUrl)
+  calls[kind] = await makeCall(
+    operation === 'issue' || operation === 'login' ? kind : `${kind}:${operation}`,
+    baseUrl,
+  )
   await drive(calls[kind], warmup, concurrency)
 }
 

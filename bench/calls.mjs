@@ -42,6 +42,7 @@ export const OPERATIONS = {
     contentType: FORM,
     body: `parameters=${encodeURIComponent('scope=openid&login_hint=john&binding_message=W4SCT')}&clientId=26862190133482&clientSecret=client-secret`,
     action: 'USER_IDENTIFICATION',
+    method: 'backchannelAuthentication',
     schema: z.looseObject({
       ...result,
       ticket: s,
@@ -70,6 +71,7 @@ export const OPERATIONS = {
     contentType: FORM,
     body: `ticket=${ticket}&reason=UNKNOWN_USER_ID`,
     action: 'BAD_REQUEST',
+    method: 'backchannelFail',
     schema: z.looseObject(result),
     sdk: (client) => client.backchannelFail({ ticket, reason: 'UNKNOWN_USER_ID' }),
   },
@@ -78,6 +80,7 @@ export const OPERATIONS = {
     contentType: 'application/json',
     body: JSON.stringify({ ticket, result: 'AUTHORIZED', subject: 'john', authTime: 1700000000 }),
     action: 'NOTIFICATION',
+    method: 'backchannelComplete',
     schema: z.looseObject({
       ...result,
       clientId: n,
@@ -133,8 +136,80 @@ class MinimalHandler {
   }
 }
 
+/**
+ * A whole CIBA login as an authorization server runs it: `handleBackchannelAuthentication` (the
+ * client's request: /backchannel/authentication, the hooks, /issue), then
+ * `completeBackchannelAuthentication` (/complete, and the ping delivered to the stand-in's own
+ * loopback endpoint). `login-floor` makes the same four HTTP exchanges as `dispatch` calls.
+ */
+async function makeLogin(kind, baseUrl) {
+  if (kind === 'login-floor') {
+    const steps = await Promise.all(
+      ['authentication', 'issue', 'complete'].map((op) => makeCall(`dispatch:${op}`, baseUrl)),
+    )
+    const { Pool } = await import('undici')
+    const pool = new Pool(baseUrl)
+    const notify = {
+      origin: baseUrl,
+      path: '/cb',
+      method: 'POST',
+      headers: ['authorization', 'Bearer my-client-notification-token', 'content-type', 'application/json'],
+      body: '{"auth_req_id":"_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE"}',
+    }
+    return async () => {
+      for (const step of steps) await step()
+      const status = await new Promise((resolve, reject) =>
+        pool.dispatch(notify, {
+          onRequestStart() {},
+          onResponseStart(_c, code) {
+            this.code = code
+          },
+          onResponseData() {},
+          onResponseEnd() {
+            resolve(this.code)
+          },
+          onResponseError(_c, error) {
+            reject(error)
+          },
+        }),
+      )
+      if (status !== 204) throw new Error(`notification: ${status}`)
+    }
+  }
+  const {
+    AuthleteClient,
+    completeBackchannelAuthentication,
+    createNotificationDispatcher,
+    handleBackchannelAuthentication,
+  } = await import('../dist/index.js')
+  const authlete = new AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
+  // One dispatcher for every delivery, as a long-running authorization server keeps one.
+  const notification = {
+    allowInsecureHttp: true,
+    allowPrivateNetwork: true,
+    dispatcher: createNotificationDispatcher({ allowPrivateNetwork: true }),
+  }
+  const user = { subject: 'john' }
+  const hooks = {
+    identifyUser: async () => user,
+    startAuthentication: async () => {},
+  }
+  const body = 'scope=openid&login_hint=john&binding_message=W4SCT'
+  return async () => {
+    const answer = await handleBackchannelAuthentication(authlete, { body }, hooks)
+    if (answer.status !== 200) throw new Error(`endpoint: ${answer.status} ${answer.body}`)
+    const outcome = await completeBackchannelAuthentication(
+      authlete,
+      { ticket, result: 'AUTHORIZED', subject: 'john' },
+      { notification },
+    )
+    if (!outcome.notification?.delivered) throw new Error('notification not delivered')
+  }
+}
+
 /** A function making one call of `kind` to the stand-in at `baseUrl`. */
 export async function makeCall(kind, baseUrl) {
+  if (kind === 'login' || kind === 'login-floor') return makeLogin(kind, baseUrl)
   const [client, opName = 'issue'] = kind.split(':')
   const operation = OPERATIONS[opName]
   if (!operation) throw new Error(`unknown operation ${opName}`)
@@ -170,6 +245,15 @@ export async function makeCall(kind, baseUrl) {
       )
       expect(validate ? operation.schema.parse(json) : json)
     }
+  }
+  if (client === 'sdk+tracing') {
+    // The SDK with a subscriber on its tracing channel (a no-op one): what tracing costs when on.
+    const diagnosticsChannel = await import('node:diagnostics_channel')
+    const noop = () => {}
+    diagnosticsChannel
+      .tracingChannel(`authlete-ciba:${operation.method}`)
+      .subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop })
+    return makeCall(opName === 'issue' ? 'sdk' : `sdk:${opName}`, baseUrl)
   }
   if (client === 'sdk' || client === 'soak') {
     const { AuthleteClient } = await import('../dist/index.js')

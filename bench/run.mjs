@@ -42,7 +42,7 @@ const OPERATION_KINDS = OPERATIONS.flatMap((op) =>
   ['floor', 'dispatch', 'dispatch+zod', 'sdk'].map((k) => `${k}:${op}`),
 )
 // In-process A/B for the tight ratios: the SDK against the dispatch floors, every operation.
-const AB_KINDS = ['sdk', 'dispatch', 'dispatch+zod']
+const AB_KINDS = ['sdk', 'dispatch', 'dispatch+zod', 'sdk+tracing']
 const CONCURRENCY = [1, 32]
 
 async function startServer() {
@@ -120,6 +120,20 @@ try {
     process.stderr.write(`a/b ${operation}: ${line}\n`)
   }
 
+  // A whole login through the flow against the sum of its raw exchanges at the dispatch floor.
+  const loginLine = await node([
+    path.join(here, 'ab.mjs'),
+    server.url,
+    'login',
+    '32',
+    String(smoke ? 50 : 500),
+    String(smoke ? 2 : 12),
+    String(smoke ? 50 : 2000),
+    'login,login-floor',
+  ])
+  const login = JSON.parse(loginLine)
+  process.stderr.write(`a/b login: ${loginLine}\n`)
+
   const imports = { sdk: [], 'undici+zod': [], official: [] }
   for (let i = 0; i < importRuns; i++) {
     for (const target of Object.keys(imports)) {
@@ -164,6 +178,7 @@ try {
     imports: Object.fromEntries(Object.entries(imports).map(([k, v]) => [k, median(v)])),
     tarballBytes: packed.size,
     ab,
+    login,
     soak,
   }
   await mkdir(out, { recursive: true })

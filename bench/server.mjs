@@ -46,26 +46,34 @@ const answers = {
     clientId: 26862190133482,
     clientName: 'My CIBA Client',
     deliveryMode: 'PING',
-    clientNotificationEndpoint: 'https://client.example.com/cb',
+    // Filled in with this server's own loopback address once it listens: the login benchmark
+    // delivers the ping here (never anywhere else).
+    clientNotificationEndpoint: '',
     clientNotificationToken: 'my-client-notification-token',
     authReqId,
     responseContent: JSON.stringify({ auth_req_id: authReqId }),
   },
 }
-const bodies = Object.entries(answers).map(([suffix, answer]) => {
-  const body = Buffer.from(JSON.stringify(answer))
-  return {
-    suffix,
-    body,
-    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
-  }
-})
-// Longest suffix first: /backchannel/authentication is a suffix of none of the others' paths.
-bodies.sort((a, b) => b.suffix.length - a.suffix.length)
+let bodies = []
+const encode = () =>
+  Object.entries(answers).map(([suffix, answer]) => {
+    const body = Buffer.from(JSON.stringify(answer))
+    return {
+      suffix,
+      body,
+      headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+    }
+  })
 
 const server = http.createServer((req, res) => {
   req.resume()
   req.on('end', () => {
+    // The client notification endpoint of the login benchmark.
+    if (req.url === '/cb') {
+      res.writeHead(204)
+      res.end()
+      return
+    }
     const found = bodies.find((b) => req.url.endsWith(b.suffix))
     if (!found) {
       res.writeHead(404)
@@ -76,9 +84,15 @@ const server = http.createServer((req, res) => {
     res.end(found.body)
   })
 })
+
 server.keepAliveTimeout = 60_000
 server.headersTimeout = 65_000
 server.listen(0, '127.0.0.1', () => {
+  answers['/backchannel/authentication/complete'].clientNotificationEndpoint =
+    `http://127.0.0.1:${server.address().port}/cb`
+  bodies = encode()
+  // Longest suffix first: /backchannel/authentication is a suffix of none of the others' paths.
+  bodies.sort((a, b) => b.suffix.length - a.suffix.length)
   const issue = bodies.find((b) => b.suffix.endsWith('/issue'))
   process.stdout.write(`${JSON.stringify({ port: server.address().port, bodyBytes: issue.body.length })}\n`)
 })
