@@ -246,9 +246,8 @@ export class Call<Result> {
   /**
    * Milliseconds to wait before the next attempt, or `undefined` to give up with `error`. What is
    * repeated without the caller's opt-in is only what cannot have reached Authlete's logic (nothing
-   * was fully sent), or what Authlete asked to repeat (429, 503): none of the CIBA calls is
-   * documented as idempotent, so a repeat after the request was processed could mint a second
-   * `auth_req_id` or tokens.
+   * was fully sent), or what Authlete asked to repeat (429, 503): an operation is repeated after it
+   * was sent only when it says it is idempotent (`repeatableAfterSend`), or the caller opts in.
    */
   #retryWait(error: AuthleteError, attempt: Attempt): number | undefined {
     const policy = this.#config.retry

@@ -1,6 +1,6 @@
 /**
- * The retry policy. Every CIBA call is a POST whose repetition Authlete does not document (issuing
- * twice with one ticket may mint a second `auth_req_id`; `/complete` may mint tokens), so by default
+ * The retry policy. Every operation is a POST whose repetition Authlete does not document (a repeat
+ * may create a second identifier, or mint tokens twice), so by default
  * only what cannot have reached Authlete's logic, or what Authlete asks to repeat, is retried.
  *
  * undici's own `RetryHandler` is not used: it retries by method idempotency, knows nothing of a

@@ -1,12 +1,11 @@
 /**
  * Tracing: each operation publishes on a `node:diagnostics_channel` TracingChannel named
- * `authlete-ciba:<method>` (`authlete-ciba:backchannelIssue`, …), so its events are
- * `tracing:authlete-ciba:backchannelIssue:start`, `:end`, `:asyncStart`, `:asyncEnd` and `:error`,
- * in the order `TracingChannel#tracePromise` uses. Nothing is published, and no context allocated,
+ * `authlete-ciba:<operation name>`, so its events are `tracing:authlete-ciba:<name>:start`, `:end`,
+ * `:asyncStart`, `:asyncEnd` and `:error`, in the order `TracingChannel#tracePromise` uses. Nothing is published, and no context allocated,
  * while nobody subscribes.
  *
- * The context is this package's own object, never the answer or the error: those hold tickets,
- * `auth_req_id`s, tokens and body text, which must not reach a subscriber that logs what it gets.
+ * The context is this package's own object, never the answer or the error: those hold identifiers,
+ * tokens and body text, which must not reach a subscriber that logs what it gets.
  *
  * @see https://nodejs.org/api/diagnostics_channel.html#class-tracingchannel
  * @module
@@ -20,7 +19,7 @@ import { AuthleteApiError, AuthleteError, AuthleteResponseError } from '../error
  * fields below `url` are filled in as they become known, and are all there by `asyncEnd`.
  */
 export interface AuthleteTraceContext {
-  /** The client method, e.g. `backchannelIssue`, or `notification` for a ping/push delivery. */
+  /** The operation's name (the client method), or `notification` for a ping/push delivery. */
   operation: string
   /** The HTTP method: `POST`. */
   method: 'POST'
