@@ -191,8 +191,11 @@ export class AuthleteTimeoutError extends AuthleteError {
   declare readonly code: 'AUTHLETE_TIMEOUT'
   /** The deadline that passed, in milliseconds. */
   readonly timeoutMs: number
-  /** What the call was doing: waiting for the `headers`, reading the `body`, or waiting to `retry`. */
-  readonly phase: 'headers' | 'body' | 'retry'
+  /**
+   * What the call was doing: waiting for a credential function (`credentials`), for the `headers`,
+   * reading the `body`, or waiting to `retry`.
+   */
+  readonly phase: 'credentials' | 'headers' | 'body' | 'retry'
 
   /** @internal */
   constructor(timeoutMs: number, phase: AuthleteTimeoutError['phase'], options: AuthleteErrorOptions = {}) {

@@ -13,7 +13,14 @@ import {
   isAuthleteError,
   MAX_TICKET_LENGTH,
 } from '../src/index.js'
-import { closedPort, json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import {
+  closedPort,
+  failingDnsAgent,
+  json,
+  type Loopback,
+  OK_BODY,
+  startLoopback,
+} from './helpers/loopback.js'
 
 let server: Loopback
 beforeAll(async () => {
@@ -268,9 +275,11 @@ describe('AuthleteNetworkError: Authlete cannot be reached', () => {
     expect(error.url).toBe(`http://127.0.0.1:${port}/api/1/backchannel/authentication/issue`)
   })
 
-  it('a DNS name that cannot resolve', async () => {
-    const error = await failure(AuthleteNetworkError, { baseUrl: 'https://authlete.invalid' })
-    expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(error.causeCode)
+  it('a DNS name that cannot resolve (a lookup that answers ENOTFOUND, no resolver asked)', async () => {
+    const dispatcher = failingDnsAgent()
+    const error = await failure(AuthleteNetworkError, { baseUrl: 'https://authlete.invalid', dispatcher })
+    expect(error.causeCode).toBe('ENOTFOUND')
+    await dispatcher.close()
   })
 
   it('reset before the status line', async () => {

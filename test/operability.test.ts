@@ -5,10 +5,12 @@ import { inspect } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { deliverClientNotification } from '../src/flow/deliver.js'
 import {
+  AuthleteAbortError,
   AuthleteApiError,
   AuthleteClient,
   AuthleteCredentialsError,
   AuthleteInputError,
+  AuthleteTimeoutError,
   isAuthleteError,
 } from '../src/index.js'
 import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
@@ -111,6 +113,27 @@ describe('credentials given as functions', () => {
       expect(error.bodyExcerpt).toBe('<pre>Bearer [REDACTED] Bearer%20[REDACTED]</pre>')
       expect(inspect(error, { depth: 5 })).not.toContain('rotated-SECRET')
     }
+  })
+
+  it('a credential function that never answers is under the call deadline, the caller signal and close()', async () => {
+    const client = new AuthleteClient({
+      serviceId: '1',
+      accessToken: () => new Promise<string>(() => {}),
+      baseUrl: server.url,
+      timeoutMs: 150,
+    })
+    const before = server.requests.length
+    const started = performance.now()
+    const timeout = (await client.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteTimeoutError
+    expect(timeout).toBeInstanceOf(AuthleteTimeoutError)
+    expect(timeout.phase).toBe('credentials')
+    expect(performance.now() - started).toBeLessThan(1500)
+    const controller = new AbortController()
+    const aborted = client.backchannelIssue('t', { signal: controller.signal, timeoutMs: 60_000 })
+    controller.abort('gone')
+    expect(await aborted.catch((e: unknown) => e)).toBeInstanceOf(AuthleteAbortError)
+    await client.close() // resolves: nothing of those calls is left
+    expect(server.requests.length).toBe(before)
   })
 
   it('the constructor refuses a credential that is neither a string nor a function', () => {

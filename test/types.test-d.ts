@@ -75,7 +75,8 @@ describe('error types', () => {
       expectTypeOf(e).toEqualTypeOf<AuthleteApiError>()
       expectTypeOf(e.status).toEqualTypeOf<number>()
     }
-    if (e.code === 'AUTHLETE_TIMEOUT') expectTypeOf(e.phase).toEqualTypeOf<'headers' | 'body' | 'retry'>()
+    if (e.code === 'AUTHLETE_TIMEOUT')
+      expectTypeOf(e.phase).toEqualTypeOf<'credentials' | 'headers' | 'body' | 'retry'>()
   })
 
   it('isAuthleteError(e, code) narrows an unknown catch value to that class', async () => {

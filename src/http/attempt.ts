@@ -44,6 +44,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
    * own pool (`false` elsewhere).
    */
   reused = false
+  /** When undici handed the request to a connection (`performance.now()`); 0 until then. */
+  startedAt = 0
   /** A byte of the answer arrived (undici's parser began a message). */
   responded = false
   #resolve!: (response: RawResponse) => void
@@ -79,6 +81,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.startedAt = performance.now()
     const connections = this.#waiting
     if (connections !== null) {
       this.reused = !connections.fresh

@@ -11,6 +11,7 @@ import type { Dispatcher } from 'undici'
 import {
   AuthleteAbortError,
   AuthleteApiError,
+  AuthleteCredentialsError,
   AuthleteError,
   type AuthleteErrorOptions,
   AuthleteNetworkError,
@@ -22,7 +23,7 @@ import {
 import type { Operation, RequestBody } from '../operations/operation.js'
 import { Attempt, BodyTooLarge, type RawResponse } from './attempt.js'
 import type { Connections } from './connections.js'
-import type { TransportConfig } from './options.js'
+import { type CredentialSource, isCredential, type TransportConfig } from './options.js'
 import { redact, scrubCause } from './redact.js'
 import { readJsonBody, UnusableBody } from './response-body.js'
 import {
@@ -42,7 +43,7 @@ export class Call<Result> {
   readonly #dispatcher: Dispatcher
   readonly #connections: Connections | null
   readonly #operation: Operation<unknown, Result>
-  readonly #options: Dispatcher.DispatchOptions
+  #options: Dispatcher.DispatchOptions
   readonly #timeoutMs: number
   readonly #signal: AbortSignal | undefined
   readonly #startedAt = performance.now()
@@ -57,7 +58,10 @@ export class Call<Result> {
   #wake: (() => void) | null = null
   readonly #settled: () => void
   /** The credentials of this call in the forms they are sent in: redacted from every error. */
-  readonly #secrets: readonly string[]
+  #secrets: readonly string[]
+  /** A credential function to ask before the first attempt (under this call's deadline and signal). */
+  readonly #credentials: CredentialSource | null
+  #authorizing = false
   /** The tracing context, when someone subscribes: attempts and status are written into it. */
   readonly #trace: AuthleteTraceContext | null
 
@@ -73,10 +77,12 @@ export class Call<Result> {
     signal: AbortSignal | undefined,
     settled: () => void,
     trace: AuthleteTraceContext | null,
+    credentials: CredentialSource | null,
   ) {
     this.#settled = settled
     this.#secrets = secrets
     this.#trace = trace
+    this.#credentials = credentials
     this.#config = config
     this.#dispatcher = dispatcher
     this.#connections = connections
@@ -102,6 +108,7 @@ export class Call<Result> {
   /** Runs the call. Resolves with the validated answer or rejects with an {@link AuthleteError}. */
   async run(): Promise<Result> {
     try {
+      if (this.#credentials !== null) await this.#authorize(this.#credentials)
       for (;;) {
         const attempt = new Attempt(this.#config.maxResponseBytes, this.#connections)
         this.#attempt = attempt
@@ -139,6 +146,43 @@ export class Call<Result> {
     }
   }
 
+  /**
+   * Asks the credential function for this call's credential, as the first phase of the call: the
+   * deadline and the caller's signal end the wait (the function itself cannot be stopped; what it
+   * returns late is dropped).
+   */
+  async #authorize(credentials: CredentialSource): Promise<void> {
+    if (this.#stop) throw this.#stop
+    this.#authorizing = true
+    let value: unknown
+    try {
+      value = await new Promise<unknown>((resolve, reject) => {
+        this.#wake = () => reject(this.#stop)
+        new Promise<unknown>((inner) => inner(credentials.get())).then(resolve, (cause: unknown) =>
+          reject(
+            new AuthleteCredentialsError(credentials.field, 'the credential function threw or rejected', {
+              cause,
+            }),
+          ),
+        )
+      })
+    } finally {
+      this.#wake = null
+      this.#authorizing = false
+    }
+    if (!isCredential(value)) {
+      throw new AuthleteCredentialsError(
+        credentials.field,
+        'the credential function returned something other than a non-empty string of visible ASCII characters',
+      )
+    }
+    const { authorization, secrets } = credentials.authorize(value)
+    const headers = [...(this.#options.headers as string[])]
+    headers[1] = authorization
+    this.#options.headers = headers
+    this.#secrets = secrets
+  }
+
   /** Closes the repeat's own connection once its attempt settled (or the call ended during it). */
   #dropSingle(): void {
     if (this.#single === null) return
@@ -161,7 +205,13 @@ export class Call<Result> {
 
   timeout(): AuthleteTimeoutError {
     const attempt = this.#attempt
-    const phase = attempt === null ? 'retry' : attempt.status === 0 ? 'headers' : 'body'
+    const phase = this.#authorizing
+      ? 'credentials'
+      : attempt === null
+        ? 'retry'
+        : attempt.status === 0
+          ? 'headers'
+          : 'body'
     return new AuthleteTimeoutError(this.#timeoutMs, phase, this.info())
   }
 
@@ -258,7 +308,12 @@ export class Call<Result> {
       this.#repeats === 0 &&
       this.#connections !== null &&
       policy.attempts > 1 &&
-      isStaleConnectionFailure(error.causeCode, attempt.reused, attempt.responded)
+      isStaleConnectionFailure(
+        error.causeCode,
+        attempt.reused,
+        attempt.responded,
+        performance.now() - attempt.startedAt,
+      )
     ) {
       this.#repeats = 1
       // Not through the pool: it may hold other idle connections the server closed just as well.

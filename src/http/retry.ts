@@ -225,18 +225,33 @@ export function isRetryableNetworkFailure(
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
 
 /**
+ * How soon after the request went out a dead reused connection still reads as the keep-alive race.
+ * The race shows within a round trip (the server had closed the connection before the request
+ * arrived); a connection that dies later may belong to a server that read the request and worked
+ * on it, and a CIBA call must not be repeated then.
+ */
+export const STALE_CONNECTION_WINDOW_MS = 100
+
+/**
  * Whether a transport failure is the keep-alive race: the request went out on a connection that had
- * carried requests before, and the connection died before a byte of an answer came back. A server
- * closes an idle connection without reading what arrives on it, so the request was not processed,
- * and repeating it is safe (RFC 9112 §9.3.1: a client may retry a request on a new connection when
- * the old one closed before any part of a response was received).
+ * carried requests before, and the connection died before a byte of an answer came back, within
+ * {@link STALE_CONNECTION_WINDOW_MS}. A server closes an idle connection without reading what
+ * arrives on it, so the request was not processed, and repeating it is safe (RFC 9112 §9.3.1: a
+ * client may retry a request when it can tell the request was not applied).
  */
 export function isStaleConnectionFailure(
   code: string | undefined,
   reused: boolean,
   responded: boolean,
+  elapsedMs: number,
 ): boolean {
-  return reused && !responded && code !== undefined && STALE_CONNECTION_CODES.has(code)
+  return (
+    reused &&
+    !responded &&
+    elapsedMs <= STALE_CONNECTION_WINDOW_MS &&
+    code !== undefined &&
+    STALE_CONNECTION_CODES.has(code)
+  )
 }
 
 /**

@@ -11,7 +11,6 @@ import { type Dispatcher, Pool } from 'undici'
 import {
   AuthleteAbortError,
   AuthleteClientClosedError,
-  AuthleteCredentialsError,
   AuthleteError,
   AuthleteInputError,
 } from '../errors.js'
@@ -21,8 +20,6 @@ import { Connections } from './connections.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,
-  type CredentialSource,
-  isCredential,
   resolveCallOptions,
   resolveTransportConfig,
   type TransportConfig,
@@ -97,7 +94,7 @@ export class Transport {
     return traced(channel, context, () => this.#run(operation, body, timeoutMs, signal, context))
   }
 
-  /** One call with the client's credentials: fixed ones as they are, a function's asked for now. */
+  /** One call. A credential function is asked by the call itself, under its deadline and signal. */
   #run<Result>(
     operation: Operation<unknown, Result>,
     body: RequestBody,
@@ -106,84 +103,20 @@ export class Transport {
     trace: AuthleteTraceContext | null,
   ): Promise<Result> {
     const config = this.config
-    const headers = 'form' in body ? config.formHeaders : config.jsonHeaders
-    if (config.credentials === null) {
-      this.#inFlight++
-      return new Call(
-        config,
-        this.#dispatcher,
-        this.#connections,
-        operation,
-        body,
-        headers,
-        config.secrets,
-        timeoutMs,
-        signal,
-        this.#settled,
-        trace,
-      ).run()
-    }
-    return this.#runWithCredentialFunction(
-      operation,
-      body,
-      headers,
-      timeoutMs,
-      signal,
-      trace,
-      config.credentials,
-    )
-  }
-
-  async #runWithCredentialFunction<Result>(
-    operation: Operation<unknown, Result>,
-    body: RequestBody,
-    template: readonly string[],
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-    trace: AuthleteTraceContext | null,
-    credentials: CredentialSource,
-  ): Promise<Result> {
-    // Counted from here: close() waits for a call whose credential is still being fetched.
     this.#inFlight++
-    let value: unknown
-    try {
-      try {
-        value = await credentials.get()
-      } catch (cause) {
-        throw new AuthleteCredentialsError(credentials.field, 'the credential function threw or rejected', {
-          cause,
-        })
-      }
-      if (!isCredential(value)) {
-        throw new AuthleteCredentialsError(
-          credentials.field,
-          'the credential function returned something other than a non-empty string of visible ASCII characters',
-        )
-      }
-      if (signal?.aborted) {
-        const url = this.config.origin + this.config.apiPath + operation.path
-        throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
-      }
-    } catch (error) {
-      if (trace !== null) trace.attempts = 0
-      this.#settled()
-      throw error
-    }
-    const { authorization, secrets } = credentials.authorize(value)
-    const headers = [...template]
-    headers[1] = authorization
     return new Call(
-      this.config,
+      config,
       this.#dispatcher,
       this.#connections,
       operation,
       body,
-      headers,
-      secrets,
+      'form' in body ? config.formHeaders : config.jsonHeaders,
+      config.secrets,
       timeoutMs,
       signal,
       this.#settled,
       trace,
+      config.credentials,
     ).run()
   }
 

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import net, { type AddressInfo, type Socket } from 'node:net'
+import { Agent } from 'undici'
 
 /** A request as the loopback server received it. */
 export interface ReceivedRequest {
@@ -104,4 +105,22 @@ export async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo
   await new Promise<void>((resolve) => probe.close(() => resolve()))
   return port
+}
+
+/**
+ * An undici Agent whose DNS lookup fails as a name that does not exist fails (`ENOTFOUND`), without
+ * asking any resolver: tests send no packet off the machine, DNS queries included.
+ */
+export function failingDnsAgent(): import('undici').Agent {
+  return new Agent({
+    connect: {
+      lookup: (hostname: string, _options: unknown, callback: (error: Error | null) => void) => {
+        const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+          code: 'ENOTFOUND',
+          hostname,
+        })
+        process.nextTick(callback, error)
+      },
+    } as never,
+  })
 }
