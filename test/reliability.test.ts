@@ -810,3 +810,24 @@ describe('12. the stand-in Authlete survives bad requests', () => {
     expect(stdout.trim().split('\n').at(-1)).toBe('closed')
   })
 })
+
+describe('the keep-alive repeat is bounded in time', () => {
+  it('a reused connection that dies 300 ms after the request went out is not repeated (the server may have processed it)', async () => {
+    const server = await startLoopback()
+    try {
+      await using client = new AuthleteClient({
+        serviceId: '1',
+        accessToken: 'tok',
+        baseUrl: server.url,
+        timeoutMs: 5000,
+      })
+      expect((await client.backchannelIssue('first')).action).toBe('OK')
+      server.handle((r) => setTimeout(() => r.socket.resetAndDestroy(), 300))
+      const error = await client.backchannelIssue('second').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(AuthleteNetworkError)
+      expect(server.requests.filter((r) => r.body === 'ticket=second')).toHaveLength(1)
+    } finally {
+      await server.close()
+    }
+  })
+})
