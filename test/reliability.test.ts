@@ -822,6 +822,8 @@ describe('the keep-alive repeat is bounded in time', () => {
         timeoutMs: 5000,
       })
       expect((await client.backchannelIssue('first')).action).toBe('OK')
+      // Let the connection go idle in the pool, so that the next request reuses it.
+      await new Promise((resolve) => setTimeout(resolve, 50))
       server.handle((r) => setTimeout(() => r.socket.resetAndDestroy(), 300))
       const error = await client.backchannelIssue('second').catch((e: unknown) => e)
       expect(error).toBeInstanceOf(AuthleteNetworkError)
