@@ -148,8 +148,8 @@ export function authenticationApiError(
 /**
  * The default handler: checks the request as Authlete would (Authorization, a parsable body, a
  * non-empty `parameters`), then answers `USER_IDENTIFICATION` with a fresh ticket and the hint of
- * `parameters`, or `BAD_REQUEST` (`invalid_request`) when `parameters` carries no hint or no
- * `openid` scope. For a stateful stand-in of the whole flow, see `createCibaSimulator`.
+ * `parameters`, or `BAD_REQUEST`: `invalid_request` when `parameters` carries other than one hint,
+ * `invalid_scope` without the `openid` scope. For a stateful stand-in of the whole flow, see `createCibaSimulator`.
  */
 export function authenticationAsAuthlete(options: MockHandlerOptions = {}): HttpHandler {
   return authenticationHandler(async ({ request, params }) => {
@@ -164,14 +164,16 @@ export function authenticationAsAuthlete(options: MockHandlerOptions = {}): Http
     )
     const scopes = (parameters.get('scope') ?? '').split(' ').filter(Boolean)
     if (hints.length !== 1 || !scopes.includes('openid')) {
+      // CIBA Core §13: a request without the openid scope is invalid_scope, a hint problem invalid_request.
+      const [error, description] =
+        hints.length !== 1
+          ? ['invalid_request', 'exactly one hint is required']
+          : ['invalid_scope', 'the scope must contain openid']
       return HttpResponse.json({
         resultCode: 'A180301',
         resultMessage: '[A180301] The backchannel authentication request is invalid.',
         action: 'BAD_REQUEST',
-        responseContent: errorContent(
-          'invalid_request',
-          hints.length !== 1 ? 'exactly one hint is required' : 'the scope must contain openid',
-        ),
+        responseContent: errorContent(error, description),
       })
     }
     const hint = hints[0] as (typeof hints)[number]

@@ -116,7 +116,13 @@ export async function startCibaClientStandIn(
       return
     }
     const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+    } catch {
+      // The sender hung up in the middle of its body: no notification, and no one to answer.
+      req.socket.destroy()
+      return
+    }
     const text = Buffer.concat(chunks).toString('utf8')
     const authorization = req.headers.authorization
     const notification: CibaNotification = {

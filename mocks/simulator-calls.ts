@@ -224,7 +224,8 @@ export function simulatorHandlers(
         ? mintTokens(ticket, authReqId, fields)
         : undefined
     const refusedBy = {
-      error: result === 'ACCESS_DENIED' ? 'access_denied' : 'transaction_failed',
+      // Authlete's /complete reference: TRANSACTION_FAILED behaves as ACCESS_DENIED, with expired_token.
+      error: result === 'ACCESS_DENIED' ? 'access_denied' : 'expired_token',
       errorDescription: text(fields.errorDescription),
       errorUri: text(fields.errorUri),
     }

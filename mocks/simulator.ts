@@ -36,7 +36,7 @@
  *
  * | ticket | POLL | PING, PUSH |
  * |---|---|---|
- * | issued, live | `NO_ACTION` | `NOTIFICATION`: ping `{"auth_req_id"}`; push the tokens, or `access_denied` / `transaction_failed` |
+ * | issued, live | `NO_ACTION` | `NOTIFICATION`: ping `{"auth_req_id"}`; push the tokens, or `access_denied` / `expired_token` (TRANSACTION_FAILED) |
  * | issued, expired | `SERVER_ERROR` | `NOTIFICATION` with `"error":"expired_token"` |
  * | issued, then failed or completed | `SERVER_ERROR` | `NOTIFICATION` with `"error":"server_error"` |
  * | unknown, or never issued | `SERVER_ERROR` | `SERVER_ERROR` |

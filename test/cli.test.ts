@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { HttpHandler } from 'msw'
+import { type HttpHandler, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthleteStandIn,
@@ -8,6 +8,7 @@ import {
   completeNotification,
   issueApiError,
   issueDelayed,
+  issueHandler,
   issueInvalidTicket,
   issueOk,
   issueRateLimited,
@@ -249,7 +250,8 @@ describe('authlete-ciba authenticate, fail and complete', () => {
     expect(result.stdout).toContain('  hintType       LOGIN_HINT\n')
     expect(result.stdout).toContain('  hint           john\n')
     expect(result.stdout).toMatch(/ {2}ticket {9}[\w-]{43}\n/)
-    expect(result.stdout).toContain('  HTTP 500\n') // USER_IDENTIFICATION is not an answer to send
+    expect(result.stdout).toContain('USER_IDENTIFICATION itself is not an answer to send the client')
+    expect(result.stdout).not.toContain('HTTP 500')
     expect(`${result.stdout}${result.stderr}`).not.toContain('client-SECRET-xyz')
     expectNoSecret(result)
   })
@@ -356,6 +358,48 @@ describe('what the CLI prints of text Authlete controls', () => {
       const json = await run(cli, ['issue', 'tkt', '--json', '--base-url', server.url], V3_ENV)
       expect(json.stdout).not.toMatch(RAW_CONTROL)
       expect(JSON.parse(json.stdout).authReqId).toBe(evil)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('escapes control characters in field names too', async () => {
+    const server = await standIn((baseUrl) =>
+      issueHandler(
+        () =>
+          HttpResponse.json({
+            action: 'OK',
+            authReqId: 'a',
+            expiresIn: 1,
+            interval: 1,
+            '\u001b]0;x\u0007': 1,
+          }),
+        { baseUrl },
+      ),
+    )
+    try {
+      const result = await run(cli, ['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      expect(result.stdout).not.toMatch(RAW_CONTROL)
+      expect(result.stdout).toContain('\\u001b]0;x\\u0007')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('masks the tokens of a push notification body', async () => {
+    const server = await standIn((baseUrl) =>
+      completeNotification({ baseUrl, deliveryMode: 'PUSH', authReqId: 'r9' }),
+    )
+    try {
+      const result = await run(
+        cli,
+        ['complete', 't', '--result', 'AUTHORIZED', '--subject', 's', '--base-url', server.url],
+        V3_ENV,
+      )
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('"access_token":"(43 characters, not shown)"')
+      expect(result.stdout).toMatch(/"id_token":"\(\d+ characters, not shown\)"/)
+      expect(result.stdout).toContain('"auth_req_id":"r9"')
     } finally {
       await server.close()
     }

@@ -675,3 +675,35 @@ describe('handleBackchannelAuthenticationRequest: the Fetch API variant', () => 
 function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64')
 }
+
+describe('the handlers never reject, whatever they are given', () => {
+  const client = new AuthleteClient({
+    serviceId: '1',
+    accessToken: 't',
+    baseUrl: 'http://127.0.0.1:9',
+    retry: false,
+  })
+
+  it('hooks whose onError getter throws: a 500, no rejection', async () => {
+    const hooks = {
+      identifyUser: () => undefined,
+      startAuthentication: () => {},
+      get onError(): never {
+        throw new Error('getter')
+      },
+    }
+    const answer = await handleBackchannelAuthentication(client, { body: 'scope=openid' }, hooks as never)
+    expect(answer.status).toBe(500)
+  })
+
+  it('handleBackchannelAuthenticationRequest with no Request: a 400 invalid_request, no rejection', async () => {
+    const seen: string[] = []
+    const response = await handleBackchannelAuthenticationRequest(client, null as never, {
+      identifyUser: () => undefined,
+      startAuthentication: () => {},
+      onError: (_error, stage) => seen.push(stage),
+    })
+    expect(response.status).toBe(400)
+    expect(seen).toEqual(['request'])
+  })
+})

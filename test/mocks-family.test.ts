@@ -64,13 +64,14 @@ describe('the default handlers answer all four calls as Authlete would', () => {
     expect(done.action).toBe('NO_ACTION')
   })
 
-  it('authentication: a request without openid or with two hints is BAD_REQUEST invalid_request', async () => {
-    for (const parameters of ['scope=email&login_hint=a', 'scope=openid&login_hint=a&id_token_hint=b']) {
-      const res = await v3.backchannelAuthentication({ parameters })
-      expect(res.action).toBe('BAD_REQUEST')
-      expect(JSON.parse(res.responseContent ?? '').error).toBe('invalid_request')
-      expect(toBackchannelResponse(res).status).toBe(400)
-    }
+  it.each([
+    ['scope=email&login_hint=a', 'invalid_scope'],
+    ['scope=openid&login_hint=a&id_token_hint=b', 'invalid_request'],
+  ])('authentication: %s is BAD_REQUEST %s', async (parameters, error) => {
+    const res = await v3.backchannelAuthentication({ parameters })
+    expect(res.action).toBe('BAD_REQUEST')
+    expect(JSON.parse(res.responseContent ?? '').error).toBe(error)
+    expect(toBackchannelResponse(res).status).toBe(400)
   })
 
   it('fail: ACCESS_DENIED is FORBIDDEN, SERVER_ERROR is INTERNAL_SERVER_ERROR, and the description goes along', async () => {

@@ -362,3 +362,33 @@ describe('backchannelComplete', () => {
     expect(error.message).toContain(words)
   })
 })
+
+describe('request checks that JSON would otherwise hide', () => {
+  it.each([
+    [{ ticket: 't', result: 'AUTHORIZED', subject: 's', scopes: [, 'openid'] }, 'scopes[0]'],
+    [
+      { ticket: 't', result: 'AUTHORIZED', subject: 's', properties: [, { key: 'k', value: 'v' }] },
+      'properties[0]',
+    ],
+    [{ ticket: 't', result: 'AUTHORIZED', subject: 's', claims: new Date(0) }, 'claims'],
+    [{ ticket: 't', result: 'AUTHORIZED', subject: 's', claims: { toJSON: () => 'x' } }, 'claims'],
+    [{ ticket: 't', result: 'AUTHORIZED', subject: 's', claims: { toJSON: () => undefined } }, 'claims'],
+    [
+      { ticket: 't', result: 'AUTHORIZED', subject: 's', idtHeaderParams: new String('{}') },
+      'idtHeaderParams',
+    ],
+  ])('backchannelComplete refuses %j, naming %s', async (request, field) => {
+    await using client = v3()
+    const error = await inputError(client.backchannelComplete(request as never))
+    expect(error.field).toBe(field)
+  })
+
+  it('backchannelAuthentication refuses a hole in clientCertificatePath', async () => {
+    await using client = v3()
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const error = await inputError(
+      client.backchannelAuthentication({ parameters: 'a=b', clientCertificatePath: [, 'pem'] as never }),
+    )
+    expect(error.field).toBe('clientCertificatePath[0]')
+  })
+})

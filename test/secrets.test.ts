@@ -60,6 +60,18 @@ describe.each(credentials)('no credential leaks into errors (%s)', (_name, creds
       },
     ],
     [
+      'a resultCode echoing the Authorization header',
+      (r, res) =>
+        json(res, 401, { resultCode: `bad header: ${r.headers.authorization}`, resultMessage: 'm' }),
+    ],
+    [
+      'a content type echoing the Authorization header',
+      (r, res) => {
+        res.writeHead(200, { 'content-type': `text/html; echo="${r.headers.authorization}"` })
+        res.end('{}')
+      },
+    ],
+    [
       'a resultMessage echoing the Authorization header',
       (r, res) =>
         json(res, 401, { resultCode: 'A001203', resultMessage: `bad header ${r.headers.authorization}` }),

@@ -1,3 +1,4 @@
+import net from 'node:net'
 // startCibaClientStandIn: the client application's notification endpoint on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest'
 import { type CibaClientStandIn, startCibaClientStandIn } from '../mocks/index.js'
@@ -79,5 +80,40 @@ describe('startCibaClientStandIn', () => {
     await rp.close()
     rp = undefined
     await expect(waiting).rejects.toThrow(/closed/)
+  })
+})
+
+describe('startCibaClientStandIn and a sender that hangs up', () => {
+  it('a sender hanging up in the middle of its body ends that request only: no unhandled rejection, later notifications arrive', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    const rp = await startCibaClientStandIn()
+    try {
+      const { hostname, port, pathname } = new URL(rp.url)
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(Number(port), hostname, () => {
+          socket.write(
+            `POST ${pathname} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"auth`,
+          )
+          setTimeout(() => {
+            socket.destroy()
+            resolve()
+          }, 20)
+        })
+      })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const response = await fetch(rp.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${rp.token}`, 'content-type': 'application/json' },
+        body: '{"auth_req_id":"after"}',
+      })
+      expect(response.status).toBe(204)
+      expect((await rp.nextNotification({ authReqId: 'after' })).body).toEqual({ auth_req_id: 'after' })
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      await rp.close()
+    }
   })
 })

@@ -377,16 +377,26 @@ function describe(
     if (name === 'responseContent' || value === undefined) continue
     const shown = MASKED.has(name) ? `(${String(value).length} characters, not shown)` : text(value)
     const unit = name === 'expiresIn' || name === 'interval' ? ' s' : ''
-    lines.push(`  ${name.length < 15 ? name.padEnd(15) : `${name} `}${shown}${unit}`)
+    const label = text(name)
+    lines.push(`  ${label.length < 15 ? label.padEnd(15) : `${label} `}${shown}${unit}`)
   }
   if (command === 'complete') {
     if (result.action === 'NOTIFICATION') {
       lines.push('', `Your authorization server must POST this to ${text(result.clientNotificationEndpoint)}`)
       lines.push('(with Authorization: Bearer <clientNotificationToken>; this command does not deliver it):')
-      lines.push('', `  ${text(result.responseContent ?? '')}`, '')
+      lines.push('', `  ${text(maskTokens(String(result.responseContent ?? '')))}`, '')
     } else {
       lines.push('')
     }
+    return lines.join('\n')
+  }
+  if (result.action === 'USER_IDENTIFICATION') {
+    lines.push(
+      '',
+      'The request is valid: your endpoint goes on (identify the user from the hint, then `issue` or',
+      '`fail` with this ticket); USER_IDENTIFICATION itself is not an answer to send the client.',
+      '',
+    )
     return lines.join('\n')
   }
   const answer = toBackchannelResponse(result)
@@ -394,6 +404,21 @@ function describe(
   for (const [name, value] of Object.entries(answer.headers)) lines.push(`  ${name}: ${value}`)
   lines.push('', `  ${text(answer.body)}`, '')
   return lines.join('\n')
+}
+
+/** A push notification's body with its tokens masked (the CLI shows no token). */
+function maskTokens(json: string): string {
+  try {
+    const body = JSON.parse(json) as Record<string, unknown>
+    if (typeof body !== 'object' || body === null) return json
+    for (const field of ['access_token', 'refresh_token', 'id_token']) {
+      const value = body[field]
+      if (value !== undefined) body[field] = `(${String(value).length} characters, not shown)`
+    }
+    return JSON.stringify(body)
+  } catch {
+    return json
+  }
 }
 
 /**
@@ -422,7 +447,7 @@ function escapeControl(c: string): string {
 /** What to change, in the operator's terms, for an option the library refused. */
 const ADVICE: Readonly<Record<string, string>> = {
   credentials:
-    'set AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN (API v3) or AUTHLETE_API_KEY + AUTHLETE_API_SECRET (API v2), not both',
+    'set AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN (API v3) or AUTHLETE_API_KEY + AUTHLETE_API_SECRET (API v2): one of the two; or try --stand-in',
   serviceId: 'check AUTHLETE_SERVICE_ID (API v3, with AUTHLETE_ACCESS_TOKEN)',
   accessToken: 'check AUTHLETE_ACCESS_TOKEN',
   apiKey: 'check AUTHLETE_API_KEY (API v2, with AUTHLETE_API_SECRET)',

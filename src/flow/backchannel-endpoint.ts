@@ -72,7 +72,7 @@ export async function handleBackchannelAuthentication<User extends BackchannelUs
   hooks: BackchannelAuthenticationHooks<User>,
   options?: AuthleteCallOptions,
 ): Promise<BackchannelEndpointResponse> {
-  const report = reporter(hooks?.onError)
+  const report = reporterOf(hooks)
   try {
     return await run(authlete, input, hooks, options, report)
   } catch (error) {
@@ -202,18 +202,24 @@ export async function handleBackchannelAuthenticationRequest<User extends Backch
   hooks: BackchannelAuthenticationHooks<User>,
   options: BackchannelRequestOptions = {},
 ): Promise<Response> {
-  const { clientCertificate, clientCertificatePath, ...callOptions } = options
   let body: string
+  let authorization: string | null
+  let input: Pick<BackchannelRequestOptions, 'clientCertificate' | 'clientCertificatePath'>
+  let callOptions: AuthleteCallOptions
   try {
+    const { clientCertificate, clientCertificatePath, ...rest } = options ?? {}
+    input = { clientCertificate, clientCertificatePath }
+    callOptions = rest
+    authorization = request.headers.get('authorization')
     body = await request.text()
   } catch (error) {
-    // The client went away or sent a broken body: nobody may read the answer, but it is theirs.
-    reporter(hooks?.onError)(error, 'request')
+    // The client went away or sent a broken body (or this is no Request): the answer is theirs.
+    reporterOf(hooks)(error, 'request')
     return toBackchannelWebResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
   }
   const answer = await handleBackchannelAuthentication(
     authlete,
-    { body, authorization: request.headers.get('authorization'), clientCertificate, clientCertificatePath },
+    { body, authorization, ...input },
     hooks,
     callOptions,
   )
@@ -273,6 +279,17 @@ async function checkRequest<User extends BackchannelUser>(
 }
 
 /** `onError` made safe: what it throws or rejects with is dropped. */
+/** A report that never throws, from hooks that may be anything (a throwing getter included). */
+function reporterOf(hooks: unknown): Report {
+  let onError: unknown
+  try {
+    onError = (hooks as BackchannelAuthenticationHooks<BackchannelUser> | null | undefined)?.onError
+  } catch {
+    onError = undefined
+  }
+  return reporter(onError as BackchannelAuthenticationHooks<BackchannelUser>['onError'])
+}
+
 function reporter(onError: BackchannelAuthenticationHooks<BackchannelUser>['onError']): Report {
   return (error, stage) => {
     if (typeof onError !== 'function') return

@@ -242,7 +242,7 @@ export class Call<Result> {
     const secrets = this.#secrets
     try {
       const json = JSON.parse(text) as { resultCode?: unknown; resultMessage?: unknown } | null
-      if (typeof json?.resultCode === 'string') resultCode = json.resultCode
+      if (typeof json?.resultCode === 'string') resultCode = redact(json.resultCode, secrets)
       if (typeof json?.resultMessage === 'string') resultMessage = redact(json.resultMessage, secrets)
     } catch {
       // Not Authlete's result JSON (a proxy's HTML page, say): the excerpt below says what it was.
@@ -265,10 +265,15 @@ export class Call<Result> {
     problem: string,
     options: { cause?: unknown; issues?: readonly AuthleteResponseIssue[] } = {},
   ): AuthleteResponseError {
-    return new AuthleteResponseError(status, `Unusable HTTP ${status} answer from Authlete: ${problem}`, {
-      ...options,
-      ...this.info(),
-    })
+    // The problem may quote the answer (its content type): whatever echoes a credential is redacted.
+    return new AuthleteResponseError(
+      status,
+      `Unusable HTTP ${status} answer from Authlete: ${redact(problem, this.#secrets)}`,
+      {
+        ...options,
+        ...this.info(),
+      },
+    )
   }
 
   #transportError(cause: unknown, attempt: Attempt): AuthleteError {

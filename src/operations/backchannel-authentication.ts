@@ -225,7 +225,8 @@ function encode(request: BackchannelAuthenticationRequest) {
   if (path === undefined) return { form: formEncode(body) }
   if (!Array.isArray(path))
     throw new AuthleteInputError('clientCertificatePath', 'must be an array of strings')
-  const chain = path.map((pem, i) => requiredString(pem, `clientCertificatePath[${i}]`))
+  // Array.from, not map: a hole must be refused, not skipped (JSON would send it as null).
+  const chain = Array.from(path, (pem, i) => requiredString(pem, `clientCertificatePath[${i}]`))
   // A form body has no arrays; Authlete's JSON body takes the chain as one.
   return { json: JSON.stringify({ ...body, clientCertificatePath: chain }) }
 }

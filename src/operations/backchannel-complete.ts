@@ -265,24 +265,31 @@ function jsonText(value: unknown, field: string): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AuthleteInputError(field, 'must be a JSON object or its JSON text')
   }
+  let text: string | undefined
   try {
-    return JSON.stringify(value)
+    text = JSON.stringify(value)
   } catch (cause) {
     throw new AuthleteInputError(field, 'could not be serialised to JSON', { cause })
   }
+  // A toJSON (a Date, a boxed String) may serialise to something else than an object, or to nothing.
+  if (text === undefined || !text.startsWith('{')) {
+    throw new AuthleteInputError(field, 'must be a JSON object or its JSON text (it serialises to no object)')
+  }
+  return text
 }
 
 function strings(value: unknown, field: string): string[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value)) throw new AuthleteInputError(field, 'must be an array of strings')
-  return value.map((item, i) => requiredString(item, `${field}[${i}]`))
+  // Array.from, not map: a hole must be refused, not skipped (JSON would send it as null).
+  return Array.from(value, (item, i) => requiredString(item, `${field}[${i}]`))
 }
 
 function properties(value: unknown): TokenProperty[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value))
     throw new AuthleteInputError('properties', 'must be an array of { key, value, hidden }')
-  return value.map((item, i) => {
+  return Array.from(value as unknown[], (item, i) => {
     const field = `properties[${i}]`
     const property = checkFields(item, PROPERTY_FIELDS, field)
     const hidden = property.hidden
