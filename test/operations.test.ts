@@ -365,9 +365,22 @@ describe('backchannelComplete', () => {
 
 describe('request checks that JSON would otherwise hide', () => {
   it.each([
-    [{ ticket: 't', result: 'AUTHORIZED', subject: 's', scopes: [, 'openid'] }, 'scopes[0]'],
     [
-      { ticket: 't', result: 'AUTHORIZED', subject: 's', properties: [, { key: 'k', value: 'v' }] },
+      {
+        ticket: 't',
+        result: 'AUTHORIZED',
+        subject: 's',
+        scopes: Object.assign(new Array(2), { 1: 'openid' }),
+      },
+      'scopes[0]',
+    ],
+    [
+      {
+        ticket: 't',
+        result: 'AUTHORIZED',
+        subject: 's',
+        properties: Object.assign(new Array(2), { 1: { key: 'k', value: 'v' } }),
+      },
       'properties[0]',
     ],
     [{ ticket: 't', result: 'AUTHORIZED', subject: 's', claims: new Date(0) }, 'claims'],
@@ -385,9 +398,11 @@ describe('request checks that JSON would otherwise hide', () => {
 
   it('backchannelAuthentication refuses a hole in clientCertificatePath', async () => {
     await using client = v3()
-    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
     const error = await inputError(
-      client.backchannelAuthentication({ parameters: 'a=b', clientCertificatePath: [, 'pem'] as never }),
+      client.backchannelAuthentication({
+        parameters: 'a=b',
+        clientCertificatePath: Object.assign(new Array(2), { 1: 'pem' }) as never,
+      }),
     )
     expect(error.field).toBe('clientCertificatePath[0]')
   })
