@@ -1,34 +1,435 @@
-// `npm start`: one backchannelIssue call, shown end to end. Without AUTHLETE_* credentials in the
-// environment it runs against an embedded stand-in Authlete (this package's own mock handlers on a
-// loopback port, reached through a real HTTP connection); with them, against the real Authlete.
-// Usage: npm start [-- <ticket>]   (the ticket also comes from AUTHLETE_TICKET)
-import { startAuthleteStandIn } from '../mocks/index.js'
-import { main } from '../src/cli/main.js'
+// `npm start`: one whole CIBA login, printed as a timeline. In this process, on 127.0.0.1: the
+// client application (this script's request, and startCibaClientStandIn receiving the notification)
+// and the authorization server (scripts/demo-as.ts, on handleBackchannelAuthentication and
+// completeBackchannelAuthentication); without credentials, Authlete and the user's device too.
+//
+// Without AUTHLETE_* credentials, Authlete is SIMULATED (createCibaSimulator served over HTTP by
+// startAuthleteStandIn) and so is the device (simulator.approve). With them, the Authlete calls go to
+// that service: its registry of clients applies (AUTHLETE_CLIENT_ID / AUTHLETE_CLIENT_SECRET), there
+// is no device (the demo approves at once), and the notification is delivered only if Authlete's
+// answer points at the local client stand-in; otherwise the demo prints what it would deliver.
+//
+// Exit code: 0 when the login succeeded, 1 for a usage or configuration error, 2 when it failed.
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import {
+  type CibaClientStandIn,
+  type CibaSimulator,
+  createCibaSimulator,
+  startAuthleteStandIn,
+  startCibaClientStandIn,
+} from '../mocks/index.js'
+import {
+  AuthleteClient,
+  type AuthleteClientOptions,
+  type AuthleteRegion,
+  isAuthleteError,
+} from '../src/index.js'
+import { BACKCHANNEL_PATH, type DemoCompletion, startDemoAuthorizationServer } from './demo-as.js'
+import { masked, maskedNotification, printable, Timeline, traceCalls } from './demo-timeline.js'
 
-const env = process.env
-const hasCredentials = Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))
-const ticket = process.argv[2] ?? env.AUTHLETE_TICKET ?? 'demo-ticket'
+const USAGE = `Usage: npm start -- [LOGIN_HINT] [--mode ping|push|poll] [--client-port PORT]
 
-if (hasCredentials) {
-  console.log('Calling the real Authlete with the AUTHLETE_* credentials from the environment.\n')
-  process.exitCode = await main(['issue', ticket], env)
-} else {
-  const standIn = await startAuthleteStandIn()
-  console.log(
-    [
-      'No AUTHLETE_* credentials in the environment: this demo uses an EMBEDDED STAND-IN Authlete,',
-      `not the real service. It serves authlete-ciba/mocks' default handlers at ${standIn.url}.`,
-      'Set AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN (or AUTHLETE_API_KEY + AUTHLETE_API_SECRET) to call Authlete.',
-      '',
-    ].join('\n'),
-  )
-  try {
-    process.exitCode = await main(['issue', ticket, '--base-url', standIn.url], {
-      AUTHLETE_SERVICE_ID: '715948317',
-      AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
-    })
-  } finally {
-    await standIn.close()
-  }
-  console.log(`(answered by the stand-in at ${standIn.url}: ${standIn.requestCount} request over HTTP)`)
+A whole CIBA login on this machine, printed step by step.
+
+  LOGIN_HINT          the user to log in (default: AUTHLETE_LOGIN_HINT, else john)
+  --mode MODE         the simulated client's token delivery mode: ping (default), push or poll
+  --client-port PORT  where the client stand-in listens (default: any free port)
+
+Without AUTHLETE_* credentials Authlete and the user's device are simulated. To use your Authlete
+service, set AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN (or AUTHLETE_API_KEY + AUTHLETE_API_SECRET),
+optionally AUTHLETE_BASE_URL or AUTHLETE_REGION, and:
+  AUTHLETE_CLIENT_ID, AUTHLETE_CLIENT_SECRET  a CIBA client registered there (its delivery mode applies)
+  AUTHLETE_LOGIN_HINT (or LOGIN_HINT)         required
+  AUTHLETE_SUBJECT                            the subject the demo approves as (default: the hint)
+The notification is delivered only if the client's registered endpoint is the client stand-in's
+(http://127.0.0.1:PORT/ciba/notification, with --client-port PORT); otherwise it is printed.`
+
+type Mode = 'PING' | 'PUSH' | 'POLL'
+const BINDING_MESSAGE = 'W4SCT'
+/** The client stand-in is on plain http on loopback: deliveries to it need both. */
+const LOCAL_NOTIFICATION = { allowInsecureHttp: true, allowPrivateNetwork: true } as const
+
+class UsageError extends Error {}
+
+interface Config {
+  mode: Mode
+  modeGiven: boolean
+  clientPort: number
+  hint: string | undefined
+  /** The Authlete service of the environment, or undefined: simulated. */
+  real:
+    | {
+        options: AuthleteClientOptions
+        client: { clientId: string; clientSecret: string }
+        subject: string | undefined
+      }
+    | undefined
 }
+
+function configure(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const { values, positionals } = parsed
+  if (values.help) return 'help'
+  if (positionals.length > 1) throw new UsageError(`one login hint at most, not ${positionals.length}`)
+  const mode = (values.mode ?? 'ping').toUpperCase()
+  if (mode !== 'PING' && mode !== 'PUSH' && mode !== 'POLL') {
+    throw new UsageError(`--mode must be ping, push or poll, not ${printable(values.mode)}`)
+  }
+  const clientPort = values['client-port'] === undefined ? 0 : Number(values['client-port'])
+  if (!Number.isInteger(clientPort) || clientPort < 0 || clientPort > 65_535) {
+    throw new UsageError('--client-port must be a port number')
+  }
+  const hint = positionals[0] ?? (env.AUTHLETE_LOGIN_HINT || undefined)
+  const config: Config = { mode, modeGiven: values.mode !== undefined, clientPort, hint, real: undefined }
+  const credentials = [
+    'AUTHLETE_SERVICE_ID',
+    'AUTHLETE_ACCESS_TOKEN',
+    'AUTHLETE_API_KEY',
+    'AUTHLETE_API_SECRET',
+  ]
+  if (!credentials.some((name) => env[name])) return config
+
+  const missing = ['AUTHLETE_CLIENT_ID', 'AUTHLETE_CLIENT_SECRET'].filter((name) => !env[name])
+  if (hint === undefined) missing.push('AUTHLETE_LOGIN_HINT (or the LOGIN_HINT argument)')
+  if (missing.length > 0) {
+    throw new UsageError(
+      `with AUTHLETE_* credentials the demo uses your Authlete service, and needs ${missing.join(', ')}`,
+    )
+  }
+  const options: AuthleteClientOptions = {}
+  if (env.AUTHLETE_SERVICE_ID) options.serviceId = env.AUTHLETE_SERVICE_ID
+  if (env.AUTHLETE_ACCESS_TOKEN) options.accessToken = env.AUTHLETE_ACCESS_TOKEN
+  if (env.AUTHLETE_API_KEY) options.apiKey = env.AUTHLETE_API_KEY
+  if (env.AUTHLETE_API_SECRET) options.apiSecret = env.AUTHLETE_API_SECRET
+  if (env.AUTHLETE_BASE_URL) options.baseUrl = env.AUTHLETE_BASE_URL
+  else if (env.AUTHLETE_REGION) options.region = env.AUTHLETE_REGION as AuthleteRegion
+  config.real = {
+    options,
+    client: { clientId: env.AUTHLETE_CLIENT_ID ?? '', clientSecret: env.AUTHLETE_CLIENT_SECRET ?? '' },
+    subject: env.AUTHLETE_SUBJECT || undefined,
+  }
+  return config
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      mode: { type: 'string' },
+      'client-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
+
+/** client_secret_basic: each half form-encoded (RFC 6749 §2.3.1). */
+function basic({ clientId, clientSecret }: { clientId: string; clientSecret: string }): string {
+  const encode = (text: string) => new URLSearchParams([['', text]]).toString().slice(1)
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`
+}
+
+async function main(): Promise<number> {
+  let config: Config | 'help'
+  try {
+    config = configure(process.argv.slice(2), process.env)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    console.error(`npm start: ${error.message}\n(npm start -- --help tells how to run the demo)`)
+    return 1
+  }
+  if (config === 'help') {
+    console.log(USAGE)
+    return 0
+  }
+  const { real } = config
+
+  // A refused AUTHLETE_* configuration is told before anything starts.
+  let configured: AuthleteClient | undefined
+  if (real) {
+    try {
+      configured = new AuthleteClient(real.options)
+    } catch (error) {
+      if (!isAuthleteError(error, 'AUTHLETE_INVALID_INPUT')) throw error
+      console.error(`npm start: the AUTHLETE_* configuration is refused: ${error.message}`)
+      return 1
+    }
+  }
+
+  // The parties, closed in reverse order whatever happens.
+  const closers: Array<() => Promise<unknown>> = []
+  const closeLater = <Party extends { close(): Promise<unknown> }>(party: Party): Party => {
+    closers.push(() => party.close())
+    return party
+  }
+  const timeline = new Timeline()
+  let untrace = () => {}
+  try {
+    const rp = closeLater(await startCibaClientStandIn({ port: config.clientPort }))
+
+    const hint = config.hint ?? 'john'
+    let simulator: CibaSimulator | undefined
+    let authlete: AuthleteClient
+    let authleteLines: string[]
+    let client: { clientId: string; clientSecret: string }
+    if (real && configured) {
+      authlete = closeLater(configured)
+      client = real.client
+      authleteLines = [
+        `YOUR SERVICE (AUTHLETE_* variables) at ${authlete.baseUrl}, API ${authlete.apiVersion}`,
+      ]
+    } else {
+      client = { clientId: 'demo-client', clientSecret: randomBytes(24).toString('base64url') }
+      simulator = createCibaSimulator({
+        users: [{ subject: 'john', loginHints: ['john', 'john@example.com'] }],
+        clients: [
+          {
+            ...client,
+            clientName: 'Demo Client',
+            deliveryMode: config.mode,
+            clientNotificationEndpoint: config.mode === 'POLL' ? undefined : rp.url,
+          },
+        ],
+      })
+      const standIn = closeLater(await startAuthleteStandIn({ simulator }))
+      authlete = closeLater(
+        new AuthleteClient({
+          serviceId: '715948317',
+          accessToken: randomBytes(24).toString('base64url'),
+          baseUrl: standIn.url,
+        }),
+      )
+      authleteLines = [
+        `SIMULATED: createCibaSimulator served over HTTP by startAuthleteStandIn at ${standIn.url};`,
+        'not the real service, though it answers as Authlete documents',
+      ]
+    }
+
+    const subject = real ? (real.subject ?? hint) : undefined
+    const users = simulator
+    const as = closeLater(
+      await startDemoAuthorizationServer({
+        authlete,
+        timeline,
+        device: real ? 'none' : 'simulated',
+        notification: LOCAL_NOTIFICATION,
+        ...(users
+          ? {
+              identifyUser: (userHint) => users.findUser(userHint),
+              userSource: "the simulator's user registry",
+            }
+          : {
+              // No user store here: whoever the hint names is the user, as AUTHLETE_SUBJECT says.
+              identifyUser: () => ({ subject: subject ?? hint }),
+              userSource: real?.subject ? 'AUTHLETE_SUBJECT' : 'the hint itself: this demo has no user store',
+              // The registered endpoint is the client's; only the local stand-in gets a delivery.
+              deliverTo: (endpoint) => endpoint === rp.url,
+            }),
+      }),
+    )
+
+    let completion: DemoCompletion | undefined
+    simulator?.onDecision(async ({ authReqId, result }) => {
+      completion = await as.complete(authReqId, result)
+    })
+
+    const modeLine = real
+      ? `the delivery mode registered for ${printable(client.clientId)} at Authlete${config.modeGiven ? ' (--mode applies to the simulated client only)' : ''}`
+      : `${config.mode.toLowerCase()} mode`
+    const indent = (lines: string[]) => lines.join(`\n${' '.repeat(24)}`)
+    console.log(
+      [
+        `authlete-ciba demo: a whole CIBA login, ${modeLine}.`,
+        real
+          ? 'The client and the authorization server run in this process on 127.0.0.1; Authlete is your service.'
+          : 'Every party runs in this process on 127.0.0.1: nothing leaves this machine.',
+        '',
+        `  client application    ${indent([
+          `STAND-IN: this script sends the request (as ${printable(client.clientId)}),`,
+          `startCibaClientStandIn receives notifications at ${rp.url}`,
+        ])}`,
+        `  authorization server  ${indent([
+          `this demo's (scripts/demo-as.ts) at ${as.url}, built on`,
+          'handleBackchannelAuthentication and completeBackchannelAuthentication',
+        ])}`,
+        `  Authlete              ${indent(authleteLines)}`,
+        `  user's device         ${
+          real
+            ? `NONE: the demo approves at once, as subject ${printable(subject)}`
+            : 'SIMULATED: simulator.approve(); the user approves at once'
+        }`,
+        '',
+        real
+          ? 'The notification goes to the client stand-in only if Authlete names its URL; otherwise it is printed, not sent.'
+          : 'Set AUTHLETE_* variables to use your Authlete service instead (npm start -- --help).',
+        '',
+      ].join('\n'),
+    )
+
+    untrace = traceCalls(timeline)
+    timeline.begin()
+
+    // The client application asks the AS to start the login.
+    const parameters = new URLSearchParams({
+      scope: 'openid',
+      login_hint: hint,
+      binding_message: BINDING_MESSAGE,
+    })
+    if (config.mode !== 'POLL' || real) parameters.set('client_notification_token', rp.token)
+    timeline.step(
+      'client → AS',
+      `POST ${BACKCHANNEL_PATH} (login_hint=${printable(hint)}, binding_message=${BINDING_MESSAGE}${parameters.has('client_notification_token') ? ', client_notification_token' : ''})`,
+    )
+    const response = await fetch(as.url + BACKCHANNEL_PATH, {
+      method: 'POST',
+      headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
+      body: parameters,
+      signal: AbortSignal.timeout(60_000),
+    })
+    const answer = await response.text()
+    timeline.step('AS → client', `${response.status} ${printable(answer)}`)
+    const authReqId =
+      response.status === 200 ? (JSON.parse(answer) as { auth_req_id?: string }).auth_req_id : undefined
+    if (typeof authReqId !== 'string') {
+      console.log(`\nThe authorization server refused the request (HTTP ${response.status}): no login.`)
+      if (simulator)
+        console.log('The simulated service knows the user john (login hints john, john@example.com).')
+      return 2
+    }
+
+    // The user answers on the device; the device tells the AS, which completes and notifies.
+    if (simulator) {
+      timeline.step('device → AS', 'the user approves (simulated: simulator.approve)')
+      await simulator.approve(authReqId)
+    } else {
+      timeline.step('device → AS', `no device: the demo approves at once, as ${printable(subject)}`)
+      completion = await as.complete(authReqId, 'AUTHORIZED')
+    }
+    if (completion === undefined) throw new Error('the authorization server did not complete the login')
+
+    const summary = await conclude(completion, authReqId, rp, timeline)
+    console.log(
+      [
+        '',
+        'Answers',
+        `  the client's request   HTTP ${response.status} ${printable(answer)}`,
+        ...summary.lines,
+      ].join('\n'),
+    )
+    if (simulator && summary.mode === 'POLL') {
+      const held = simulator.completionOf(authReqId)
+      console.log(
+        `  Authlete (simulated)   holds ${held?.result} for ${held?.subject} until the client polls its token endpoint`,
+      )
+    }
+    console.log(`\n${summary.ok ? 'Login approved' : 'Login NOT completed'}: ${summary.verdict}`)
+    return summary.ok ? 0 : 2
+  } catch (error) {
+    // AuthleteErrors and the demo's own errors carry no credential in their message.
+    const detail = isAuthleteError(error) ? `${error.code}: ${error.message}` : String(error)
+    console.error(`\nThe demo failed: ${printable(detail)}`)
+    return 2
+  } finally {
+    untrace()
+    for (const close of closers.reverse()) await close()
+  }
+}
+
+interface Summary {
+  ok: boolean
+  mode: string
+  lines: string[]
+  verdict: string
+}
+
+/** What /complete and the notification came to, on the timeline and as the answers' summary. */
+async function conclude(
+  { response, notification }: DemoCompletion,
+  authReqId: string,
+  rp: CibaClientStandIn,
+  timeline: Timeline,
+): Promise<Summary> {
+  const mode = response.deliveryMode ?? (response.action === 'NO_ACTION' ? 'POLL' : 'unknown')
+  const lines = [`  /complete              ${printable(response.action)}, delivery mode ${printable(mode)}`]
+  if (response.action === 'NO_ACTION') {
+    timeline.step(
+      'client',
+      'poll mode: no notification; the client polls the token endpoint (not in this demo)',
+    )
+    return {
+      ok: true,
+      mode,
+      lines: [...lines, '  next (not shown)       the client polls the token endpoint with its auth_req_id'],
+      verdict: 'poll mode, the result waits at Authlete for the token request.',
+    }
+  }
+  if (response.action !== 'NOTIFICATION') {
+    return { ok: false, mode, lines, verdict: `/complete answered ${printable(response.action)}.` }
+  }
+  const endpoint = printable(response.clientNotificationEndpoint)
+  const body = maskedNotification(response.responseContent)
+  if (notification === 'withheld' || notification === undefined) {
+    timeline.step('AS', `not delivered: the endpoint ${endpoint} is not this demo's client stand-in`)
+    return {
+      ok: true,
+      mode,
+      lines: [
+        ...lines,
+        `  notification           NOT SENT by this demo. It would POST to ${endpoint}`,
+        `                         with Authorization: Bearer ${masked('client_notification_token', response.clientNotificationToken ?? '')}:`,
+        `                         ${body}`,
+        ...(mode === 'PUSH'
+          ? ['                         (push mode: the tokens in it reach no client)']
+          : []),
+      ],
+      verdict: `Authlete completed the login; the ${printable(mode.toLowerCase())} notification was printed, not delivered.`,
+    }
+  }
+  if (!notification.delivered) {
+    const { reason, status } = notification.error
+    return {
+      ok: false,
+      mode,
+      lines: [
+        ...lines,
+        `  notification           FAILED: ${reason}${status ? ` ${status}` : ''} at ${endpoint}`,
+      ],
+      verdict: 'the client was not notified.',
+    }
+  }
+  const received = await rp.nextNotification({ authReqId, signal: AbortSignal.timeout(5_000) })
+  const shown = maskedNotification(received.text)
+  timeline.step(
+    'client',
+    `received the ${mode.toLowerCase()} notification; its bearer token ${received.authorized ? 'matches' : 'DOES NOT MATCH'}`,
+  )
+  const next =
+    mode === 'PUSH'
+      ? '  next (not shown)       the client validates the ID token and uses the access token'
+      : '  next (not shown)       the client fetches the tokens at the token endpoint with its auth_req_id'
+  return {
+    ok: received.authorized,
+    mode,
+    lines: [
+      ...lines,
+      `  notification           delivered to ${endpoint}: HTTP ${notification.status}, ${notification.attempts} attempt${notification.attempts === 1 ? '' : 's'}`,
+      `  the client received    ${shown}`,
+      next,
+    ],
+    verdict: `${mode.toLowerCase()} mode, the client was notified.`,
+  }
+}
+
+// A safety net: a demo that hangs says so and ends, instead of holding the terminal.
+setTimeout(() => {
+  console.error('npm start: the demo did not finish within 90 s')
+  process.exit(2)
+}, 90_000).unref()
+
+process.exitCode = await main()

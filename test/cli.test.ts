@@ -204,24 +204,183 @@ describe('authlete-ciba issue', () => {
   })
 })
 
-describe('npm start (the demo)', () => {
-  it('without credentials uses the embedded stand-in over HTTP and says so', async () => {
+describe('npm start (the demo)', { timeout: 30_000 }, () => {
+  // Each test runs the demo in a child process: a few seconds each, more on a busy machine.
+  /** `  123 ms  who  what`: one step of the timeline. */
+  const step = (who: string, what: string) => new RegExp(`^ +\\d+ ms  ${who} +${what}`, 'm')
+  /** The steps appear in this order. */
+  function expectTimeline(stdout: string, steps: RegExp[]) {
+    let from = 0
+    for (const pattern of steps) {
+      const match = pattern.exec(stdout.slice(from))
+      expect(match, `${pattern} after character ${from} of:\n${stdout}`).not.toBeNull()
+      from += (match?.index ?? 0) + (match?.[0].length ?? 0)
+    }
+  }
+  const AUTHENTICATION = step('AS → Authlete', 'POST /backchannel/authentication → 200 USER_IDENTIFICATION')
+  const ISSUE = step('AS → Authlete', 'POST /backchannel/authentication/issue → 200 OK')
+  const CREDENTIALS = /client_notification_token=|Bearer [\w-]|"(access|refresh|id)_token":"[\w-]/
+
+  it('without credentials: the whole login on simulated Authlete, ping delivered, exit 0, and says so', async () => {
     const result = await run(demo, [])
+    expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('EMBEDDED STAND-IN Authlete')
-    expect(result.stdout).toMatch(/Authlete http:\/\/127\.0\.0\.1:\d+ \(API v3\)/)
-    expect(result.stdout).toContain('  action         OK\n')
-    expect(result.stdout).toContain('  HTTP 200\n')
-    expect(result.stdout).toContain('1 request over HTTP')
+    expect(result.stdout).toContain('a whole CIBA login, ping mode')
+    expect(result.stdout).toMatch(/client application +STAND-IN/)
+    expect(result.stdout).toMatch(
+      /Authlete +SIMULATED: createCibaSimulator served over HTTP by startAuthleteStandIn at http:\/\/127\.0\.0\.1:\d+/,
+    )
+    expect(result.stdout).toMatch(/user's device +SIMULATED/)
+    expectTimeline(result.stdout, [
+      step('client → AS', 'POST /backchannel/authentication \\(login_hint=john, binding_message=W4SCT'),
+      AUTHENTICATION,
+      step('AS', 'identifyUser: login_hint john → subject john'),
+      ISSUE,
+      step('AS → device', 'asks john to approve'),
+      step('AS → client', '200 \\{"auth_req_id":"[\\w-]+"'),
+      step('device → AS', 'the user approves'),
+      step('AS → Authlete', 'POST /backchannel/authentication/complete → 200 NOTIFICATION'),
+      step('AS → client', 'POST http://127\\.0\\.0\\.1:\\d+/ciba/notification → 204'),
+      step('client', 'received the ping notification; its bearer token matches'),
+      /^ +the client received +\{"auth_req_id":"[\w-]+"\}$/m,
+      /^Login approved: ping mode, the client was notified\.$/m,
+    ])
+    expect(result.stdout).not.toMatch(CREDENTIALS)
   })
 
-  it('with credentials calls the configured Authlete instead', async () => {
-    const result = await run(demo, ['my-ticket'], { ...V3_ENV, AUTHLETE_BASE_URL: ok.url })
+  it('--mode push: the tokens reach the client, masked in the output', async () => {
+    const result = await run(demo, ['--mode', 'push'])
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('Calling the real Authlete')
-    expect(result.stdout).not.toContain('STAND-IN')
-    expect(result.stdout).toContain('  authReqId      cli-req-id\n')
-    expectNoSecret(result)
+    expectTimeline(result.stdout, [
+      AUTHENTICATION,
+      ISSUE,
+      step('AS → client', 'POST http://127\\.0\\.0\\.1:\\d+/ciba/notification → 204'),
+      step('client', 'received the push notification; its bearer token matches'),
+      /"access_token":"<access_token, 43 characters, not shown>"/,
+      /^Login approved: push mode/m,
+    ])
+    expect(result.stdout).not.toMatch(CREDENTIALS)
+  })
+
+  it('--mode poll: NO_ACTION, nothing delivered; the result waits at Authlete', async () => {
+    const result = await run(demo, ['--mode', 'poll'])
+    expect(result.code).toBe(0)
+    expectTimeline(result.stdout, [
+      step('client → AS', 'POST /backchannel/authentication \\(login_hint=john, binding_message=W4SCT\\)'),
+      step('AS → Authlete', 'POST /backchannel/authentication/complete → 200 NO_ACTION'),
+      /Authlete \(simulated\) +holds AUTHORIZED for john/,
+      /^Login approved: poll mode/m,
+    ])
+    expect(result.stdout).not.toContain('/ciba/notification →')
+  })
+
+  it('an unknown user is refused through /fail: exit 2', async () => {
+    const result = await run(demo, ['nobody'])
+    expect(result.code).toBe(2)
+    expectTimeline(result.stdout, [
+      step('AS → Authlete', 'POST /backchannel/authentication/fail → 200 BAD_REQUEST'),
+      step('AS → client', '400 \\{"error":"unknown_user_id"\\}'),
+    ])
+  })
+
+  describe('with AUTHLETE_* credentials: the configured service (here a simulator on loopback)', () => {
+    const CLIENT_SECRET = 'cli-SECRET-client-7h2m'
+    let simulator: import('../mocks/index.js').CibaSimulator
+    let service: AuthleteStandIn
+    let clientPort: number
+    beforeAll(async () => {
+      const { createCibaSimulator } = await import('../mocks/index.js')
+      clientPort = await closedPort()
+      simulator = createCibaSimulator({
+        clients: [
+          {
+            clientId: 'ping-rp',
+            clientSecret: CLIENT_SECRET,
+            deliveryMode: 'PING',
+            clientNotificationEndpoint: `http://127.0.0.1:${clientPort}/ciba/notification`,
+          },
+          {
+            clientId: 'push-rp',
+            clientSecret: CLIENT_SECRET,
+            deliveryMode: 'PUSH',
+            // Never contacted: the demo only delivers to its own client stand-in.
+            clientNotificationEndpoint: 'https://rp.example.com/ciba',
+          },
+        ],
+      })
+      service = await startAuthleteStandIn({ simulator })
+    })
+    afterAll(() => service.close())
+    const env = (clientId: string) => ({
+      ...V3_ENV,
+      AUTHLETE_BASE_URL: service.url,
+      AUTHLETE_CLIENT_ID: clientId,
+      AUTHLETE_CLIENT_SECRET: CLIENT_SECRET,
+    })
+    function expectNoCredential(result: Run) {
+      expectNoSecret(result)
+      expect(result.stdout + result.stderr).not.toContain(CLIENT_SECRET)
+      expect(result.stdout).not.toMatch(CREDENTIALS)
+    }
+
+    it("the calls go there; a ping to the demo's client stand-in is delivered", async () => {
+      const result = await run(demo, ['jane@example.com', '--client-port', String(clientPort)], {
+        ...env('ping-rp'),
+        AUTHLETE_SUBJECT: 'jane',
+      })
+      expect(result.stderr).toBe('')
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain(
+        `Authlete              YOUR SERVICE (AUTHLETE_* variables) at ${service.url}`,
+      )
+      expect(result.stdout).not.toContain('SIMULATED')
+      expect(result.stdout).toMatch(/user's device +NONE: the demo approves at once, as subject jane/)
+      expectTimeline(result.stdout, [
+        step('client → AS', 'POST /backchannel/authentication \\(login_hint=jane@example\\.com'),
+        AUTHENTICATION,
+        step('AS', 'identifyUser: login_hint jane@example\\.com → subject jane \\(AUTHLETE_SUBJECT\\)'),
+        ISSUE,
+        step('device → AS', 'no device: the demo approves at once, as jane'),
+        step('AS → Authlete', 'POST /backchannel/authentication/complete → 200 NOTIFICATION'),
+        step('AS → client', `POST http://127\\.0\\.0\\.1:${clientPort}/ciba/notification → 204`),
+        step('client', 'received the ping notification; its bearer token matches'),
+        /^Login approved: ping mode, the client was notified\.$/m,
+      ])
+      const [complete] = simulator.requests.complete
+      expect(simulator.requests.authentication[0]?.parameters).toMatchObject({
+        login_hint: 'jane@example.com',
+      })
+      expect(complete?.fields).toMatchObject({ result: 'AUTHORIZED', subject: 'jane' })
+      expectNoCredential(result)
+    })
+
+    it('a notification endpoint elsewhere gets nothing: the demo prints what it would deliver', async () => {
+      const result = await run(demo, [], { ...env('push-rp'), AUTHLETE_LOGIN_HINT: 'john' })
+      expect(result.code).toBe(0)
+      expectTimeline(result.stdout, [
+        step('AS → Authlete', 'POST /backchannel/authentication/complete → 200 NOTIFICATION'),
+        step('AS', 'not delivered: the endpoint https://rp\\.example\\.com/ciba is not'),
+        /NOT SENT by this demo\. It would POST to https:\/\/rp\.example\.com\/ciba/,
+        /"access_token":"<access_token, 43 characters, not shown>"/,
+        /\(push mode: the tokens in it reach no client\)/,
+      ])
+      expect(result.stdout).not.toContain('→ 204')
+      const authReqId = simulator.authentications.at(-1)?.authReqId ?? ''
+      const tokens = simulator.completionOf(authReqId)?.tokens
+      expect(tokens).toBeDefined()
+      for (const token of Object.values(tokens ?? {})) {
+        if (typeof token === 'string') expect(result.stdout).not.toContain(token)
+      }
+      expectNoCredential(result)
+    })
+
+    it('without the client or the login hint: exit 1, naming what is missing', async () => {
+      const result = await run(demo, [], { ...V3_ENV, AUTHLETE_BASE_URL: service.url })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toContain('AUTHLETE_CLIENT_ID, AUTHLETE_CLIENT_SECRET, AUTHLETE_LOGIN_HINT')
+      expectNoSecret(result)
+    })
   })
 })
 

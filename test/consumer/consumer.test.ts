@@ -1,12 +1,20 @@
 // A consumer's test, run in a temporary project that installed the packed tarball: only the public
 // entry points, a default client, the two-line setup, and an Express app under test reached with
 // fetch on 127.0.0.1 (the mocks let that traffic through). Then whole CIBA logins (ping, push, poll)
-// through createCibaSimulator, with the test playing the user.
+// through createCibaSimulator, with the test playing the user and the app built on
+// handleBackchannelAuthentication and completeBackchannelAuthentication.
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AuthleteClient, AuthleteNetworkError, toBackchannelResponse } from 'authlete-ciba'
+import {
+  AuthleteClient,
+  AuthleteNetworkError,
+  type BackchannelAuthenticationHooks,
+  completeBackchannelAuthentication,
+  handleBackchannelAuthentication,
+} from 'authlete-ciba'
 import {
   authleteHandlers,
+  type CibaSimulatorUser,
   createCibaSimulator,
   issueInvalidTicket,
   setupAuthleteServer,
@@ -67,10 +75,10 @@ test("an unhandled request to Authlete's traffic fails", async () => {
 
 const simulator = createCibaSimulator({ users: [{ subject: 'john', loginHints: ['john@example.com'] }] })
 
-function basicCredentials(header: string | undefined) {
-  if (!header?.startsWith('Basic ')) return {}
-  const [clientId = '', clientSecret = ''] = Buffer.from(header.slice(6), 'base64').toString().split(':')
-  return { clientId, clientSecret }
+// The endpoint as the README builds it: the hooks are the app's; the simulator's registry is its user store.
+const hooks: BackchannelAuthenticationHooks<CibaSimulatorUser> = {
+  identifyUser: (hint) => simulator.findUser(hint),
+  startAuthentication: () => {}, // the simulator plays the device: /issue made what it shows
 }
 
 const app = express()
@@ -81,40 +89,24 @@ app.post(
   '/backchannel/authentication',
   express.text({ type: 'application/x-www-form-urlencoded' }),
   async (req, res) => {
-    const send = (answer: ReturnType<typeof toBackchannelResponse>) =>
-      res.status(answer.status).set(answer.headers).send(answer.body)
-    // TODO(flow): handleBackchannelAuthentication replaces the calls below when src/flow is merged.
-    try {
-      const ba = await authlete.backchannelAuthentication({
-        parameters: req.body as string,
-        ...basicCredentials(req.get('authorization')),
-      })
-      if (ba.action !== 'USER_IDENTIFICATION') return send(toBackchannelResponse(ba))
-      if (simulator.findUser(ba) === undefined) {
-        return send(
-          toBackchannelResponse(
-            await authlete.backchannelFail({ ticket: ba.ticket, reason: 'UNKNOWN_USER_ID' }),
-          ),
-        )
-      }
-      send(toBackchannelResponse(await authlete.backchannelIssue(ba.ticket)))
-    } catch (error) {
-      send(toBackchannelResponse(error))
-    }
+    const answer = await handleBackchannelAuthentication(
+      authlete,
+      { body: typeof req.body === 'string' ? req.body : '', authorization: req.get('authorization') },
+      hooks,
+    )
+    res.status(answer.status).set(answer.headers).send(answer.body)
   },
 )
 
-// The user's device tells the AS; the AS reports to Authlete and notifies the client.
-// TODO(flow): completeBackchannelAuthentication replaces this when src/flow is merged.
+// The user's device tells the app; the app reports to Authlete and notifies the client. The client
+// stand-in listens on plain http on 127.0.0.1, which a test (only) allows.
 simulator.onDecision(async ({ ticket, result, subject }) => {
-  const done = await authlete.backchannelComplete({ ticket, result, subject })
-  if (done.action !== 'NOTIFICATION') return
-  await fetch(done.clientNotificationEndpoint, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${done.clientNotificationToken}`, 'content-type': 'application/json' },
-    body: done.responseContent,
-    redirect: 'manual',
-  })
+  const outcome = await completeBackchannelAuthentication(
+    authlete,
+    { ticket, result, subject },
+    { notification: { allowInsecureHttp: true, allowPrivateNetwork: true } },
+  )
+  if (outcome.notification?.delivered === false) throw outcome.notification.error
 })
 
 let httpServer: Server

@@ -1,15 +1,19 @@
 /**
- * A minimal authorization server for the simulator's tests: its backchannel authentication endpoint
- * on 127.0.0.1 (node:http), written against the client's four calls, and the device-to-AS channel
- * (`simulator.onDecision`) that completes the request and delivers the notification.
- *
- * TODO(flow): `handleBackchannelAuthentication` / `completeBackchannelAuthentication` (src/flow)
- * will replace the calls in `endpoint` and `complete`.
+ * A minimal authorization server for the simulator's tests, built as the README tells an AS to be:
+ * its backchannel authentication endpoint on 127.0.0.1 (node:http) is `handleBackchannelAuthentication`
+ * with the simulator's user registry behind its hooks, and the device-to-AS channel
+ * (`simulator.onDecision`) is `completeBackchannelAuthentication`, which calls `/complete` and
+ * delivers the ping or push notification.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { CibaSimulator } from '../../mocks/index.js'
-import { type AuthleteClient, toBackchannelResponse } from '../../src/index.js'
+import type { CibaSimulator, CibaSimulatorUser } from '../../mocks/index.js'
+import {
+  type AuthleteClient,
+  type BackchannelAuthenticationHooks,
+  completeBackchannelAuthentication,
+  handleBackchannelAuthentication,
+} from '../../src/index.js'
 
 export interface TestAuthorizationServer {
   /** `http://127.0.0.1:{port}/backchannel/authentication` */
@@ -17,59 +21,41 @@ export interface TestAuthorizationServer {
   close(): Promise<void>
 }
 
-function basicCredentials(header: string | undefined) {
-  if (!header?.startsWith('Basic ')) return {}
-  const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  return {
-    clientId: decodeURIComponent(decoded.slice(0, colon)),
-    clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
-  }
-}
-
-/** The AS's side of a decision: `/complete`, then the notification (ping and push). */
-async function complete(authlete: AuthleteClient, ticket: string, result: string, subject: string) {
-  const done = await authlete.backchannelComplete({ ticket, result: result as 'AUTHORIZED', subject })
-  if (done.action !== 'NOTIFICATION') return
-  const response = await fetch(done.clientNotificationEndpoint, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${done.clientNotificationToken}`,
-      'content-type': 'application/json',
-    },
-    body: done.responseContent,
-    redirect: 'manual',
-  })
-  await response.body?.cancel()
-}
+/** The client stand-in listens on plain http on loopback: allowed here, for tests only. */
+const NOTIFICATION = { allowInsecureHttp: true, allowPrivateNetwork: true } as const
 
 export async function startTestAuthorizationServer(
   authlete: AuthleteClient,
   simulator: CibaSimulator,
 ): Promise<TestAuthorizationServer> {
+  const hooks: BackchannelAuthenticationHooks<CibaSimulatorUser> = {
+    identifyUser: (hint) => simulator.findUser(hint),
+    // Only asked when the request carries a code or the client requires one.
+    verifyUserCode: (user, userCode) => user.userCode === userCode,
+    // The simulator is the device: /issue made the authentication it shows, nothing more to start.
+    startAuthentication: () => {},
+  }
+
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
-    const answer = await endpoint(Buffer.concat(chunks).toString('utf8'), req.headers.authorization).catch(
-      (error: unknown) => toBackchannelResponse(error),
+    const answer = await handleBackchannelAuthentication(
+      authlete,
+      { body: Buffer.concat(chunks).toString('utf8'), authorization: req.headers.authorization },
+      hooks,
     )
     res.writeHead(answer.status, answer.headers).end(answer.body)
   })
 
-  async function endpoint(parameters: string, authorization: string | undefined) {
-    const ba = await authlete.backchannelAuthentication({ parameters, ...basicCredentials(authorization) })
-    if (ba.action !== 'USER_IDENTIFICATION') return toBackchannelResponse(ba)
-    const user = simulator.findUser(ba)
-    const refuse = async (reason: 'UNKNOWN_USER_ID' | 'INVALID_USER_CODE') =>
-      toBackchannelResponse(await authlete.backchannelFail({ ticket: ba.ticket, reason }))
-    if (user === undefined) return refuse('UNKNOWN_USER_ID')
-    if (ba.userCodeRequired && ba.userCode !== user.userCode) return refuse('INVALID_USER_CODE')
-    return toBackchannelResponse(await authlete.backchannelIssue(ba.ticket))
-  }
-
-  const unsubscribe = simulator.onDecision(({ ticket, result, subject }) =>
-    complete(authlete, ticket, result, subject),
-  )
+  // The AS's side of a decision. A delivery that fails is a failed login for these tests: say so.
+  const unsubscribe = simulator.onDecision(async ({ ticket, result, subject }) => {
+    const outcome = await completeBackchannelAuthentication(
+      authlete,
+      { ticket, result, subject },
+      { notification: NOTIFICATION },
+    )
+    if (outcome.notification?.delivered === false) throw outcome.notification.error
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
