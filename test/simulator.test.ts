@@ -358,7 +358,7 @@ describe('each call, by the state of its ticket', () => {
     expect(polled.action).toBe('SERVER_ERROR')
   })
 
-  it('/complete in push mode for TRANSACTION_FAILED tells the client transaction_failed', async () => {
+  it('/complete in push mode for TRANSACTION_FAILED tells the client expired_token, as Authlete documents', async () => {
     const push = await identified(ping, PUSH)
     await authlete.backchannelIssue(push.ticket)
     const done = await authlete.backchannelComplete({
@@ -367,8 +367,9 @@ describe('each call, by the state of its ticket', () => {
       subject: 'john',
       errorDescription: 'The device timed out.',
     })
+    // Authlete's /complete reference: TRANSACTION_FAILED behaves as ACCESS_DENIED, with expired_token.
     expect(JSON.parse(done.responseContent ?? '')).toMatchObject({
-      error: 'transaction_failed',
+      error: 'expired_token',
       error_description: 'The device timed out.',
     })
     expect(done).not.toHaveProperty('accessToken')
