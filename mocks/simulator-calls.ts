@@ -8,6 +8,7 @@
 
 import { createHash } from 'node:crypto'
 import { type HttpHandler, HttpResponse } from 'msw'
+import { BACKCHANNEL_COMPLETE_RESULTS, BACKCHANNEL_FAIL_REASONS } from '../src/operations/values.js'
 import {
   authleteHandler,
   checkAuthorization,
@@ -36,18 +37,8 @@ import type { CibaSimulatorRequest } from './simulator-types.js'
 type Info = Parameters<Resolver>[0]
 type Call = Omit<CibaSimulatorRequest, 'status' | 'answer'>
 
-const COMPLETE_RESULTS: ReadonlySet<unknown> = new Set(['AUTHORIZED', 'ACCESS_DENIED', 'TRANSACTION_FAILED'])
-const FAIL_REASONS: ReadonlySet<unknown> = new Set([
-  'ACCESS_DENIED',
-  'EXPIRED_LOGIN_HINT_TOKEN',
-  'INVALID_BINDING_MESSAGE',
-  'INVALID_TARGET',
-  'INVALID_USER_CODE',
-  'MISSING_USER_CODE',
-  'SERVER_ERROR',
-  'UNAUTHORIZED_CLIENT',
-  'UNKNOWN_USER_ID',
-])
+const COMPLETE_RESULTS: ReadonlySet<unknown> = new Set(BACKCHANNEL_COMPLETE_RESULTS)
+const FAIL_REASONS: ReadonlySet<unknown> = new Set(BACKCHANNEL_FAIL_REASONS)
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 

@@ -27,9 +27,9 @@ import {
   type UnknownAction,
 } from './fields.js'
 import { modelParser, type Operation } from './operation.js'
+import { BACKCHANNEL_COMPLETE_RESULTS } from './values.js'
 
-/** The results documented for `/complete`. */
-export const BACKCHANNEL_COMPLETE_RESULTS = ['AUTHORIZED', 'ACCESS_DENIED', 'TRANSACTION_FAILED'] as const
+export { BACKCHANNEL_COMPLETE_RESULTS }
 
 /**
  * The end-user's decision: `AUTHORIZED`, `ACCESS_DENIED`, `TRANSACTION_FAILED` (no answer could be

@@ -13,21 +13,9 @@ import { checkFields, optionalString as optionalText, requiredString } from '../
 import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import { type ResultFields, resultShape, type UnknownAction } from './fields.js'
 import { formEncode, modelParser, type Operation } from './operation.js'
+import { BACKCHANNEL_FAIL_REASONS } from './values.js'
 
-/**
- * The reasons documented for `/fail`, each an `error` code of CIBA Core §13 in upper case.
- */
-export const BACKCHANNEL_FAIL_REASONS = [
-  'ACCESS_DENIED',
-  'EXPIRED_LOGIN_HINT_TOKEN',
-  'INVALID_BINDING_MESSAGE',
-  'INVALID_TARGET',
-  'INVALID_USER_CODE',
-  'MISSING_USER_CODE',
-  'SERVER_ERROR',
-  'UNAUTHORIZED_CLIENT',
-  'UNKNOWN_USER_ID',
-] as const
+export { BACKCHANNEL_FAIL_REASONS }
 
 /**
  * Why the request is refused: a documented reason, or one Authlete adds later (any string).
