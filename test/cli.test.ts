@@ -288,9 +288,28 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
     let simulator: import('../mocks/index.js').CibaSimulator
     let service: AuthleteStandIn
     let clientPort: number
+    /**
+     * A free loopback port for the demo's client stand-in, chosen below the ephemeral ranges
+     * (Linux 32768-60999, macOS 49152-65535) so that no connection or listen(0) of the busy test
+     * run takes it in the seconds before the demo starts.
+     */
+    async function quietPort(): Promise<number> {
+      const net = await import('node:net')
+      const isFree = (port: number) =>
+        new Promise<boolean>((resolve) => {
+          const probe = net.createServer()
+          probe.once('error', () => resolve(false))
+          probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+        })
+      for (let tries = 0; tries < 50; tries++) {
+        const port = 20_000 + Math.floor(Math.random() * 10_000)
+        if (await isFree(port)) return port
+      }
+      return closedPort()
+    }
     beforeAll(async () => {
       const { createCibaSimulator } = await import('../mocks/index.js')
-      clientPort = await closedPort()
+      clientPort = await quietPort()
       simulator = createCibaSimulator({
         clients: [
           {
