@@ -21,7 +21,7 @@ import {
   errorCodeOf,
 } from '../errors.js'
 import type { Operation, RequestBody } from '../operations/operation.js'
-import { Attempt, BodyTooLarge, type RawResponse } from './attempt.js'
+import { Attempt, type AttemptOwner, BodyTooLarge, type RawResponse } from './attempt.js'
 import type { Connections } from './connections.js'
 import { type CredentialSource, isCredential, type TransportConfig } from './options.js'
 import { redact, scrubCause } from './redact.js'
@@ -38,7 +38,7 @@ import type { AuthleteTraceContext } from './tracing.js'
 /**
  * Settles exactly once; every rejection is an {@link AuthleteError}.
  */
-export class Call<Result> {
+export class Call<Result> implements AttemptOwner {
   readonly #config: TransportConfig
   readonly #dispatcher: Dispatcher
   readonly #connections: Connections | null
@@ -55,6 +55,9 @@ export class Call<Result> {
   #single: Dispatcher | null = null
   #attempt: Attempt | null = null
   #stop: AuthleteError | null = null
+  #ended = false
+  #resolve!: (result: Result) => void
+  #reject!: (error: unknown) => void
   #wake: (() => void) | null = null
   readonly #settled: () => void
   /** The credentials of this call in the forms they are sent in: redacted from every error. */
@@ -105,45 +108,77 @@ export class Call<Result> {
     signal?.addEventListener('abort', this, { once: true })
   }
 
-  /** Runs the call. Resolves with the validated answer or rejects with an {@link AuthleteError}. */
-  async run(): Promise<Result> {
+  /**
+   * Runs the call. Resolves with the validated answer or rejects with an {@link AuthleteError}.
+   *
+   * Driven by callbacks rather than an `async` loop: each attempt reports to
+   * {@link Call.attemptEnded}, which ends the call, or sends the next attempt after its wait. One
+   * promise per call, settled once by {@link Call.#end}.
+   */
+  run(): Promise<Result> {
+    const promise = new Promise<Result>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+    if (this.#credentials === null) this.#send()
+    else this.#authorize(this.#credentials).then(this.#next, (error: unknown) => this.#end(error))
+    return promise
+  }
+
+  /** Sends the next attempt, unless the call was halted meanwhile. Bound: a timer's callback too. */
+  readonly #next = (): void => {
+    this.#wake = null
+    if (this.#stop !== null) return this.#end(this.#stop)
+    this.#send()
+  }
+
+  #send(): void {
+    const attempt = new Attempt(this.#config.maxResponseBytes, this.#connections, this)
+    this.#attempt = attempt
+    this.#attempts++
     try {
-      if (this.#credentials !== null) await this.#authorize(this.#credentials)
-      for (;;) {
-        const attempt = new Attempt(this.#config.maxResponseBytes, this.#connections)
-        this.#attempt = attempt
-        this.#attempts++
-        let outcome: Result | AuthleteError
-        try {
-          ;(this.#single ?? this.#dispatcher).dispatch(this.#options, attempt)
-        } catch (error) {
-          attempt.fail(error as Error)
-        }
-        try {
-          const response = await attempt.promise
-          if (this.#trace !== null) this.#trace.status = response.status
-          outcome = this.#interpret(response)
-        } catch (cause) {
-          if (this.#stop) throw this.#stop
-          outcome = this.#transportError(cause, attempt)
-        }
-        this.#attempt = null
-        this.#dropSingle()
-        if (!(outcome instanceof AuthleteError)) return outcome
-        const wait = this.#retryWait(outcome, attempt)
-        if (wait === undefined) throw outcome
-        if (wait > 0) await this.#sleep(wait)
-        // A halt that came while no attempt or wait was there to cancel (between the answer and the
-        // wait) still ends the call here, before another request goes out.
-        if (this.#stop) throw this.#stop
-      }
-    } finally {
-      clearTimeout(this.#timer)
-      this.#signal?.removeEventListener('abort', this)
-      this.#dropSingle()
-      if (this.#trace !== null) this.#trace.attempts = this.#attempts
-      this.#settled()
+      ;(this.#single ?? this.#dispatcher).dispatch(this.#options, attempt)
+    } catch (error) {
+      attempt.fail(error as Error)
     }
+  }
+
+  /** The attempt ended (see {@link AttemptOwner}): the answer, a retry after its wait, or the error. */
+  attemptEnded(attempt: Attempt, response: RawResponse | null, cause: unknown): void {
+    try {
+      let outcome: Result | AuthleteError
+      if (response !== null) {
+        if (this.#trace !== null) this.#trace.status = response.status
+        outcome = this.#interpret(response)
+      } else {
+        if (this.#stop !== null) return this.#end(this.#stop)
+        outcome = this.#transportError(cause, attempt)
+      }
+      this.#attempt = null
+      this.#dropSingle()
+      if (!(outcome instanceof AuthleteError)) return this.#end(null, outcome)
+      const wait = this.#retryWait(outcome, attempt)
+      if (wait === undefined) return this.#end(outcome)
+      // Never from inside the undici callback that reported the end: the next attempt goes out on
+      // a later turn, after a wait of 0 too (where a halt that came meanwhile still ends the call).
+      if (wait > 0) this.#sleep(wait)
+      else queueMicrotask(this.#next)
+    } catch (error) {
+      this.#end(error)
+    }
+  }
+
+  /** Ends the call, once: with `error`, or with `result` when `error` is `null`. */
+  #end(error: unknown, result?: Result): void {
+    if (this.#ended) return
+    this.#ended = true
+    clearTimeout(this.#timer)
+    this.#signal?.removeEventListener('abort', this)
+    this.#dropSingle()
+    if (this.#trace !== null) this.#trace.attempts = this.#attempts
+    this.#settled()
+    if (error === null) this.#resolve(result as Result)
+    else this.#reject(error)
   }
 
   /**
@@ -197,7 +232,7 @@ export class Call<Result> {
 
   /** Ends the call with `error`: the deadline passed or the caller aborted. */
   halt(error: AuthleteError): void {
-    if (this.#stop) return
+    if (this.#stop !== null || this.#ended) return
     this.#stop = error
     this.#attempt?.fail(error)
     this.#wake?.()
@@ -343,21 +378,15 @@ export class Call<Result> {
     return wait < left ? wait : undefined
   }
 
-  #sleep(ms: number): Promise<void> {
-    if (this.#stop) return Promise.reject(this.#stop)
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#wake = null
-        resolve()
-      }, ms)
-      this.#wake = () => {
-        clearTimeout(timer)
-        this.#wake = null
-        reject(this.#stop)
-      }
-    })
-  }
-}
+  /** Waits `ms`, then sends the next attempt; a halt during the wait ends the call at once. */
+  #sleep(ms: number): void {
+    const timer = setTimeout(this.#next, ms)
+    this.#wake = () => {
+      clearTimeout(timer)
+      this.#wake = null
+      this.#end(this.#stop)
+    }
+  }}
 
 /**
  * The first {@link AuthleteApiError.EXCERPT_LENGTH} characters of `text`, redacted, as a string of
@@ -375,6 +404,6 @@ function excerpt(text: string, secrets: readonly string[]): string {
   return Buffer.from(redacted, 'utf8').toString('utf8')
 }
 
-function onDeadline(call: Call<unknown>): void {
+function onDeadline(call: { halt(error: AuthleteError): void; timeout(): AuthleteTimeoutError }): void {
   call.halt(call.timeout())
 }

@@ -55,9 +55,22 @@ export class Transport {
 
   /**
    * Runs `operation` with `input`: checks the input and the per-call options (rejecting before any
-   * I/O), then one {@link Call}. Every rejection is an `AuthleteError`.
+   * I/O), then one {@link Call}. Every rejection is an `AuthleteError`; it never throws.
    */
-  async call<Input, Result>(
+  call<Input, Result>(
+    operation: Operation<Input, Result>,
+    input: Input,
+    options: AuthleteCallOptions | undefined,
+  ): Promise<Result> {
+    // Not an `async` function: the call's own promise is returned as it is, with no promise around it.
+    try {
+      return this.#start(operation, input, options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  #start<Input, Result>(
     operation: Operation<Input, Result>,
     input: Input,
     options: AuthleteCallOptions | undefined,
