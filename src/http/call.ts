@@ -121,15 +121,15 @@ export class Call<Result> implements AttemptOwner {
       this.#reject = reject
     })
     if (this.#credentials === null) this.#send()
-    else this.#authorize(this.#credentials).then(this.#next, (error: unknown) => this.#end(error))
+    else this.#authorize(this.#credentials).then(this.#next, (error: unknown) => this.#end(error, true))
     return promise
   }
 
   /** Sends the next attempt, unless the call was halted meanwhile. Bound: a timer's callback too. */
   readonly #next = (): void => {
     this.#wake = null
-    if (this.#stop !== null) return this.#end(this.#stop)
-    this.#send()
+    if (this.#stop !== null) this.#end(this.#stop)
+    else this.#send()
   }
 
   #send(): void {
@@ -146,30 +146,27 @@ export class Call<Result> implements AttemptOwner {
   /** The attempt ended (see {@link AttemptOwner}): the answer, a retry after its wait, or the error. */
   attemptEnded(attempt: Attempt, response: RawResponse | null, cause: unknown): void {
     try {
-      let outcome: Result | AuthleteError
-      if (response !== null) {
-        if (this.#trace !== null) this.#trace.status = response.status
-        outcome = this.#interpret(response)
-      } else {
-        if (this.#stop !== null) return this.#end(this.#stop)
-        outcome = this.#transportError(cause, attempt)
-      }
+      if (response !== null && this.#trace !== null) this.#trace.status = response.status
+      const outcome =
+        response !== null ? this.#interpret(response) : (this.#stop ?? this.#transportError(cause, attempt))
       this.#attempt = null
       this.#dropSingle()
-      if (!(outcome instanceof AuthleteError)) return this.#end(null, outcome)
-      const wait = this.#retryWait(outcome, attempt)
-      if (wait === undefined) return this.#end(outcome)
+      const wait =
+        outcome instanceof AuthleteError && outcome !== this.#stop
+          ? this.#retryWait(outcome, attempt)
+          : undefined
+      if (wait === undefined) this.#end(outcome)
       // Never from inside the undici callback that reported the end: the next attempt goes out on
       // a later turn, after a wait of 0 too (where a halt that came meanwhile still ends the call).
-      if (wait > 0) this.#sleep(wait)
+      else if (wait > 0) this.#sleep(wait)
       else queueMicrotask(this.#next)
     } catch (error) {
-      this.#end(error)
+      this.#end(error, true)
     }
   }
 
-  /** Ends the call, once: with `error`, or with `result` when `error` is `null`. */
-  #end(error: unknown, result?: Result): void {
+  /** Ends the call, once: rejected with an error, resolved with an answer. */
+  #end(outcome: unknown, failed = outcome instanceof AuthleteError): void {
     if (this.#ended) return
     this.#ended = true
     clearTimeout(this.#timer)
@@ -177,8 +174,8 @@ export class Call<Result> implements AttemptOwner {
     this.#dropSingle()
     if (this.#trace !== null) this.#trace.attempts = this.#attempts
     this.#settled()
-    if (error === null) this.#resolve(result as Result)
-    else this.#reject(error)
+    if (failed) this.#reject(outcome)
+    else this.#resolve(outcome as Result)
   }
 
   /**
@@ -384,9 +381,10 @@ export class Call<Result> implements AttemptOwner {
     this.#wake = () => {
       clearTimeout(timer)
       this.#wake = null
-      this.#end(this.#stop)
+      this.#end(this.#stop, true)
     }
-  }}
+  }
+}
 
 /**
  * The first {@link AuthleteApiError.EXCERPT_LENGTH} characters of `text`, redacted, as a string of
