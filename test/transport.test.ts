@@ -9,7 +9,8 @@ import {
   AuthleteResponseError,
   AuthleteTimeoutError,
 } from '../src/index.js'
-import { modelParser, type Operation } from '../src/operations/operation.js'
+import { modelParser } from '../src/operations/model.js'
+import type { Operation } from '../src/operations/operation.js'
 import { json, type Loopback, startLoopback } from './helpers/loopback.js'
 
 const echo: Operation<{ word: string }, { action: string; echoed: string }> = {

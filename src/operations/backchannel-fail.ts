@@ -12,7 +12,8 @@ import { AuthleteInputError } from '../errors.js'
 import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
 import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import { type ResultFields, resultShape, type UnknownAction } from './fields.js'
-import { formEncode, modelParser, type Operation } from './operation.js'
+import { modelParser } from './model.js'
+import { formEncode, type Operation } from './operation.js'
 import { BACKCHANNEL_FAIL_REASONS } from './values.js'
 
 export { BACKCHANNEL_FAIL_REASONS }
@@ -78,6 +79,9 @@ export type BackchannelFailResponse =
   | BackchannelFailInternalServerError
   | BackchannelFailUnknownAction
 
+/** The answer's model (exported for the test that holds the compiled check to zod's word). */
+export const backchannelFailModel = z.looseObject(resultShape)
+
 const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelFailRequest>([
   'ticket',
   'reason',
@@ -111,5 +115,5 @@ export const backchannelFail: Operation<BackchannelFailRequest, BackchannelFailR
   path: '/backchannel/authentication/fail',
   repeatableAfterSend: false,
   encode,
-  parse: modelParser(z.looseObject(resultShape)),
+  parse: modelParser(backchannelFailModel),
 }

@@ -124,16 +124,3 @@ export const resultShape = {
   action: z.string(),
   responseContent: optionalString,
 }
-
-/** Adds "`field`: required when action is `action`" for each missing or empty string field. */
-export function requireWhen(action: string, fields: readonly string[]) {
-  return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
-    if (value.action !== action) return
-    for (const field of fields) {
-      const present = value[field]
-      if (typeof present !== 'string' || present.length === 0) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `required when action is ${action}` })
-      }
-    }
-  }
-}

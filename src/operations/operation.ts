@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { z } from 'zod'
-import type { AuthleteResponseIssue } from '../errors.js'
+import type { ParseResult } from './model.js'
 
 /** A request body, ready to send. */
 export type RequestBody =
@@ -16,11 +15,6 @@ export type RequestBody =
   | { readonly form: string }
   /** `application/json` */
   | { readonly json: string }
-
-/** Outcome of {@link Operation.parse}. */
-export type ParseResult<Result> =
-  | { readonly success: true; readonly data: Result }
-  | { readonly success: false; readonly issues: readonly AuthleteResponseIssue[] }
 
 /** @internal */
 export interface Operation<Input, Result> {
@@ -37,31 +31,6 @@ export interface Operation<Input, Result> {
   encode(input: Input): RequestBody
   /** Validates the JSON of a 2xx answer. Never throws. */
   parse(json: unknown): ParseResult<Result>
-}
-
-/**
- * A `parse` for {@link Operation} from a zod object schema compiled once. `null` in one of the
- * model's top-level fields is read as absent (Authlete's schemas mark fields optional without saying
- * whether an absent one is omitted or sent as `null`), so that `field?: T` holds after parsing.
- */
-export function modelParser<Result>(schema: z.ZodObject): (json: unknown) => ParseResult<Result> {
-  // Only the model's own fields: an unknown field is kept as it came, `null` included.
-  const fields = Object.keys(schema.shape)
-  return (json) => {
-    const result = schema.safeParse(json)
-    if (!result.success) {
-      return {
-        success: false,
-        issues: result.error.issues.map((issue) => ({
-          path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
-          message: issue.message,
-        })),
-      }
-    }
-    const data = result.data as Record<string, unknown>
-    for (const field of fields) if (data[field] === null) delete data[field]
-    return { success: true, data: data as Result }
-  }
 }
 
 /**

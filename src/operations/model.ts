@@ -1,0 +1,193 @@
+/**
+ * The model of an Authlete answer. zod defines it and words what is wrong with an answer; a test
+ * compiled once from the same schema accepts a valid answer without zod's walk over every field of
+ * the model (present or not) and without its copy. The two agree by construction for the schema
+ * kinds the models use (test/model.test.ts checks it); any other kind is handed to zod.
+ *
+ * @internal
+ * @module
+ */
+
+import type { z } from 'zod'
+import type { AuthleteResponseIssue } from '../errors.js'
+
+/** Outcome of a model's parse. */
+export type ParseResult<Result> =
+  | { readonly success: true; readonly data: Result }
+  | { readonly success: false; readonly issues: readonly AuthleteResponseIssue[] }
+
+/** Fields an answer must carry when its `action` is `action`: text is a non-empty string. */
+export interface Requirement {
+  readonly action: string
+  readonly fields: Readonly<Record<string, 'text' | 'number'>>
+}
+
+type Accept = (value: unknown) => boolean
+
+// What zod accepts for each kind (zod/v4/core: `$ZodString`, `$ZodNumber`, `util.isObject`).
+const always: Accept = () => true
+const isString: Accept = (value) => typeof value === 'string'
+const isBoolean: Accept = (value) => typeof value === 'boolean'
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  int32: [-2_147_483_648, 2_147_483_647],
+}
+
+interface Node {
+  readonly type: string
+  readonly checks?: readonly { readonly _zod: { readonly def: Record<string, unknown> } }[]
+  readonly [key: string]: unknown
+}
+
+const defOf = (schema: unknown) => (schema as { _zod: { def: Node } })._zod.def
+
+/**
+ * A test that is true exactly when `schema.safeParse(value).success` is, for the kinds the
+ * models are made of; for any other kind (or check), zod's own `safeParse`.
+ */
+export function compileAccept(schema: z.core.$ZodType): Accept {
+  const def = defOf(schema)
+  const checked = def.checks !== undefined && def.checks.length > 0
+  switch (def.type) {
+    case 'string':
+      return checked ? byZod(schema) : isString
+    case 'boolean':
+      return isBoolean
+    case 'unknown':
+    case 'any':
+      return always
+    case 'number':
+      return compileNumber(def) ?? byZod(schema)
+    case 'optional': {
+      const inner = compileAccept(def.innerType as z.core.$ZodType)
+      return (value) => value === undefined || inner(value)
+    }
+    case 'nullable': {
+      const inner = compileAccept(def.innerType as z.core.$ZodType)
+      return (value) => value === null || inner(value)
+    }
+    case 'array': {
+      if (checked) return byZod(schema)
+      const element = compileAccept(def.element as z.core.$ZodType)
+      return (value) => {
+        if (!Array.isArray(value)) return false
+        for (const item of value) if (!element(item)) return false
+        return true
+      }
+    }
+    case 'object': {
+      // A strict object (catchall `never`) refuses unknown keys, which this test does not look at.
+      const catchall = def.catchall === undefined ? 'unknown' : defOf(def.catchall).type
+      if (checked || (catchall !== 'unknown' && catchall !== 'any')) return byZod(schema)
+      const shape = def.shape as Record<string, z.core.$ZodType>
+      const keys = Object.keys(shape)
+      const tests = keys.map((key) => compileAccept(shape[key] as z.core.$ZodType))
+      return (value) => {
+        if (!isObject(value)) return false
+        for (let i = 0; i < keys.length; i++) {
+          if (!(tests[i] as Accept)(value[keys[i] as string])) return false
+        }
+        return true
+      }
+    }
+    default:
+      return byZod(schema)
+  }
+}
+
+function compileNumber(def: Node): Accept | null {
+  let min = Number.NEGATIVE_INFINITY
+  let max = Number.POSITIVE_INFINITY
+  let integer = false
+  if (typeof def.format === 'string') {
+    const range = INTEGER_RANGES[def.format]
+    if (range === undefined) return null
+    ;[min, max] = range
+    integer = true
+  }
+  let minInclusive = true
+  for (const check of def.checks ?? []) {
+    const { check: kind, value, inclusive } = check._zod.def
+    if (kind !== 'greater_than' || typeof value !== 'number' || value < min) return null
+    min = value
+    minInclusive = inclusive === true
+  }
+  return (value) =>
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!integer || Number.isInteger(value)) &&
+    (minInclusive ? value >= min : value > min) &&
+    value <= max
+}
+
+function byZod(schema: z.core.$ZodType): Accept {
+  return (value) => (schema as z.ZodType).safeParse(value).success
+}
+
+/** The names of the fields `requirement` finds missing in `answer`. */
+function missing(answer: Record<string, unknown>, requirement: Requirement | undefined): string[] {
+  if (requirement === undefined || answer.action !== requirement.action) return []
+  const names: string[] = []
+  for (const field in requirement.fields) {
+    const value = answer[field]
+    const ok =
+      requirement.fields[field] === 'number'
+        ? typeof value === 'number'
+        : typeof value === 'string' && value.length > 0
+    if (!ok) names.push(field)
+  }
+  return names
+}
+
+/**
+ * The parse of an operation's answer, from a zod object schema compiled once and the fields its
+ * `action` requires. `null` in one of the model's top-level fields is read as absent (Authlete's
+ * schemas mark fields optional without saying whether an absent one is omitted or sent as `null`),
+ * so that `field?: T` holds after parsing; an unknown field is kept as it came, `null` included.
+ *
+ * A valid answer is the parsed JSON itself (the caller's own, fresh object); an invalid one is
+ * parsed by zod for its issues.
+ */
+export function modelParser<Result>(
+  schema: z.ZodObject,
+  requirement?: Requirement,
+): (json: unknown) => ParseResult<Result> {
+  const accept = compileAccept(schema)
+  const fields: ReadonlySet<string> = new Set(Object.keys(schema.shape))
+  return (json) => {
+    if (accept(json)) {
+      const answer = json as Record<string, unknown>
+      if (missing(answer, requirement).length === 0) {
+        for (const key in answer) if (answer[key] === null && fields.has(key)) delete answer[key]
+        return { success: true, data: answer as Result }
+      }
+    }
+    const result = schema.safeParse(json)
+    if (!result.success) {
+      return {
+        success: false,
+        issues: result.error.issues.map((issue) => ({
+          path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+          message: issue.message,
+        })),
+      }
+    }
+    const data = result.data as Record<string, unknown>
+    const names = missing(data, requirement)
+    // Only if this test were stricter than zod somewhere: zod's word is the model's.
+    if (names.length === 0) {
+      for (const key of fields) if (data[key] === null) delete data[key]
+      return { success: true, data: data as Result }
+    }
+    return {
+      success: false,
+      issues: names.map((name) => ({
+        path: [name],
+        message: `required when action is ${requirement?.action}`,
+      })),
+    }
+  }
+}

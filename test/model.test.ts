@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { backchannelAuthenticationModel } from '../src/operations/backchannel-authentication.js'
+import { backchannelCompleteModel } from '../src/operations/backchannel-complete.js'
+import { backchannelFailModel } from '../src/operations/backchannel-fail.js'
+import { backchannelIssueModel } from '../src/operations/backchannel-issue.js'
+import { compileAccept, modelParser } from '../src/operations/model.js'
+
+// Values of every JSON kind, including the edges of the integer formats the models use.
+const VALUES: unknown[] = [
+  null,
+  '',
+  'x',
+  0,
+  -1,
+  1.5,
+  600,
+  2 ** 31 - 1,
+  2 ** 31,
+  -(2 ** 31),
+  -(2 ** 31) - 1,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  true,
+  false,
+  [],
+  ['a'],
+  [1],
+  [null],
+  {},
+  [{}],
+  [{ name: 'openid', defaultEntry: false }],
+  [{ name: 1 }],
+  [{ key: 'k', value: 'v' }],
+  [{ key: 'k', value: null }],
+  [{ key: 'k', value: 2 }],
+  { elements: [] },
+  { elements: [{ type: 't', actions: ['a'] }] },
+  { elements: [{ actions: ['a'] }] },
+  { elements: [{ type: 't', locations: [1] }] },
+  { elements: null },
+  [{ name: 's', descriptions: [{ tag: 'en', value: 'v' }], attributes: [{ key: 'a', value: 'b' }] }],
+  [{ name: 's', descriptions: [{ tag: 1 }] }],
+  [{ name: 's', attributes: [{ key: false }] }],
+]
+
+/** A seeded generator, so that a failure names a case that can be run again. */
+function random(seed: number) {
+  let state = seed
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31
+    return state / 2 ** 31
+  }
+}
+
+const MODELS = {
+  backchannelIssue: backchannelIssueModel,
+  backchannelAuthentication: backchannelAuthenticationModel,
+  backchannelFail: backchannelFailModel,
+  backchannelComplete: backchannelCompleteModel,
+}
+
+describe('the compiled check of an answer model', () => {
+  for (const [name, model] of Object.entries(MODELS)) {
+    it(`agrees with zod on every field of the ${name} model set to every kind of value`, () => {
+      const accept = compileAccept(model)
+      const fields = [...Object.keys(model.shape), 'unknownField']
+      let disagreements = 0
+      for (const field of fields) {
+        for (const value of VALUES) {
+          const answer = { action: 'OK', [field]: value }
+          if (accept(answer) !== model.safeParse(answer).success) disagreements++
+        }
+      }
+      expect(disagreements).toBe(0)
+    })
+
+    it(`agrees with zod on 3000 answers of the ${name} model with several fields set at once`, () => {
+      const accept = compileAccept(model)
+      const fields = Object.keys(model.shape)
+      const next = random(7)
+      let accepted = 0
+      for (let i = 0; i < 3000; i++) {
+        const answer: Record<string, unknown> = { action: 'OK' }
+        const count = 1 + Math.floor(next() * 4)
+        for (let f = 0; f < count; f++) {
+          answer[fields[Math.floor(next() * fields.length)] as string] =
+            VALUES[Math.floor(next() * VALUES.length)]
+        }
+        const zod = model.safeParse(answer).success
+        expect({ answer, accepted: accept(answer) }).toEqual({ answer, accepted: zod })
+        if (zod) accepted++
+      }
+      // Both outcomes were exercised, not only one of them.
+      expect(accepted).toBeGreaterThan(50)
+      expect(accepted).toBeLessThan(2900)
+    })
+  }
+
+  it('refuses what is not an object, as zod does', () => {
+    const accept = compileAccept(backchannelFailModel)
+    for (const value of [null, undefined, 'OK', 1, [], [{ action: 'OK' }]]) {
+      expect(accept(value)).toBe(false)
+      expect(backchannelFailModel.safeParse(value).success).toBe(false)
+    }
+  })
+
+  it('reads integer formats and lower bounds as zod does', () => {
+    const seconds = compileAccept(z.int32().min(0))
+    expect([0, 1, 2 ** 31 - 1].map(seconds)).toEqual([true, true, true])
+    expect([-1, 2 ** 31, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '1'].map(seconds)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ])
+    const exclusive = compileAccept(z.number().gt(0))
+    expect([0, 0.5].map(exclusive)).toEqual([false, true])
+    const plain = compileAccept(z.number())
+    expect([1.5, Number.POSITIVE_INFINITY].map(plain)).toEqual([true, false])
+  })
+
+  it('hands any kind it does not compile to zod itself', () => {
+    const strict = compileAccept(z.strictObject({ a: z.string() }))
+    expect(strict({ a: 'x' })).toBe(true)
+    expect(strict({ a: 'x', b: 1 })).toBe(false)
+    const email = compileAccept(z.object({ to: z.string().email() }))
+    expect(email({ to: 'a@example.com' })).toBe(true)
+    expect(email({ to: 'nobody' })).toBe(false)
+    const literal = compileAccept(z.literal('OK'))
+    expect([literal('OK'), literal('NO')]).toEqual([true, false])
+  })
+})
+
+describe('modelParser', () => {
+  const parse = modelParser<Record<string, unknown>>(backchannelIssueModel, {
+    action: 'OK',
+    fields: { authReqId: 'text', expiresIn: 'number', interval: 'number' },
+  })
+  const ok = { action: 'OK', authReqId: 'id', expiresIn: 600, interval: 5 }
+
+  it('returns a valid answer with the null model fields dropped and unknown fields kept as they came', () => {
+    const result = parse({ ...ok, resultCode: null, extra: null, nested: { a: null } })
+    expect(result).toEqual({ success: true, data: { ...ok, extra: null, nested: { a: null } } })
+    expect(result.success && 'resultCode' in result.data).toBe(false)
+  })
+
+  it("gives the same data as zod's parse for a valid answer", () => {
+    const answer = {
+      resultCode: 'A183001',
+      resultMessage: '[A183001] An auth_req_id was issued successfully.',
+      ...ok,
+      responseContent: '{}',
+      added: [1, { b: 2 }],
+    }
+    const zod = backchannelIssueModel.parse(structuredClone(answer))
+    expect(parse(structuredClone(answer))).toEqual({ success: true, data: zod })
+  })
+
+  it("names each field its action requires and the answer lacks, after zod's own checks passed", () => {
+    expect(parse({ action: 'OK', authReqId: '', expiresIn: 600 })).toEqual({
+      success: false,
+      issues: [
+        { path: ['authReqId'], message: 'required when action is OK' },
+        { path: ['interval'], message: 'required when action is OK' },
+      ],
+    })
+    // Another action requires nothing.
+    expect(parse({ action: 'INVALID_TICKET' })).toEqual({ success: true, data: { action: 'INVALID_TICKET' } })
+  })
+
+  it("words a type error as zod does, with the field's path", () => {
+    const result = parse({ ...ok, interval: -1, resultCode: 7 })
+    expect(result.success).toBe(false)
+    const expected = backchannelIssueModel.safeParse({ ...ok, interval: -1, resultCode: 7 })
+    expect(result.success ? [] : result.issues).toEqual(
+      expected.error?.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+    )
+    expect(result.success ? [] : result.issues.map((issue) => issue.path)).toEqual([
+      ['resultCode'],
+      ['interval'],
+    ])
+  })
+})
