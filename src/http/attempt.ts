@@ -26,6 +26,9 @@ export interface RawResponse {
   body: Buffer
 }
 
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({})
+const EMPTY = Buffer.alloc(0)
+
 /** Raised inside an attempt when a 2xx body passes `maxResponseBytes`. */
 export class BodyTooLarge extends Error {}
 
@@ -61,8 +64,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | null = null
   #settled = false
   #reason: Error | null = null
-  #headers: IncomingHttpHeaders = {}
-  #chunks: Buffer[] = []
+  #headers: IncomingHttpHeaders = NO_HEADERS
+  /** The body's first chunk; most answers come in one. */
+  #first: Buffer | null = null
+  /** The chunks after the first, if any. */
+  #more: Buffer[] | null = null
   #size = 0
   readonly #limit: number
   /** Set while the attempt waits for a connection (own pool only). */
@@ -150,13 +156,19 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   #push(chunk: Buffer): void {
-    this.#chunks.push(chunk)
+    if (this.#first === null) this.#first = chunk
+    else (this.#more ??= []).push(chunk)
     this.#size += chunk.length
   }
 
   #response(): RawResponse {
-    const chunks = this.#chunks
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.#size)
+    const first = this.#first
+    const body =
+      first === null
+        ? EMPTY
+        : this.#more === null
+          ? first
+          : Buffer.concat([first, ...this.#more], this.#size)
     return { status: this.status, headers: this.#headers, body }
   }
 

@@ -121,12 +121,17 @@ export class Call<Result> implements AttemptOwner {
       this.#reject = reject
     })
     if (this.#credentials === null) this.#send()
-    else this.#authorize(this.#credentials).then(this.#next, (error: unknown) => this.#end(error, true))
+    else {
+      this.#authorize(this.#credentials).then(
+        () => this.next(),
+        (error: unknown) => this.#end(error, true),
+      )
+    }
     return promise
   }
 
-  /** Sends the next attempt, unless the call was halted meanwhile. Bound: a timer's callback too. */
-  readonly #next = (): void => {
+  /** Sends the next attempt, unless the call was halted meanwhile. */
+  next(): void {
     this.#wake = null
     if (this.#stop !== null) this.#end(this.#stop)
     else this.#send()
@@ -159,7 +164,7 @@ export class Call<Result> implements AttemptOwner {
       // Never from inside the undici callback that reported the end: the next attempt goes out on
       // a later turn, after a wait of 0 too (where a halt that came meanwhile still ends the call).
       else if (wait > 0) this.#sleep(wait)
-      else queueMicrotask(this.#next)
+      else queueMicrotask(() => this.next())
     } catch (error) {
       this.#end(error, true)
     }
@@ -377,7 +382,7 @@ export class Call<Result> implements AttemptOwner {
 
   /** Waits `ms`, then sends the next attempt; a halt during the wait ends the call at once. */
   #sleep(ms: number): void {
-    const timer = setTimeout(this.#next, ms)
+    const timer = setTimeout(sendNext, ms, this)
     this.#wake = () => {
       clearTimeout(timer)
       this.#wake = null
@@ -400,6 +405,10 @@ function excerpt(text: string, secrets: readonly string[]): string {
   const start = text.slice(0, AuthleteApiError.EXCERPT_LENGTH + 16 * longest)
   const redacted = redact(start, secrets).slice(0, AuthleteApiError.EXCERPT_LENGTH)
   return Buffer.from(redacted, 'utf8').toString('utf8')
+}
+
+function sendNext(call: { next(): void }): void {
+  call.next()
 }
 
 function onDeadline(call: { halt(error: AuthleteError): void; timeout(): AuthleteTimeoutError }): void {

@@ -85,13 +85,15 @@ export class Transport {
         cause: scrubCause(error, this.config.secrets),
       })
     }
-    let resolved: ReturnType<typeof resolveCallOptions>
-    try {
-      resolved = resolveCallOptions(options, this.config.timeoutMs)
-    } catch (error) {
-      throw this.#scrubbed(error)
+    let timeoutMs = this.config.timeoutMs
+    let signal: AbortSignal | undefined
+    if (options !== undefined) {
+      try {
+        ;({ timeoutMs, signal } = resolveCallOptions(options, timeoutMs))
+      } catch (error) {
+        throw this.#scrubbed(error)
+      }
     }
-    const { timeoutMs, signal } = resolved
     if (signal?.aborted) {
       const url = this.config.origin + this.config.apiPath + operation.path
       throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
