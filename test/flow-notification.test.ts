@@ -328,6 +328,46 @@ describe('what is repeated, within the deadline', () => {
     expect(server.requests.map((request) => request.body)).toEqual([CONTENT, CONTENT])
   })
 
+  it('a 200 with a large body is delivered: the status is the answer, the body is not kept', async () => {
+    const server = await startLoopback((_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end('x'.repeat(1_000_000))
+    })
+    servers.push(server)
+    const result = await deliverClientNotification(notification(`${server.url}/cb`), LOCAL)
+    expect(result).toEqual({ delivered: true, status: 200, attempts: 1 })
+  })
+
+  it('a 500 with a large error page fails with its status, and is not repeated', async () => {
+    const server = await startLoopback((_request, res) => {
+      res.writeHead(500, { 'content-type': 'text/html' })
+      res.end(`<html>${'x'.repeat(100_000)}</html>`)
+    })
+    servers.push(server)
+    const error = failed(await deliverClientNotification(notification(`${server.url}/cb`), LOCAL))
+    expect(error).toMatchObject({ reason: 'status', status: 500, attempts: 1 })
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('deliveries through one shared dispatcher reuse its kept-alive connections', async () => {
+    const server = await endpoint(204)
+    const dispatcher = createNotificationDispatcher({ allowPrivateNetwork: true })
+    try {
+      for (let i = 0; i < 6; i++) {
+        const result = await deliverClientNotification(notification(`${server.url}/cb`), {
+          allowInsecureHttp: true,
+          dispatcher,
+        })
+        expect(result).toEqual({ delivered: true, status: 204, attempts: 1 })
+      }
+    } finally {
+      await dispatcher.close()
+    }
+    expect(server.requests).toHaveLength(6)
+    // undici's pool may open a second connection while the first is being released; no more.
+    expect(new Set(server.requests.map((request) => request.socket)).size).toBeLessThanOrEqual(2)
+  })
+
   it('429 whose Retry-After ends past the deadline: fails at once with the status', async () => {
     const server = await endpoint(429, { 'retry-after': '30' })
     const started = Date.now()

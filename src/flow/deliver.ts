@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Dispatcher } from 'undici'
 import {
   AuthleteInputError,
@@ -15,6 +16,7 @@ import {
   type AuthleteNotificationFailure,
   errorCodeOf,
 } from '../errors.js'
+import { Attempt, type AttemptOwner, BodyTooLarge, type RawResponse } from '../http/attempt.js'
 import { redact, scrubCause } from '../http/redact.js'
 import { retryAfterMs } from '../http/retry.js'
 import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
@@ -73,6 +75,8 @@ const DEFAULT_TIMEOUT_MS = 10_000
 const DEFAULT_ATTEMPTS = 3
 const BACKOFF_MS = 100
 const USER_AGENT = `authlete-ciba/${VERSION}`
+/** Of an answer's body, the bytes kept (for nothing: the status is the answer); the rest is dropped. */
+const ANSWER_BYTES_KEPT = 4096
 
 interface Endpoint {
   origin: string
@@ -160,35 +164,33 @@ async function deliver(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS
   const deadline = Date.now() + timeoutMs
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), timeoutMs)
   const dispatcher = options.dispatcher ?? createNotificationDispatcher(options)
   const fail = (
     reason: AuthleteNotificationFailure,
     message: string,
     extra: FailureDetails = {},
   ): NotificationDelivery => ({ delivered: false, error: failure(endpoint, reason, message, token, extra) })
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'user-agent': USER_AGENT,
+  const request: Dispatcher.DispatchOptions = {
+    origin: endpoint.origin,
+    path: endpoint.path,
+    method: 'POST',
+    headers:
+      token === undefined
+        ? ['content-type', 'application/json', 'user-agent', USER_AGENT]
+        : ['content-type', 'application/json', 'user-agent', USER_AGENT, 'authorization', `Bearer ${token}`],
+    body: notification.responseContent,
+    // The delivery's deadline is the only clock (undici's own are 300 s).
+    headersTimeout: 0,
+    bodyTimeout: 0,
   }
-  if (token !== undefined) headers.authorization = `Bearer ${token}`
+  const exchange = new Exchange(dispatcher, request)
+  const timer = setTimeout(onDeadline, timeoutMs, exchange)
 
   try {
     for (let attempt = 1; ; attempt++) {
       let wait: number
       try {
-        const response = await dispatcher.request({
-          origin: endpoint.origin,
-          path: endpoint.path,
-          method: 'POST',
-          headers,
-          body: notification.responseContent,
-          signal: controller.signal,
-        })
-        const status = response.statusCode
-        // The status is the answer; the body is read only to free the connection.
-        await response.body.dump().catch(() => {})
+        const { status, headers } = await exchange.send()
         if (status >= 200 && status < 300) return { delivered: true, status, attempts: attempt }
         if (status >= 300 && status < 400) {
           return fail('redirect', `the endpoint answered HTTP ${status}; redirects are not followed`, {
@@ -199,10 +201,10 @@ async function deliver(
         const failed = () =>
           fail('status', `the endpoint answered HTTP ${status}`, { status, attempts: attempt })
         if ((status !== 429 && status !== 503) || attempt >= attempts) return failed()
-        wait = retryAfterMs(response.headers['retry-after'], undefined) ?? backoff(attempt)
+        wait = retryAfterMs(headers['retry-after'], undefined) ?? backoff(attempt)
         if (Date.now() + wait >= deadline) return failed()
       } catch (error) {
-        if (controller.signal.aborted) {
+        if (exchange.timedOut) {
           return fail('timeout', `no answer within ${timeoutMs} ms`, { attempts: attempt, cause: error })
         }
         const causeCode = errorCodeOf(error)
@@ -231,6 +233,75 @@ async function deliver(
     clearTimeout(timer)
     if (dispatcher !== options.dispatcher) await dispatcher.destroy().catch(() => {})
   }
+}
+
+/** What a delivery keeps of an answer: the status, and the headers (for `Retry-After`). */
+interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+}
+
+/**
+ * The delivery's requests, one at a time, each an {@link Attempt} over `dispatch` (no body stream,
+ * no `AbortSignal`); the deadline fails the one in flight.
+ */
+class Exchange implements AttemptOwner {
+  timedOut = false
+  #attempt: Attempt | null = null
+  #resolve: ((answer: Answer) => void) | null = null
+  #reject: ((error: unknown) => void) | null = null
+  readonly #dispatcher: Dispatcher
+  readonly #request: Dispatcher.DispatchOptions
+
+  constructor(dispatcher: Dispatcher, request: Dispatcher.DispatchOptions) {
+    this.#dispatcher = dispatcher
+    this.#request = request
+  }
+
+  send(): Promise<Answer> {
+    if (this.timedOut) return Promise.reject(new DeliveryTimeout())
+    const answer = new Promise<Answer>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+    // The answer's body is only read to free the connection: a few bytes of it are kept, no more.
+    const attempt = new Attempt(ANSWER_BYTES_KEPT, null, this)
+    this.#attempt = attempt
+    try {
+      this.#dispatcher.dispatch(this.#request, attempt)
+    } catch (error) {
+      attempt.fail(error as Error)
+    }
+    return answer
+  }
+
+  attemptEnded(attempt: Attempt, response: RawResponse | null, error: unknown): void {
+    this.#attempt = null
+    const resolve = this.#resolve as (answer: Answer) => void
+    const reject = this.#reject as (error: unknown) => void
+    this.#resolve = this.#reject = null
+    if (response !== null) resolve(response)
+    // A 2xx whose body passed the bytes kept was delivered all the same (its status is the answer).
+    else if (error instanceof BodyTooLarge) resolve({ status: attempt.status, headers: {} })
+    else reject(error)
+  }
+
+  /** The deadline passed: the request in flight fails, and no other is sent. */
+  expire(): void {
+    this.timedOut = true
+    this.#attempt?.fail(new DeliveryTimeout())
+  }
+}
+
+class DeliveryTimeout extends Error {
+  constructor() {
+    super('The delivery deadline passed')
+    this.name = 'DeliveryTimeout'
+  }
+}
+
+function onDeadline(exchange: Exchange): void {
+  exchange.expire()
 }
 
 /** The endpoint as undici takes it, or why it is refused (nothing is sent). */

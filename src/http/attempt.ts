@@ -164,11 +164,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   #response(): RawResponse {
     const first = this.#first
     const body =
-      first === null
-        ? EMPTY
-        : this.#more === null
-          ? first
-          : Buffer.concat([first, ...this.#more], this.#size)
+      first === null ? EMPTY : this.#more === null ? first : Buffer.concat([first, ...this.#more], this.#size)
     return { status: this.status, headers: this.#headers, body }
   }
 
