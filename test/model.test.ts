@@ -5,6 +5,7 @@ import { backchannelCompleteModel } from '../src/operations/backchannel-complete
 import { backchannelFailModel } from '../src/operations/backchannel-fail.js'
 import { backchannelIssueModel } from '../src/operations/backchannel-issue.js'
 import { compileAccept, modelParser } from '../src/operations/model.js'
+import { formEncode, formValue } from '../src/operations/operation.js'
 
 // Values of every JSON kind, including the edges of the integer formats the models use.
 const VALUES: unknown[] = [
@@ -182,5 +183,26 @@ describe('modelParser', () => {
       ['resultCode'],
       ['interval'],
     ])
+  })
+})
+
+describe('form values', () => {
+  it('are encoded exactly as encodeURIComponent encodes them, every ASCII character and beyond', () => {
+    const values = [
+      '',
+      'c9bpMTl4R3VXYWZJcVdxdWRfRjJkMGpYcDhfUUhZdFpBZ1lIbkE',
+      'UNKNOWN_USER_ID',
+      'a b',
+      'é',
+      '😀',
+    ]
+    for (let code = 0; code < 128; code++) values.push(`a${String.fromCharCode(code)}b`)
+    for (const value of values) expect(formValue(value)).toBe(encodeURIComponent(value))
+  })
+
+  it('join the defined fields only, in their order', () => {
+    expect(
+      formEncode({ ticket: 't/1', reason: 'ACCESS_DENIED', errorUri: undefined, errorDescription: 'a&b=c' }),
+    ).toBe('ticket=t%2F1&reason=ACCESS_DENIED&errorDescription=a%26b%3Dc')
   })
 })

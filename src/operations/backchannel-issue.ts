@@ -21,7 +21,7 @@ import {
   type UnknownAction,
 } from './fields.js'
 import { modelParser } from './model.js'
-import type { Operation } from './operation.js'
+import { formValue, type Operation } from './operation.js'
 
 /**
  * The `action` values documented for this API, in the order of Authlete's reference.
@@ -121,7 +121,7 @@ export const backchannelIssue: Operation<string, BackchannelIssueResponse> = {
   path: '/backchannel/authentication/issue',
   repeatableAfterSend: false,
   encode: (ticket) => ({
-    form: `ticket=${encodeURIComponent(requiredString(ticket, 'ticket', MAX_TICKET_LENGTH))}`,
+    form: `ticket=${formValue(requiredString(ticket, 'ticket', MAX_TICKET_LENGTH))}`,
   }),
   parse: modelParser(backchannelIssueModel, {
     action: 'OK',
