@@ -160,26 +160,30 @@ export type BackchannelCompleteResponse =
   | BackchannelCompleteServerError
   | BackchannelCompleteUnknownAction
 
-const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
-  'ticket',
-  'result',
-  'subject',
-  'sub',
-  'authTime',
-  'acr',
-  'claims',
-  'properties',
-  'scopes',
-  'idtHeaderParams',
-  'errorDescription',
-  'errorUri',
-  'consentedClaims',
-  'jwtAtClaims',
-  'accessToken',
-  'accessTokenDuration',
-  'refreshTokenDuration',
-  'idTokenAudType',
-])
+type Check = (value: unknown, field: string) => unknown
+
+/** How each optional field is checked and sent; an absent one is not sent. */
+const OPTIONAL: {
+  readonly [K in Exclude<keyof BackchannelCompleteRequest, 'ticket' | 'result' | 'subject'>]-?: Check
+} = {
+  sub: optionalText,
+  authTime: seconds,
+  acr: optionalText,
+  claims: jsonText,
+  properties: (value) => properties(value),
+  scopes: strings,
+  idtHeaderParams: jsonText,
+  errorDescription: optionalText,
+  errorUri: optionalText,
+  consentedClaims: strings,
+  jwtAtClaims: jsonText,
+  accessToken: optionalText,
+  accessTokenDuration: seconds,
+  refreshTokenDuration: seconds,
+  idTokenAudType: optionalText,
+}
+const OPTIONAL_CHECKS: ReadonlyMap<string, Check> = new Map(Object.entries(OPTIONAL))
+const FIELDS: ReadonlySet<string> = new Set(['ticket', 'result', 'subject', ...OPTIONAL_CHECKS.keys()])
 const PROPERTY_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'hidden'])
 const RESULT = /^[A-Z][A-Z_]*$/
 
@@ -214,28 +218,20 @@ function encode(request: BackchannelCompleteRequest) {
   if (!RESULT.test(result)) {
     throw new AuthleteInputError('result', 'must be an upper-case result such as AUTHORIZED')
   }
-  return {
-    json: JSON.stringify({
-      ticket: requiredString(fields.ticket, 'ticket', MAX_TICKET_LENGTH),
-      result,
-      subject: requiredString(fields.subject, 'subject'),
-      sub: optionalText(fields.sub, 'sub'),
-      authTime: seconds(fields.authTime, 'authTime'),
-      acr: optionalText(fields.acr, 'acr'),
-      claims: jsonText(fields.claims, 'claims'),
-      properties: properties(fields.properties),
-      scopes: strings(fields.scopes, 'scopes'),
-      idtHeaderParams: jsonText(fields.idtHeaderParams, 'idtHeaderParams'),
-      errorDescription: optionalText(fields.errorDescription, 'errorDescription'),
-      errorUri: optionalText(fields.errorUri, 'errorUri'),
-      consentedClaims: strings(fields.consentedClaims, 'consentedClaims'),
-      jwtAtClaims: jsonText(fields.jwtAtClaims, 'jwtAtClaims'),
-      accessToken: optionalText(fields.accessToken, 'accessToken'),
-      accessTokenDuration: seconds(fields.accessTokenDuration, 'accessTokenDuration'),
-      refreshTokenDuration: seconds(fields.refreshTokenDuration, 'refreshTokenDuration'),
-      idTokenAudType: optionalText(fields.idTokenAudType, 'idTokenAudType'),
-    }),
+  const body: Record<string, unknown> = {
+    ticket: requiredString(fields.ticket, 'ticket', MAX_TICKET_LENGTH),
+    result,
+    subject: requiredString(fields.subject, 'subject'),
   }
+  // Only the fields given: an object of every field, most of them undefined, costs more to build
+  // and to serialize.
+  for (const key of Object.keys(fields)) {
+    const check = OPTIONAL_CHECKS.get(key)
+    if (check === undefined) continue
+    const value = check(fields[key], key)
+    if (value !== undefined) body[key] = value
+  }
+  return { json: JSON.stringify(body) }
 }
 
 function seconds(value: unknown, field: string): number | undefined {
