@@ -282,6 +282,32 @@ describe('backchannelComplete', () => {
     expect(lastRequest().body).toBe('{"ticket":"t","result":"ACCESS_DENIED","subject":"john"}')
   })
 
+  it('a request given as a class instance: fields behind getters and inherited ones are sent', async () => {
+    answer = { action: 'NO_ACTION', deliveryMode: 'POLL' }
+    await using client = v3()
+    class Decision {
+      ticket = 't'
+      result = 'AUTHORIZED'
+      subject = 'john'
+      get claims() {
+        return { name: 'John' }
+      }
+      get accessTokenDuration() {
+        return 60
+      }
+    }
+    const request = Object.create(new Decision(), { acr: { value: 'acr1', enumerable: false } })
+    await client.backchannelComplete(request)
+    expect(JSON.parse(lastRequest().body)).toEqual({
+      ticket: 't',
+      result: 'AUTHORIZED',
+      subject: 'john',
+      claims: '{"name":"John"}',
+      accessTokenDuration: 60,
+      acr: 'acr1',
+    })
+  })
+
   it('NOTIFICATION narrows: endpoint and responseContent are strings; push tokens are kept', async () => {
     answer = {
       ...notification,

@@ -224,12 +224,11 @@ function encode(request: BackchannelCompleteRequest) {
     subject: requiredString(fields.subject, 'subject'),
   }
   // Only the fields given: an object of every field, most of them undefined, costs more to build
-  // and to serialize.
-  for (const key of Object.keys(fields)) {
-    const check = OPTIONAL_CHECKS.get(key)
-    if (check === undefined) continue
-    const value = check(fields[key], key)
-    if (value !== undefined) body[key] = value
+  // and to serialize. Each is read by name, as the required ones are: a getter or an inherited
+  // field counts (the names checked above are the own enumerable ones).
+  for (const [key, check] of OPTIONAL_CHECKS) {
+    const value = fields[key]
+    if (value !== undefined) body[key] = check(value, key)
   }
   return { json: JSON.stringify(body) }
 }
