@@ -1,4 +1,5 @@
 import { inspect } from 'node:util'
+import { Agent, interceptors } from 'undici'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   AuthleteApiError,
@@ -177,6 +178,30 @@ describe('what the client logs, emits and sends', () => {
       expect(elsewhere.requests).toEqual([])
       expectClean(error)
     } finally {
+      await elsewhere.close()
+    }
+  })
+
+  it("never follows a redirect, even through a dispatcher with undici's redirect interceptor", async () => {
+    const elsewhere = await startLoopback()
+    const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 3 }))
+    try {
+      server.handle((_r, res) => {
+        res.writeHead(307, { location: `${elsewhere.url}/api/1/backchannel/authentication/issue` })
+        res.end()
+      })
+      await using client = new AuthleteClient({
+        serviceId: '1',
+        accessToken: TOKEN,
+        baseUrl: server.url,
+        dispatcher,
+      })
+      const error = (await client.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+      expect(error).toBeInstanceOf(AuthleteApiError)
+      expect(error.status).toBe(307)
+      expect(elsewhere.requests).toEqual([])
+    } finally {
+      await dispatcher.close()
       await elsewhere.close()
     }
   })

@@ -103,7 +103,10 @@ export class Call<Result> implements AttemptOwner {
       // dispatcher says) would fail a longer deadline early, or a slow answer the deadline allows.
       headersTimeout: 0,
       bodyTimeout: 0,
-    }
+      // Never follow a redirect, whatever the dispatcher is composed of: undici's redirect
+      // interceptor reads this, and would carry the credentials to wherever it points.
+      maxRedirections: 0,
+    } as Dispatcher.DispatchOptions
     this.#timer = setTimeout(onDeadline, timeoutMs, this)
     signal?.addEventListener('abort', this, { once: true })
   }
