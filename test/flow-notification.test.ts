@@ -5,7 +5,7 @@
 // Every real delivery goes to a loopback server, with allowPrivateNetwork: true.
 import net from 'node:net'
 import { inspect } from 'node:util'
-import { type buildConnector, buildConnector as realConnector } from 'undici'
+import { type buildConnector, interceptors, buildConnector as realConnector } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   AuthleteError,
@@ -119,6 +119,26 @@ describe('a delivery', () => {
     expect(redirecting.requests).toHaveLength(1)
     expect(target.requests).toHaveLength(0)
     expect(target.connections()).toBe(0)
+  })
+
+  it("a redirect is not followed through a dispatcher composed with undici's redirect interceptor", async () => {
+    const target = await endpoint(204)
+    const server = await endpoint(307, { location: `${target.url}/elsewhere` })
+    const dispatcher = createNotificationDispatcher({ allowPrivateNetwork: true }).compose(
+      interceptors.redirect({ maxRedirections: 3 }),
+    )
+    try {
+      const error = failed(
+        await deliverClientNotification(notification(`${server.url}/cb`), {
+          allowInsecureHttp: true,
+          dispatcher,
+        }),
+      )
+      expect(error).toMatchObject({ reason: 'redirect', status: 307 })
+      expect(target.requests).toEqual([])
+    } finally {
+      await dispatcher.close()
+    }
   })
 
   it('the error shows the endpoint without userinfo or query, and never the token', async () => {
@@ -336,6 +356,51 @@ describe('what is repeated, within the deadline', () => {
     servers.push(server)
     const result = await deliverClientNotification(notification(`${server.url}/cb`), LOCAL)
     expect(result).toEqual({ delivered: true, status: 200, attempts: 1 })
+  })
+
+  it('a 200 whose body is cut off is delivered: the status is the answer', async () => {
+    const server = await startLoopback((_request, res) => {
+      res.writeHead(200, { 'content-length': '100' })
+      res.write('0123456789')
+      setImmediate(() => res.socket?.destroy())
+    })
+    servers.push(server)
+    const result = await deliverClientNotification(notification(`${server.url}/cb`), LOCAL)
+    expect(result).toEqual({ delivered: true, status: 200, attempts: 1 })
+  })
+
+  it('a 200 whose body never ends is delivered at its status, within the deadline', async () => {
+    const server = await startLoopback((_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.write('x') // and nothing more
+    })
+    servers.push(server)
+    const result = await deliverClientNotification(notification(`${server.url}/cb`), {
+      ...LOCAL,
+      timeoutMs: 2000,
+    })
+    expect(result).toEqual({ delivered: true, status: 200, attempts: 1 })
+  })
+
+  it('a 503 with Retry-After: 0 whose body is cut off while the repeat is out: the repeat is answered', async () => {
+    let first: import('node:net').Socket | undefined
+    const server = await startLoopback((request, res) => {
+      if (first === undefined) {
+        first = request.socket
+        res.writeHead(503, { 'retry-after': '0', 'content-length': '100' })
+        res.write('0123456789')
+        return
+      }
+      // The first answer's connection breaks while the repeat waits for its own answer.
+      first.destroy()
+      setTimeout(() => {
+        res.writeHead(204)
+        res.end()
+      }, 50)
+    })
+    servers.push(server)
+    const result = await deliverClientNotification(notification(`${server.url}/cb`), LOCAL)
+    expect(result).toEqual({ delivered: true, status: 204, attempts: 2 })
   })
 
   it('a 500 with a large error page fails with its status, and is not repeated', async () => {

@@ -112,4 +112,41 @@ describe('a throwaway operation on the real transport', () => {
     expect(performance.now() - started).toBeLessThan(1500)
     await t.close()
   })
+
+  it('a dispatcher whose abort throws still ends the call at the deadline, and close() returns', async () => {
+    let aborts = 0
+    // Starts every request and never answers; its controller's abort throws (a buggy interceptor).
+    const dispatcher = {
+      dispatch(_options: unknown, handler: { onRequestStart(controller: unknown, context: unknown): void }) {
+        handler.onRequestStart(
+          {
+            abort() {
+              aborts++
+              throw new Error('abort boom')
+            },
+            pause() {},
+            resume() {},
+            aborted: false,
+            paused: false,
+          },
+          {},
+        )
+        return true
+      },
+      close: async () => {},
+      destroy: async () => {},
+    }
+    const t = new Transport({
+      serviceId: '1',
+      accessToken: 'tok',
+      baseUrl: server.url,
+      timeoutMs: 50,
+      retry: false,
+      dispatcher: dispatcher as never,
+    })
+    const error = await t.call(echo, { word: 'x' }, undefined).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthleteTimeoutError)
+    expect(aborts).toBe(1)
+    await expect(t.close()).resolves.toBeUndefined()
+  })
 })

@@ -16,7 +16,7 @@ import {
   type AuthleteNotificationFailure,
   errorCodeOf,
 } from '../errors.js'
-import { Attempt, type AttemptOwner, BodyTooLarge, type RawResponse } from '../http/attempt.js'
+import { Attempt, type AttemptOwner, type RawResponse } from '../http/attempt.js'
 import { redact, scrubCause } from '../http/redact.js'
 import { retryAfterMs } from '../http/retry.js'
 import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
@@ -182,7 +182,10 @@ async function deliver(
     // The delivery's deadline is the only clock (undici's own are 300 s).
     headersTimeout: 0,
     bodyTimeout: 0,
-  }
+    // Never follow a redirect, whatever the dispatcher is composed of: undici's redirect
+    // interceptor reads this, and would carry the token to wherever it points.
+    maxRedirections: 0,
+  } as Dispatcher.DispatchOptions
   const exchange = new Exchange(dispatcher, request)
   const timer = setTimeout(onDeadline, timeoutMs, exchange)
 
@@ -231,6 +234,7 @@ async function deliver(
     }
   } finally {
     clearTimeout(timer)
+    exchange.finish()
     if (dispatcher !== options.dispatcher) await dispatcher.destroy().catch(() => {})
   }
 }
@@ -243,13 +247,20 @@ interface Answer {
 
 /**
  * The delivery's requests, one at a time, each an {@link Attempt} over `dispatch` (no body stream,
- * no `AbortSignal`); the deadline fails the one in flight.
+ * no `AbortSignal`). The status is the answer: it settles the request when it arrives, whatever
+ * the body then does (a cut or endless body does not turn a 2xx into a failure); the deadline
+ * fails a request still waiting for it.
  */
 class Exchange implements AttemptOwner {
   timedOut = false
-  #attempt: Attempt | null = null
-  #resolve: ((answer: Answer) => void) | null = null
-  #reject: ((error: unknown) => void) | null = null
+  /** The request waiting for its status, and how to settle it. */
+  #pending: {
+    attempt: Attempt
+    resolve: (answer: Answer) => void
+    reject: (error: unknown) => void
+  } | null = null
+  /** Every request not ended yet: an earlier one's body may still be coming. */
+  readonly #live = new Set<Attempt>()
   readonly #dispatcher: Dispatcher
   readonly #request: Dispatcher.DispatchOptions
 
@@ -260,13 +271,12 @@ class Exchange implements AttemptOwner {
 
   send(): Promise<Answer> {
     if (this.timedOut) return Promise.reject(new DeliveryTimeout())
-    const answer = new Promise<Answer>((resolve, reject) => {
-      this.#resolve = resolve
-      this.#reject = reject
-    })
     // The answer's body is only read to free the connection: a few bytes of it are kept, no more.
     const attempt = new Attempt(ANSWER_BYTES_KEPT, null, this)
-    this.#attempt = attempt
+    const answer = new Promise<Answer>((resolve, reject) => {
+      this.#pending = { attempt, resolve, reject }
+    })
+    this.#live.add(attempt)
     try {
       this.#dispatcher.dispatch(this.#request, attempt)
     } catch (error) {
@@ -275,21 +285,33 @@ class Exchange implements AttemptOwner {
     return answer
   }
 
-  attemptEnded(attempt: Attempt, response: RawResponse | null, error: unknown): void {
-    this.#attempt = null
-    const resolve = this.#resolve as (answer: Answer) => void
-    const reject = this.#reject as (error: unknown) => void
-    this.#resolve = this.#reject = null
-    if (response !== null) resolve(response)
-    // A 2xx whose body passed the bytes kept was delivered all the same (its status is the answer).
-    else if (error instanceof BodyTooLarge) resolve({ status: attempt.status, headers: {} })
-    else reject(error)
+  responseStarted(attempt: Attempt, status: number, headers: IncomingHttpHeaders): void {
+    const pending = this.#pending
+    if (pending?.attempt !== attempt) return
+    this.#pending = null
+    pending.resolve({ status, headers })
   }
 
-  /** The deadline passed: the request in flight fails, and no other is sent. */
+  attemptEnded(attempt: Attempt, response: RawResponse | null, error: unknown): void {
+    this.#live.delete(attempt)
+    // Settled at its status already, unless it failed before the status came. An earlier request
+    // ending (its body cut off, say) has no say over the one pending now.
+    const pending = this.#pending
+    if (pending?.attempt !== attempt) return
+    this.#pending = null
+    if (response !== null) pending.resolve(response)
+    else pending.reject(error)
+  }
+
+  /** The deadline passed: a request waiting for its status fails, and no other is sent. */
   expire(): void {
     this.timedOut = true
-    this.#attempt?.fail(new DeliveryTimeout())
+    this.#pending?.attempt.fail(new DeliveryTimeout())
+  }
+
+  /** The delivery is over: an answer's body still coming is not waited for (its connection closes). */
+  finish(): void {
+    for (const attempt of this.#live) attempt.fail(new Error('The delivery is over'))
   }
 }
 

@@ -39,6 +39,11 @@ export interface AttemptOwner {
    * It may run inside an undici callback or inside {@link Attempt.fail}: it must not throw.
    */
   attemptEnded(attempt: Attempt, response: RawResponse | null, error: unknown): void
+  /**
+   * Called when the status line and headers arrived, before the body, for an owner to whom the
+   * status is the answer (a notification's delivery). Inside an undici callback: must not throw.
+   */
+  responseStarted?(attempt: Attempt, status: number, headers: IncomingHttpHeaders): void
 }
 
 /**
@@ -87,7 +92,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.#settled = true
     this.#reason = error
     // undici is done with the request before the owner hears of it (the owner may close the pool).
-    this.#controller?.abort(error)
+    abort(this.#controller, error)
     this.#stopWaiting()
     this.#owner.attemptEnded(this, null, error)
   }
@@ -101,7 +106,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     }
     // A request still waiting for a connection cannot be taken out of undici's queue through the
     // public handler API; it is aborted here, the moment undici hands it over.
-    if (this.#reason) controller.abort(this.#reason)
+    if (this.#reason) abort(controller, this.#reason)
     else this.#controller = controller
   }
 
@@ -120,6 +125,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   ): void {
     this.status = status
     this.#headers = headers
+    if (!this.#settled) this.#owner.responseStarted?.(this, status, headers)
     const length = headers['content-length']
     if (typeof length === 'string' && Number(length) > this.#limit) this.#overflow(controller)
   }
@@ -173,8 +179,21 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.#settled) return
     const error = new BodyTooLarge()
     this.#settled = true
-    controller.abort(error)
+    abort(controller, error)
     if (this.status >= 200 && this.status < 300) this.#owner.attemptEnded(this, null, error)
     else this.#owner.attemptEnded(this, this.#response(), null)
+  }
+}
+
+/**
+ * Aborts undici's request. A throw from a dispatcher's own controller (a custom dispatcher, an
+ * interceptor) must not keep the attempt from ending: the attempt's owner still hears of it, and
+ * the request is then the dispatcher's to clean up.
+ */
+function abort(controller: Dispatcher.DispatchController | null, reason: Error): void {
+  try {
+    controller?.abort(reason)
+  } catch {
+    // See above: nothing else can be done with a controller that cannot abort.
   }
 }
