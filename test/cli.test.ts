@@ -172,7 +172,7 @@ describe('authlete-ciba issue', () => {
       'set AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN (API v3) or AUTHLETE_API_KEY + AUTHLETE_API_SECRET (API v2)',
     ],
     [['issue', 't', '--region', 'mars'], V3_ENV, 'check --region or AUTHLETE_REGION'],
-    [['issue', 't', '--region', 'mars'], V3_ENV, 'region: must be one of'],
+    [['issue', 't', '--region', 'mars'], V3_ENV, '(must be one of'],
     [['issue', 't', '--timeout', 'soon'], V3_ENV, 'check --timeout (milliseconds)'],
     [
       ['issue', 't', '--region', 'jp', '--base-url', 'https://x.example'],
@@ -181,6 +181,11 @@ describe('authlete-ciba issue', () => {
     ],
     [['issue', 't', '--base-url', 'http://authlete.example'], V3_ENV, 'needs --allow-insecure-http'],
     [['issue', 't', '--reason', 'X'], V3_ENV, '--reason does not apply to "issue"'],
+    [
+      ['authenticate', 'scope=openid', '--client-certificate', '/nonexistent/cert.pem'],
+      V3_ENV,
+      '--client-certificate: cannot read /nonexistent/cert.pem (ENOENT)',
+    ],
     [['fail', 't'], V3_ENV, 'fail needs --reason'],
     [['complete', 't', '--result', 'AUTHORIZED'], V3_ENV, 'complete needs --subject'],
     [['complete', 't', '--subject', 's'], V3_ENV, 'complete needs --result'],
@@ -189,6 +194,23 @@ describe('authlete-ciba issue', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(words)
     expectNoSecret(result)
+  })
+
+  it("a configuration error speaks of variables and flags only, never of the library's option names", async () => {
+    const none = await run(cli, ['issue', 't'], {})
+    const insecure = await run(cli, ['issue', 't', '--base-url', 'http://authlete.example'], V3_ENV)
+    for (const result of [none, insecure]) {
+      expect(result.code).toBe(1)
+      expect(result.stderr).not.toMatch(/serviceId|accessToken|apiKey|apiSecret|allowInsecureHttp|baseUrl/)
+    }
+    expect(insecure.stderr).toContain('--allow-insecure-http')
+  })
+
+  it('a ticket that starts with "-" is taken after "--", as --help says', async () => {
+    const help = await run(cli, ['--help'])
+    expect(help.stdout).toContain('A ticket that starts with "-" goes after "--"')
+    const result = await run(cli, ['issue', '--stand-in', '--json', '--', '-8v6PSYU9xFX4'])
+    expect(JSON.parse(result.stdout).action).toBe('INVALID_TICKET')
   })
 
   it('--help and --version exit 0', async () => {

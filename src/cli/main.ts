@@ -75,6 +75,8 @@ fail, the response your backchannel authentication endpoint would send):
   complete      /backchannel/authentication/complete: the user's decision (AUTHORIZED, ACCESS_DENIED,
                 TRANSACTION_FAILED); shows the notification to deliver, without delivering it
 
+A ticket that starts with "-" goes after "--": authlete-ciba issue -- -8v6PSYU9xFX4...
+
 Credentials come from the environment only:
   AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN   API v3
   AUTHLETE_API_KEY + AUTHLETE_API_SECRET         API v2
@@ -82,7 +84,8 @@ Credentials come from the environment only:
 
 Options:
   --json                 print Authlete's answer (or the error) as JSON on stdout; the answer is the
-                         validated one: fields Authlete sent as null are left out
+                         validated one: fields Authlete sent as null are left out, and tokens are
+                         printed as they came (the readable output masks them)
   --region R             us (default), jp, eu or br (API v3); not with --base-url
   --base-url URL         Authlete's base URL (dedicated cluster, proxy, stand-in)
   --allow-insecure-http  allow a plain http: base URL on a non-loopback host (credentials in clear text)
@@ -284,13 +287,24 @@ function request(
     case 'authenticate': {
       only(['client-id', 'client-certificate'])
       const certificate = flags['client-certificate']
+      let pem: string | undefined
+      if (certificate) {
+        try {
+          pem = readFileSync(certificate, 'utf8')
+        } catch (error) {
+          const why = (error as { code?: unknown }).code
+          throw new UsageError(
+            `--client-certificate: cannot read ${certificate}${why ? ` (${String(why)})` : ''}`,
+          )
+        }
+      }
       const secret = env.AUTHLETE_CLIENT_SECRET
       return (client) =>
         client.backchannelAuthentication({
           parameters: argument,
           ...given(flags['client-id'] && { clientId: flags['client-id'] }),
           ...given(secret && { clientSecret: secret }),
-          ...given(certificate && { clientCertificate: readFileSync(certificate, 'utf8') }),
+          ...given(pem && { clientCertificate: pem }),
         })
     }
     case 'issue':
@@ -474,7 +488,13 @@ function report(error: unknown, json: boolean, io: CliIo): number {
   if (error instanceof AuthleteInputError) {
     const advice = ADVICE[error.field]
     io.err(`authlete-ciba: ${advice ?? text(error.message)}\n`)
-    if (advice) io.err(`  (${text(error.message)})\n`)
+    // The library's own words, in the operator's terms; the advice says all there is for credentials.
+    if (advice && error.field !== 'credentials') {
+      const words = error.message.startsWith(`${error.field}: `)
+        ? error.message.slice(error.field.length + 2)
+        : error.message
+      io.err(`  (${text(words.replace('allowInsecureHttp: true', '--allow-insecure-http'))})\n`)
+    }
     return code
   }
   const label = error instanceof AuthleteError ? error.code : 'ERROR'
