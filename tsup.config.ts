@@ -50,7 +50,10 @@ export default defineConfig([
     splitting: false,
     treeshake: true,
     external,
-    esbuildPlugins: [siblings({ './node-guard.js': './node-guard.js' })],
+    // dist/mocks/index.js imports the guard built beside the main entry, as dist/index.js does.
+    esbuildPlugins: [
+      siblings({ './node-guard.js': './node-guard.js', '../src/node-guard.js': '../node-guard.js' }),
+    ],
   },
   {
     // The bin: ESM only, no types. cli.js checks the Node.js version, then imports cli-main.js,

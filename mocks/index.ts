@@ -10,6 +10,9 @@
  * @module
  */
 
+// First: on an unsupported Node.js, fail with one clear line before msw and undici are loaded.
+import '../src/node-guard.js'
+
 export type { WaitOptions } from './arrivals.js'
 export {
   authenticationApiError,

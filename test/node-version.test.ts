@@ -8,6 +8,7 @@ import { nodeVersionProblem } from '../src/node-version.js'
 const loader = fileURLToPath(new URL('../scripts/ts-loader.mjs', import.meta.url))
 const fake20 = fileURLToPath(new URL('./fixtures/fake-node-20.mjs', import.meta.url))
 const index = fileURLToPath(new URL('../src/index.ts', import.meta.url))
+const mocks = fileURLToPath(new URL('../mocks/index.ts', import.meta.url))
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -33,7 +34,10 @@ describe('the Node.js version guard', () => {
     expect(nodeVersionProblem(version)).toBe(problem)
   })
 
-  it('importing the package on Node.js 20 throws that one line, with no stack frames', async () => {
+  it.each([
+    ['authlete-ciba', index],
+    ['authlete-ciba/mocks', mocks],
+  ])('importing %s on Node.js 20 throws that one line, with no stack frames', async (_name, entry) => {
     const result = await run([
       '--import',
       loader,
@@ -41,7 +45,7 @@ describe('the Node.js version guard', () => {
       fake20,
       '--input-type=module',
       '-e',
-      `await import(${JSON.stringify(index)})`,
+      `await import(${JSON.stringify(entry)})`,
     ])
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(`Error: ${LINE}`)
