@@ -294,6 +294,19 @@ describe('refused before anything is sent', () => {
     expect(server.requests[0]?.headers.host).toBe(`client.test:${server.port}`)
   })
 
+  it('createNotificationDispatcher refuses an unknown option, naming the closest one', () => {
+    expect(() => createNotificationDispatcher({ allowPrivateNetwrk: true } as never)).toThrow(
+      /allowPrivateNetwrk.*did you mean "allowPrivateNetwork"/,
+    )
+    // A per-delivery option is not the dispatcher's.
+    expect(() => createNotificationDispatcher({ allowInsecureHttp: true } as never)).toThrow(
+      AuthleteInputError,
+    )
+    expect(() => createNotificationDispatcher({ lookup: 'dns' } as never)).toThrow(
+      /lookup: must be a function/,
+    )
+  })
+
   it('a shared dispatcher from createNotificationDispatcher keeps the check', async () => {
     const server = await endpoint(204)
     const dispatcher = createNotificationDispatcher()

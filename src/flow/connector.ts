@@ -10,6 +10,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP, type Socket } from 'node:net'
 import { Agent, buildConnector, type Dispatcher } from 'undici'
+import { AuthleteInputError } from '../errors.js'
+import { checkFields } from '../input.js'
 import { classifyAddress } from './address.js'
 
 /** One address a host name resolves to. */
@@ -136,9 +138,24 @@ function lookupFailed(hostname: string): Error {
 /**
  * An undici dispatcher for client notifications: it connects only to public addresses (unless
  * `allowPrivateNetwork`), checked at connect time on the address actually connected to, and never
- * follows a redirect (undici 8 follows none without its redirect interceptor). Share one across
+ * follows a redirect (each delivery tells undici's redirect interceptor not to). Share one across
  * deliveries to keep connections alive: pass it as `notification.dispatcher`. Close it when done.
+ *
+ * @throws {AuthleteInputError} for an unknown option name (naming the closest one) or a
+ * `lookup` / `connector` that is not a function.
  */
 export function createNotificationDispatcher(options: NotificationDispatcherOptions = {}): Dispatcher {
+  const fields = checkFields(options, DISPATCHER_OPTION_NAMES, 'the notification dispatcher options')
+  for (const name of ['lookup', 'connector'] as const) {
+    if (fields[name] !== undefined && typeof fields[name] !== 'function') {
+      throw new AuthleteInputError(name, 'must be a function')
+    }
+  }
   return new Agent({ connect: guardedConnector(options) })
 }
+
+const DISPATCHER_OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationDispatcherOptions>([
+  'allowPrivateNetwork',
+  'lookup',
+  'connector',
+])

@@ -164,7 +164,13 @@ async function deliver(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS
   const deadline = Date.now() + timeoutMs
-  const dispatcher = options.dispatcher ?? createNotificationDispatcher(options)
+  const dispatcher =
+    options.dispatcher ??
+    createNotificationDispatcher({
+      allowPrivateNetwork: options.allowPrivateNetwork,
+      lookup: options.lookup,
+      connector: options.connector,
+    })
   const fail = (
     reason: AuthleteNotificationFailure,
     message: string,
