@@ -223,7 +223,7 @@ export interface CibaDenial {
 }
 
 /**
- * The simulator. See the module's comment for the design.
+ * The simulator (see `createCibaSimulator` for its design).
  */
 export interface CibaSimulator {
   /** msw handlers for the four calls, on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`. */

@@ -3,6 +3,39 @@
  * server (AS) end to end: the four calls answer as one Authlete service would, one after the other,
  * and a test plays the user on the authentication device.
  *
+ * The design is in the doc comment of {@link createCibaSimulator}, which the published types carry.
+ *
+ * @module
+ */
+
+import type { MockHandlerOptions } from './authlete.js'
+import { simulatorHandlers } from './simulator-calls.js'
+import { type Authentication, SimulatorState } from './simulator-state.js'
+import type { CibaSimulator, CibaSimulatorOptions, CibaUserDecision } from './simulator-types.js'
+
+export type {
+  CibaApproval,
+  CibaAuthentication,
+  CibaAuthenticationFilter,
+  CibaAuthenticationStatus,
+  CibaCompletion,
+  CibaDeliveryMode,
+  CibaDenial,
+  CibaHintType,
+  CibaSimulator,
+  CibaSimulatorClient,
+  CibaSimulatorOptions,
+  CibaSimulatorRequest,
+  CibaSimulatorUser,
+  CibaUserDecision,
+  PushTokens,
+  UserIdentification,
+} from './simulator-types.js'
+
+/**
+ * Creates a simulator of Authlete's CIBA API: one Authlete service, in memory, for testing an
+ * authorization server end to end.
+ *
  * Design
  *
  * - State: one simulator is one Authlete service, in memory. It holds a registry of client
@@ -40,36 +73,6 @@
  * | issued, expired | `SERVER_ERROR` | `NOTIFICATION` with `"error":"expired_token"` |
  * | issued, then failed or completed | `SERVER_ERROR` | `NOTIFICATION` with `"error":"server_error"` |
  * | unknown, or never issued | `SERVER_ERROR` | `SERVER_ERROR` |
- *
- * @module
- */
-
-import type { MockHandlerOptions } from './authlete.js'
-import { simulatorHandlers } from './simulator-calls.js'
-import { type Authentication, SimulatorState } from './simulator-state.js'
-import type { CibaSimulator, CibaSimulatorOptions, CibaUserDecision } from './simulator-types.js'
-
-export type {
-  CibaApproval,
-  CibaAuthentication,
-  CibaAuthenticationFilter,
-  CibaAuthenticationStatus,
-  CibaCompletion,
-  CibaDeliveryMode,
-  CibaDenial,
-  CibaHintType,
-  CibaSimulator,
-  CibaSimulatorClient,
-  CibaSimulatorOptions,
-  CibaSimulatorRequest,
-  CibaSimulatorUser,
-  CibaUserDecision,
-  PushTokens,
-  UserIdentification,
-} from './simulator-types.js'
-
-/**
- * Creates a simulator of Authlete's CIBA API. See the module's comment for the design.
  *
  * ```ts
  * const simulator = createCibaSimulator({
