@@ -46,9 +46,6 @@ export type {
  *   or when its lifetime runs out (the `now` clock, or `expire()`). Ended tickets stay in the table
  *   so that a later call gets the answer Authlete gives for a used ticket. `reset()` forgets tickets,
  *   authentications and recorded requests, and keeps the registry.
- * - Authlete's side: `simulator.handlers` (msw handlers for `setupAuthleteServer` or `server.use`)
- *   and `startAuthleteStandIn({ simulator })` (a loopback port) answer from that one state;
- *   `handlersFor(baseUrl)` makes handlers for other base URLs.
  * - The user's side: in CIBA the user answers on a device, the device tells the AS, and the AS tells
  *   Authlete (`/complete`) and the client. The simulator plays the device only. `approve(authReqId)`
  *   and `deny(authReqId)` record the user's decision and hand it to the AS code through
@@ -57,13 +54,6 @@ export type {
  *   returns when the AS is done. The authentication to answer is found from the `auth_req_id` the
  *   client received, with `nextAuthentication(filter)` (waits for the next `/issue`), or in
  *   `pendingAuthentications`.
- * - Authlete does not identify users; the AS does, from the hint. The user registry serves the AS
- *   code under test (`findUser(answer)`) and the device (an authentication's `user`, the default
- *   subject of `approve`).
- * - Inspection: `requests` (each call's parsed fields and the answer given), `authentications`,
- *   an authentication's `decision` (the user's) and `completion` (what the AS reported, and what
- *   `/complete` minted: the tokens in push mode), `completionOf(authReqId)` for a poll-mode token
- *   endpoint the test may write.
  *
  * What `/complete` answers, by the ticket's state:
  *
