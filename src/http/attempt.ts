@@ -163,7 +163,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   #push(chunk: Buffer): void {
     if (this.#first === null) this.#first = chunk
-    else (this.#more ??= []).push(chunk)
+    else if (this.#more === null) this.#more = [chunk]
+    else this.#more.push(chunk)
     this.#size += chunk.length
   }
 
