@@ -98,6 +98,10 @@ describe('the compiled check of an answer model', () => {
     })
   }
 
+  it('is generated code that reads each field by name, for every model', () => {
+    for (const model of Object.values(MODELS)) expect(compileAccept(model).name).toBe('accept')
+  })
+
   it('refuses what is not an object, as zod does', () => {
     const accept = compileAccept(backchannelFailModel)
     for (const value of [null, undefined, 'OK', 1, [], [{ action: 'OK' }]]) {
@@ -121,6 +125,25 @@ describe('the compiled check of an answer model', () => {
     expect([0, 0.5].map(exclusive)).toEqual([false, true])
     const plain = compileAccept(z.number())
     expect([1.5, Number.POSITIVE_INFINITY].map(plain)).toEqual([true, false])
+  })
+
+  it('reads keys that are not plain names (an index, a space, __proto__) as zod does', () => {
+    const schema = z.looseObject({
+      '0': z.string(),
+      'a b': z.int().optional(),
+      ['__proto__']: z.string().optional(),
+    })
+    const accept = compileAccept(schema)
+    for (const value of [
+      { '0': 'x' },
+      { '0': 1 },
+      { '0': 'x', 'a b': 1 },
+      { '0': 'x', 'a b': 'no' },
+      JSON.parse('{"0":"x","__proto__":"y"}'),
+      JSON.parse('{"0":"x","__proto__":1}'),
+    ]) {
+      expect(accept(value)).toBe(schema.safeParse(value).success)
+    }
   })
 
   it('hands any kind it does not compile to zod itself', () => {

@@ -160,30 +160,26 @@ export type BackchannelCompleteResponse =
   | BackchannelCompleteServerError
   | BackchannelCompleteUnknownAction
 
-type Check = (value: unknown, field: string) => unknown
-
-/** How each optional field is checked and sent; an absent one is not sent. */
-const OPTIONAL: {
-  readonly [K in Exclude<keyof BackchannelCompleteRequest, 'ticket' | 'result' | 'subject'>]-?: Check
-} = {
-  sub: optionalText,
-  authTime: seconds,
-  acr: optionalText,
-  claims: jsonText,
-  properties: (value) => properties(value),
-  scopes: strings,
-  idtHeaderParams: jsonText,
-  errorDescription: optionalText,
-  errorUri: optionalText,
-  consentedClaims: strings,
-  jwtAtClaims: jsonText,
-  accessToken: optionalText,
-  accessTokenDuration: seconds,
-  refreshTokenDuration: seconds,
-  idTokenAudType: optionalText,
-}
-const OPTIONAL_CHECKS: ReadonlyMap<string, Check> = new Map(Object.entries(OPTIONAL))
-const FIELDS: ReadonlySet<string> = new Set(['ticket', 'result', 'subject', ...OPTIONAL_CHECKS.keys()])
+const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
+  'ticket',
+  'result',
+  'subject',
+  'sub',
+  'authTime',
+  'acr',
+  'claims',
+  'properties',
+  'scopes',
+  'idtHeaderParams',
+  'errorDescription',
+  'errorUri',
+  'consentedClaims',
+  'jwtAtClaims',
+  'accessToken',
+  'accessTokenDuration',
+  'refreshTokenDuration',
+  'idTokenAudType',
+])
 const PROPERTY_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'hidden'])
 const RESULT = /^[A-Z][A-Z_]*$/
 
@@ -218,19 +214,30 @@ function encode(request: BackchannelCompleteRequest) {
   if (!RESULT.test(result)) {
     throw new AuthleteInputError('result', 'must be an upper-case result such as AUTHORIZED')
   }
-  const body: Record<string, unknown> = {
-    ticket: requiredString(fields.ticket, 'ticket', MAX_TICKET_LENGTH),
-    result,
-    subject: requiredString(fields.subject, 'subject'),
+  // Each field read by name at its own site (a getter or an inherited field counts, and the read
+  // stays cheap where the field is absent); JSON.stringify leaves out the undefined ones.
+  return {
+    json: JSON.stringify({
+      ticket: requiredString(fields.ticket, 'ticket', MAX_TICKET_LENGTH),
+      result,
+      subject: requiredString(fields.subject, 'subject'),
+      sub: optionalText(fields.sub, 'sub'),
+      authTime: seconds(fields.authTime, 'authTime'),
+      acr: optionalText(fields.acr, 'acr'),
+      claims: jsonText(fields.claims, 'claims'),
+      properties: properties(fields.properties),
+      scopes: strings(fields.scopes, 'scopes'),
+      idtHeaderParams: jsonText(fields.idtHeaderParams, 'idtHeaderParams'),
+      errorDescription: optionalText(fields.errorDescription, 'errorDescription'),
+      errorUri: optionalText(fields.errorUri, 'errorUri'),
+      consentedClaims: strings(fields.consentedClaims, 'consentedClaims'),
+      jwtAtClaims: jsonText(fields.jwtAtClaims, 'jwtAtClaims'),
+      accessToken: optionalText(fields.accessToken, 'accessToken'),
+      accessTokenDuration: seconds(fields.accessTokenDuration, 'accessTokenDuration'),
+      refreshTokenDuration: seconds(fields.refreshTokenDuration, 'refreshTokenDuration'),
+      idTokenAudType: optionalText(fields.idTokenAudType, 'idTokenAudType'),
+    }),
   }
-  // Only the fields given: an object of every field, most of them undefined, costs more to build
-  // and to serialize. Each is read by name, as the required ones are: a getter or an inherited
-  // field counts (the names checked above are the own enumerable ones).
-  for (const [key, check] of OPTIONAL_CHECKS) {
-    const value = fields[key]
-    if (value !== undefined) body[key] = check(value, key)
-  }
-  return { json: JSON.stringify(body) }
 }
 
 function seconds(value: unknown, field: string): number | undefined {

@@ -83,18 +83,49 @@ export function compileAccept(schema: z.core.$ZodType): Accept {
       const catchall = def.catchall === undefined ? 'unknown' : defOf(def.catchall).type
       if (checked || (catchall !== 'unknown' && catchall !== 'any')) return byZod(schema)
       const shape = def.shape as Record<string, z.core.$ZodType>
-      const keys = Object.keys(shape)
+      // zod never reads a field named `__proto__` (it would be the prototype): neither does this.
+      const keys = Object.keys(shape).filter((key) => key !== '__proto__')
       const tests = keys.map((key) => compileAccept(shape[key] as z.core.$ZodType))
-      return (value) => {
-        if (!isObject(value)) return false
-        for (let i = 0; i < keys.length; i++) {
-          if (!(tests[i] as Accept)(value[keys[i] as string])) return false
-        }
-        return true
-      }
+      return (
+        generatedObjectTest(keys, tests) ??
+        ((value) => {
+          if (!isObject(value)) return false
+          for (let i = 0; i < keys.length; i++) {
+            if (!(tests[i] as Accept)(value[keys[i] as string])) return false
+          }
+          return true
+        })
+      )
     }
     default:
       return byZod(schema)
+  }
+}
+
+/** A key read as `value["key"]` by name: not an array index, nor anything to escape. */
+const PLAIN_KEY = /^(?!\d)[\w$-]+$/
+
+/**
+ * An object's test as code that reads each field by name (`value["clientId"]`). Such a read, at a
+ * site of its own, stays cheap where the field is absent (most of a model's fields, in most
+ * answers); `value[keys[i]]` in a loop is one megamorphic read that looks each name up the slow
+ * way. Built with `new Function` from the model's own key names, as zod's fast path is; `null`
+ * where code generation is not allowed (`--disallow-code-generation-from-strings`) or a key is not
+ * plain, and the caller's loop serves.
+ */
+function generatedObjectTest(keys: readonly string[], tests: readonly Accept[]): Accept | null {
+  if (!keys.every((key) => PLAIN_KEY.test(key))) return null
+  const lines = keys.map((key, i) => `if (!t${i}(value[${JSON.stringify(key)}])) return false;`)
+  const source = `return function accept(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    ${lines.join('\n    ')}
+    return true;
+  }`
+  try {
+    const parameters = tests.map((_, i) => `t${i}`)
+    return new Function(...parameters, source)(...tests) as Accept
+  } catch {
+    return null
   }
 }
 
