@@ -158,19 +158,29 @@ function byZod(schema: z.core.$ZodType): Accept {
   return (value) => (schema as z.ZodType).safeParse(value).success
 }
 
-/** The names of the fields `requirement` finds missing in `answer`. */
-function missing(answer: Record<string, unknown>, requirement: Requirement | undefined): string[] {
-  if (requirement === undefined || answer.action !== requirement.action) return []
-  const names: string[] = []
+const NONE: readonly string[] = Object.freeze([])
+
+/** The names of the fields `requirement` finds missing in `answer` (no array made when none is). */
+function missing(answer: Record<string, unknown>, requirement: Requirement | undefined): readonly string[] {
+  if (requirement === undefined || answer.action !== requirement.action) return NONE
+  let names: string[] | undefined
   for (const field in requirement.fields) {
     const value = answer[field]
     const ok =
       requirement.fields[field] === 'number'
         ? typeof value === 'number'
         : typeof value === 'string' && value.length > 0
-    if (!ok) names.push(field)
+    if (ok) continue
+    if (names === undefined) names = [field]
+    else names.push(field)
   }
-  return names
+  return names ?? NONE
+}
+
+/** `answer` without the model's top-level fields that are `null` (an unknown one is kept). */
+function withoutNulls<Result>(answer: Record<string, unknown>, fields: ReadonlySet<string>): Result {
+  for (const key in answer) if (answer[key] === null && fields.has(key)) delete answer[key]
+  return answer as Result
 }
 
 /**
@@ -192,8 +202,7 @@ export function modelParser<Result>(
     if (accept(json)) {
       const answer = json as Record<string, unknown>
       if (missing(answer, requirement).length === 0) {
-        for (const key in answer) if (answer[key] === null && fields.has(key)) delete answer[key]
-        return { success: true, data: answer as Result }
+        return { success: true, data: withoutNulls<Result>(answer, fields) }
       }
     }
     const result = schema.safeParse(json)
@@ -209,10 +218,7 @@ export function modelParser<Result>(
     const data = result.data as Record<string, unknown>
     const names = missing(data, requirement)
     // Only if this test were stricter than zod somewhere: zod's word is the model's.
-    if (names.length === 0) {
-      for (const key of fields) if (data[key] === null) delete data[key]
-      return { success: true, data: data as Result }
-    }
+    if (names.length === 0) return { success: true, data: withoutNulls<Result>(data, fields) }
     return {
       success: false,
       issues: names.map((name) => ({
