@@ -145,13 +145,21 @@ function lookupFailed(hostname: string): Error {
  * `lookup` / `connector` that is not a function.
  */
 export function createNotificationDispatcher(options: NotificationDispatcherOptions = {}): Dispatcher {
-  const fields = checkFields(options, DISPATCHER_OPTION_NAMES, 'the notification dispatcher options')
+  checkConnectOptions(checkFields(options, DISPATCHER_OPTION_NAMES, 'the notification dispatcher options'))
+  return new Agent({ connect: guardedConnector(options) })
+}
+
+/**
+ * `lookup` and `connector`, where given, are functions; the error names the field after `prefix`.
+ *
+ * @internal
+ */
+export function checkConnectOptions(fields: NotificationDispatcherOptions, prefix = ''): void {
   for (const name of ['lookup', 'connector'] as const) {
     if (fields[name] !== undefined && typeof fields[name] !== 'function') {
-      throw new AuthleteInputError(name, 'must be a function')
+      throw new AuthleteInputError(`${prefix}${name}`, 'must be a function')
     }
   }
-  return new Agent({ connect: guardedConnector(options) })
 }
 
 const DISPATCHER_OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationDispatcherOptions>([

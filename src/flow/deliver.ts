@@ -22,7 +22,11 @@ import { retryAfterMs } from '../http/retry.js'
 import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
 import { checkFields } from '../input.js'
 import { VERSION } from '../version.js'
-import { createNotificationDispatcher, type NotificationDispatcherOptions } from './connector.js'
+import {
+  checkConnectOptions,
+  createNotificationDispatcher,
+  type NotificationDispatcherOptions,
+} from './connector.js'
 
 /**
  * Options of a notification's delivery.
@@ -116,11 +120,7 @@ export function checkNotificationOptions(options: unknown): NotificationOptions 
   if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= 10)) {
     throw new AuthleteInputError('notification.attempts', 'must be an integer from 1 to 10')
   }
-  for (const name of ['lookup', 'connector'] as const) {
-    if (fields[name] !== undefined && typeof fields[name] !== 'function') {
-      throw new AuthleteInputError(`notification.${name}`, 'must be a function')
-    }
-  }
+  checkConnectOptions(fields, 'notification.')
   return fields
 }
 
