@@ -47,15 +47,28 @@ describe('verifyDpopProof accepts', () => {
     }
   })
 
-  it("oauth4webapi's own DPoP proof (the one openid-client sends)", async () => {
+  it("the proof oauth4webapi (openid-client's engine) sends with a CIBA grant request", async () => {
+    type KeyPair = Parameters<typeof oauth.DPoP>[1]
     const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
       'sign',
       'verify',
-    ])) as CryptoKeyPair
-    const handle = oauth.DPoP({ client_id: 'rp' }, keyPair)
-    const headers = new Headers()
-    await handle.addProof(new URL(HTU), headers, 'POST')
-    const proof = headers.get('dpop') as string
+    ])) as KeyPair
+    const headers: Headers[] = []
+    await oauth.backchannelAuthenticationGrantRequest(
+      { issuer: 'https://as.example.com', token_endpoint: HTU },
+      { client_id: 'rp' },
+      oauth.ClientSecretPost('s'),
+      'auth-req-id',
+      {
+        DPoP: oauth.DPoP({}, keyPair),
+        // Nothing leaves the process: the request is captured here.
+        [oauth.customFetch]: async (_url: string, init: { headers: Record<string, string> }) => {
+          headers.push(new Headers(init.headers))
+          return new Response('{}')
+        },
+      },
+    )
+    const proof = headers[0]?.get('dpop') as string
     const jwk = await crypto.subtle.exportKey('jwk', keyPair.publicKey)
     expect(verifyDpopProof(proof, { ...expectation, now: Date.now() })).toMatchObject({
       ok: true,
