@@ -15,10 +15,10 @@ import { tokenBadRequest, tokenInvalidClient } from './answers.js'
 import { authenticateClient } from './client-auth.js'
 import { CIBA_GRANT_TYPE, serviceConfiguration } from './configuration.js'
 import { DPOP_IAT_WINDOW, verifyDpopProof } from './dpop.js'
-import { cibaGrant, type GrantRequest, refreshGrant } from './grants.js'
+import { type CibaGrantContext, cibaGrant, type GrantRequest, refreshGrant } from './grants.js'
 import { createSigningKey, jwkSet, type SigningKey } from './keys.js'
 import { TokenLedger } from './ledger.js'
-import { type MintContext, mintTokens } from './mint.js'
+import { mintTokens } from './mint.js'
 import type { MintedTokens, TokenEndpointOptions, TokenGrant, TokenSimulatorState } from './types.js'
 
 type Body = Record<string, unknown>
@@ -75,7 +75,7 @@ export function createTokenEndpoint(
   }
   if (options.signingKey !== undefined) signingKey()
 
-  const context: MintContext & Parameters<typeof cibaGrant>[0] = {
+  const context: CibaGrantContext = {
     now: () => state.now(),
     signingKey,
     ledger,
