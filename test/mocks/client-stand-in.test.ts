@@ -1,7 +1,7 @@
 import net from 'node:net'
 // startCibaClientStandIn: the client application's notification endpoint on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest'
-import { type CibaClientStandIn, startCibaClientStandIn } from '../mocks/index.js'
+import { type CibaClientStandIn, startCibaClientStandIn } from '../../mocks/index.js'
 
 let rp: CibaClientStandIn | undefined
 afterEach(async () => {

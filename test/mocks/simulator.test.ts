@@ -8,13 +8,13 @@ import {
   setupAuthleteServer,
   startAuthleteStandIn,
   startCibaClientStandIn,
-} from '../mocks/index.js'
-import { AuthleteClient } from '../src/index.js'
+} from '../../mocks/index.js'
+import { AuthleteClient } from '../../src/index.js'
 import {
   requestAuthentication,
   startTestAuthorizationServer,
   type TestAuthorizationServer,
-} from './helpers/ciba-as.js'
+} from '../helpers/ciba-as.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
 const simulator = createCibaSimulator({
