@@ -10,7 +10,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type AnyHandler, getResponse, type RequestHandler } from 'msw'
 import { authleteHandlers } from './handlers.js'
-import type { CibaSimulator } from './simulator.js'
+import type { CibaSimulator } from './simulator/index.js'
 
 /**
  * A running stand-in.

@@ -93,7 +93,8 @@ describe('startCibaClientStandIn and a sender that hangs up', () => {
     // The stand-in's side of the connection, from Node's own channel: when it began the request
     // (its handler is reading the body) and when it let the request go.
     const started = Promise.withResolvers<http.IncomingMessage>()
-    const onStart = (message: unknown) => started.resolve((message as { request: http.IncomingMessage }).request)
+    const onStart = (message: unknown) =>
+      started.resolve((message as { request: http.IncomingMessage }).request)
     diagnostics.subscribe('http.server.request.start', onStart)
     const rp = await startCibaClientStandIn()
     try {

@@ -299,6 +299,26 @@ describe('each call, by the state of its ticket', () => {
     })
   })
 
+  it('/fail after /complete: refused as Authlete refuses a used ticket; the login stays completed', async () => {
+    const poll = await identified(john, POLL)
+    const issued = await authlete.backchannelIssue(poll.ticket)
+    const authReqId = issued.action === 'OK' ? issued.authReqId : ''
+    await authlete.backchannelComplete({ ticket: poll.ticket, result: 'AUTHORIZED', subject: 'john' })
+    const refused = await authlete.backchannelFail({ ticket: poll.ticket, reason: 'ACCESS_DENIED' })
+    expect(refused).toMatchObject({
+      action: 'INTERNAL_SERVER_ERROR',
+      resultCode: 'A185301',
+      resultMessage: '[A185301] The ticket is invalid or has been used.',
+    })
+    expect(JSON.parse(refused.responseContent ?? '')).toMatchObject({ error: 'server_error' })
+    expect(simulator.authentication(authReqId)?.status).toBe('completed')
+    expect(simulator.completionOf(authReqId)).toEqual({
+      result: 'AUTHORIZED',
+      subject: 'john',
+      action: 'NO_ACTION',
+    })
+  })
+
   it('/complete: SERVER_ERROR for a ticket never seen or never issued', async () => {
     expect(
       (await authlete.backchannelComplete({ ticket: 'x', result: 'AUTHORIZED', subject: 'john' })).action,
