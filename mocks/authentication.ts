@@ -7,15 +7,7 @@
  */
 
 import { type HttpHandler, HttpResponse } from 'msw'
-import {
-  answerWith,
-  apiErrorWith,
-  callHandler,
-  type MockHandlerOptions,
-  type Resolver,
-  receiveCall,
-  unknownActionAnswer,
-} from './authlete.js'
+import { answerWith, callHelpers, type MockHandlerOptions, receiveCall } from './authlete.js'
 import {
   AUTHENTICATION,
   hintsOf,
@@ -25,12 +17,22 @@ import {
   userIdentificationAnswer,
 } from './calls/authentication.js'
 
+const helpers = callHelpers(AUTHENTICATION)
+
 /**
  * Your own msw resolver on the `/backchannel/authentication` endpoint (v3 and v2 paths).
  */
-export function authenticationHandler(resolver: Resolver, options: MockHandlerOptions = {}): HttpHandler {
-  return callHandler(AUTHENTICATION, resolver, options)
-}
+export const authenticationHandler = helpers.handler
+
+/**
+ * An `action` Authlete may add later; your code must treat it as a failure.
+ */
+export const authenticationUnknownAction = helpers.unknownAction
+
+/**
+ * A non-2xx answer from Authlete itself.
+ */
+export const authenticationApiError = helpers.apiError
 
 /**
  * `action: USER_IDENTIFICATION`: the request is valid; a fresh ticket per request unless fixed.
@@ -68,28 +70,6 @@ export function authenticationInternalServerError(options: MockHandlerOptions = 
     refusalAnswer('INTERNAL_SERVER_ERROR', 'server_error', undefined, message),
     options,
   )
-}
-
-/**
- * An `action` Authlete may add later; your code must treat it as a failure.
- */
-export function authenticationUnknownAction(
-  action = 'FUTURE_ACTION',
-  options: MockHandlerOptions = {},
-): HttpHandler {
-  return answerWith(AUTHENTICATION, unknownActionAnswer(action), options)
-}
-
-/**
- * A non-2xx answer from Authlete itself.
- */
-export function authenticationApiError(
-  status: number,
-  resultCode: string,
-  resultMessage = 'Mocked error.',
-  options: MockHandlerOptions = {},
-): HttpHandler {
-  return apiErrorWith(AUTHENTICATION, status, resultCode, resultMessage, options)
 }
 
 /**

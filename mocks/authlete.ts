@@ -335,6 +335,29 @@ export function apiErrorWith(
   )
 }
 
+/**
+ * The helpers each call offers under its own names (`issueHandler`, `failApiError`, …), made for
+ * `call`: `handler` runs your own resolver on the call's paths; `unknownAction` answers an `action`
+ * Authlete may add later (your code must treat it as a failure); `apiError` answers a non-2xx
+ * status from Authlete itself, e.g. `(401, 'A001202', 'Authorization header is missing.')`.
+ *
+ * @internal
+ */
+export function callHelpers(call: AuthleteCall) {
+  return {
+    handler: (resolver: Resolver, options: MockHandlerOptions = {}): HttpHandler =>
+      callHandler(call, resolver, options),
+    unknownAction: (action = 'FUTURE_ACTION', options: MockHandlerOptions = {}): HttpHandler =>
+      answerWith(call, unknownActionAnswer(action), options),
+    apiError: (
+      status: number,
+      resultCode: string,
+      resultMessage = 'Mocked error.',
+      options: MockHandlerOptions = {},
+    ): HttpHandler => apiErrorWith(call, status, resultCode, resultMessage, options),
+  }
+}
+
 /** A 43-character random base64url string, as Authlete's tickets and `auth_req_id`s look. */
 export function randomId(): string {
   return randomBytes(32).toString('base64url')

@@ -7,15 +7,7 @@
  */
 
 import { type HttpHandler, HttpResponse } from 'msw'
-import {
-  answerWith,
-  apiErrorWith,
-  callHandler,
-  type MockHandlerOptions,
-  type Resolver,
-  receiveCall,
-  unknownActionAnswer,
-} from './authlete.js'
+import { answerWith, callHelpers, type MockHandlerOptions, receiveCall } from './authlete.js'
 import {
   COMPLETE,
   checkResult,
@@ -25,12 +17,22 @@ import {
   ticketUnusableBody,
 } from './calls/complete.js'
 
+const helpers = callHelpers(COMPLETE)
+
 /**
  * Your own msw resolver on the `/backchannel/authentication/complete` endpoint (v3 and v2 paths).
  */
-export function completeHandler(resolver: Resolver, options: MockHandlerOptions = {}): HttpHandler {
-  return callHandler(COMPLETE, resolver, options)
-}
+export const completeHandler = helpers.handler
+
+/**
+ * An `action` Authlete may add later.
+ */
+export const completeUnknownAction = helpers.unknownAction
+
+/**
+ * A non-2xx answer from Authlete itself.
+ */
+export const completeApiError = helpers.apiError
 
 /**
  * `action: NOTIFICATION` (ping or push mode).
@@ -51,28 +53,6 @@ export function completeNoAction(options: MockHandlerOptions = {}): HttpHandler 
  */
 export function completeServerError(options: MockHandlerOptions = {}): HttpHandler {
   return answerWith(COMPLETE, ticketUnusableBody(), options)
-}
-
-/**
- * An `action` Authlete may add later.
- */
-export function completeUnknownAction(
-  action = 'FUTURE_ACTION',
-  options: MockHandlerOptions = {},
-): HttpHandler {
-  return answerWith(COMPLETE, unknownActionAnswer(action), options)
-}
-
-/**
- * A non-2xx answer from Authlete itself.
- */
-export function completeApiError(
-  status: number,
-  resultCode: string,
-  resultMessage = 'Mocked error.',
-  options: MockHandlerOptions = {},
-): HttpHandler {
-  return apiErrorWith(COMPLETE, status, resultCode, resultMessage, options)
 }
 
 /**

@@ -7,24 +7,25 @@
  */
 
 import { type HttpHandler, HttpResponse } from 'msw'
-import {
-  answerWith,
-  apiErrorWith,
-  callHandler,
-  errorContent,
-  type MockHandlerOptions,
-  type Resolver,
-  receiveCall,
-  unknownActionAnswer,
-} from './authlete.js'
+import { answerWith, callHelpers, errorContent, type MockHandlerOptions, receiveCall } from './authlete.js'
 import { FAIL, failAnswer, readFailRequest } from './calls/fail.js'
+
+const helpers = callHelpers(FAIL)
 
 /**
  * Your own msw resolver on the `/backchannel/authentication/fail` endpoint (v3 and v2 paths).
  */
-export function failHandler(resolver: Resolver, options: MockHandlerOptions = {}): HttpHandler {
-  return callHandler(FAIL, resolver, options)
-}
+export const failHandler = helpers.handler
+
+/**
+ * An `action` Authlete may add later.
+ */
+export const failUnknownAction = helpers.unknownAction
+
+/**
+ * A non-2xx answer from Authlete itself.
+ */
+export const failApiError = helpers.apiError
 
 /**
  * `action: BAD_REQUEST` with `{"error": error}` (default `unknown_user_id`).
@@ -45,25 +46,6 @@ export function failForbidden(options: MockHandlerOptions = {}): HttpHandler {
  */
 export function failInternalServerError(options: MockHandlerOptions = {}): HttpHandler {
   return answerWith(FAIL, failAnswer('SERVER_ERROR'), options)
-}
-
-/**
- * An `action` Authlete may add later.
- */
-export function failUnknownAction(action = 'FUTURE_ACTION', options: MockHandlerOptions = {}): HttpHandler {
-  return answerWith(FAIL, unknownActionAnswer(action), options)
-}
-
-/**
- * A non-2xx answer from Authlete itself.
- */
-export function failApiError(
-  status: number,
-  resultCode: string,
-  resultMessage = 'Mocked error.',
-  options: MockHandlerOptions = {},
-): HttpHandler {
-  return apiErrorWith(FAIL, status, resultCode, resultMessage, options)
 }
 
 /**

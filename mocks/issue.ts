@@ -7,7 +7,7 @@
  */
 
 import { type DelayMode, delay, type HttpHandler, HttpResponse } from 'msw'
-import { apiErrorWith, callHandler, type MockHandlerOptions, type Resolver, receiveCall } from './authlete.js'
+import { callHelpers, type MockHandlerOptions, type Resolver, receiveCall } from './authlete.js'
 import {
   ISSUE,
   internalServerErrorAnswer,
@@ -18,6 +18,20 @@ import {
   unknownIssueAnswer,
 } from './calls/issue.js'
 
+const helpers = callHelpers(ISSUE)
+
+/**
+ * An msw `http.post` handler for the issue endpoint, v3 path (`/api/:serviceId/backchannel/authentication/issue`)
+ * and v2 path (`/api/backchannel/authentication/issue`), on the given base URLs. The resolver's
+ * `params.serviceId` is the v3 service ID. Build your own answers on it.
+ */
+export const issueHandler = helpers.handler
+
+/**
+ * A non-2xx answer from Authlete itself, e.g. a 401 with its result code and message.
+ */
+export const issueApiError = helpers.apiError
+
 /**
  * Options of {@link authleteHandlers}.
  */
@@ -27,15 +41,6 @@ export interface AuthleteHandlersOptions extends MockOkOptions {
    * unknown or expired ticket does. A `Set` you add to as your test issues tickets works.
    */
   tickets?: { has(ticket: string): boolean }
-}
-
-/**
- * An msw `http.post` handler for the issue endpoint, v3 path (`/api/:serviceId/backchannel/authentication/issue`)
- * and v2 path (`/api/backchannel/authentication/issue`), on the given base URLs. The resolver's
- * `params.serviceId` is the v3 service ID. Build your own answers on it.
- */
-export function issueHandler(resolver: Resolver, options: MockHandlerOptions = {}): HttpHandler {
-  return callHandler(ISSUE, resolver, options)
 }
 
 /**
@@ -64,18 +69,6 @@ export function issueInternalServerError(options: MockHandlerOptions = {}): Http
  */
 export function issueUnknownAction(action = 'FUTURE_ACTION', options: MockHandlerOptions = {}): HttpHandler {
   return issueHandler(() => HttpResponse.json(unknownIssueAnswer(action)), options)
-}
-
-/**
- * A non-2xx answer from Authlete itself, e.g. `(401, 'A001202', 'Authorization header is missing.')`.
- */
-export function issueApiError(
-  status: number,
-  resultCode: string,
-  resultMessage = 'Mocked error.',
-  options: MockHandlerOptions = {},
-): HttpHandler {
-  return apiErrorWith(ISSUE, status, resultCode, resultMessage, options)
 }
 
 /**

@@ -27,23 +27,7 @@ import type {
   UserIdentification,
 } from './types.js'
 
-export type {
-  CibaApproval,
-  CibaAuthentication,
-  CibaAuthenticationFilter,
-  CibaAuthenticationStatus,
-  CibaCompletion,
-  CibaDeliveryMode,
-  CibaDenial,
-  CibaHintType,
-  CibaSimulatorClient,
-  CibaSimulatorOptions,
-  CibaSimulatorRequest,
-  CibaSimulatorUser,
-  CibaUserDecision,
-  PushTokens,
-  UserIdentification,
-} from './types.js'
+export type * from './types.js'
 
 /**
  * The simulator (see `createCibaSimulator` for its design).
@@ -152,10 +136,24 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
   const defaultSubject = (authentication: Authentication) =>
     authentication.user?.subject ?? authentication.sub ?? authentication.hint
 
-  async function decide(authentication: Authentication, decision: CibaUserDecision) {
+  /** The user decides on the pending authentication of `authReqId`; the device tells the AS. */
+  async function decide(
+    authReqId: string,
+    result: CibaUserDecision['result'],
+    subject: string | undefined,
+    details: Pick<CibaUserDecision, 'authTime' | 'acr' | 'errorDescription'>,
+  ): Promise<CibaUserDecision> {
+    const authentication = pending(authReqId, result === 'AUTHORIZED' ? 'approve' : 'deny')
+    const decision: CibaUserDecision = {
+      authReqId,
+      ticket: authentication.ticket,
+      result,
+      subject: subject ?? defaultSubject(authentication),
+      ...details,
+    }
     authentication.decision = Object.freeze(decision)
-    // The device tells the AS: each listener is the AS's code, which calls /complete. Settling after
-    // all of them is what lets `await simulator.approve(id)` mean "the AS is done".
+    // Each listener is the AS's code, which calls /complete. Settling after all of them is what
+    // lets `await simulator.approve(id)` mean "the AS is done".
     await Promise.all([...listeners].map(async (listener) => listener(decision)))
     return decision
   }
@@ -183,27 +181,18 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
           (authentication.user?.subject ?? authentication.sub) === filter.subject)
       return state.arrivals.next(matches, waitOptions)
     },
-    async approve(authReqId, approval = {}) {
-      const authentication = pending(authReqId, 'approve')
-      return decide(authentication, {
-        authReqId,
-        ticket: authentication.ticket,
-        result: 'AUTHORIZED',
-        subject: approval.subject ?? defaultSubject(authentication),
+    approve: (authReqId, approval = {}) =>
+      decide(authReqId, 'AUTHORIZED', approval.subject, {
         authTime: approval.authTime ?? Math.floor(state.now() / 1000),
         ...(approval.acr === undefined ? {} : { acr: approval.acr }),
-      })
-    },
-    async deny(authReqId, denial = {}) {
-      const authentication = pending(authReqId, 'deny')
-      return decide(authentication, {
+      }),
+    deny: (authReqId, denial = {}) =>
+      decide(
         authReqId,
-        ticket: authentication.ticket,
-        result: 'ACCESS_DENIED',
-        subject: denial.subject ?? defaultSubject(authentication),
-        ...(denial.errorDescription === undefined ? {} : { errorDescription: denial.errorDescription }),
-      })
-    },
+        'ACCESS_DENIED',
+        denial.subject,
+        denial.errorDescription === undefined ? {} : { errorDescription: denial.errorDescription },
+      ),
     expire(authReqId) {
       const authentication = state.byAuthReqId.get(authReqId)
       const ticket = authentication && state.tickets.get(authentication.ticket)

@@ -61,6 +61,8 @@ async function everyAnswer(client: AuthleteClient) {
   const polled = await issued('poll')
   await complete(polled, 'AUTHORIZED')
   await complete(polled, 'AUTHORIZED')
+  // A used ticket: /fail after /complete.
+  await client.backchannelFail({ ticket: polled, reason: 'ACCESS_DENIED' })
   const pinged = await issued('1234567')
   await complete(pinged, 'ACCESS_DENIED')
   await complete(pinged, 'AUTHORIZED')
