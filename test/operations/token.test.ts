@@ -2,7 +2,7 @@
 // content type, the body as a real server decodes it), the model (every documented action, unknown
 // actions and fields, null as absent, required fields per action), and request objects refused
 // before any I/O.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import {
   AuthleteApiError,
   AuthleteClient,
@@ -156,6 +156,16 @@ describe('token', () => {
     expect(res).toEqual(expected)
     if (res.action !== 'OK') throw new Error('expected OK')
     expect(res.accessToken).toBe('at')
+  })
+
+  it('the answer narrows on action: OK has its tokens, PASSWORD its ticket, as strings', async () => {
+    answer = { action: 'OK', responseContent: TOKENS, accessToken: 'at' }
+    await using client = v3()
+    const res = await client.token({ parameters: CIBA })
+    if (res.action === 'OK') expectTypeOf(res.responseContent).toEqualTypeOf<string>()
+    if (res.action === 'PASSWORD') expectTypeOf(res.ticket).toEqualTypeOf<string>()
+    if (res.action === 'BAD_REQUEST') expectTypeOf(res.responseContent).toEqualTypeOf<string | undefined>()
+    expect(res.action).toBe('OK')
   })
 
   it('PASSWORD carries the ticket and the credentials', async () => {
