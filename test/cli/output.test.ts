@@ -76,3 +76,47 @@ describe('what the CLI prints of text Authlete controls', () => {
     }
   })
 })
+
+describe('the readable output', () => {
+  it('aligns every value in one column, after the longest name', async () => {
+    const server = await standIn((baseUrl) =>
+      issueHandler(
+        () =>
+          HttpResponse.json({
+            action: 'OK',
+            authReqId: 'a',
+            expiresIn: 1,
+            interval: 1,
+            responseContent: '{"auth_req_id":"a","interval":1,"expires_in":1}',
+            aFieldNamedLongerThanFifteen: 'x',
+          }),
+        { baseUrl },
+      ),
+    )
+    try {
+      const result = await run(['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      expect(result.stdout).toBe(
+        [
+          `Authlete ${server.url} (API v3)`,
+          '',
+          '  action                        OK',
+          '  authReqId                     a',
+          '  expiresIn                     1 s',
+          '  interval                      1 s',
+          '  aFieldNamedLongerThanFifteen  x',
+          '',
+          'Your backchannel authentication endpoint would answer:',
+          '  HTTP 200',
+          '  Content-Type: application/json',
+          '  Cache-Control: no-store',
+          '  Pragma: no-cache',
+          '',
+          '  {"auth_req_id":"a","interval":1,"expires_in":1}',
+          '',
+        ].join('\n'),
+      )
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -13,11 +13,11 @@ describe('a usage error names what is wrong, in one line, with the usage line an
       'issue takes one <ticket>, got 2: "-t" and "--stand-in" (after "--" every word is an argument: put the options before it)\n' +
         ISSUE,
     ],
-    ['two tickets', ['issue', 'a', 'b'], 'issue takes one <ticket>, got 2: "a" and "b"\n' + ISSUE],
+    ['two tickets', ['issue', 'a', 'b'], `issue takes one <ticket>, got 2: "a" and "b"\n${ISSUE}`],
     [
       'issue without its ticket',
       ['issue'],
-      "issue needs <ticket> (the ticket of authenticate's answer)\n" + ISSUE,
+      `issue needs <ticket> (the ticket of authenticate's answer)\n${ISSUE}`,
     ],
     [
       'authenticate without its parameters',
@@ -40,16 +40,16 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'a misspelt flag: the closest one',
       ['issue', 't', '--jsn'],
-      'unknown option --jsn (did you mean "--json"?)\n' + ISSUE,
+      `unknown option --jsn (did you mean "--json"?)\n${ISSUE}`,
     ],
     [
       'a misspelt flag with a value',
       ['issue', 't', '--timout', '500'],
-      'unknown option --timout (did you mean "--timeout"?)\n' + ISSUE,
+      `unknown option --timout (did you mean "--timeout"?)\n${ISSUE}`,
     ],
     ['a misspelt flag before any command', ['--jsn'], 'unknown option --jsn (did you mean "--json"?)\n'],
-    ['an unknown flag with nothing close', ['issue', 't', '--bogus'], 'unknown option --bogus\n' + ISSUE],
-    ['an unknown short flag', ['issue', 't', '-x'], 'unknown option -x\n' + ISSUE],
+    ['an unknown flag with nothing close', ['issue', 't', '--bogus'], `unknown option --bogus\n${ISSUE}`],
+    ['an unknown short flag', ['issue', 't', '-x'], `unknown option -x\n${ISSUE}`],
     ['a misspelt command', ['isue', 't'], 'unknown command "isue" (did you mean "issue"?)\n'],
     [
       'an unknown command',
@@ -57,17 +57,17 @@ describe('a usage error names what is wrong, in one line, with the usage line an
       'unknown command "nope": the commands are authenticate, issue, fail, complete and stand-in\n',
     ],
     ['no command', [], 'no command: give one of authenticate, issue, fail, complete or stand-in\n'],
-    ['a flag without its value', ['issue', 't', '--base-url'], '--base-url needs a value\n' + ISSUE],
+    ['a flag without its value', ['issue', 't', '--base-url'], `--base-url needs a value\n${ISSUE}`],
     [
       'a flag whose value looks like a flag',
       ['issue', 't', '--base-url', '--json'],
-      '--base-url needs a value, got "--json" (write --base-url=--json if that is the value)\n' + ISSUE,
+      `--base-url needs a value, got "--json" (write --base-url=--json if that is the value)\n${ISSUE}`,
     ],
-    ['a value for a switch', ['issue', 't', '--json=yes'], '--json takes no value\n' + ISSUE],
+    ['a value for a switch', ['issue', 't', '--json=yes'], `--json takes no value\n${ISSUE}`],
     [
       'a flag of another command',
       ['issue', 't', '--reason', 'X'],
-      '--reason does not apply to "issue"\n' + ISSUE,
+      `--reason does not apply to "issue"\n${ISSUE}`,
     ],
     [
       'a call flag for the stand-in',
