@@ -8,7 +8,7 @@
 
 import { readFileSync } from 'node:fs'
 // Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
-import { type AuthleteClient, toBackchannelResponse } from '../src/index.js'
+import { type AuthleteClient, toBackchannelResponse, toTokenResponse } from '../src/index.js'
 import { text } from './output.js'
 
 /** Every variable the command reads. */
@@ -95,7 +95,17 @@ function maskTokens(json: string): string {
   }
 }
 
+/** The response the token endpoint would send for this answer, its tokens masked. */
+function tokenEndpointAnswer(answer: Answer): string[] {
+  const response = toTokenResponse(answer as Parameters<typeof toTokenResponse>[0])
+  const lines = ['', 'Your token endpoint would answer:', `  HTTP ${response.status}`]
+  for (const [name, value] of Object.entries(response.headers)) lines.push(`  ${name}: ${value}`)
+  lines.push('', `  ${text(maskTokens(response.body))}`, '')
+  return lines
+}
+
 const TICKET = { name: 'ticket', what: "the ticket of authenticate's answer" }
+const PASSWORD_TICKET = { name: 'ticket', what: "the ticket of token's PASSWORD answer" }
 
 /** The Authlete calls, in the order --help lists them. */
 export const CALLS: readonly CallCommand[] = [
@@ -215,5 +225,57 @@ export const CALLS: readonly CallCommand[] = [
         '',
       ]
     },
+  },
+  {
+    name: 'token',
+    argument: {
+      name: 'parameters',
+      what: "the client's token request body, e.g. 'grant_type=urn:openid:params:grant-type:ciba&auth_req_id=…'",
+    },
+    flags: { 'client-id': undefined, dpop: undefined, htu: undefined },
+    usage: 'token <parameters> [--client-id ID] [--dpop PROOF] [--htu URL]',
+    summary: `/auth/token with the client's token request body; the client secret comes from
+              AUTHLETE_CLIENT_SECRET; shows what your token endpoint would answer, tokens masked`,
+    success: ['OK', 'ID_TOKEN_REISSUABLE'],
+    prepare(parameters, flags, env) {
+      const dpop = flags.dpop
+      const input = {
+        parameters,
+        ...given('clientId', flags['client-id']),
+        ...given('clientSecret', env.AUTHLETE_CLIENT_SECRET),
+        ...given('dpop', dpop),
+        ...given('htm', dpop ? 'POST' : undefined),
+        ...given('htu', flags.htu),
+      }
+      return (client) => client.token(input)
+    },
+    explain: tokenEndpointAnswer,
+  },
+  {
+    name: 'token-issue',
+    argument: PASSWORD_TICKET,
+    flags: { subject: "(the user's subject)" },
+    usage: 'token-issue <ticket> --subject SUBJECT',
+    summary: '/auth/token/issue: the tokens for a PASSWORD ticket whose user you authenticated',
+    success: ['OK'],
+    prepare(ticket, flags) {
+      const input = { ticket, subject: flags.subject as string }
+      return (client) => client.tokenIssue(input)
+    },
+    explain: tokenEndpointAnswer,
+  },
+  {
+    name: 'token-fail',
+    argument: PASSWORD_TICKET,
+    flags: { reason: '(e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)' },
+    usage: 'token-fail <ticket> --reason REASON',
+    summary: '/auth/token/fail: refuse a PASSWORD ticket (reason e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)',
+    // The refusal was recorded and an error response built for the client.
+    success: ['BAD_REQUEST'],
+    prepare(ticket, flags) {
+      const input = { ticket, reason: flags.reason as string }
+      return (client) => client.tokenFail(input)
+    },
+    explain: tokenEndpointAnswer,
   },
 ]

@@ -43,13 +43,17 @@ export interface CliIo {
   err: (text: string) => void
 }
 
-/** Fields shown only masked: credentials of the client application, and tokens. */
+/** Fields shown only masked: credentials of the client application and of the user, and tokens. */
 const MASKED = new Set([
   'clientNotificationToken',
   'accessToken',
   'refreshToken',
   'idToken',
   'jwtAccessToken',
+  'password',
+  'subjectToken',
+  'actorToken',
+  'assertion',
 ])
 
 /** The readable output of an answer: where it came from, its fields in one aligned column, then the command's own lines. */

@@ -54,9 +54,13 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'an unknown command',
       ['nope', 'x'],
-      'unknown command "nope": the commands are authenticate, issue, fail, complete and stand-in\n',
+      'unknown command "nope": the commands are authenticate, issue, fail, complete, token, token-issue, token-fail and stand-in\n',
     ],
-    ['no command', [], 'no command: give one of authenticate, issue, fail, complete or stand-in\n'],
+    [
+      'no command',
+      [],
+      'no command: give one of authenticate, issue, fail, complete, token, token-issue, token-fail or stand-in\n',
+    ],
     ['a flag without its value', ['issue', 't', '--base-url'], `--base-url needs a value\n${ISSUE}`],
     [
       'a flag whose value looks like a flag',
@@ -82,7 +86,7 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'control characters in what is quoted back are escaped',
       ['\u001b]0;x\u0007'],
-      'unknown command "\\u001b]0;x\\u0007": the commands are authenticate, issue, fail, complete and stand-in\n',
+      'unknown command "\\u001b]0;x\\u0007": the commands are authenticate, issue, fail, complete, token, token-issue, token-fail and stand-in\n',
     ],
   ])('%s', async (_what, args, message) => {
     const result = await run(args, V3_ENV)
