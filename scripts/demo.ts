@@ -381,7 +381,7 @@ async function conclude(
   const lines = [`  /complete              ${printable(response.action)}, delivery mode ${printable(mode)}`]
   if (response.action === 'NO_ACTION') {
     timeline.step('client', 'poll mode: no notification; the client polls the token endpoint')
-    return { ok: true, mode, lines, verdict: 'poll mode,', tokens: 'token endpoint' }
+    return { ok: true, mode, lines, verdict: 'poll mode, the client polled;', tokens: 'token endpoint' }
   }
   if (response.action !== 'NOTIFICATION') {
     return {
