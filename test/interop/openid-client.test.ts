@@ -135,33 +135,27 @@ describe.skipIf(!exampleInstalled)('openid-client against the example authorizat
 
   describe.concurrent('logins', () => {
     it('poll mode: authorization_pending, then the tokens, the ID token validated by openid-client', async () => {
-      const answers: string[] = []
       const config = await discover('poll')
-      // Watches the token requests (openid-client's own hook): the user decides once the first
-      // poll was told authorization_pending.
-      let pendingSeen!: () => void
-      const pending = new Promise<void>((resolve) => {
-        pendingSeen = resolve
-      })
-      config[client.customFetch] = async (url, options) => {
-        const res = await fetch(url, options as RequestInit)
-        if (url.endsWith('/token')) {
-          const body = (await res.clone().json()) as { error?: string }
-          answers.push(body.error ?? `${res.status}`)
-          if (body.error === 'authorization_pending') pendingSeen()
-        }
-        return res
-      }
       const started = await client.initiateBackchannelAuthentication(config, {
         scope: 'openid',
         login_hint: 'john',
         binding_message: 'W4SCT',
       })
       expect(started).toMatchObject({ auth_req_id: expect.any(String), expires_in: 600, interval: 1 })
-      const polled = client.pollBackchannelAuthenticationGrant(config, started)
-      await pending
-      await decide(started.auth_req_id, true)
-      const tokens = await polled
+      // Watches the token requests through openid-client's own fetch hook: the first is told
+      // authorization_pending, the user approves then, and the next waits for that decision.
+      const answers: string[] = []
+      let decided: Promise<unknown> | undefined
+      config[client.customFetch] = async (url, options) => {
+        if (url !== `${issuer}/token`) return fetch(url, options as RequestInit)
+        if (decided !== undefined) await decided
+        const res = await fetch(url, options as RequestInit)
+        const body = (await res.clone().json()) as { error?: string }
+        answers.push(body.error ?? `${res.status}`)
+        if (body.error === 'authorization_pending') decided ??= decide(started.auth_req_id, true)
+        return res
+      }
+      const tokens = await client.pollBackchannelAuthenticationGrant(config, started)
 
       expect(answers).toEqual(['authorization_pending', '200'])
       expect(tokens).toMatchObject({
