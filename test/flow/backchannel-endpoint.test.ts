@@ -15,8 +15,8 @@ import {
   issueApiError,
   issueInvalidTicket,
   type MockUserIdentification,
-} from '../mocks/index.js'
-import { parseBasicCredentials } from '../src/flow/basic-credentials.js'
+} from '../../mocks/index.js'
+import { parseBasicCredentials } from '../../src/flow/basic-credentials.js'
 import {
   AuthleteApiError,
   AuthleteClient,
@@ -28,9 +28,9 @@ import {
   handleBackchannelAuthentication,
   handleBackchannelAuthenticationRequest,
   isPlainBindingMessage,
-} from '../src/index.js'
-import { basic, type FlowStandIn, startFlowStandIn } from './helpers/flow-stand-in.js'
-import { closedPort } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { basic, type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { closedPort } from '../helpers/loopback.js'
 
 const AUTH = '/backchannel/authentication'
 const ISSUE = '/backchannel/authentication/issue'
