@@ -436,11 +436,14 @@ describe('a hook that throws or rejects', () => {
     const unhandled = vi.fn()
     process.on('unhandledRejection', unhandled)
     try {
+      const called = vi.fn()
       for (const onError of [
         () => {
+          called()
           throw new Error('logger down')
         },
         async () => {
+          called()
           throw new Error('logger down')
         },
       ]) {
@@ -454,7 +457,11 @@ describe('a hook that throws or rejects', () => {
         await stand.close()
         env = undefined
       }
-      await new Promise((resolve) => setTimeout(resolve, 10))
+      // Wait for the condition, not a guess at its time: both loggers have been called (so the async
+      // one's promise is rejected), then one turn of the event loop, since Node reports a rejection
+      // left without a handler right after the microtasks of the turn that rejected it.
+      await vi.waitFor(() => expect(called).toHaveBeenCalledTimes(2))
+      await new Promise((resolve) => setImmediate(resolve))
       expect(unhandled).not.toHaveBeenCalled()
     } finally {
       process.off('unhandledRejection', unhandled)
