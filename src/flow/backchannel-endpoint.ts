@@ -322,8 +322,8 @@ function failAfterEnd(authlete: BackchannelEndpointClient, ticket: string, repor
 }
 
 /**
- * Options of {@link handleBackchannelAuthenticationRequest}: the per-call options of each Authlete
- * call, and what a WHATWG `Request` does not carry.
+ * Options of {@link handleBackchannelAuthenticationRequest}: the flow's options (its deadline also
+ * covers reading the body), and what a WHATWG `Request` does not carry.
  */
 export interface BackchannelRequestOptions extends BackchannelFlowOptions {
   /**
