@@ -1,23 +1,22 @@
 /**
  * The simulator's state: the registry (clients, users), the tickets, the authentications, the
- * recorded calls. Authlete's side (`simulator-calls.ts`) and the device (`simulator.ts`) share it.
+ * recorded calls. Authlete's side (the calls of `table.ts`) and the device (`index.ts`) share it.
  *
  * @module
  */
 
-import { Arrivals } from './arrivals.js'
-import type { BackchannelRequest, CibaSimulatorClient, RegisteredClient } from './simulator-request.js'
+import { Arrivals } from '../arrivals.js'
+import type { BackchannelRequest, CibaSimulatorClient, RegisteredClient } from './request.js'
 import type {
   CibaAuthentication,
   CibaAuthenticationStatus,
   CibaCompletion,
-  CibaSimulator,
   CibaSimulatorOptions,
   CibaSimulatorRequest,
   CibaSimulatorUser,
   CibaUserDecision,
   UserIdentification,
-} from './simulator-types.js'
+} from './types.js'
 
 const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access']
 
@@ -37,7 +36,18 @@ export interface Authentication extends CibaAuthentication {
   completion: CibaCompletion | undefined
 }
 
-export type CallKind = keyof CibaSimulator['requests']
+/** A call's entry in the request log while it is answered: its answer is added when it leaves. */
+export type RequestDraft = Omit<CibaSimulatorRequest, 'status' | 'answer'>
+
+/**
+ * How the simulator answers one call whose request passed the call's checks (`fields`): an answer
+ * body, or a `Response` for an HTTP error. It may add to the request's log entry (`draft`).
+ */
+export type Play = (
+  state: SimulatorState,
+  fields: Record<string, unknown>,
+  draft: RequestDraft,
+) => Response | Record<string, unknown>
 
 function register(client: CibaSimulatorClient, numericId: number): RegisteredClient {
   const mode = client.deliveryMode ?? 'POLL'
@@ -83,19 +93,16 @@ export class SimulatorState {
   readonly byAuthReqId = new Map<string, Authentication>()
   /** Authentications for `nextAuthentication`, each handed out once. */
   readonly arrivals = new Arrivals<Authentication>()
-  readonly requests: Record<CallKind, CibaSimulatorRequest[]> = {
-    authentication: [],
-    issue: [],
-    fail: [],
-    complete: [],
-  }
+  /** The request log: one list per call the simulator plays, by its key in `table.ts`. */
+  readonly requests: Readonly<Record<string, CibaSimulatorRequest[]>>
 
   /** By `clientId`, and by numeric ID for a client registered under an alias. */
   readonly #clients = new Map<string, RegisteredClient>()
   readonly #users: CibaSimulatorUser[] = []
   #nextNumericId = 1_000_001
 
-  constructor(options: CibaSimulatorOptions) {
+  constructor(options: CibaSimulatorOptions, logKeys: readonly string[]) {
+    this.requests = Object.fromEntries(logKeys.map((key) => [key, []]))
     this.now = options.now ?? Date.now
     this.knownScopes = new Set(options.scopes ?? DEFAULT_SCOPES)
     this.lifetime = options.expiresIn ?? 600

@@ -8,13 +8,13 @@ import {
   setupAuthleteServer,
   startAuthleteStandIn,
   startCibaClientStandIn,
-} from '../mocks/index.js'
-import { AuthleteClient } from '../src/index.js'
+} from '../../mocks/index.js'
+import { AuthleteClient } from '../../src/index.js'
 import {
   requestAuthentication,
   startTestAuthorizationServer,
   type TestAuthorizationServer,
-} from './helpers/ciba-as.js'
+} from '../helpers/ciba-as.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
 const simulator = createCibaSimulator({
@@ -296,6 +296,26 @@ describe('each call, by the state of its ticket', () => {
     expect(await fail('EXPIRED_LOGIN_HINT_TOKEN')).toMatchObject({ action: 'BAD_REQUEST' })
     expect(JSON.parse((await fail('INVALID_BINDING_MESSAGE')).responseContent ?? '')).toMatchObject({
       error: 'invalid_binding_message',
+    })
+  })
+
+  it('/fail after /complete: refused as Authlete refuses a used ticket; the login stays completed', async () => {
+    const poll = await identified(john, POLL)
+    const issued = await authlete.backchannelIssue(poll.ticket)
+    const authReqId = issued.action === 'OK' ? issued.authReqId : ''
+    await authlete.backchannelComplete({ ticket: poll.ticket, result: 'AUTHORIZED', subject: 'john' })
+    const refused = await authlete.backchannelFail({ ticket: poll.ticket, reason: 'ACCESS_DENIED' })
+    expect(refused).toMatchObject({
+      action: 'INTERNAL_SERVER_ERROR',
+      resultCode: 'A185301',
+      resultMessage: '[A185301] The ticket is invalid or has been used.',
+    })
+    expect(JSON.parse(refused.responseContent ?? '')).toMatchObject({ error: 'server_error' })
+    expect(simulator.authentication(authReqId)?.status).toBe('completed')
+    expect(simulator.completionOf(authReqId)).toEqual({
+      result: 'AUTHORIZED',
+      subject: 'john',
+      action: 'NO_ACTION',
     })
   })
 

@@ -1,7 +1,9 @@
+import diagnostics from 'node:diagnostics_channel'
+import type http from 'node:http'
 import net from 'node:net'
 // startCibaClientStandIn: the client application's notification endpoint on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest'
-import { type CibaClientStandIn, startCibaClientStandIn } from '../mocks/index.js'
+import { type CibaClientStandIn, startCibaClientStandIn } from '../../mocks/index.js'
 
 let rp: CibaClientStandIn | undefined
 afterEach(async () => {
@@ -88,21 +90,26 @@ describe('startCibaClientStandIn and a sender that hangs up', () => {
     const unhandled: unknown[] = []
     const onUnhandled = (reason: unknown) => unhandled.push(reason)
     process.on('unhandledRejection', onUnhandled)
+    // The stand-in's side of the connection, from Node's own channel: when it began the request
+    // (its handler is reading the body) and when it let the request go.
+    const started = Promise.withResolvers<http.IncomingMessage>()
+    const onStart = (message: unknown) =>
+      started.resolve((message as { request: http.IncomingMessage }).request)
+    diagnostics.subscribe('http.server.request.start', onStart)
     const rp = await startCibaClientStandIn()
     try {
       const { hostname, port, pathname } = new URL(rp.url)
-      await new Promise<void>((resolve) => {
-        const socket = net.connect(Number(port), hostname, () => {
-          socket.write(
-            `POST ${pathname} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"auth`,
-          )
-          setTimeout(() => {
-            socket.destroy()
-            resolve()
-          }, 20)
-        })
-      })
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      const socket = net.connect(Number(port), hostname)
+      socket.write(
+        `POST ${pathname} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"auth`,
+      )
+      const request = await started.promise
+      // Not events.once: it would reject on the 'aborted' error the request emits before 'close'.
+      const closed = new Promise((resolve) => request.once('close', resolve))
+      socket.destroy()
+      await closed
+      // A rejection of the handler would be reported once the tasks queued by the close have run.
+      await new Promise((resolve) => setImmediate(resolve))
       const response = await fetch(rp.url, {
         method: 'POST',
         headers: { authorization: `Bearer ${rp.token}`, 'content-type': 'application/json' },
@@ -110,8 +117,10 @@ describe('startCibaClientStandIn and a sender that hangs up', () => {
       })
       expect(response.status).toBe(204)
       expect((await rp.nextNotification({ authReqId: 'after' })).body).toEqual({ auth_req_id: 'after' })
+      expect(rp.notifications.map((notification) => notification.text)).toEqual(['{"auth_req_id":"after"}'])
       expect(unhandled).toEqual([])
     } finally {
+      diagnostics.unsubscribe('http.server.request.start', onStart)
       process.off('unhandledRejection', onUnhandled)
       await rp.close()
     }

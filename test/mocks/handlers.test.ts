@@ -13,14 +13,14 @@ import {
   issueUnknownAction,
   setupAuthleteServer,
   startAuthleteStandIn,
-} from '../mocks/index.js'
+} from '../../mocks/index.js'
 import {
   AuthleteApiError,
   AuthleteClient,
   AuthleteNetworkError,
   AuthleteTimeoutError,
   type BackchannelIssueResponse,
-} from '../src/index.js'
+} from '../../src/index.js'
 
 const server = setupAuthleteServer(...authleteHandlers())
 beforeAll(() => server.listen())

@@ -1,14 +1,13 @@
 /**
- * The simulator's public types: its options, the records a test inspects, and its API.
+ * The simulator's public types: its options and the records a test inspects (its API,
+ * `CibaSimulator`, is beside `createCibaSimulator`).
  *
  * @module
  */
 
-import type { HttpHandler } from 'msw'
-import type { WaitOptions } from './arrivals.js'
-import type { MockHandlerOptions } from './authlete.js'
-import type { PushTokens } from './simulator-answers.js'
-import type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient } from './simulator-request.js'
+import type { MockHandlerOptions } from '../authlete.js'
+import type { PushTokens } from '../calls/complete.js'
+import type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient } from './request.js'
 
 export type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient, PushTokens }
 
@@ -220,56 +219,4 @@ export interface CibaDenial {
    * @default undefined
    */
   errorDescription?: string | undefined
-}
-
-/**
- * The simulator (see `createCibaSimulator` for its design).
- */
-export interface CibaSimulator {
-  /** msw handlers for the four calls, on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`. */
-  readonly handlers: HttpHandler[]
-  /** The same calls on other base URLs (e.g. a stand-in's `url`), on the same state. */
-  handlersFor(baseUrl: MockHandlerOptions['baseUrl']): HttpHandler[]
-  /** Registers a client application (replacing one with the same `clientId`). */
-  addClient(client: CibaSimulatorClient): void
-  /** Registers a user. */
-  addUser(user: CibaSimulatorUser): void
-  /**
-   * The registered user a `USER_IDENTIFICATION` answer's hint names (`{ hintType, hint, sub }`):
-   * `login_hint` and `login_hint_token` by `loginHints` or subject, `id_token_hint` by `sub`.
-   */
-  findUser(identification: UserIdentification): CibaSimulatorUser | undefined
-  /** Every authentication since the last `reset`, in `/issue` order. */
-  readonly authentications: readonly CibaAuthentication[]
-  /** The authentications the user has not answered yet. */
-  readonly pendingAuthentications: readonly CibaAuthentication[]
-  /** The authentication of `authReqId`. */
-  authentication(authReqId: string): CibaAuthentication | undefined
-  /**
-   * The next authentication matching `filter` that no earlier call took: one issued already, or the
-   * next one `/issue` creates. Each authentication is handed out once.
-   */
-  nextAuthentication(filter?: CibaAuthenticationFilter, options?: WaitOptions): Promise<CibaAuthentication>
-  /**
-   * The user approves on the device. Resolves with the decision once every `onDecision` listener
-   * has settled (rejects if one rejects, or if the authentication is not pending).
-   */
-  approve(authReqId: string, approval?: CibaApproval): Promise<CibaUserDecision>
-  /** The user refuses on the device; as `approve`, with `ACCESS_DENIED`. */
-  deny(authReqId: string, denial?: CibaDenial): Promise<CibaUserDecision>
-  /** The request's lifetime runs out now (the user never answered). */
-  expire(authReqId: string): void
-  /** Calls `listener` with each decision of the user: the device telling the AS. Returns the unsubscribe. */
-  onDecision(listener: (decision: CibaUserDecision) => unknown): () => void
-  /** What the AS reported to `/complete` for `authReqId`: for a poll-mode token endpoint of the test's. */
-  completionOf(authReqId: string): CibaCompletion | undefined
-  /** The calls received since the last `reset`, per API. */
-  readonly requests: {
-    readonly authentication: readonly CibaSimulatorRequest[]
-    readonly issue: readonly CibaSimulatorRequest[]
-    readonly fail: readonly CibaSimulatorRequest[]
-    readonly complete: readonly CibaSimulatorRequest[]
-  }
-  /** Forgets tickets, authentications and requests (waits in progress reject); keeps clients and users. */
-  reset(): void
 }

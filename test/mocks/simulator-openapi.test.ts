@@ -1,9 +1,9 @@
 // The simulator's answers agree with Authlete's OpenAPI documents (v3 and v2): every action it can
 // produce, for each of the four calls, and its error statuses, through Prism's response validator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCibaSimulator, setupAuthleteServer } from '../mocks/index.js'
-import { AuthleteClient } from '../src/index.js'
-import { checkResponse, OPERATIONS, type Operation, operationPath, type Spec } from './helpers/prism.js'
+import { createCibaSimulator, setupAuthleteServer } from '../../mocks/index.js'
+import { AuthleteClient } from '../../src/index.js'
+import { checkResponse, OPERATIONS, type Operation, operationPath, type Spec } from '../helpers/prism.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
 const ENDPOINT = 'https://rp.example/ciba/notification'
@@ -61,6 +61,8 @@ async function everyAnswer(client: AuthleteClient) {
   const polled = await issued('poll')
   await complete(polled, 'AUTHORIZED')
   await complete(polled, 'AUTHORIZED')
+  // A used ticket: /fail after /complete.
+  await client.backchannelFail({ ticket: polled, reason: 'ACCESS_DENIED' })
   const pinged = await issued('1234567')
   await complete(pinged, 'ACCESS_DENIED')
   await complete(pinged, 'AUTHORIZED')

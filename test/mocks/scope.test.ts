@@ -5,9 +5,9 @@
 import http from 'node:http'
 import { request as undiciRequest } from 'undici'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { authleteHandlers, issueOk, setupAuthleteServer, startAuthleteStandIn } from '../mocks/index.js'
-import { AuthleteClient, AuthleteNetworkError } from '../src/index.js'
-import { type Loopback, startLoopback } from './helpers/loopback.js'
+import { authleteHandlers, issueOk, setupAuthleteServer, startAuthleteStandIn } from '../../mocks/index.js'
+import { AuthleteClient, AuthleteNetworkError } from '../../src/index.js'
+import { type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const server = setupAuthleteServer(...authleteHandlers())
 let app: Loopback

@@ -20,8 +20,8 @@ import {
   failInternalServerError,
   failUnknownAction,
   setupAuthleteServer,
-} from '../mocks/index.js'
-import { AuthleteApiError, AuthleteClient, toBackchannelResponse } from '../src/index.js'
+} from '../../mocks/index.js'
+import { AuthleteApiError, AuthleteClient, toBackchannelResponse } from '../../src/index.js'
 
 const server = setupAuthleteServer(...authleteHandlers())
 beforeAll(() => server.listen())

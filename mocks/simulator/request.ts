@@ -1,17 +1,20 @@
 /**
  * The simulator's reading of a backchannel authentication request, as Authlete checks it: the
- * client's authentication, then the parameters of CIBA Core §7.1. The result is either the request,
+ * client's authentication against the simulator's registry, then the parameters of CIBA Core §7.1
+ * (read with the helpers of `calls/authentication.ts`, which the default handler shares). The result is either the request,
  * or the refusal (`BAD_REQUEST` or `UNAUTHORIZED` with a CIBA Core §13 error code).
  *
  * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.1
  * @module
  */
 
+import { isText } from '../authlete.js'
+import { type CibaHintType, hintsOf, repeatedParameter, scopesOf } from '../calls/authentication.js'
+
+export type { CibaHintType }
+
 /** How the client application receives the result (its registered token delivery mode). */
 export type CibaDeliveryMode = 'POLL' | 'PING' | 'PUSH'
-
-/** Which hint identified the user (exactly one per request). */
-export type CibaHintType = 'LOGIN_HINT' | 'LOGIN_HINT_TOKEN' | 'ID_TOKEN_HINT'
 
 /**
  * A client application registered with the simulated Authlete service.
@@ -57,6 +60,16 @@ export interface RegisteredClient extends Readonly<CibaSimulatorClient> {
   readonly alias: string | undefined
 }
 
+/** The client's fields in Authlete's answers. */
+export function clientFields(client: RegisteredClient): Record<string, unknown> {
+  return {
+    clientId: client.numericId,
+    clientIdAlias: client.alias,
+    clientIdAliasUsed: client.alias !== undefined,
+    clientName: client.clientName,
+  }
+}
+
 /** A valid request, as the simulator keeps it with its ticket. */
 export interface BackchannelRequest {
   client: RegisteredClient
@@ -81,12 +94,6 @@ export interface BackchannelRefusal {
   error: string
   description: string
 }
-
-const HINTS = [
-  ['login_hint', 'LOGIN_HINT'],
-  ['login_hint_token', 'LOGIN_HINT_TOKEN'],
-  ['id_token_hint', 'ID_TOKEN_HINT'],
-] as const
 
 /** CIBA Core §7.1: the client notification token "MUST NOT exceed 1024 characters". */
 const MAX_NOTIFICATION_TOKEN_LENGTH = 1024
@@ -116,7 +123,7 @@ function subjectOfJwt(token: string): string | undefined {
 }
 
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined
+  return isText(value) ? value : undefined
 }
 
 /**
@@ -129,10 +136,9 @@ export function readBackchannelRequest(
   findClient: (clientId: string) => RegisteredClient | undefined,
   knownScopes: ReadonlySet<string>,
 ): BackchannelRequest | BackchannelRefusal {
-  for (const name of new Set(parameters.keys())) {
-    if (parameters.getAll(name).length > 1) {
-      return badRequest('invalid_request', `The '${name}' parameter is included more than once.`)
-    }
+  const repeated = repeatedParameter(parameters)
+  if (repeated !== undefined) {
+    return badRequest('invalid_request', `The '${repeated}' parameter is included more than once.`)
   }
 
   const basicId = text(fields.clientId)
@@ -156,11 +162,11 @@ export function readBackchannelRequest(
   if (parameters.has('request') || parameters.has('request_uri')) {
     return badRequest('invalid_request', 'The simulator does not support request objects.')
   }
-  const requested = (parameters.get('scope') ?? '').split(' ').filter(Boolean)
+  const requested = scopesOf(parameters)
   if (requested.length === 0) return badRequest('invalid_request', 'The scope parameter is missing.')
   if (!requested.includes('openid')) return badRequest('invalid_scope', "The scope must contain 'openid'.")
 
-  const hints = HINTS.filter(([name]) => parameters.has(name))
+  const hints = hintsOf(parameters)
   const [hint] = hints
   if (hint === undefined || hints.length > 1) {
     return badRequest(

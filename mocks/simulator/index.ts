@@ -1,36 +1,83 @@
 /**
  * `createCibaSimulator`: a stateful stand-in for Authlete's CIBA API, for testing an authorization
- * server (AS) end to end: the four calls answer as one Authlete service would, one after the other,
- * and a test plays the user on the authentication device.
+ * server (AS) end to end: the calls of its table (`table.ts`) answer as one Authlete service would,
+ * one after the other, and a test plays the user on the authentication device.
  *
  * The design is in the doc comment of {@link createCibaSimulator}, which the published types carry.
  *
  * @module
  */
 
-import type { MockHandlerOptions } from './authlete.js'
-import { simulatorHandlers } from './simulator-calls.js'
-import { type Authentication, SimulatorState } from './simulator-state.js'
-import type { CibaSimulator, CibaSimulatorOptions, CibaUserDecision } from './simulator-types.js'
-
-export type {
+import type { HttpHandler } from 'msw'
+import type { WaitOptions } from '../arrivals.js'
+import type { MockHandlerOptions } from '../authlete.js'
+import type { CibaSimulatorClient } from './request.js'
+import { type Authentication, SimulatorState } from './state.js'
+import { LOG_KEYS, type SimulatedCallName, simulatorHandlers } from './table.js'
+import type {
   CibaApproval,
   CibaAuthentication,
   CibaAuthenticationFilter,
-  CibaAuthenticationStatus,
   CibaCompletion,
-  CibaDeliveryMode,
   CibaDenial,
-  CibaHintType,
-  CibaSimulator,
-  CibaSimulatorClient,
   CibaSimulatorOptions,
   CibaSimulatorRequest,
   CibaSimulatorUser,
   CibaUserDecision,
-  PushTokens,
   UserIdentification,
-} from './simulator-types.js'
+} from './types.js'
+
+export type * from './types.js'
+
+/**
+ * The simulator (see `createCibaSimulator` for its design).
+ */
+export interface CibaSimulator {
+  /** msw handlers for the four calls, on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`. */
+  readonly handlers: HttpHandler[]
+  /** The same calls on other base URLs (e.g. a stand-in's `url`), on the same state. */
+  handlersFor(baseUrl: MockHandlerOptions['baseUrl']): HttpHandler[]
+  /** Registers a client application (replacing one with the same `clientId`). */
+  addClient(client: CibaSimulatorClient): void
+  /** Registers a user. */
+  addUser(user: CibaSimulatorUser): void
+  /**
+   * The registered user a `USER_IDENTIFICATION` answer's hint names (`{ hintType, hint, sub }`):
+   * `login_hint` and `login_hint_token` by `loginHints` or subject, `id_token_hint` by `sub`.
+   */
+  findUser(identification: UserIdentification): CibaSimulatorUser | undefined
+  /** Every authentication since the last `reset`, in `/issue` order. */
+  readonly authentications: readonly CibaAuthentication[]
+  /** The authentications the user has not answered yet. */
+  readonly pendingAuthentications: readonly CibaAuthentication[]
+  /** The authentication of `authReqId`. */
+  authentication(authReqId: string): CibaAuthentication | undefined
+  /**
+   * The next authentication matching `filter` that no earlier call took: one issued already, or the
+   * next one `/issue` creates. Each authentication is handed out once.
+   */
+  nextAuthentication(filter?: CibaAuthenticationFilter, options?: WaitOptions): Promise<CibaAuthentication>
+  /**
+   * The user approves on the device. Resolves with the decision once every `onDecision` listener
+   * has settled (rejects if one rejects, or if the authentication is not pending).
+   */
+  approve(authReqId: string, approval?: CibaApproval): Promise<CibaUserDecision>
+  /** The user refuses on the device; as `approve`, with `ACCESS_DENIED`. */
+  deny(authReqId: string, denial?: CibaDenial): Promise<CibaUserDecision>
+  /** The request's lifetime runs out now (the user never answered). */
+  expire(authReqId: string): void
+  /** Calls `listener` with each decision of the user: the device telling the AS. Returns the unsubscribe. */
+  onDecision(listener: (decision: CibaUserDecision) => unknown): () => void
+  /** What the AS reported to `/complete` for `authReqId`: for a poll-mode token endpoint of the test's. */
+  completionOf(authReqId: string): CibaCompletion | undefined
+  /**
+   * The calls received since the last `reset`, per API: `authentication`, `issue`, `fail`,
+   * `complete` (one key per call of the simulator's table).
+   */
+  readonly requests: { readonly [call in SimulatedCallName]: readonly CibaSimulatorRequest[] }
+  /** Forgets tickets, authentications and requests (waits in progress reject); keeps clients and users. */
+  reset(): void
+}
 
 /**
  * Creates a simulator of Authlete's CIBA API: one Authlete service, in memory, for testing an
@@ -73,7 +120,7 @@ export type {
  * ```
  */
 export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSimulator {
-  const state = new SimulatorState(options)
+  const state = new SimulatorState(options, LOG_KEYS)
   const listeners = new Set<(decision: CibaUserDecision) => unknown>()
 
   function pending(authReqId: string, verb: string): Authentication {
@@ -89,10 +136,24 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
   const defaultSubject = (authentication: Authentication) =>
     authentication.user?.subject ?? authentication.sub ?? authentication.hint
 
-  async function decide(authentication: Authentication, decision: CibaUserDecision) {
+  /** The user decides on the pending authentication of `authReqId`; the device tells the AS. */
+  async function decide(
+    authReqId: string,
+    result: CibaUserDecision['result'],
+    subject: string | undefined,
+    details: Pick<CibaUserDecision, 'authTime' | 'acr' | 'errorDescription'>,
+  ): Promise<CibaUserDecision> {
+    const authentication = pending(authReqId, result === 'AUTHORIZED' ? 'approve' : 'deny')
+    const decision: CibaUserDecision = {
+      authReqId,
+      ticket: authentication.ticket,
+      result,
+      subject: subject ?? defaultSubject(authentication),
+      ...details,
+    }
     authentication.decision = Object.freeze(decision)
-    // The device tells the AS: each listener is the AS's code, which calls /complete. Settling after
-    // all of them is what lets `await simulator.approve(id)` mean "the AS is done".
+    // Each listener is the AS's code, which calls /complete. Settling after all of them is what
+    // lets `await simulator.approve(id)` mean "the AS is done".
     await Promise.all([...listeners].map(async (listener) => listener(decision)))
     return decision
   }
@@ -120,27 +181,18 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
           (authentication.user?.subject ?? authentication.sub) === filter.subject)
       return state.arrivals.next(matches, waitOptions)
     },
-    async approve(authReqId, approval = {}) {
-      const authentication = pending(authReqId, 'approve')
-      return decide(authentication, {
-        authReqId,
-        ticket: authentication.ticket,
-        result: 'AUTHORIZED',
-        subject: approval.subject ?? defaultSubject(authentication),
+    approve: (authReqId, approval = {}) =>
+      decide(authReqId, 'AUTHORIZED', approval.subject, {
         authTime: approval.authTime ?? Math.floor(state.now() / 1000),
         ...(approval.acr === undefined ? {} : { acr: approval.acr }),
-      })
-    },
-    async deny(authReqId, denial = {}) {
-      const authentication = pending(authReqId, 'deny')
-      return decide(authentication, {
+      }),
+    deny: (authReqId, denial = {}) =>
+      decide(
         authReqId,
-        ticket: authentication.ticket,
-        result: 'ACCESS_DENIED',
-        subject: denial.subject ?? defaultSubject(authentication),
-        ...(denial.errorDescription === undefined ? {} : { errorDescription: denial.errorDescription }),
-      })
-    },
+        'ACCESS_DENIED',
+        denial.subject,
+        denial.errorDescription === undefined ? {} : { errorDescription: denial.errorDescription },
+      ),
     expire(authReqId) {
       const authentication = state.byAuthReqId.get(authReqId)
       const ticket = authentication && state.tickets.get(authentication.ticket)
@@ -152,7 +204,7 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
       return () => listeners.delete(listener)
     },
     completionOf: (authReqId) => state.byAuthReqId.get(authReqId)?.completion,
-    requests: state.requests,
+    requests: state.requests as Record<SimulatedCallName, CibaSimulatorRequest[]>,
     reset: () => state.reset(),
   }
 }
