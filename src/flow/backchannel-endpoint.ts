@@ -9,12 +9,6 @@
 
 import type { AuthleteClient } from '../client.js'
 import { type BackchannelEndpointResponse, toBackchannelResponse } from '../endpoint/backchannel-response.js'
-import {
-  type ClientRequestRefusal,
-  type FormBody,
-  readBodyText,
-  readClientRequest,
-} from '../endpoint/client-request.js'
 import { AuthleteAbortError, AuthleteInputError, isAuthleteError } from '../errors.js'
 import { type AuthleteCallOptions, resolveTimeout } from '../http/options.js'
 import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
@@ -25,6 +19,7 @@ import {
   type BackchannelUser,
   isPlainBindingMessage,
 } from './hooks.js'
+import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type BackchannelEndpointClient = Pick<

@@ -18,7 +18,7 @@ import {
   type MockUserIdentification,
   startAuthleteStandIn,
 } from '../../mocks/index.js'
-import { parseBasicCredentials } from '../../src/endpoint/basic-credentials.js'
+import { parseBasicCredentials } from '../../src/flow/basic-credentials.js'
 import {
   AuthleteApiError,
   AuthleteClient,
