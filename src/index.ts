@@ -46,6 +46,7 @@ export {
 export {
   type BackchannelAuthenticationInput,
   type BackchannelEndpointClient,
+  type BackchannelFlowOptions,
   type BackchannelRequestOptions,
   handleBackchannelAuthentication,
   handleBackchannelAuthenticationRequest,

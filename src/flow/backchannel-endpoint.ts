@@ -8,22 +8,18 @@
  */
 
 import type { AuthleteClient } from '../client.js'
-import {
-  type BackchannelEndpointResponse,
-  toBackchannelResponse,
-  toBackchannelWebResponse,
-} from '../endpoint/backchannel-response.js'
-import { AuthleteInputError, isAuthleteError } from '../errors.js'
-import type { AuthleteCallOptions } from '../http/options.js'
+import { type BackchannelEndpointResponse, toBackchannelResponse } from '../endpoint/backchannel-response.js'
+import { AuthleteAbortError, AuthleteInputError, isAuthleteError } from '../errors.js'
+import { type AuthleteCallOptions, resolveTimeout } from '../http/options.js'
 import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
 import type { BackchannelFailReason } from '../operations/backchannel-fail.js'
-import { parseBasicCredentials } from './basic-credentials.js'
 import {
   type BackchannelAuthenticationHooks,
   type BackchannelFlowStage,
   type BackchannelUser,
   isPlainBindingMessage,
 } from './hooks.js'
+import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type BackchannelEndpointClient = Pick<
@@ -33,8 +29,12 @@ export type BackchannelEndpointClient = Pick<
 
 /** The client application's request, as the endpoint received it. */
 export interface BackchannelAuthenticationInput {
-  /** The request body, exactly as received (`application/x-www-form-urlencoded` text). */
-  body: string | URLSearchParams
+  /**
+   * The request body: the `application/x-www-form-urlencoded` text as received, `URLSearchParams`,
+   * or the object a body parser made of it (`express.urlencoded()`; an array value is the
+   * parameter repeated, which Authlete refuses as it refuses the raw text).
+   */
+  body: FormBody
   /** The `Authorization` header, if any (`client_secret_basic`). Empty reads as absent. */
   authorization?: string | null | undefined
   /** The client's certificate (PEM), with mutual TLS. */
@@ -42,6 +42,36 @@ export interface BackchannelAuthenticationInput {
   /** The certificate chain below the client's certificate (PEMs), with mutual TLS. */
   clientCertificatePath?: readonly string[] | undefined
 }
+
+/**
+ * Options of {@link handleBackchannelAuthentication}: the flow's deadline and signal, and the
+ * per-call deadline of each Authlete call.
+ */
+export interface BackchannelFlowOptions extends AuthleteCallOptions {
+  /**
+   * Ends the flow: what is pending (an Authlete call, a hook, reading the body) is given up and the
+   * answer goes out at once, as at the deadline (see `flowTimeoutMs`).
+   * @default undefined
+   */
+  signal?: AbortSignal | undefined
+  /**
+   * The flow's own deadline, in milliseconds, from the call to the answer: reading the request's
+   * body (Fetch variant), each Authlete call and each hook. When it passes, or `signal` fires, the
+   * answer is a 500 `server_error` at once (a 400 `invalid_request` while the body is still being
+   * read at the deadline), reported to `onError` with the stage that was pending; a ticket not yet
+   * issued is then failed (`/fail` `SERVER_ERROR`) on a budget of its own of 2000 ms, since the
+   * flow's signal has fired. A hook that settles later changes nothing. `timeoutMs` still bounds
+   * each Authlete call. The default leaves room for two calls at their default deadline, and
+   * answers before the 30 s a client such as openid-client waits.
+   * @default 20000
+   */
+  flowTimeoutMs?: number | undefined
+}
+
+/** The default of {@link BackchannelFlowOptions.flowTimeoutMs}. */
+const DEFAULT_FLOW_TIMEOUT_MS = 20_000
+/** The budget of the `/fail` that frees a ticket once the flow has ended without issuing it. */
+const FAIL_AFTER_END_TIMEOUT_MS = 2_000
 
 const INVALID_CLIENT = '{"error":"invalid_client"}'
 const INVALID_REQUEST = '{"error":"invalid_request"}'
@@ -64,17 +94,42 @@ const INVALID_REQUEST = '{"error":"invalid_request"}'
  * Authlete unreachable at any step is a 500 `server_error`; `startAuthentication` throwing is a 500
  * too (see below). Each error goes to `onError(error, stage)`; no detail reaches the client.
  *
- * @param options Per-call options (`signal`, `timeoutMs`) for each Authlete call.
+ * The flow has a deadline of its own (`flowTimeoutMs`) and honours `signal`: when either ends while
+ * a hook or an Authlete call is pending, the answer is a 500 `server_error` at once; see
+ * {@link BackchannelFlowOptions.flowTimeoutMs}.
+ *
+ * @param options The flow's `flowTimeoutMs` and `signal`, and the per-call `timeoutMs` of each Authlete call.
  */
 export async function handleBackchannelAuthentication<User extends BackchannelUser>(
   authlete: BackchannelEndpointClient,
   input: BackchannelAuthenticationInput,
   hooks: BackchannelAuthenticationHooks<User>,
-  options?: AuthleteCallOptions,
+  options?: BackchannelFlowOptions,
 ): Promise<BackchannelEndpointResponse> {
   const report = reporterOf(hooks)
+  let flow: Flow
   try {
-    return await run(authlete, input, hooks, options, report)
+    flow = startFlow(options)
+  } catch (error) {
+    report(error, 'request')
+    return serverError()
+  }
+  try {
+    return await runGuarded(authlete, input, hooks, flow, report)
+  } finally {
+    flow.end()
+  }
+}
+
+async function runGuarded<User extends BackchannelUser>(
+  authlete: BackchannelEndpointClient,
+  input: BackchannelAuthenticationInput,
+  hooks: BackchannelAuthenticationHooks<User>,
+  flow: Flow,
+  report: Report,
+): Promise<BackchannelEndpointResponse> {
+  try {
+    return await run(authlete, input, hooks, flow, report)
   } catch (error) {
     // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
     report(error, 'request')
@@ -86,36 +141,26 @@ async function run<User extends BackchannelUser>(
   authlete: BackchannelEndpointClient,
   input: BackchannelAuthenticationInput,
   hooks: BackchannelAuthenticationHooks<User>,
-  options: AuthleteCallOptions | undefined,
+  flow: Flow,
   report: Report,
 ): Promise<BackchannelEndpointResponse> {
-  const credentials = parseBasicCredentials(input.authorization)
-  if (credentials && 'malformed' in credentials) {
-    const error = new AuthleteInputError(
-      'authorization',
-      `is not client_secret_basic: ${credentials.malformed}`,
-    )
-    report(error, 'clientAuthentication')
-    return toBackchannelResponse({ action: 'UNAUTHORIZED', responseContent: INVALID_CLIENT })
-  }
-  const { body } = input
-  if (typeof body !== 'string' && !(body instanceof URLSearchParams)) {
-    // The framework handed over something else (a parsed object): the server's bug, not the client's.
-    report(new TypeError('body must be the raw request text or URLSearchParams'), 'request')
-    return serverError()
+  const client = readClientRequest(input.body, input.authorization)
+  if ('refused' in client) {
+    report(client.error, client.stage)
+    return refusal(client.refused)
   }
 
   let ba: Awaited<ReturnType<BackchannelEndpointClient['backchannelAuthentication']>>
   try {
     ba = await authlete.backchannelAuthentication(
       {
-        parameters: body,
-        clientId: credentials?.clientId,
-        clientSecret: credentials?.clientSecret,
+        parameters: client.parameters,
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
         clientCertificate: input.clientCertificate,
         clientCertificatePath: input.clientCertificatePath,
       },
-      options,
+      flow.call,
     )
   } catch (error) {
     report(error, 'authentication')
@@ -128,11 +173,18 @@ async function run<User extends BackchannelUser>(
   if (ba.action !== 'USER_IDENTIFICATION') return toBackchannelResponse(ba)
   const request = ba
 
-  const verdict = await checkRequest(request, hooks, report)
+  const verdict = await checkRequest(request, hooks, flow.signal, report)
+  if ('ended' in verdict || flow.signal.aborted) {
+    // The flow ended before the ticket was issued: answer now, and free the ticket with a /fail of
+    // its own, since any call on the flow's signal would be refused.
+    if (!('ended' in verdict)) report(endOf(flow.signal), 'reason' in verdict ? 'fail' : 'issue')
+    failAfterEnd(authlete, request.ticket, report)
+    return serverError()
+  }
   if ('reason' in verdict) {
     try {
       return toBackchannelResponse(
-        await authlete.backchannelFail({ ticket: request.ticket, reason: verdict.reason }, options),
+        await authlete.backchannelFail({ ticket: request.ticket, reason: verdict.reason }, flow.call),
       )
     } catch (error) {
       report(error, 'fail')
@@ -142,38 +194,133 @@ async function run<User extends BackchannelUser>(
 
   let issued: Awaited<ReturnType<BackchannelEndpointClient['backchannelIssue']>>
   try {
-    issued = await authlete.backchannelIssue(request.ticket, options)
+    issued = await authlete.backchannelIssue(request.ticket, flow.call)
   } catch (error) {
     report(error, 'issue')
     return serverError()
   }
   if (issued.action !== 'OK') return toBackchannelResponse(issued)
+  const { user } = verdict
   try {
-    await hooks.startAuthentication({
-      user: verdict.user,
-      ticket: request.ticket,
-      authReqId: issued.authReqId,
-      expiresIn: issued.expiresIn,
-      interval: issued.interval,
-      request,
-    })
+    await untilEnd(flow.signal, () =>
+      hooks.startAuthentication({
+        user,
+        ticket: request.ticket,
+        authReqId: issued.authReqId,
+        expiresIn: issued.expiresIn,
+        interval: issued.interval,
+        request,
+      }),
+    )
   } catch (error) {
     // The auth_req_id exists, but no device will ever ask the user. A 200 would have the client
     // poll (or wait for a ping) until it expires, for a login nobody can complete; a 500 tells it
     // now. Nothing else is called: /fail no longer applies after /issue, and /complete with
     // TRANSACTION_FAILED would make Authlete notify the client of a request it was never told of.
-    // The auth_req_id expires unused.
+    // The auth_req_id expires unused. The same when the flow ends while it is pending.
     report(error, 'startAuthentication')
     return serverError()
   }
   return toBackchannelResponse(issued)
 }
 
+/** One run of the flow: its signal fires at its deadline or with the caller's signal. */
+interface Flow {
+  readonly signal: AbortSignal
+  /** The options of each Authlete call: the flow's signal, the caller's per-call deadline. */
+  readonly call: AuthleteCallOptions
+  /** Whether the flow's deadline (not the caller's signal) ended it. */
+  timedOut(): boolean
+  /** Stops the deadline and lets go of the caller's signal. */
+  end(): void
+}
+
+function startFlow(options: BackchannelFlowOptions | undefined): Flow {
+  const timeoutMs =
+    options?.flowTimeoutMs === undefined
+      ? DEFAULT_FLOW_TIMEOUT_MS
+      : resolveTimeout('flowTimeoutMs', options.flowTimeoutMs)
+  const caller = options?.signal
+  if (caller !== undefined && !(caller instanceof AbortSignal)) {
+    throw new AuthleteInputError('signal', 'must be an AbortSignal')
+  }
+  // One controller rather than AbortSignal.any: the listener on a long-lived caller's signal (a
+  // server's shutdown signal, say) is removed when the flow ends, so nothing piles up on it.
+  const controller = new AbortController()
+  let expiry: DOMException | undefined // made when it happens: no stack trace per request
+  const timer = setTimeout(() => {
+    expiry = new DOMException(`The flow did not end within ${timeoutMs} ms (flowTimeoutMs)`, 'TimeoutError')
+    controller.abort(expiry)
+  }, timeoutMs)
+  const onCallerAbort = () => controller.abort(caller?.reason)
+  if (caller?.aborted) onCallerAbort()
+  else caller?.addEventListener('abort', onCallerAbort, { once: true })
+  const { signal } = controller
+  return {
+    signal,
+    call: { signal, timeoutMs: options?.timeoutMs },
+    timedOut: () => expiry !== undefined && signal.reason === expiry,
+    end() {
+      clearTimeout(timer)
+      caller?.removeEventListener('abort', onCallerAbort)
+    },
+  }
+}
+
+/** The error the flow's end is reported with: `cause` is the caller's reason, or a `TimeoutError`. */
+function endOf(signal: AbortSignal): AuthleteAbortError {
+  return new AuthleteAbortError(signal.reason)
+}
+
 /**
- * Options of {@link handleBackchannelAuthenticationRequest}: the per-call options of each Authlete
- * call, and what a WHATWG `Request` does not carry.
+ * What `hook()` gives, unless the flow ends first: then it rejects with the flow's end at once,
+ * and whatever the hook settles with later is dropped (its rejection included, never unhandled).
  */
-export interface BackchannelRequestOptions extends AuthleteCallOptions {
+function untilEnd<T>(signal: AbortSignal, hook: () => T | PromiseLike<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(endOf(signal))
+  const value = hook()
+  if (!isThenable(value)) return Promise.resolve(value)
+  return new Promise<T>((resolve, reject) => {
+    const onEnd = () => reject(endOf(signal))
+    signal.addEventListener('abort', onEnd, { once: true })
+    const settle =
+      <A>(then: (a: A) => void) =>
+      (a: A) => {
+        signal.removeEventListener('abort', onEnd)
+        then(a)
+      }
+    Promise.resolve(value).then(settle(resolve), settle(reject))
+  })
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/**
+ * `/fail` `SERVER_ERROR` for a ticket the flow ended without issuing, on a budget of its own and
+ * without the flow's signal (it has fired). Not awaited: the answer goes out now; its failure is
+ * only reported.
+ */
+function failAfterEnd(authlete: BackchannelEndpointClient, ticket: string, report: Report): void {
+  try {
+    authlete
+      .backchannelFail({ ticket, reason: 'SERVER_ERROR' }, { timeoutMs: FAIL_AFTER_END_TIMEOUT_MS })
+      .then(undefined, (error: unknown) => report(error, 'fail'))
+  } catch (error) {
+    report(error, 'fail')
+  }
+}
+
+/**
+ * Options of {@link handleBackchannelAuthenticationRequest}: the flow's options (its deadline also
+ * covers reading the body), and what a WHATWG `Request` does not carry.
+ */
+export interface BackchannelRequestOptions extends BackchannelFlowOptions {
   /**
    * The client's certificate (PEM), when your server terminates mutual TLS.
    * @default undefined
@@ -191,6 +338,12 @@ export interface BackchannelRequestOptions extends AuthleteCallOptions {
  * the like: reads the body text and the `Authorization` header of `request`, and resolves to the
  * `Response` to return. It never rejects.
  *
+ * The body is read no further than 1 MiB (`MAX_PARAMETERS_LENGTH` bytes; a larger declared
+ * `Content-Length` is refused before reading): past it, or unreadable, or not all there at the
+ * flow's deadline (`flowTimeoutMs`, which covers the read), it is answered 400 `invalid_request`,
+ * as `handleBackchannelAuthentication` answers a body over the limit. `signal` ends the read at
+ * once (a 500 `server_error`). Each of these is reported at `request`.
+ *
  * @example
  * ```ts
  * app.post('/backchannel/authentication', (c) => handleBackchannelAuthenticationRequest(authlete, c.req.raw, hooks))
@@ -202,47 +355,56 @@ export async function handleBackchannelAuthenticationRequest<User extends Backch
   hooks: BackchannelAuthenticationHooks<User>,
   options: BackchannelRequestOptions = {},
 ): Promise<Response> {
-  let body: string
-  let authorization: string | null
-  let input: Pick<BackchannelRequestOptions, 'clientCertificate' | 'clientCertificatePath'>
-  let callOptions: AuthleteCallOptions
+  const report = reporterOf(hooks)
+  let flow: Flow
   try {
-    const { clientCertificate, clientCertificatePath, ...rest } = options ?? {}
-    input = { clientCertificate, clientCertificatePath }
-    callOptions = rest
-    authorization = request.headers.get('authorization')
-    body = await request.text()
+    flow = startFlow(options)
   } catch (error) {
-    // The client went away or sent a broken body (or this is no Request): the answer is theirs.
-    reporterOf(hooks)(error, 'request')
-    return toBackchannelWebResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
+    report(error, 'request')
+    return webResponse(serverError())
   }
-  const answer = await handleBackchannelAuthentication(
-    authlete,
-    { body, authorization, ...input },
-    hooks,
-    callOptions,
-  )
+  try {
+    let input: BackchannelAuthenticationInput
+    try {
+      const { clientCertificate, clientCertificatePath } = options ?? {}
+      const authorization = request.headers.get('authorization')
+      const body = await readBodyText(request, flow.signal)
+      input = { body, authorization, clientCertificate, clientCertificatePath }
+    } catch (error) {
+      // Too large, broken, too slow for the deadline (or this is no Request): the client's fault.
+      // The caller's signal is the server's own decision.
+      report(error, 'request')
+      const callerEnded = flow.signal.aborted && !flow.timedOut()
+      return webResponse(callerEnded ? serverError() : refusal('invalid_request'))
+    }
+    return webResponse(await runGuarded(authlete, input, hooks, flow, report))
+  } finally {
+    flow.end()
+  }
+}
+
+function webResponse(answer: BackchannelEndpointResponse): Response {
   return new Response(answer.body, {
     status: answer.status,
     headers: answer.headers as Record<string, string>,
   })
 }
 
-type Verdict<User> = { user: User } | { reason: BackchannelFailReason }
+/** The user, or the reason to refuse the request with, or the flow's end (already reported). */
+type Verdict<User> = { user: User } | { reason: BackchannelFailReason } | { ended: true }
 type Report = (error: unknown, stage: BackchannelFlowStage) => void
 
 /** Steps 3 to 5 of the reference flow: the user, the login hint token, the user code, the binding message. */
 async function checkRequest<User extends BackchannelUser>(
   request: BackchannelAuthenticationUserIdentification,
   hooks: BackchannelAuthenticationHooks<User>,
+  signal: AbortSignal,
   report: Report,
 ): Promise<Verdict<User>> {
   let stage: BackchannelFlowStage = 'identifyUser'
   try {
-    const user = await hooks.identifyUser(
-      { hintType: request.hintType, hint: request.hint, sub: request.sub },
-      request,
+    const user = await untilEnd(signal, () =>
+      hooks.identifyUser({ hintType: request.hintType, hint: request.hint, sub: request.sub }, request),
     )
     if (user === undefined || user === null) return { reason: 'UNKNOWN_USER_ID' }
     if (typeof user.subject !== 'string' || user.subject === '') {
@@ -252,7 +414,10 @@ async function checkRequest<User extends BackchannelUser>(
     stage = 'isLoginHintTokenExpired'
     const expired = hooks.isLoginHintTokenExpired
     if (request.hintType === 'LOGIN_HINT_TOKEN' && expired && request.hint !== undefined) {
-      if ((await expired(request.hint, request)) !== false) return { reason: 'EXPIRED_LOGIN_HINT_TOKEN' }
+      const { hint } = request
+      if ((await untilEnd(signal, () => expired(hint, request))) !== false) {
+        return { reason: 'EXPIRED_LOGIN_HINT_TOKEN' }
+      }
     }
 
     stage = 'verifyUserCode'
@@ -262,19 +427,24 @@ async function checkRequest<User extends BackchannelUser>(
       // Authlete refuses a missing required code itself; this is the belt to its braces.
       if (userCode === undefined || userCode === '') return { reason: 'MISSING_USER_CODE' }
       if (!verify) throw new TypeError('the client requires a user code, and no verifyUserCode hook is given')
-      if ((await verify(user, userCode, request)) !== true) return { reason: 'INVALID_USER_CODE' }
+      if ((await untilEnd(signal, () => verify(user, userCode, request))) !== true) {
+        return { reason: 'INVALID_USER_CODE' }
+      }
     }
 
     stage = 'validateBindingMessage'
-    if (request.bindingMessage !== undefined) {
+    const message = request.bindingMessage
+    if (message !== undefined) {
       const validate = hooks.validateBindingMessage ?? isPlainBindingMessage
-      if ((await validate(request.bindingMessage, request)) !== true)
+      if ((await untilEnd(signal, () => validate(message, request))) !== true) {
         return { reason: 'INVALID_BINDING_MESSAGE' }
+      }
     }
     return { user }
   } catch (error) {
     report(error, stage)
-    return { reason: 'SERVER_ERROR' }
+    // Ended (the deadline, the caller's signal): answered at once, whatever the hook does later.
+    return signal.aborted ? { ended: true } : { reason: 'SERVER_ERROR' }
   }
 }
 
@@ -304,4 +474,15 @@ function reporter(onError: BackchannelAuthenticationHooks<BackchannelUser>['onEr
 
 function serverError(): BackchannelEndpointResponse {
   return toBackchannelResponse(undefined)
+}
+
+/** The answer to a request refused before any call, as Authlete answers the same fault. */
+function refusal(refused: ClientRequestRefusal['refused']): BackchannelEndpointResponse {
+  if (refused === 'invalid_client') {
+    return toBackchannelResponse({ action: 'UNAUTHORIZED', responseContent: INVALID_CLIENT })
+  }
+  if (refused === 'invalid_request') {
+    return toBackchannelResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
+  }
+  return serverError()
 }

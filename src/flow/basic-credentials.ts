@@ -6,6 +6,8 @@
  * @module
  */
 
+import { MAX_FIELD_LENGTH } from '../input.js'
+
 /** The credentials of a well-formed `Authorization: Basic` header. */
 export interface BasicCredentials {
   clientId: string
@@ -23,7 +25,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * else the decoded pair, or why it is malformed. RFC 6749 §2.3.1 has the client form-urlencode its
  * ID and secret before Basic encoding, so each half is form-decoded (`+` is a space, `%XX` a byte).
  * Another scheme than Basic (`Bearer`, `DPoP`, …) is malformed here: no client authentication method
- * of this endpoint uses one.
+ * of these endpoints uses one; so is a client ID or secret over `MAX_FIELD_LENGTH` characters.
  */
 export function parseBasicCredentials(
   authorization: string | null | undefined,
@@ -49,6 +51,12 @@ export function parseBasicCredentials(
   if (clientId === undefined || clientSecret === undefined)
     return { malformed: 'not UTF-8 once form-decoded' }
   if (clientId === '') return { malformed: 'empty client ID' }
+  // Longer than any field Authlete is sent: the client's fault, refused as such (not a server error).
+  if (clientId.length > MAX_FIELD_LENGTH)
+    return { malformed: `client ID over ${MAX_FIELD_LENGTH} characters` }
+  if (clientSecret.length > MAX_FIELD_LENGTH) {
+    return { malformed: `client secret over ${MAX_FIELD_LENGTH} characters` }
+  }
   return { clientId, clientSecret }
 }
 

@@ -118,7 +118,9 @@ export interface BackchannelAuthenticationHooks<User extends BackchannelUser> {
   startAuthentication: (context: StartAuthenticationContext<User>) => MaybePromise<void>
   /**
    * Told of every error the flow absorbed, with where it happened: for logs. Its own errors are
-   * ignored. The `error` may hold your hooks' own details; none of it reaches the client.
+   * ignored. The `error` may hold your hooks' own details; none of it reaches the client. When the
+   * flow ends (its `flowTimeoutMs`, or your `signal`) while a stage is pending, that stage is told
+   * an `AuthleteAbortError` whose `cause` is the signal's reason, or a `TimeoutError` at the deadline.
    * @default errors are not reported
    */
   onError?: ((error: unknown, stage: BackchannelFlowStage) => unknown) | undefined

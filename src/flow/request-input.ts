@@ -1,10 +1,17 @@
 /**
- * The client's request body as the endpoints take it: the raw form text, `URLSearchParams`, or the
- * object a body parser made of it (`express.urlencoded()`), turned back into form text for Authlete,
- * which parses (and checks) it itself.
+ * The client application's request as the endpoints (backchannel authentication, token) take it:
+ * the body (the raw form text, `URLSearchParams`, or the object a body parser made of it,
+ * `express.urlencoded()`) turned back into form text for Authlete, which parses (and checks) it
+ * itself; the `client_secret_basic` credentials; and a Fetch API body read within its limit. What
+ * cannot be read is refused here, before any call, with the OAuth error to answer.
  *
+ * @internal
  * @module
  */
+
+import { AuthleteAbortError, AuthleteInputError } from '../errors.js'
+import { MAX_PARAMETERS_LENGTH } from '../operations/backchannel-authentication.js'
+import { parseBasicCredentials } from './basic-credentials.js'
 
 /** A request body as a framework may hand it over. */
 export type FormBody =
@@ -43,12 +50,130 @@ export function formText(body: unknown): string | UnusableForm {
   for (const key of Object.keys(fields)) {
     const value = fields[key]
     if (value === undefined) continue
-    if (typeof value === 'string') form.append(key, value)
-    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-      for (const item of value as string[]) form.append(key, item)
-    } else {
-      return { unusable: 'client', problem: `the parameter ${JSON.stringify(key.slice(0, 64))} is not text` }
+    if (typeof value === 'string') {
+      form.append(key, value)
+      continue
+    }
+    if (!Array.isArray(value)) return notText(key)
+    // By index: a hole is refused, never sent as "undefined" (every() and for…of would let it by).
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      if (typeof item !== 'string') return notText(key)
+      form.append(key, item)
     }
   }
   return form.toString()
+}
+
+function notText(key: string): UnusableForm {
+  return { unusable: 'client', problem: `the parameter ${JSON.stringify(key.slice(0, 64))} is not text` }
+}
+
+/** The client's request as Authlete takes it. */
+export interface ClientRequest {
+  /** The form text (`parameters`). */
+  parameters: string
+  /** From the `Authorization: Basic` header, if any. */
+  clientId: string | undefined
+  clientSecret: string | undefined
+}
+
+/** A request answered without calling Authlete: the OAuth error to answer, and what to report where. */
+export interface ClientRequestRefusal {
+  /**
+   * `invalid_client` (401; a malformed or oversized Basic credential), `invalid_request` (400; a
+   * parsed body holding something else than text), `server_error` (500; a body of another type).
+   */
+  refused: 'invalid_client' | 'invalid_request' | 'server_error'
+  error: Error
+  stage: 'clientAuthentication' | 'request'
+}
+
+/**
+ * The client's `body` and `Authorization` header, read as both endpoints read them: the
+ * credentials first (as Authlete authenticates the client first), then the body. An empty body is
+ * left to the call's own check.
+ */
+export function readClientRequest(
+  body: unknown,
+  authorization: string | null | undefined,
+): ClientRequest | ClientRequestRefusal {
+  const credentials = parseBasicCredentials(authorization)
+  if (credentials && 'malformed' in credentials) {
+    return {
+      refused: 'invalid_client',
+      stage: 'clientAuthentication',
+      error: new AuthleteInputError('authorization', `is not client_secret_basic: ${credentials.malformed}`),
+    }
+  }
+  const parameters = formText(body)
+  if (typeof parameters !== 'string') {
+    return parameters.unusable === 'client'
+      ? {
+          refused: 'invalid_request',
+          stage: 'request',
+          error: new AuthleteInputError('body', parameters.problem),
+        }
+      : { refused: 'server_error', stage: 'request', error: new TypeError(parameters.problem) }
+  }
+  return { parameters, clientId: credentials?.clientId, clientSecret: credentials?.clientSecret }
+}
+
+/**
+ * The text of a Fetch API `Request`'s body (UTF-8, as `request.text()`), read no further than
+ * `limit` bytes: a declared `Content-Length` over it is refused before reading, and the read stops
+ * at the chunk that crosses it. `signal` ends the read at once; the stream is cancelled either way.
+ *
+ * @throws AuthleteInputError (`body`) over the limit; AuthleteAbortError (`cause`: the signal's
+ *   reason) when `signal` fires; the stream's own error when it breaks.
+ */
+export async function readBodyText(
+  request: Request,
+  signal: AbortSignal,
+  limit: number = MAX_PARAMETERS_LENGTH,
+): Promise<string> {
+  const declared = request.headers.get('content-length')
+  const body = request.body
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) {
+    body?.cancel().catch(() => {})
+    throw tooLarge(limit)
+  }
+  if (body === null) return ''
+  if (signal.aborted) {
+    body.cancel(signal.reason).catch(() => {})
+    throw new AuthleteAbortError(signal.reason)
+  }
+  const reader = body.getReader()
+  // Cancelling settles the pending read ({ done: true }), whatever the stream's source does.
+  const onAbort = () => {
+    reader.cancel(signal.reason).catch(() => {})
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+  let read = false
+  try {
+    const decoder = new TextDecoder()
+    let text = ''
+    let size = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (signal.aborted) throw new AuthleteAbortError(signal.reason)
+      if (done) {
+        read = true
+        return text + decoder.decode()
+      }
+      if (!(value instanceof Uint8Array))
+        throw new TypeError('the body stream gave something else than bytes')
+      size += value.byteLength
+      if (size > limit) throw tooLarge(limit)
+      text += decoder.decode(value, { stream: true })
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    // Whatever stopped the read: the rest of the body is not wanted.
+    if (!read) reader.cancel().catch(() => {})
+  }
+}
+
+function tooLarge(limit: number): AuthleteInputError {
+  return new AuthleteInputError('body', `must be at most ${limit} bytes`)
 }

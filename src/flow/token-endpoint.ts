@@ -14,11 +14,10 @@ import {
   toTokenResponse,
   UNSUPPORTED_GRANT_TYPE_BODY,
 } from '../endpoint/token-response.js'
-import { AuthleteInputError, isAuthleteError } from '../errors.js'
+import { isAuthleteError } from '../errors.js'
 import type { AuthleteCallOptions } from '../http/options.js'
 import type { TokenPassword, TokenResponse } from '../operations/token.js'
-import { parseBasicCredentials } from './basic-credentials.js'
-import { type FormBody, formText } from './request-input.js'
+import { type FormBody, readClientRequest } from './request-input.js'
 import type { GrantHook, TokenEndpointAnswer, TokenEndpointHooks, TokenFlowStage } from './token-hooks.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -105,27 +104,18 @@ async function run(
   options: TokenRequestOptions,
   report: Report,
 ): Promise<TokenEndpointResult> {
-  const credentials = parseBasicCredentials(input.authorization)
-  if (credentials && 'malformed' in credentials) {
-    const error = new AuthleteInputError(
-      'authorization',
-      `is not client_secret_basic: ${credentials.malformed}`,
-    )
-    report(error, 'clientAuthentication')
-    return toTokenResponse({ action: 'INVALID_CLIENT', responseContent: INVALID_CLIENT }, { basic: true })
-  }
-  const basic = credentials !== undefined
-  const parameters = formText(input.body)
-  if (typeof parameters !== 'string') {
-    const client = parameters.unusable === 'client'
-    report(
-      client ? new AuthleteInputError('parameters', parameters.problem) : new TypeError(parameters.problem),
-      'request',
-    )
-    return client
+  const client = readClientRequest(input.body, input.authorization)
+  if ('refused' in client) {
+    report(client.error, client.stage)
+    if (client.refused === 'invalid_client') {
+      return toTokenResponse({ action: 'INVALID_CLIENT', responseContent: INVALID_CLIENT }, { basic: true })
+    }
+    return client.refused === 'invalid_request'
       ? toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
       : toTokenResponse(undefined)
   }
+  const { parameters } = client
+  const basic = client.clientId !== undefined
   const { htu, ...callOptions } = options
   const dpop = input.dpop || undefined
 
@@ -134,8 +124,8 @@ async function run(
     answer = await authlete.token(
       {
         parameters,
-        clientId: credentials?.clientId,
-        clientSecret: credentials?.clientSecret,
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
         clientCertificate: input.clientCertificate,
         clientCertificatePath: input.clientCertificatePath,
         // htm and htu serve only the proof's check: sent with a proof, never without.

@@ -6,7 +6,7 @@ import {
   type BackchannelIssueResponse,
   toBackchannelResponse,
   toBackchannelWebResponse,
-} from '../src/index.js'
+} from '../../src/index.js'
 
 const HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }
 const OK_CONTENT =

@@ -10,13 +10,15 @@ import {
   authenticationUnauthorized,
   authenticationUnknownAction,
   authenticationUserIdentification,
+  createCibaSimulator,
   failApiError,
   failForbidden,
   issueApiError,
   issueInvalidTicket,
   type MockUserIdentification,
-} from '../mocks/index.js'
-import { parseBasicCredentials } from '../src/flow/basic-credentials.js'
+  startAuthleteStandIn,
+} from '../../mocks/index.js'
+import { parseBasicCredentials } from '../../src/flow/basic-credentials.js'
 import {
   AuthleteApiError,
   AuthleteClient,
@@ -28,9 +30,9 @@ import {
   handleBackchannelAuthentication,
   handleBackchannelAuthenticationRequest,
   isPlainBindingMessage,
-} from '../src/index.js'
-import { basic, type FlowStandIn, startFlowStandIn } from './helpers/flow-stand-in.js'
-import { closedPort } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { basic, type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { closedPort } from '../helpers/loopback.js'
 
 const AUTH = '/backchannel/authentication'
 const ISSUE = '/backchannel/authentication/issue'
@@ -436,11 +438,14 @@ describe('a hook that throws or rejects', () => {
     const unhandled = vi.fn()
     process.on('unhandledRejection', unhandled)
     try {
+      const called = vi.fn()
       for (const onError of [
         () => {
+          called()
           throw new Error('logger down')
         },
         async () => {
+          called()
           throw new Error('logger down')
         },
       ]) {
@@ -454,7 +459,11 @@ describe('a hook that throws or rejects', () => {
         await stand.close()
         env = undefined
       }
-      await new Promise((resolve) => setTimeout(resolve, 10))
+      // Wait for the condition, not a guess at its time: both loggers have been called (so the async
+      // one's promise is rejected), then one turn of the event loop, since Node reports a rejection
+      // left without a handler right after the microtasks of the turn that rejected it.
+      await vi.waitFor(() => expect(called).toHaveBeenCalledTimes(2))
+      await new Promise((resolve) => setImmediate(resolve))
       expect(unhandled).not.toHaveBeenCalled()
     } finally {
       process.off('unhandledRejection', unhandled)
@@ -549,17 +558,88 @@ describe('the request body', () => {
     expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'authentication']])
   })
 
-  it('not text (a body parser turned it into an object): 500, reported as the server bug it is', async () => {
+  it.each([
+    ['a number', 42],
+    ['bytes (express.raw)', Buffer.from('scope=openid')],
+    ['an array', ['scope', 'openid']],
+    ['null', null],
+  ])('neither text nor a parsed form (%s): 500, reported as the server bug it is', async (_name, body) => {
     env = await startFlowStandIn()
     const h = hooks()
-    const answer = await handleBackchannelAuthentication(
-      env.authlete,
-      { body: { scope: 'openid' } as never },
-      h.all,
-    )
+    const answer = await handleBackchannelAuthentication(env.authlete, { body: body as never }, h.all)
     expect(answer.status).toBe(500)
     expect(env.calls).toEqual([])
     expect(h.errors).toEqual([[expect.any(TypeError), 'request']])
+  })
+
+  describe('a parsed object (express.urlencoded())', () => {
+    it('is sent as the form text Authlete parses, in its order, each value form-encoded', async () => {
+      env = await startFlowStandIn()
+      const h = hooks()
+      const answer = await handleBackchannelAuthentication(
+        env.authlete,
+        { body: { scope: 'openid email', login_hint: 'john', acr_values: 'a&b=c' } },
+        h.all,
+      )
+      expect(answer.status).toBe(200)
+      expect(env.calls[0]?.fields.parameters).toBe('scope=openid+email&login_hint=john&acr_values=a%26b%3Dc')
+      expect(h.errors).toEqual([])
+    })
+
+    it("querystring's object without a prototype, and an empty object (no form body): the same as its text", async () => {
+      env = await startFlowStandIn()
+      const parsed = Object.assign(Object.create(null) as Record<string, string>, {
+        scope: 'openid',
+        login_hint: 'john',
+      })
+      const answer = await handleBackchannelAuthentication(env.authlete, { body: parsed }, hooks().all)
+      expect(answer.status).toBe(200)
+      expect(env.calls[0]?.fields.parameters).toBe('scope=openid&login_hint=john')
+      const h = hooks()
+      const empty = await handleBackchannelAuthentication(env.authlete, { body: {} }, h.all)
+      expect(empty).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
+      expect(env.calls).toHaveLength(2)
+    })
+
+    it('an array value becomes repeated parameters, so Authlete still refuses the duplicate', async () => {
+      const simulator = createCibaSimulator({ users: [{ subject: 'john', loginHints: ['john'] }] })
+      simulator.addClient({ clientId: 'c1', clientSecret: 's1', deliveryMode: 'POLL' })
+      const standIn = await startAuthleteStandIn({ simulator })
+      await using authlete = new AuthleteClient({
+        serviceId: '1',
+        accessToken: 'x',
+        baseUrl: standIn.url,
+        retry: false,
+      })
+      try {
+        const h = hooks()
+        const answer = await handleBackchannelAuthentication(
+          authlete,
+          { body: { scope: 'openid', login_hint: ['john', 'jane'] }, authorization: basic('c1', 's1') },
+          h.all,
+        )
+        expect(simulator.requests.authentication.at(-1)?.fields?.parameters).toBe(
+          'scope=openid&login_hint=john&login_hint=jane',
+        )
+        expect(answer.status).toBe(400)
+        expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_request' })
+        expect(h.identifyUser).not.toHaveBeenCalled()
+      } finally {
+        await standIn.close()
+      }
+    })
+
+    it('a nested value (brackets under an extended parser): 400 invalid_request, Authlete not called', async () => {
+      env = await startFlowStandIn()
+      for (const body of [{ scope: 'openid', login_hint: { x: 'john' } }, { scope: ['openid', 7] }]) {
+        const h = hooks()
+        const answer = await handleBackchannelAuthentication(env.authlete, { body: body as never }, h.all)
+        expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
+        expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'request']])
+        expect(h.errors[0]?.[0]).toMatchObject({ field: 'body' })
+      }
+      expect(env.calls).toEqual([])
+    })
   })
 })
 
@@ -595,8 +675,49 @@ describe('client_secret_basic', () => {
     ['not UTF-8', `Basic ${Buffer.from([0x69, 0x64, 0x3a, 0xff]).toString('base64')}`, 'not UTF-8'],
     ['not UTF-8 once form-decoded', `Basic ${b64('id:%FF')}`, 'not UTF-8 once form-decoded'],
     ['an empty client ID', `Basic ${b64(':secret')}`, 'empty client ID'],
+    ['a client ID too long', `Basic ${b64(`${'i'.repeat(65_537)}:s`)}`, 'client ID over 65536 characters'],
+    [
+      'a client secret too long',
+      `Basic ${b64(`c:${'s'.repeat(65_537)}`)}`,
+      'client secret over 65536 characters',
+    ],
   ])('malformed: %s', (_name, header, why) => {
     expect(parseBasicCredentials(header)).toEqual({ malformed: why })
+  })
+
+  it.each([
+    ['client ID', 'x'.repeat(65_537), 's3cr3t'],
+    ['client secret', 'c1', 'x'.repeat(65_537)],
+  ])(
+    'a %s over 65 536 characters: 401 invalid_client with the challenge, not a 500; Authlete not called',
+    async (_name, id, secret) => {
+      env = await startFlowStandIn()
+      const h = hooks()
+      const answer = await handleBackchannelAuthentication(
+        env.authlete,
+        { body: BODY, authorization: basic(id, secret) },
+        h.all,
+      )
+      expect(answer).toEqual({
+        status: 401,
+        headers: { ...JSON_HEADERS, 'WWW-Authenticate': 'Basic realm="backchannel/authentication"' },
+        body: '{"error":"invalid_client"}',
+      })
+      expect(env.calls).toEqual([])
+      expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'clientAuthentication']])
+    },
+  )
+
+  it('a client ID and secret of 65 536 characters each reach Authlete', async () => {
+    env = await startFlowStandIn()
+    const id = 'i'.repeat(65_536)
+    const secret = 's'.repeat(65_536)
+    await handleBackchannelAuthentication(
+      env.authlete,
+      { body: BODY, authorization: basic(id, secret) },
+      hooks().all,
+    )
+    expect(env.calls[0]?.fields).toMatchObject({ clientId: id, clientSecret: secret })
   })
 
   it('a malformed header is answered 401 invalid_client as Authlete would, without Authlete or a hook', async () => {
