@@ -31,6 +31,7 @@ export {
   AuthleteNetworkError,
   AuthleteNotificationError,
   type AuthleteNotificationFailure,
+  AuthletePendingError,
   type AuthleteRequestInfo,
   AuthleteResponseError,
   type AuthleteResponseIssue,
@@ -56,6 +57,11 @@ export {
   type NotificationLookup,
   type ResolvedAddress,
 } from './flow/connector.js'
+export {
+  type BackchannelDecision,
+  type DecideBackchannelAuthenticationOptions,
+  decideBackchannelAuthentication,
+} from './flow/decide.js'
 export {
   type ClientNotification,
   deliverClientNotification,
@@ -137,4 +143,24 @@ export type {
   UnknownAction,
   UnknownValue,
 } from './operations/fields.js'
+export {
+  type InProcessPendingStoreOptions,
+  inProcessPendingStore,
+} from './pending/in-process.js'
+export {
+  createPendingAuthentications,
+  type PendingAuthentication,
+  type PendingAuthentications,
+  type PendingAuthenticationsOptions,
+  type PendingCallOptions,
+} from './pending/pending.js'
+export type {
+  PendingClaim,
+  PendingClaimResult,
+  PendingRecord,
+  PendingState,
+  PendingStore,
+  PendingStoreContext,
+  StoredPending,
+} from './pending/store.js'
 export { VERSION } from './version.js'

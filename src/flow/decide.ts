@@ -8,12 +8,7 @@
  */
 
 import { randomUUID } from 'node:crypto'
-import {
-  AuthleteError,
-  AuthleteInputError,
-  AuthletePendingError,
-  isAuthleteError,
-} from '../errors.js'
+import { AuthleteError, AuthleteInputError, AuthletePendingError, isAuthleteError } from '../errors.js'
 import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../input.js'
 import type { BackchannelCompleteRequest } from '../operations/backchannel-complete.js'
 import { checkTimeout, type Deadline, nonsense, startDeadline, storeCall } from '../pending/deadline.js'
@@ -30,8 +25,7 @@ import {
  * The user's decision: what `/complete` takes, with the `auth_req_id` in place of the ticket (the
  * ticket stays in the store).
  */
-export interface BackchannelDecision
-  extends Omit<BackchannelCompleteRequest, 'ticket' | 'result'> {
+export interface BackchannelDecision extends Omit<BackchannelCompleteRequest, 'ticket' | 'result'> {
   /** The request decided. */
   authReqId: string
   /** `AUTHORIZED`, `ACCESS_DENIED` or `TRANSACTION_FAILED`. */
@@ -171,12 +165,18 @@ function claimedRecord(claimed: PendingClaimResult, authReqId: string) {
         `This request is already ${claimed.status === 'decided' ? 'decided' : 'being decided'}`,
       )
     case 'not-found':
-      throw new AuthletePendingError('AUTHLETE_PENDING_NOT_FOUND', 'No such pending request (unknown or expired)')
+      throw new AuthletePendingError(
+        'AUTHLETE_PENDING_NOT_FOUND',
+        'No such pending request (unknown or expired)',
+      )
     case 'wrong-subject':
       throw new AuthleteInputError('subject', 'is not the subject of this request')
     case 'late':
       // The store's clock is ahead of ours by more than the deadline left: nothing was applied.
-      throw new AuthletePendingError('AUTHLETE_STORE', "The pending store refused the claim as late (check the clocks)")
+      throw new AuthletePendingError(
+        'AUTHLETE_STORE',
+        'The pending store refused the claim as late (check the clocks)',
+      )
     default:
       throw nonsense('claim', 'an unknown status')
   }

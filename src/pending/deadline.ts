@@ -100,5 +100,8 @@ function stopped(what: string, reason: unknown): Error {
 
 /** Answers that are not what the contract says: the store is broken, and is reported as such. */
 export function nonsense(what: string, detail: string): AuthletePendingError {
-  return new AuthletePendingError('AUTHLETE_STORE', `The pending store answered nonsense (${what}): ${detail}`)
+  return new AuthletePendingError(
+    'AUTHLETE_STORE',
+    `The pending store answered nonsense (${what}): ${detail}`,
+  )
 }

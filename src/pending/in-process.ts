@@ -46,7 +46,8 @@ export class PendingStoreFullError extends Error {
 export function inProcessPendingStore(options: InProcessPendingStoreOptions = {}): PendingStore {
   const maxEntries = options.maxEntries ?? 100_000
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be an integer >= 1')
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw new RangeError('maxEntries must be an integer >= 1')
   if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 1)
     throw new RangeError('sweepIntervalMs must be an integer >= 1')
   const now = options.now ?? Date.now
@@ -86,9 +87,14 @@ export function inProcessPendingStore(options: InProcessPendingStoreOptions = {}
       if (entries.size >= maxEntries) {
         throw new PendingStoreFullError(`the in-process pending store is full (maxEntries ${maxEntries})`)
       }
-      entries.set(record.authReqId, { record: copy(record), state: 'pending', token: undefined, leaseUntil: 0 })
-      let ids = bySubject.get(record.subject)
-      if (ids === undefined) bySubject.set(record.subject, (ids = new Set()))
+      entries.set(record.authReqId, {
+        record: copy(record),
+        state: 'pending',
+        token: undefined,
+        leaseUntil: 0,
+      })
+      const ids = bySubject.get(record.subject) ?? new Set<string>()
+      bySubject.set(record.subject, ids)
       ids.add(record.authReqId)
     },
     async get(authReqId) {

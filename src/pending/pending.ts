@@ -110,9 +110,11 @@ const STATES: ReadonlySet<string> = new Set(['pending', 'deciding', 'decided'])
 export function createPendingAuthentications(
   options: PendingAuthenticationsOptions = {},
 ): PendingAuthentications {
-  if (typeof options !== 'object' || options === null) throw new AuthleteInputError('options', 'must be an object')
+  if (typeof options !== 'object' || options === null)
+    throw new AuthleteInputError('options', 'must be an object')
   for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) throw new AuthleteInputError(key, 'is not an option of createPendingAuthentications')
+    if (!OPTIONS.has(key))
+      throw new AuthleteInputError(key, 'is not an option of createPendingAuthentications')
   }
   const store = options.store ?? inProcessPendingStore()
   for (const method of STORE_METHODS) {
@@ -144,7 +146,9 @@ export function createPendingAuthentications(
     async forSubject(subject, call) {
       const wanted = requiredString(subject, 'subject', MAX_FIELD_LENGTH)
       using deadline = deadlineOf(call)
-      const list = await storeCall('listBySubject', deadline, (context) => store.listBySubject(wanted, context))
+      const list = await storeCall('listBySubject', deadline, (context) =>
+        store.listBySubject(wanted, context),
+      )
       if (!Array.isArray(list)) throw nonsense('listBySubject', 'not an array')
       return list.map((stored) => {
         const checked = checkStored(stored, 'listBySubject')

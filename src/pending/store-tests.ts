@@ -111,7 +111,11 @@ export function pendingStoreTests(runner: PendingStoreTestRunner, options: Pendi
 
     test('listBySubject leaves out what is being decided and what is decided', async (store) => {
       const subject = `user-${randomUUID()}`
-      const [deciding, decided, waiting] = [newRecord({ subject }), newRecord({ subject }), newRecord({ subject })]
+      const [deciding, decided, waiting] = [
+        newRecord({ subject }),
+        newRecord({ subject }),
+        newRecord({ subject }),
+      ]
       for (const record of [deciding, decided, waiting]) await store.save(record, ctx())
       assert.equal((await store.claim(deciding.authReqId, claimFor(deciding), ctx())).status, 'claimed')
       const claim = claimFor(decided)
@@ -283,7 +287,8 @@ function clean<T>(value: T): T {
 async function eventually(condition: () => Promise<boolean>): Promise<void> {
   const until = Date.now() + 5000
   while (!(await condition())) {
-    if (Date.now() > until) throw new assert.AssertionError({ message: 'the condition did not hold within 5 s' })
+    if (Date.now() > until)
+      throw new assert.AssertionError({ message: 'the condition did not hold within 5 s' })
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

@@ -133,7 +133,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       proc.stderr?.on('data', (chunk: Buffer) => {
         log += chunk
       })
-      proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${log}`)))
+      proc.once('exit', (code) =>
+        reject(new Error(`redis-server exited (${code}) before it was ready:\n${log}`)),
+      )
     })
     // Keep the pipes drained: a full pipe would block the server.
     proc.stdout?.resume()
