@@ -126,7 +126,13 @@ const SCRIPTS = {
 }
 
 const STATES: Readonly<Record<string, PendingState>> = { p: 'pending', c: 'deciding', d: 'decided' }
-const CLAIM_REFUSALS: ReadonlySet<string> = new Set(['not-found', 'deciding', 'decided', 'wrong-subject', 'late'])
+const CLAIM_REFUSALS: ReadonlySet<string> = new Set([
+  'not-found',
+  'deciding',
+  'decided',
+  'wrong-subject',
+  'late',
+])
 
 /**
  * A {@link PendingStore} on Redis or Valkey, for every instance of the authorization server that
@@ -139,9 +145,14 @@ const CLAIM_REFUSALS: ReadonlySet<string> = new Set(['not-found', 'deciding', 'd
  * const pending = createPendingAuthentications({ store: redisPendingStore(redis, { prefix: 'ciba:' }) })
  * ```
  */
-export function redisPendingStore(client: RedisCommandClient, options: RedisPendingStoreOptions = {}): PendingStore {
+export function redisPendingStore(
+  client: RedisCommandClient,
+  options: RedisPendingStoreOptions = {},
+): PendingStore {
   if (typeof client?.sendCommand !== 'function') {
-    throw new TypeError('redisPendingStore: client must be a connected node-redis client (createClient().connect())')
+    throw new TypeError(
+      'redisPendingStore: client must be a connected node-redis client (createClient().connect())',
+    )
   }
   const prefix = options.prefix ?? 'authlete-ciba:'
   if (typeof prefix !== 'string') throw new TypeError('redisPendingStore: prefix must be a string')
@@ -208,7 +219,12 @@ export function redisPendingStore(client: RedisCommandClient, options: RedisPend
       throw new Error('unexpected reply to claim')
     },
     async settle(authReqId, token, context) {
-      const reply = await run(SCRIPTS.settle, [recordKey(authReqId)], [token, `${prefix}sub:`, authReqId], context)
+      const reply = await run(
+        SCRIPTS.settle,
+        [recordKey(authReqId)],
+        [token, `${prefix}sub:`, authReqId],
+        context,
+      )
       return reply === 1
     },
     async release(authReqId, token, context) {

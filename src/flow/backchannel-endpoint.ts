@@ -24,6 +24,7 @@ import {
   type BackchannelUser,
   isPlainBindingMessage,
 } from './hooks.js'
+import { savePending } from './save-pending.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type BackchannelEndpointClient = Pick<
@@ -148,6 +149,16 @@ async function run<User extends BackchannelUser>(
     return serverError()
   }
   if (issued.action !== 'OK') return toBackchannelResponse(issued)
+  if (hooks.pending) {
+    // Saved before the device is asked, so that any instance can decide it. Not saved: the
+    // auth_req_id exists at Authlete, but nobody could ever decide it; answered as startAuthentication
+    // failing (below): a 500, so that the client is not left polling it, and the device never asked.
+    const failed = await savePending(hooks.pending, request, verdict.user, issued, options)
+    if (failed !== undefined) {
+      report(failed, 'pending')
+      return serverError()
+    }
+  }
   try {
     await hooks.startAuthentication({
       user: verdict.user,
