@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto'
 import { AuthleteError, AuthleteInputError, AuthletePendingError, isAuthleteError } from '../errors.js'
 import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../input.js'
 import type { BackchannelCompleteRequest } from '../operations/backchannel-complete.js'
-import { checkTimeout, type Deadline, nonsense, startDeadline, storeCall } from '../pending/deadline.js'
+import { checkTimeout, type Deadline, nonsense, storeCall, withDeadline } from '../pending/deadline.js'
 import { checkRecord, type PendingAuthentications } from '../pending/pending.js'
 import type { PendingClaimResult } from '../pending/store.js'
 import {
@@ -109,41 +109,42 @@ export async function decideBackchannelAuthentication(
   const { store } = pending
   const token = randomUUID()
 
-  using deadline = startDeadline(timeoutMs, signal)
-  let claimed: PendingClaimResult
-  try {
-    claimed = await storeCall('claim', deadline, (context) =>
-      store.claim(
-        authReqId,
-        { token, subject, leaseMs: Math.max(pending.leaseMs, timeoutMs), notAfter: deadline.at },
-        context,
-      ),
-    )
-  } catch (error) {
-    // The claim may still reach the store (or have reached it, its answer lost): give it back, in
-    // the background. A store connection keeps its commands in order, so this comes after it.
-    afterwards(() => store.release(authReqId, token, { signal: AbortSignal.timeout(pending.leaseMs) }))
-    throw error
-  }
-  const record = claimedRecord(claimed, authReqId)
-
-  const { authReqId: _, ...completion } = fields
-  let outcome: BackchannelCompletion
-  try {
-    outcome = await completeBackchannelAuthentication(
-      authlete,
-      { ...(completion as Omit<BackchannelDecision, 'authReqId'>), ticket: record.ticket },
-      // The caller's signal, and what is left of the deadline: a timeout then reads AUTHLETE_TIMEOUT.
-      { notification, signal, timeoutMs: Math.max(1, deadline.remaining()) },
-    )
-  } catch (error) {
-    if (notSent(error)) {
-      await quietly(deadline, 'release', (context) => store.release(authReqId, token, context))
+  return withDeadline(timeoutMs, signal, async (deadline) => {
+    let claimed: PendingClaimResult
+    try {
+      claimed = await storeCall('claim', deadline, (context) =>
+        store.claim(
+          authReqId,
+          { token, subject, leaseMs: Math.max(pending.leaseMs, timeoutMs), notAfter: deadline.at },
+          context,
+        ),
+      )
+    } catch (error) {
+      // The claim may still reach the store (or have reached it, its answer lost): give it back, in
+      // the background. A store connection keeps its commands in order, so this comes after it.
+      afterwards(() => store.release(authReqId, token, { signal: AbortSignal.timeout(pending.leaseMs) }))
+      throw error
     }
-    throw error
-  }
-  await quietly(deadline, 'settle', (context) => store.settle(authReqId, token, context))
-  return outcome
+    const record = claimedRecord(claimed, authReqId)
+
+    const { authReqId: _, ...completion } = fields
+    let outcome: BackchannelCompletion
+    try {
+      outcome = await completeBackchannelAuthentication(
+        authlete,
+        { ...(completion as Omit<BackchannelDecision, 'authReqId'>), ticket: record.ticket },
+        // The caller's signal, and what is left of the deadline: a timeout then reads AUTHLETE_TIMEOUT.
+        { notification, signal, timeoutMs: Math.max(1, deadline.remaining()) },
+      )
+    } catch (error) {
+      if (notSent(error)) {
+        await quietly(deadline, 'release', (context) => store.release(authReqId, token, context))
+      }
+      throw error
+    }
+    await quietly(deadline, 'settle', (context) => store.settle(authReqId, token, context))
+    return outcome
+  })
 }
 
 function claimedRecord(claimed: PendingClaimResult, authReqId: string) {
@@ -213,9 +214,10 @@ async function quietly(
   what: string,
   call: Parameters<typeof storeCall<boolean>>[2],
 ): Promise<void> {
-  using grace = startDeadline(Math.max(deadline.remaining(), AFTERWARDS_MS))
   try {
-    await storeCall(what, grace, call)
+    await withDeadline(Math.max(deadline.remaining(), AFTERWARDS_MS), undefined, (grace) =>
+      storeCall(what, grace, call),
+    )
   } catch {
     // The lease covers it.
   }

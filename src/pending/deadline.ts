@@ -13,7 +13,7 @@ import type { PendingStoreContext } from './store.js'
 const MAX_TIMEOUT_MS = 2_147_483_647
 
 /** A running deadline. `dispose()` clears its timer. @internal */
-export interface Deadline extends Disposable {
+export interface Deadline {
   /** When it passes, in milliseconds since the epoch. */
   readonly at: number
   readonly timeoutMs: number
@@ -21,6 +21,8 @@ export interface Deadline extends Disposable {
   readonly signal: AbortSignal
   /** Milliseconds left (0 once passed). */
   remaining(): number
+  /** Clears the timer and lets go of the caller's signal. */
+  dispose(): void
 }
 
 /** Checks a `timeoutMs` option: a positive integer that setTimeout can wait. */
@@ -43,7 +45,7 @@ export function startDeadline(timeoutMs: number, signal?: AbortSignal): Deadline
     timeoutMs,
     signal: controller.signal,
     remaining: () => Math.max(0, at - Date.now()),
-    [Symbol.dispose]() {
+    dispose() {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
     },
@@ -51,8 +53,10 @@ export function startDeadline(timeoutMs: number, signal?: AbortSignal): Deadline
 }
 
 class DeadlinePassed extends Error {
-  constructor(readonly timeoutMs: number) {
+  readonly timeoutMs: number
+  constructor(timeoutMs: number) {
     super(`The deadline of ${timeoutMs} ms passed`)
+    this.timeoutMs = timeoutMs
   }
 }
 
@@ -104,4 +108,18 @@ export function nonsense(what: string, detail: string): AuthletePendingError {
     'AUTHLETE_STORE',
     `The pending store answered nonsense (${what}): ${detail}`,
   )
+}
+
+/** Runs `body` within a deadline of `timeoutMs` (and `signal`), then clears it. */
+export async function withDeadline<T>(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  body: (deadline: Deadline) => Promise<T>,
+): Promise<T> {
+  const deadline = startDeadline(timeoutMs, signal)
+  try {
+    return await body(deadline)
+  } finally {
+    deadline.dispose()
+  }
 }

@@ -8,7 +8,7 @@
 
 import { AuthleteInputError } from '../errors.js'
 import { MAX_FIELD_LENGTH, requiredString } from '../input.js'
-import { checkTimeout, nonsense, startDeadline, storeCall } from './deadline.js'
+import { checkTimeout, type Deadline, nonsense, storeCall, withDeadline } from './deadline.js'
 import { inProcessPendingStore } from './in-process.js'
 import type { PendingRecord, PendingState, PendingStore, StoredPending } from './store.js'
 
@@ -124,10 +124,11 @@ export function createPendingAuthentications(
   }
   const leaseMs = options.leaseMs === undefined ? 60_000 : checkTimeout(options.leaseMs, 'leaseMs')
   const timeoutMs = options.timeoutMs === undefined ? 5000 : checkTimeout(options.timeoutMs, 'timeoutMs')
-  const deadlineOf = (call: PendingCallOptions | undefined) =>
-    startDeadline(
+  const within = <T>(call: PendingCallOptions | undefined, body: (deadline: Deadline) => Promise<T>) =>
+    withDeadline(
       call?.timeoutMs === undefined ? timeoutMs : checkTimeout(call.timeoutMs, 'timeoutMs'),
       call?.signal,
+      body,
     )
 
   return {
@@ -136,8 +137,9 @@ export function createPendingAuthentications(
     timeoutMs,
     async get(authReqId, call) {
       const id = requiredString(authReqId, 'authReqId', MAX_FIELD_LENGTH)
-      using deadline = deadlineOf(call)
-      const stored = await storeCall('get', deadline, (context) => store.get(id, context))
+      const stored = await within(call, (deadline) =>
+        storeCall('get', deadline, (context) => store.get(id, context)),
+      )
       if (stored === undefined || stored === null) return undefined
       const checked = checkStored(stored, 'get')
       if (checked.authReqId !== id) throw nonsense('get', 'a record of another auth_req_id')
@@ -145,9 +147,8 @@ export function createPendingAuthentications(
     },
     async forSubject(subject, call) {
       const wanted = requiredString(subject, 'subject', MAX_FIELD_LENGTH)
-      using deadline = deadlineOf(call)
-      const list = await storeCall('listBySubject', deadline, (context) =>
-        store.listBySubject(wanted, context),
+      const list = await within(call, (deadline) =>
+        storeCall('listBySubject', deadline, (context) => store.listBySubject(wanted, context)),
       )
       if (!Array.isArray(list)) throw nonsense('listBySubject', 'not an array')
       return list.map((stored) => {
@@ -158,8 +159,7 @@ export function createPendingAuthentications(
     },
     async save(record, call) {
       const checked = checkRecord(record, 'record')
-      using deadline = deadlineOf(call)
-      await storeCall('save', deadline, (context) => store.save(checked, context))
+      await within(call, (deadline) => storeCall('save', deadline, (context) => store.save(checked, context)))
     },
   }
 }
