@@ -9,13 +9,15 @@ import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
-const CANDIDATES = [
-  process.env.REDIS_SERVER,
-  '/usr/bin/redis-server',
-  '/usr/bin/valkey-server',
-  '/usr/local/bin/redis-server',
-  '/usr/local/bin/valkey-server',
-]
+// REDIS_SERVER names the binary, and only it is tried (REDIS_SERVER=none: as on a machine without).
+const CANDIDATES = process.env.REDIS_SERVER
+  ? [process.env.REDIS_SERVER]
+  : [
+      '/usr/bin/redis-server',
+      '/usr/bin/valkey-server',
+      '/usr/local/bin/redis-server',
+      '/usr/local/bin/valkey-server',
+    ]
 
 /** The server binary, or `undefined` when none is installed. */
 export const redisServerBinary: string | undefined = CANDIDATES.find((file) => {
