@@ -265,7 +265,10 @@ export type AnyAuthleteError =
   | AuthleteClientClosedError
   | AuthleteNotificationError
   | AuthleteCredentialsError
-  | AuthletePendingError
+  | PendingErrorOf<AuthletePendingError['code']>
+
+/** One union member per code of {@link AuthletePendingError}, so that narrowing on `code` finds it. */
+type PendingErrorOf<Code> = Code extends unknown ? AuthletePendingError & { readonly code: Code } : never
 
 for (const [type, code] of [
   [AuthleteInputError, 'AUTHLETE_INVALID_INPUT'],

@@ -26,9 +26,11 @@ describe('AuthletePendingError', () => {
 
   it('narrows by code', () => {
     const error: unknown = new AuthletePendingError('AUTHLETE_STORE', 'm')
-    if (isAuthleteError(error, 'AUTHLETE_STORE')) expectTypeOf(error).toEqualTypeOf<AuthletePendingError>()
-    expectTypeOf<
-      Extract<AnyAuthleteError, { code: 'AUTHLETE_ALREADY_DECIDED' }>
-    >().toEqualTypeOf<AuthletePendingError>()
+    if (isAuthleteError(error, 'AUTHLETE_STORE')) {
+      expectTypeOf(error).toExtend<AuthletePendingError>()
+      expectTypeOf(error.code).toEqualTypeOf<'AUTHLETE_STORE'>()
+    }
+    const any = error as AnyAuthleteError
+    if (any.code === 'AUTHLETE_ALREADY_DECIDED') expectTypeOf(any).toExtend<AuthletePendingError>()
   })
 })
