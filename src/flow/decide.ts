@@ -108,6 +108,8 @@ export async function decideBackchannelAuthentication(
   const timeoutMs = givenTimeout === undefined ? DEFAULT_TIMEOUT_MS : checkTimeout(givenTimeout, 'timeoutMs')
   const { store } = pending
   const token = randomUUID()
+  const giveBack = () =>
+    afterwards(() => store.release(authReqId, token, { signal: AbortSignal.timeout(pending.leaseMs) }))
 
   return withDeadline(timeoutMs, signal, async (deadline) => {
     let claimed: PendingClaimResult
@@ -122,10 +124,17 @@ export async function decideBackchannelAuthentication(
     } catch (error) {
       // The claim may still reach the store (or have reached it, its answer lost): give it back, in
       // the background. A store connection keeps its commands in order, so this comes after it.
-      afterwards(() => store.release(authReqId, token, { signal: AbortSignal.timeout(pending.leaseMs) }))
+      giveBack()
       throw error
     }
-    const record = claimedRecord(claimed, authReqId)
+    let record: ReturnType<typeof claimedRecord>
+    try {
+      record = claimedRecord(claimed, authReqId)
+    } catch (error) {
+      // Claimed, with a record that cannot be used: nothing will be sent, so give it back.
+      if (claimed?.status === 'claimed') giveBack()
+      throw error
+    }
 
     const { authReqId: _, ...completion } = fields
     let outcome: BackchannelCompletion

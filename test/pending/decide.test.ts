@@ -337,6 +337,29 @@ describe('decideBackchannelAuthentication', () => {
     },
   )
 
+  it('gives back a claim whose record cannot be used, so that the request stays decidable', async () => {
+    const inner = inProcessPendingStore()
+    const broken: PendingStore = {
+      ...inner,
+      claim: async (id, claim, context) => {
+        const result = await inner.claim(id, claim, context)
+        return result.status === 'claimed'
+          ? { status: 'claimed', record: { ...result.record, ticket: '' } }
+          : result
+      },
+    }
+    const pending = createPendingAuthentications({ store: broken })
+    const r = record()
+    await pending.save(r)
+    const error = await decideBackchannelAuthentication(authleteStandIn(), pending, {
+      authReqId: r.authReqId,
+      result: 'AUTHORIZED',
+      subject: 'john',
+    }).catch((e) => e)
+    expect(error.code).toBe('AUTHLETE_STORE')
+    await until(async () => (await pending.get(r.authReqId))?.state === 'pending')
+  })
+
   it('rejects with AUTHLETE_ABORTED when the caller’s signal fires, before any /complete', async () => {
     const { pending, r } = await saved()
     const authlete = authleteStandIn()
