@@ -73,7 +73,7 @@ export class Call<Result> implements AttemptOwner {
     dispatcher: Dispatcher,
     connections: Connections | null,
     operation: Operation<unknown, Result>,
-    body: RequestBody,
+    body: RequestBody | null,
     headers: readonly string[],
     secrets: readonly string[],
     timeoutMs: number,
@@ -92,13 +92,12 @@ export class Call<Result> implements AttemptOwner {
     this.#operation = operation
     this.#timeoutMs = timeoutMs
     this.#signal = signal
-    const form = 'form' in body
     this.#options = {
       origin: config.origin,
       path: config.apiPath + operation.path,
-      method: 'POST',
+      method: operation.method ?? 'POST',
       headers: headers as string[],
-      body: form ? body.form : body.json,
+      body: body === null ? null : 'form' in body ? body.form : body.json,
       // The call's deadline is the only clock: undici's own (300 s by default, or whatever a given
       // dispatcher says) would fail a longer deadline early, or a slow answer the deadline allows.
       headersTimeout: 0,
@@ -257,13 +256,15 @@ export class Call<Result> implements AttemptOwner {
 
   /** Where the call went and how many attempts it made, for an error. */
   info(): AuthleteErrorOptions {
-    const { origin, path } = this.#options
-    return { request: { method: 'POST', url: origin + path }, attempts: this.#attempts }
+    const { origin, path, method } = this.#options
+    return { request: { method, url: origin + path }, attempts: this.#attempts }
   }
 
   #interpret(response: RawResponse): Result | AuthleteError {
     const { status, headers, body } = response
     if (status < 200 || status >= 300) return this.#apiError(response)
+    const { noContent } = this.#operation
+    if (status === 204 && noContent !== undefined) return noContent()
     const json = readJsonBody(headers, body)
     if (json instanceof UnusableBody) return this.#responseError(status, json.problem, { cause: json.cause })
     const parsed = this.#operation.parse(json)

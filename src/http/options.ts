@@ -137,6 +137,8 @@ export interface TransportConfig {
   /** Request headers as undici's flat `[name, value, …]` array, per body type, minus the length. */
   readonly formHeaders: readonly string[]
   readonly jsonHeaders: readonly string[]
+  /** For a request without a body (`GET`): no content type. `authorization` stays at index 1. */
+  readonly bareHeaders: readonly string[]
   readonly timeoutMs: number
   readonly maxResponseBytes: number
   readonly retry: RetryPolicy
@@ -263,6 +265,14 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     apiPath,
     formHeaders: headers('application/x-www-form-urlencoded'),
     jsonHeaders: headers('application/json'),
+    bareHeaders: Object.freeze([
+      'authorization',
+      authorization,
+      'accept',
+      'application/json',
+      'user-agent',
+      userAgent,
+    ]),
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     maxResponseBytes: positiveInteger(
       'maxResponseBytes',

@@ -75,7 +75,7 @@ export class Transport {
     input: Input,
     options: AuthleteCallOptions | undefined,
   ): Promise<Result> {
-    let body: RequestBody
+    let body: RequestBody | null
     try {
       body = operation.encode(input)
     } catch (error) {
@@ -96,14 +96,14 @@ export class Transport {
     }
     if (signal?.aborted) {
       const url = this.config.origin + this.config.apiPath + operation.path
-      throw new AuthleteAbortError(signal.reason, { request: { method: 'POST', url } })
+      throw new AuthleteAbortError(signal.reason, { request: { method: operation.method ?? 'POST', url } })
     }
     if (this.#closing) throw new AuthleteClientClosedError()
     const channel = tracingChannelOf(operation.name)
     if (!channel.hasSubscribers) return this.#run(operation, body, timeoutMs, signal, null)
     const context: AuthleteTraceContext = {
       operation: operation.name,
-      method: 'POST',
+      method: operation.method ?? 'POST',
       url: this.config.origin + this.config.apiPath + operation.path,
     }
     return traced(channel, context, () => this.#run(operation, body, timeoutMs, signal, context))
@@ -112,7 +112,7 @@ export class Transport {
   /** One call. A credential function is asked by the call itself, under its deadline and signal. */
   #run<Result>(
     operation: Operation<unknown, Result>,
-    body: RequestBody,
+    body: RequestBody | null,
     timeoutMs: number,
     signal: AbortSignal | undefined,
     trace: AuthleteTraceContext | null,
@@ -125,7 +125,7 @@ export class Transport {
       this.#connections,
       operation,
       body,
-      'form' in body ? config.formHeaders : config.jsonHeaders,
+      body === null ? config.bareHeaders : 'form' in body ? config.formHeaders : config.jsonHeaders,
       config.secrets,
       timeoutMs,
       signal,

@@ -20,6 +20,12 @@ export type RequestBody =
 export interface Operation<Input, Result> {
   /** The client method's name (`backchannelIssue`): for messages and tracing. */
   readonly name: string
+  /**
+   * The HTTP method: `GET` for the calls that only read the service (its configuration, its JWK
+   * Set), which send no body.
+   * @default 'POST'
+   */
+  readonly method?: 'GET' | undefined
   /** The path below `/api` (v2) or `/api/{serviceId}` (v3), e.g. `/backchannel/authentication/issue`. */
   readonly path: string
   /**
@@ -27,10 +33,18 @@ export interface Operation<Input, Result> {
    * Authlete. `false` for every CIBA call: see the retry table in the README.
    */
   readonly repeatableAfterSend: boolean
-  /** Checks the input (throwing {@link AuthleteInputError} naming the field) and encodes it. No I/O. */
-  encode(input: Input): RequestBody
+  /**
+   * Checks the input (throwing {@link AuthleteInputError} naming the field) and encodes it; `null`
+   * for a `GET`, which has no body. No I/O.
+   */
+  encode(input: Input): RequestBody | null
   /** Validates the JSON of a 2xx answer. Never throws. */
   parse(json: unknown): ParseResult<Result>
+  /**
+   * The answer to a `204 No Content`, for a call whose documented answers include one (the JWK
+   * Set of a service that has none); without it a 204 is an unusable answer, as any empty body.
+   */
+  readonly noContent?: (() => Result) | undefined
 }
 
 /** A character `encodeURIComponent` changes: a value without one is its own encoding. */
