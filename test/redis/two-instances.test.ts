@@ -103,7 +103,7 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
     })
     expect(simulator.requests.complete.length).toBe(before)
     await redis.start()
-    await until(async () => (await fetch(`${b.url}/device/pending?subject=john`)).status === 200)
+    await reconnected()
     expect(await decide(b, authReqId, true)).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
     expect(simulator.requests.complete.length).toBe(before + 1)
   })
@@ -112,16 +112,20 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
     const authReqId = await request(a)
     await redis.stop('SIGKILL')
     await redis.start()
-    // Both reconnect by themselves.
-    for (const instance of [a, b]) {
-      await until(async () => (await fetch(`${instance.url}/device/pending?subject=john`)).status === 200)
-    }
+    await reconnected()
     const listed = await json(await fetch(`${b.url}/device/pending?subject=john`))
     expect(listed.map((p: { authReqId: string }) => p.authReqId)).toEqual([authReqId])
     expect(await decide(a, authReqId, false)).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
     expect(simulator.completionOf(authReqId)).toMatchObject({ result: 'ACCESS_DENIED' })
   })
 })
+
+/** Both instances reconnect to Redis by themselves: until each lists again. */
+async function reconnected(): Promise<void> {
+  for (const instance of [a, b]) {
+    await until(async () => (await fetch(`${instance.url}/device/pending?subject=john`)).status === 200)
+  }
+}
 
 async function startInstance(): Promise<Instance> {
   const port = await freePort()
