@@ -44,6 +44,26 @@ export {
   okAnswer,
 } from './calls/issue.js'
 export {
+  type MockServiceConfigurationOptions,
+  serviceConfigurationAnswer,
+} from './calls/service-configuration.js'
+export { serviceJwksAnswer } from './calls/service-jwks.js'
+export {
+  type MockTokenOkOptions,
+  type MockTokenPasswordOptions,
+  tokenBadRequestAnswer,
+  tokenInternalServerErrorAnswer,
+  tokenInvalidClientAnswer,
+  tokenOkAnswer,
+  tokenPasswordAnswer,
+} from './calls/token.js'
+export { TOKEN_FAIL_REASONS, tokenFailAnswer, tokenFailInvalidTicketAnswer } from './calls/token-fail.js'
+export {
+  type MockTokenIssueOkOptions,
+  tokenIssueInvalidTicketAnswer,
+  tokenIssueOkAnswer,
+} from './calls/token-issue.js'
+export {
   type CibaClientStandIn,
   type CibaClientStandInOptions,
   type CibaNotification,
@@ -90,6 +110,19 @@ export {
   setupAuthleteServer,
 } from './server.js'
 export {
+  serviceConfigurationApiError,
+  serviceConfigurationAsAuthlete,
+  serviceConfigurationHandler,
+  serviceConfigurationUnknownAction,
+} from './service-configuration.js'
+export {
+  type MockServiceJwksOptions,
+  serviceJwksApiError,
+  serviceJwksAsAuthlete,
+  serviceJwksHandler,
+  serviceJwksUnknownAction,
+} from './service-jwks.js'
+export {
   type CibaApproval,
   type CibaAuthentication,
   type CibaAuthenticationFilter,
@@ -109,3 +142,29 @@ export {
   type UserIdentification,
 } from './simulator/index.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'
+export {
+  tokenApiError,
+  tokenAsAuthlete,
+  tokenBadRequest,
+  tokenHandler,
+  tokenInternalServerError,
+  tokenInvalidClient,
+  tokenOk,
+  tokenPassword,
+  tokenUnknownAction,
+} from './token.js'
+export {
+  tokenFailApiError,
+  tokenFailAsAuthlete,
+  tokenFailHandler,
+  tokenFailInvalidTicket,
+  tokenFailUnknownAction,
+} from './token-fail.js'
+export {
+  tokenIssueApiError,
+  tokenIssueAsAuthlete,
+  tokenIssueHandler,
+  tokenIssueInvalidTicket,
+  tokenIssueOk,
+  tokenIssueUnknownAction,
+} from './token-issue.js'
