@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { JsonWebKey } from 'node:crypto'
 import type { HttpHandler } from 'msw'
 import type { WaitOptions } from '../arrivals.js'
 import type { MockHandlerOptions } from '../authlete.js'
@@ -33,7 +34,11 @@ export type * from './types.js'
  * The simulator (see `createCibaSimulator` for its design).
  */
 export interface CibaSimulator {
-  /** msw handlers for the four calls, on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`. */
+  /**
+   * msw handlers for the calls of its table (the four CIBA calls, `/auth/token`, `/auth/token/issue`,
+   * `/auth/token/fail`, `/service/configuration`, `/service/jwks/get`), on `options.baseUrl`: give
+   * them to `setupAuthleteServer` or `server.use`.
+   */
   readonly handlers: HttpHandler[]
   /** The same calls on other base URLs (e.g. a stand-in's `url`), on the same state. */
   handlersFor(baseUrl: MockHandlerOptions['baseUrl']): HttpHandler[]
@@ -71,11 +76,20 @@ export interface CibaSimulator {
   /** What the AS reported to `/complete` for `authReqId`: for a poll-mode token endpoint of the test's. */
   completionOf(authReqId: string): CibaCompletion | undefined
   /**
+   * The public JWK Set of the key that signs its ID tokens, as `/service/jwks/get` answers it: verify
+   * an ID token against it. (Reading it makes the key if no ID token did yet.)
+   */
+  readonly jwks: { keys: JsonWebKey[] }
+  /**
    * The calls received since the last `reset`, per API: `authentication`, `issue`, `fail`,
-   * `complete` (one key per call of the simulator's table).
+   * `complete`, `token`, `tokenIssue`, `tokenFail`, `serviceConfiguration`, `serviceJwks` (one key per
+   * call of the simulator's table).
    */
   readonly requests: { readonly [call in SimulatedCallName]: readonly CibaSimulatorRequest[] }
-  /** Forgets tickets, authentications and requests (waits in progress reject); keeps clients and users. */
+  /**
+   * Forgets tickets, authentications, requests and what the token endpoint remembers (polls,
+   * redemptions, tokens, DPoP proofs); waits in progress reject. Keeps clients, users and the key.
+   */
   reset(): void
 }
 
@@ -204,6 +218,9 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
       return () => listeners.delete(listener)
     },
     completionOf: (authReqId) => state.byAuthReqId.get(authReqId)?.completion,
+    get jwks() {
+      return state.token.jwks()
+    },
     requests: state.requests as Record<SimulatedCallName, CibaSimulatorRequest[]>,
     reset: () => state.reset(),
   }
