@@ -67,6 +67,9 @@ export {
   type CibaClientStandIn,
   type CibaClientStandInOptions,
   type CibaNotification,
+  type CibaTokenPolling,
+  type CibaTokenRequest,
+  type CibaTokenResponse,
   type NextNotificationOptions,
   startCibaClientStandIn,
 } from './client-stand-in.js'
