@@ -44,28 +44,20 @@ export interface MockTokenIssueOkOptions extends MockHandlerOptions {
 export function tokenIssueOkAnswer(options: MockTokenIssueOkOptions = {}): Record<string, unknown> {
   const expiresIn = options.expiresIn ?? 3600
   const expiresAt = Date.now() + expiresIn * 1000
-  const accessToken = options.accessToken ?? randomId()
-  const refreshToken = randomId()
+  const tokens = {
+    accessToken: options.accessToken ?? randomId(),
+    accessTokenDuration: expiresIn,
+    accessTokenExpiresAt: expiresAt,
+    refreshToken: randomId(),
+    refreshTokenDuration: expiresIn,
+    refreshTokenExpiresAt: expiresAt,
+  }
   return {
     resultCode: 'A054001',
     resultMessage: '[A054001] The token request (grant_type=password) was processed successfully.',
     action: 'OK',
-    responseContent: tokenContent({
-      accessToken,
-      accessTokenDuration: expiresIn,
-      accessTokenExpiresAt: expiresAt,
-      refreshToken,
-      refreshTokenDuration: expiresIn,
-      refreshTokenExpiresAt: expiresAt,
-      scopes: [],
-      tokenType: 'Bearer',
-    }),
-    accessToken,
-    accessTokenDuration: expiresIn,
-    accessTokenExpiresAt: expiresAt,
-    refreshToken,
-    refreshTokenDuration: expiresIn,
-    refreshTokenExpiresAt: expiresAt,
+    responseContent: tokenContent({ ...tokens, scopes: [], tokenType: 'Bearer' }),
+    ...tokens,
     clientId: 26478243745571,
     clientIdAliasUsed: false,
     subject: options.subject ?? 'john',
