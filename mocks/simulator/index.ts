@@ -115,6 +115,17 @@ export interface CibaSimulator {
  *   returns when the AS is done. The authentication to answer is found from the `auth_req_id` the
  *   client received, with `nextAuthentication(filter)` (waits for the next `/issue`), or in
  *   `pendingAuthentications`.
+ * - The token endpoint: `/auth/token` plays the CIBA grant (CIBA Core §10.1, §11) and the refresh
+ *   token grant, from the tickets: client authentication first, then the `auth_req_id` (unknown or
+ *   another client's: `invalid_grant`; a push client: `unauthorized_client`; no `/complete` yet:
+ *   `authorization_pending`, or `slow_down` sooner than `interval` after the last poll; denied:
+ *   `access_denied`; `TRANSACTION_FAILED` or expired: `expired_token`; redeemed: `invalid_grant`).
+ *   The tokens come with an ID token signed with the simulator's key (`signingKey`, RS256 unless
+ *   `idTokenSigningAlg` says otherwise; its public JWK Set is `simulator.jwks` and `/service/jwks/get`),
+ *   and are bound to a DPoP key when a valid proof came. A push-mode `/complete` mints the same way.
+ *   `/service/configuration` answers the discovery document of `issuer` and the endpoints given.
+ *   It never answers `PASSWORD`: `/auth/token/issue` and `/auth/token/fail` answer as for a ticket
+ *   Authlete does not hold (`INTERNAL_SERVER_ERROR`).
  *
  * What `/complete` answers, by the ticket's state:
  *

@@ -350,6 +350,16 @@ describe("/auth/token: the simulator's checks in their order (raw requests to Au
     expect(answer.content).toMatchObject({ token_type: 'DPoP' })
   })
 
+  it("reset() forgets the token endpoint's memory: a refresh token issued before is invalid_grant", async () => {
+    const { ticket, authReqId } = await issued(POLL)
+    await complete(ticket, 'AUTHORIZED')
+    const { content } = await authToken(ciba(authReqId), POLL)
+    simulator.reset()
+    expect(await error(`grant_type=refresh_token&refresh_token=${content.refresh_token}`, POLL)).toBe(
+      'invalid_grant',
+    )
+  })
+
   it('a call without parameters: 400 with the result body; without Authorization: 401; each recorded', async () => {
     const missing = await fetch('https://us.authlete.com/api/715948317/auth/token', {
       method: 'POST',
