@@ -145,6 +145,7 @@ export {
   type UserIdentification,
 } from './simulator/index.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'
+export type { JwsAlgorithm } from './token/jws.js'
 export {
   tokenApiError,
   tokenAsAuthlete,
