@@ -39,7 +39,12 @@ export default defineConfig([
     // One build, ES modules. The CommonJS entries (scripts/cjs-entries.mjs, after tsup) load it through
     // require(esm) (Node.js 22.12+; this package needs 22.19): one copy of the code, so no
     // dual-package hazard, and half the size.
-    entry: { index: 'src/index.ts', 'mocks/index': 'mocks/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'mocks/index': 'mocks/index.ts',
+      'redis/index': 'redis/index.ts',
+      'pending-store-tests/index': 'src/pending/store-tests.ts',
+    },
     format: ['esm'],
     dts: true,
     // Whitespace and syntax only: names stay, so stack traces still read; the types carry the docs.

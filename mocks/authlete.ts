@@ -249,10 +249,17 @@ export async function receiveCall(
   }
   const missing = call.required?.fields.find((field) => !isText(fields[field]))
   if (missing === undefined || call.required === undefined) return { received, refused: undefined }
-  return {
-    received,
-    refused: badField(call.required.code, `The request does not contain a '${missing}' parameter.`),
-  }
+  const refused = HttpResponse.json(missingFieldBody(call.required.code, missing), { status: 400 })
+  return { received, refused }
+}
+
+/**
+ * The result body (`resultCode`) of the 400 for a request without its required `field`.
+ *
+ * @internal
+ */
+export function missingFieldBody(resultCode: string, field: string) {
+  return resultBody(resultCode, `The request does not contain a '${field}' parameter.`)
 }
 
 /** Whether `value` is a non-empty string. */

@@ -44,9 +44,32 @@ export {
   okAnswer,
 } from './calls/issue.js'
 export {
+  type MockServiceConfigurationOptions,
+  serviceConfigurationAnswer,
+} from './calls/service-configuration.js'
+export { serviceJwksAnswer } from './calls/service-jwks.js'
+export {
+  type MockTokenOkOptions,
+  type MockTokenPasswordOptions,
+  tokenBadRequestAnswer,
+  tokenInternalServerErrorAnswer,
+  tokenInvalidClientAnswer,
+  tokenOkAnswer,
+  tokenPasswordAnswer,
+} from './calls/token.js'
+export { TOKEN_FAIL_REASONS, tokenFailAnswer, tokenFailInvalidTicketAnswer } from './calls/token-fail.js'
+export {
+  type MockTokenIssueOkOptions,
+  tokenIssueInvalidTicketAnswer,
+  tokenIssueOkAnswer,
+} from './calls/token-issue.js'
+export {
   type CibaClientStandIn,
   type CibaClientStandInOptions,
   type CibaNotification,
+  type CibaTokenPolling,
+  type CibaTokenRequest,
+  type CibaTokenResponse,
   type NextNotificationOptions,
   startCibaClientStandIn,
 } from './client-stand-in.js'
@@ -90,6 +113,19 @@ export {
   setupAuthleteServer,
 } from './server.js'
 export {
+  serviceConfigurationApiError,
+  serviceConfigurationAsAuthlete,
+  serviceConfigurationHandler,
+  serviceConfigurationUnknownAction,
+} from './service-configuration.js'
+export {
+  type MockServiceJwksOptions,
+  serviceJwksApiError,
+  serviceJwksAsAuthlete,
+  serviceJwksHandler,
+  serviceJwksUnknownAction,
+} from './service-jwks.js'
+export {
   type CibaApproval,
   type CibaAuthentication,
   type CibaAuthenticationFilter,
@@ -109,3 +145,30 @@ export {
   type UserIdentification,
 } from './simulator/index.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'
+export type { JwsAlgorithm } from './token/jws.js'
+export {
+  tokenApiError,
+  tokenAsAuthlete,
+  tokenBadRequest,
+  tokenHandler,
+  tokenInternalServerError,
+  tokenInvalidClient,
+  tokenOk,
+  tokenPassword,
+  tokenUnknownAction,
+} from './token.js'
+export {
+  tokenFailApiError,
+  tokenFailAsAuthlete,
+  tokenFailHandler,
+  tokenFailInvalidTicket,
+  tokenFailUnknownAction,
+} from './token-fail.js'
+export {
+  tokenIssueApiError,
+  tokenIssueAsAuthlete,
+  tokenIssueHandler,
+  tokenIssueInvalidTicket,
+  tokenIssueOk,
+  tokenIssueUnknownAction,
+} from './token-issue.js'

@@ -11,6 +11,8 @@ const MODULE_COMMENT = /\/\*\*(?:(?!\*\/)[\s\S])*?@module(?:(?!\*\/)[\s\S])*?\*\
 for (const [entry, guard] of [
   ['index', './node-guard.cjs'],
   ['mocks/index', '../node-guard.cjs'],
+  ['redis/index', '../node-guard.cjs'],
+  ['pending-store-tests/index', '../node-guard.cjs'],
 ]) {
   const name = entry.split('/').pop()
   await writeFile(

@@ -21,6 +21,9 @@ export type AuthleteErrorCode =
   | 'AUTHLETE_CLIENT_CLOSED'
   | 'AUTHLETE_NOTIFICATION_FAILED'
   | 'AUTHLETE_CREDENTIALS'
+  | 'AUTHLETE_ALREADY_DECIDED'
+  | 'AUTHLETE_PENDING_NOT_FOUND'
+  | 'AUTHLETE_STORE'
 
 /**
  * Where a failed call was going. Absent on errors thrown before a request exists (bad options).
@@ -262,6 +265,10 @@ export type AnyAuthleteError =
   | AuthleteClientClosedError
   | AuthleteNotificationError
   | AuthleteCredentialsError
+  | PendingErrorOf<AuthletePendingError['code']>
+
+/** One union member per code of {@link AuthletePendingError}, so that narrowing on `code` finds it. */
+type PendingErrorOf<Code> = Code extends unknown ? AuthletePendingError & { readonly code: Code } : never
 
 for (const [type, code] of [
   [AuthleteInputError, 'AUTHLETE_INVALID_INPUT'],
@@ -363,3 +370,31 @@ export class AuthleteCredentialsError extends AuthleteError {
   }
 }
 CODE_OF.set(AuthleteCredentialsError, 'AUTHLETE_CREDENTIALS')
+
+/**
+ * A decision on a pending authentication could not be made (`decideBackchannelAuthentication`), or
+ * the pending-authentication store failed:
+ *
+ * - `AUTHLETE_ALREADY_DECIDED`: another decision claimed this `auth_req_id` first (on any instance
+ *   sharing the store); nothing was sent to Authlete.
+ * - `AUTHLETE_PENDING_NOT_FOUND`: no such pending request: unknown, or expired.
+ * - `AUTHLETE_STORE`: the store failed, answered nonsense, was full, or did not answer within the
+ *   call's deadline; `cause` says why. Nothing was sent to Authlete.
+ */
+export class AuthletePendingError extends AuthleteError {
+  declare readonly code: 'AUTHLETE_ALREADY_DECIDED' | 'AUTHLETE_PENDING_NOT_FOUND' | 'AUTHLETE_STORE'
+
+  /** @internal */
+  constructor(code: AuthletePendingError['code'], message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options)
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof AuthleteError && PENDING_CODES.has(value.code)
+  }
+}
+const PENDING_CODES: ReadonlySet<string> = new Set([
+  'AUTHLETE_ALREADY_DECIDED',
+  'AUTHLETE_PENDING_NOT_FOUND',
+  'AUTHLETE_STORE',
+])

@@ -37,6 +37,7 @@ export {
   AuthleteNetworkError,
   AuthleteNotificationError,
   type AuthleteNotificationFailure,
+  AuthletePendingError,
   type AuthleteRequestInfo,
   AuthleteResponseError,
   type AuthleteResponseIssue,
@@ -63,6 +64,11 @@ export {
   type NotificationLookup,
   type ResolvedAddress,
 } from './flow/connector.js'
+export {
+  type BackchannelDecision,
+  type DecideBackchannelAuthenticationOptions,
+  decideBackchannelAuthentication,
+} from './flow/decide.js'
 export {
   type ClientNotification,
   deliverClientNotification,
@@ -205,4 +211,24 @@ export {
   type TokenIssueResponse,
   type TokenIssueUnknownAction,
 } from './operations/token-issue.js'
+export {
+  type InProcessPendingStoreOptions,
+  inProcessPendingStore,
+} from './pending/in-process.js'
+export {
+  createPendingAuthentications,
+  type PendingAuthentication,
+  type PendingAuthentications,
+  type PendingAuthenticationsOptions,
+  type PendingCallOptions,
+} from './pending/pending.js'
+export type {
+  PendingClaim,
+  PendingClaimResult,
+  PendingRecord,
+  PendingState,
+  PendingStore,
+  PendingStoreContext,
+  StoredPending,
+} from './pending/store.js'
 export { VERSION } from './version.js'

@@ -1,17 +1,21 @@
 // The authorization server's CIBA endpoints on Express: the backchannel authentication endpoint
-// (handleBackchannelAuthentication) and the authentication device's side, where the user's decision
-// is reported (completeBackchannelAuthentication). Users and pending logins live in memory.
+// (handleBackchannelAuthentication, which saves each issued request in `pending`) and the
+// authentication device's side, which lists what waits for the user and reports their decision
+// (decideBackchannelAuthentication: once per request, whichever instance the answer reaches). Users
+// live in memory; pending requests in process, or on Redis when the server runs as several instances.
 // Then the token endpoint (handleTokenRequest), where poll and ping clients fetch their tokens, and
 // the discovery document and JWK Set a client application validates ID tokens with.
 
 import {
   type AuthleteClient,
   type BackchannelAuthenticationHooks,
-  completeBackchannelAuthentication,
+  createPendingAuthentications,
+  decideBackchannelAuthentication,
   handleBackchannelAuthentication,
   handleTokenRequest,
   isAuthleteError,
   type NotificationOptions,
+  type PendingAuthentications,
 } from 'authlete-ciba'
 import express from 'express'
 
@@ -20,14 +24,6 @@ export interface User {
   name: string
   /** Asked for when the client sends a user_code. */
   userCode: string
-}
-
-/** A login waiting for the user's answer on their device, by auth_req_id. */
-export interface PendingLogin {
-  ticket: string
-  user: User
-  bindingMessage: string | undefined
-  expiresAt: number
 }
 
 const USERS: ReadonlyMap<string, User> = new Map([
@@ -39,22 +35,26 @@ export interface AppOptions {
   authlete: AuthleteClient
   /** How client notifications are delivered (ping and push modes). */
   notification?: NotificationOptions
-  /** Logins waiting for a decision, by auth_req_id. */
-  pending?: Map<string, PendingLogin>
+  /** Requests waiting for the user's decision: in process by default; on Redis for several instances. */
+  pending?: PendingAuthentications
+  /** Told of each request once its device was asked (the embedded stand-in Authlete uses it). */
+  onStarted?: (started: { ticket: string; authReqId: string }) => void
 }
 
-export function createApp({ authlete, notification, pending = new Map() }: AppOptions) {
+export function createApp({
+  authlete,
+  notification,
+  pending = createPendingAuthentications(),
+  onStarted,
+}: AppOptions) {
   const hooks: BackchannelAuthenticationHooks<User> = {
     identifyUser: ({ hintType, hint }) => (hintType === 'LOGIN_HINT' && hint ? USERS.get(hint) : undefined),
     verifyUserCode: (user, userCode) => user.userCode === userCode,
-    startAuthentication: ({ user, ticket, authReqId, expiresIn, request }) => {
+    // Saved here before startAuthentication: any instance can list and decide it.
+    pending,
+    startAuthentication: ({ user, ticket, authReqId, request }) => {
       // A real server would push a message to the user's phone here.
-      pending.set(authReqId, {
-        ticket,
-        user,
-        bindingMessage: request.bindingMessage,
-        expiresAt: Date.now() + expiresIn * 1000,
-      })
+      onStarted?.({ ticket, authReqId })
       console.log(
         `[device] ${user.name}, approve login ${authReqId}? (binding message: ${request.bindingMessage ?? '-'})`,
       )
@@ -81,14 +81,27 @@ export function createApp({ authlete, notification, pending = new Map() }: AppOp
     },
   )
 
-  // The authentication device: what waits for an answer, and the answer.
-  app.get('/device/pending', (_req, res) => {
-    const now = Date.now()
-    res.json(
-      [...pending]
-        .filter(([, login]) => login.expiresAt > now)
-        .map(([authReqId, { user, bindingMessage }]) => ({ authReqId, user: user.subject, bindingMessage })),
-    )
+  // The authentication device: what waits for the user's answer (?subject=john; every demo user
+  // without), and the answer. A real device knows its user from its own login; this demo takes
+  // `subject` from the request, and the saved one when none is given.
+  app.get('/device/pending', async (req, res) => {
+    const subjects = typeof req.query.subject === 'string' ? [req.query.subject] : [...USERS.keys()]
+    try {
+      const lists = await Promise.all(subjects.map((subject) => pending.forSubject(subject)))
+      res.json(
+        lists.flat().map(({ authReqId, subject, clientName, bindingMessage, scopes, expiresAt }) => ({
+          authReqId,
+          user: subject,
+          clientName,
+          bindingMessage,
+          scopes,
+          expiresAt,
+        })),
+      )
+    } catch (error) {
+      console.error('[device] could not list:', isAuthleteError(error) ? error.toJSON() : error)
+      res.status(503).json({ error: 'store_unavailable' })
+    }
   })
 
   app.post(
@@ -96,22 +109,25 @@ export function createApp({ authlete, notification, pending = new Map() }: AppOp
     express.urlencoded({ extended: false }),
     express.json(),
     async (req, res) => {
-      const login = pending.get(req.params.authReqId)
-      if (!login) {
-        res.status(404).json({ error: 'no such login' })
-        return
-      }
-      pending.delete(req.params.authReqId)
+      const { authReqId } = req.params
       const approved = String(req.body?.approved) === 'true'
       try {
-        const outcome = await completeBackchannelAuthentication(
+        const subject =
+          typeof req.body?.subject === 'string' ? req.body.subject : (await pending.get(authReqId))?.subject
+        const user = subject === undefined ? undefined : USERS.get(subject)
+        if (subject === undefined || user === undefined) {
+          res.status(404).json({ error: 'not_found', code: 'AUTHLETE_PENDING_NOT_FOUND' })
+          return
+        }
+        const outcome = await decideBackchannelAuthentication(
           authlete,
+          pending,
           {
-            ticket: login.ticket,
+            authReqId,
             result: approved ? 'AUTHORIZED' : 'ACCESS_DENIED',
-            subject: login.user.subject,
+            subject,
             authTime: Math.floor(Date.now() / 1000),
-            claims: approved ? { name: login.user.name } : undefined,
+            claims: approved ? { name: user.name } : undefined,
           },
           { notification },
         )
@@ -126,8 +142,19 @@ export function createApp({ authlete, notification, pending = new Map() }: AppOp
             delivery && (delivery.delivered ? delivery : { delivered: false, reason: delivery.error.reason }),
         })
       } catch (error) {
-        console.error('[complete] /complete failed:', isAuthleteError(error) ? error.toJSON() : error)
-        res.status(502).json({ error: 'could not complete the login' })
+        const code = isAuthleteError(error) ? error.code : undefined
+        const status =
+          code === 'AUTHLETE_ALREADY_DECIDED'
+            ? 409
+            : code === 'AUTHLETE_PENDING_NOT_FOUND'
+              ? 404
+              : code === 'AUTHLETE_STORE'
+                ? 503
+                : code === 'AUTHLETE_INVALID_INPUT'
+                  ? 400
+                  : 502
+        if (status >= 500) console.error('[complete] failed:', isAuthleteError(error) ? error.toJSON() : error)
+        res.status(status).json({ error: 'could not complete the login', code })
       }
     },
   )

@@ -1,9 +1,16 @@
 // npm start: the example authorization server. With AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN
 // (or AUTHLETE_API_KEY + AUTHLETE_API_SECRET) in the environment it uses that Authlete service;
 // without, an embedded stand-in Authlete on loopback (authlete-ciba/mocks), whose client is in ping
-// mode and is notified at this server's own /demo-client/notifications.
+// mode and is notified at this server's own /demo-client/notifications. With REDIS_URL, pending
+// requests live on that Redis (or Valkey), shared by every instance started with the same URL.
 import type { AddressInfo } from 'node:net'
-import { AuthleteClient, type AuthleteClientOptions, type NotificationOptions } from 'authlete-ciba'
+import {
+  AuthleteClient,
+  type AuthleteClientOptions,
+  createPendingAuthentications,
+  type NotificationOptions,
+  type PendingAuthentications,
+} from 'authlete-ciba'
 import {
   authleteHandlers,
   completeHandler,
@@ -12,7 +19,7 @@ import {
   startAuthleteStandIn,
 } from 'authlete-ciba/mocks'
 import express from 'express'
-import { createApp, type PendingLogin } from './app.ts'
+import { createApp } from './app.ts'
 
 const env = process.env
 const host = env.HOST ?? '127.0.0.1'
@@ -20,7 +27,8 @@ const port = Number(env.PORT ?? 3000)
 const real = Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))
 const DEMO_TOKEN = 'demo-client-notification-token'
 
-const pending = new Map<string, PendingLogin>()
+// The embedded stand-in's /complete names the auth_req_id of a ticket: it learns them here.
+const started = new Map<string, string>()
 const front = express()
 const server = front.listen(port, host)
 await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject))
@@ -53,7 +61,7 @@ if (real) {
       completeHandler(
         async ({ request }) => {
           const { ticket } = (await readFields(request)) ?? {}
-          const authReqId = [...pending.keys()].find((id) => pending.get(id)?.ticket === ticket)
+          const authReqId = typeof ticket === 'string' ? started.get(ticket) : undefined
           return Response.json(
             notificationAnswer({
               deliveryMode: 'PING',
@@ -79,8 +87,27 @@ if (real) {
   })
 }
 
+// Several instances share pending requests through Redis: node-redis (the `redis` package) is
+// loaded only then.
+let pending: PendingAuthentications
+let redis: { close(): Promise<unknown> } | undefined
+if (env.REDIS_URL) {
+  const { createClient } = await import('redis')
+  const { redisPendingStore } = await import('authlete-ciba/redis')
+  // No offline queue: while Redis is unreachable a call fails at once (AUTHLETE_STORE) instead of waiting.
+  const client = createClient({ url: env.REDIS_URL, disableOfflineQueue: true })
+  // Reconnects by itself; meanwhile decisions fail with AUTHLETE_STORE (a 503 from this server).
+  client.on('error', (error: Error) => console.error('[redis]', error.message))
+  redis = await client.connect()
+  pending = createPendingAuthentications({ store: redisPendingStore(client, { prefix: env.REDIS_PREFIX ?? 'ciba:' }) })
+} else {
+  pending = createPendingAuthentications()
+}
+
 const authlete = new AuthleteClient(options)
-front.use(createApp({ authlete, notification, pending }))
+front.use(
+  createApp({ authlete, notification, pending, onStarted: ({ ticket, authReqId }) => started.set(ticket, authReqId) }),
+)
 
 console.log(
   [
@@ -88,10 +115,11 @@ console.log(
     real
       ? `Authlete: the service of the AUTHLETE_* environment variables (${authlete.baseUrl})`
       : `Authlete: an EMBEDDED STAND-IN at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
+    env.REDIS_URL ? 'Pending requests: on Redis (REDIS_URL)' : 'Pending requests: in this process',
     '',
     'Try it:',
     `  curl -s -u my-client:my-secret -d 'scope=openid&login_hint=john&binding_message=W4SCT' ${url}/backchannel/authentication`,
-    `  curl -s ${url}/device/pending`,
+    `  curl -s '${url}/device/pending?subject=john'`,
     `  curl -s -d approved=true ${url}/device/decisions/<auth_req_id>`,
   ].join('\n'),
 )
@@ -101,6 +129,7 @@ async function shutdown() {
   server.close()
   await authlete.close()
   await standIn?.close()
+  await redis?.close()
 }
 process.once('SIGINT', shutdown)
 process.once('SIGTERM', shutdown)

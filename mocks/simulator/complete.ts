@@ -1,13 +1,13 @@
 /**
  * The simulator's `/backchannel/authentication/complete`: the AS reports the user's decision. A live
- * ticket is completed (push mode mints the tokens); any other gets the answer of the table in
- * `createCibaSimulator`'s comment.
+ * ticket is completed: an `AUTHORIZED` decision is kept for the token endpoint (poll and ping), and
+ * push mode mints the tokens there, signed as `/auth/token`'s; any other ticket gets the answer of
+ * the table in `createCibaSimulator`'s comment.
  *
  * @module
  */
 
-import { createHash } from 'node:crypto'
-import { randomId, textOf } from '../authlete.js'
+import { textOf } from '../authlete.js'
 import {
   checkResult,
   noActionBody,
@@ -17,6 +17,7 @@ import {
   type PushTokens,
   ticketUnusableBody,
 } from '../calls/complete.js'
+import type { TokenDecision } from '../token/types.js'
 import { clientFields } from './request.js'
 import type { Play, SimulatorState, Ticket } from './state.js'
 
@@ -25,64 +26,64 @@ function positive(value: unknown): number | undefined {
   return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined
 }
 
-/** `/complete`'s `claims`, a JSON object or its text; `{}` when it is neither. */
-function claimsObject(value: unknown): Record<string, unknown> {
+/** `/complete`'s `claims`, a JSON object or its text; `undefined` when it is neither. */
+function claimsObject(value: unknown): Record<string, unknown> | undefined {
   let claims = value
   if (typeof value === 'string') {
     try {
       claims = JSON.parse(value)
     } catch {
-      return {}
+      return undefined
     }
   }
   return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
     ? (claims as Record<string, unknown>)
-    : {}
+    : undefined
 }
 
-/** The left half of a SHA-256 digest, base64url: an ID token's `at_hash` / `rt_hash`. */
-function halfHash(token: string): string {
-  return createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url')
+/** `/complete`'s `scopes` (a form repeats the field: one value is a string); `undefined` if none. */
+function scopesOf(value: unknown): string[] | undefined {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value]
+  const scopes = list.filter((scope): scope is string => typeof scope === 'string' && scope !== '')
+  return scopes.length > 0 ? scopes : undefined
 }
 
-/** An unsigned JWT (alg none): Authlete signs its ID tokens with the service's key. */
-function unsignedJwt(claims: Record<string, unknown>): string {
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url')
-  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`
+/** What an `AUTHORIZED` `/complete` reported: the token endpoint mints the tokens from it. */
+function decisionOf(fields: Record<string, unknown>): TokenDecision {
+  return {
+    subject: fields.subject as string,
+    sub: textOf(fields.sub) || undefined,
+    authTime: positive(fields.authTime),
+    acr: textOf(fields.acr) || undefined,
+    claims: claimsObject(fields.claims),
+    scopes: scopesOf(fields.scopes),
+  }
 }
 
-/** What a push-mode `/complete` mints for an `AUTHORIZED` result. */
-function mintTokens(
+/** What a push-mode `/complete` delivers for `AUTHORIZED`: minted and signed as `/auth/token`'s. */
+function pushTokens(
   state: SimulatorState,
   ticket: Ticket,
   authReqId: string,
+  decision: TokenDecision,
   fields: Record<string, unknown>,
 ): PushTokens {
-  const accessTokenDuration = positive(fields.accessTokenDuration) ?? state.accessTokenDuration
-  const refreshTokenDuration = positive(fields.refreshTokenDuration) ?? state.refreshTokenDuration
-  const accessToken = randomId()
-  const refreshToken = randomId()
-  const issuedAt = Math.floor(state.now() / 1000)
-  const idToken = unsignedJwt({
-    ...claimsObject(fields.claims),
-    iss: state.issuer,
-    sub: textOf(fields.sub) || fields.subject,
-    aud: ticket.request.client.clientId,
-    iat: issuedAt,
-    exp: issuedAt + accessTokenDuration,
-    auth_time: positive(fields.authTime),
-    acr: textOf(fields.acr),
-    at_hash: halfHash(accessToken),
-    'urn:openid:params:jwt:claim:rt_hash': halfHash(refreshToken),
-    'urn:openid:params:jwt:claim:auth_req_id': authReqId,
+  const minted = state.token.mint({
+    client: ticket.request.client,
+    decision,
+    scopes: decision.scopes ?? ticket.request.scopes,
+    authReqId,
+    push: true,
+    accessTokenDuration: positive(fields.accessTokenDuration),
+    refreshTokenDuration: positive(fields.refreshTokenDuration),
   })
   return {
-    accessToken,
-    accessTokenDuration,
-    refreshToken,
-    refreshTokenDuration,
-    idToken,
-    idTokenDuration: accessTokenDuration,
+    accessToken: minted.accessToken,
+    accessTokenDuration: minted.accessTokenDuration,
+    refreshToken: minted.refreshToken,
+    refreshTokenDuration: minted.refreshTokenDuration,
+    idToken: minted.idToken as string,
+    idTokenDuration: minted.idTokenDuration,
   }
 }
 
@@ -127,13 +128,14 @@ export const playComplete: Play = (state, fields) => {
   const result = fields.result as string
   const subject = fields.subject as string
   ticket.state = 'completed'
+  if (result === 'AUTHORIZED') ticket.decision = decisionOf(fields)
   if (client.deliveryMode === 'POLL') {
     authentication.completion = { result, subject, action: 'NO_ACTION' }
     return noActionBody(authReqId, result, clientFields(client))
   }
   const tokens =
-    client.deliveryMode === 'PUSH' && result === 'AUTHORIZED'
-      ? mintTokens(state, ticket, authReqId, fields)
+    client.deliveryMode === 'PUSH' && ticket.decision !== undefined
+      ? pushTokens(state, ticket, authReqId, ticket.decision, fields)
       : undefined
   const refusedBy = {
     error: notificationError(result),

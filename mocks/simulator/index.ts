@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { JsonWebKey } from 'node:crypto'
 import type { HttpHandler } from 'msw'
 import type { WaitOptions } from '../arrivals.js'
 import type { MockHandlerOptions } from '../authlete.js'
@@ -33,7 +34,11 @@ export type * from './types.js'
  * The simulator (see `createCibaSimulator` for its design).
  */
 export interface CibaSimulator {
-  /** msw handlers for the four calls, on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`. */
+  /**
+   * msw handlers for the calls of its table (the four CIBA calls, `/auth/token`, `/auth/token/issue`,
+   * `/auth/token/fail`, `/service/configuration`, `/service/jwks/get`), on `options.baseUrl`: give
+   * them to `setupAuthleteServer` or `server.use`.
+   */
   readonly handlers: HttpHandler[]
   /** The same calls on other base URLs (e.g. a stand-in's `url`), on the same state. */
   handlersFor(baseUrl: MockHandlerOptions['baseUrl']): HttpHandler[]
@@ -71,11 +76,20 @@ export interface CibaSimulator {
   /** What the AS reported to `/complete` for `authReqId`: for a poll-mode token endpoint of the test's. */
   completionOf(authReqId: string): CibaCompletion | undefined
   /**
+   * The public JWK Set of the key that signs its ID tokens, as `/service/jwks/get` answers it: verify
+   * an ID token against it. (Reading it makes the key if no ID token did yet.)
+   */
+  readonly jwks: { keys: JsonWebKey[] }
+  /**
    * The calls received since the last `reset`, per API: `authentication`, `issue`, `fail`,
-   * `complete` (one key per call of the simulator's table).
+   * `complete`, `token`, `tokenIssue`, `tokenFail`, `serviceConfiguration`, `serviceJwks` (one key per
+   * call of the simulator's table).
    */
   readonly requests: { readonly [call in SimulatedCallName]: readonly CibaSimulatorRequest[] }
-  /** Forgets tickets, authentications and requests (waits in progress reject); keeps clients and users. */
+  /**
+   * Forgets tickets, authentications, requests and what the token endpoint remembers (polls,
+   * redemptions, tokens, DPoP proofs); waits in progress reject. Keeps clients, users and the key.
+   */
   reset(): void
 }
 
@@ -101,6 +115,17 @@ export interface CibaSimulator {
  *   returns when the AS is done. The authentication to answer is found from the `auth_req_id` the
  *   client received, with `nextAuthentication(filter)` (waits for the next `/issue`), or in
  *   `pendingAuthentications`.
+ * - The token endpoint: `/auth/token` plays the CIBA grant (CIBA Core §10.1, §11) and the refresh
+ *   token grant, from the tickets: client authentication first, then the `auth_req_id` (unknown or
+ *   another client's: `invalid_grant`; a push client: `unauthorized_client`; no `/complete` yet:
+ *   `authorization_pending`, or `slow_down` sooner than `interval` after the last poll; denied:
+ *   `access_denied`; `TRANSACTION_FAILED` or expired: `expired_token`; redeemed: `invalid_grant`).
+ *   The tokens come with an ID token signed with the simulator's key (`signingKey`, RS256 unless
+ *   `idTokenSigningAlg` says otherwise; its public JWK Set is `simulator.jwks` and `/service/jwks/get`),
+ *   and are bound to a DPoP key when a valid proof came. A push-mode `/complete` mints the same way.
+ *   `/service/configuration` answers the discovery document of `issuer` and the endpoints given.
+ *   It never answers `PASSWORD`: `/auth/token/issue` and `/auth/token/fail` answer as for a ticket
+ *   Authlete does not hold (`INTERNAL_SERVER_ERROR`).
  *
  * What `/complete` answers, by the ticket's state:
  *
@@ -204,6 +229,9 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
       return () => listeners.delete(listener)
     },
     completionOf: (authReqId) => state.byAuthReqId.get(authReqId)?.completion,
+    get jwks() {
+      return state.token.jwks()
+    },
     requests: state.requests as Record<SimulatedCallName, CibaSimulatorRequest[]>,
     reset: () => state.reset(),
   }

@@ -1,6 +1,6 @@
 /**
  * The simulator's reading of a backchannel authentication request, as Authlete checks it: the
- * client's authentication against the simulator's registry, then the parameters of CIBA Core §7.1
+ * client's authentication against the simulator's registry (as at `/auth/token`), then the parameters of CIBA Core §7.1
  * (read with the helpers of `calls/authentication.ts`, which the default handler shares). The result is either the request,
  * or the refusal (`BAD_REQUEST` or `UNAUTHORIZED` with a CIBA Core §13 error code).
  *
@@ -10,6 +10,7 @@
 
 import { isText } from '../authlete.js'
 import { type CibaHintType, hintsOf, repeatedParameter, scopesOf } from '../calls/authentication.js'
+import { authenticateClient } from '../token/client-auth.js'
 
 export type { CibaHintType }
 
@@ -141,23 +142,13 @@ export function readBackchannelRequest(
     return badRequest('invalid_request', `The '${repeated}' parameter is included more than once.`)
   }
 
-  const basicId = text(fields.clientId)
-  const basicSecret = text(fields.clientSecret)
-  const postId = text(parameters.get('client_id'))
-  const postSecret = text(parameters.get('client_secret'))
-  if (basicSecret !== undefined && postSecret !== undefined) {
-    return badRequest('invalid_request', 'More than one client authentication method is used.')
+  const authentication = authenticateClient(fields, parameters, findClient)
+  if (!authentication.ok) {
+    return authentication.error === 'invalid_client'
+      ? invalidClient(authentication.description)
+      : badRequest(authentication.error, authentication.description)
   }
-  if (basicId !== undefined && postId !== undefined && basicId !== postId) {
-    return invalidClient('The client IDs of the Authorization header and of client_id differ.')
-  }
-  const clientId = basicId ?? postId
-  if (clientId === undefined) return invalidClient('The request does not identify the client.')
-  const client = findClient(clientId)
-  const secret = basicSecret ?? postSecret
-  if (client === undefined || secret === undefined || secret !== client.clientSecret) {
-    return invalidClient('Client authentication failed.')
-  }
+  const { client } = authentication
 
   if (parameters.has('request') || parameters.has('request_uri')) {
     return badRequest('invalid_request', 'The simulator does not support request objects.')
@@ -203,7 +194,7 @@ export function readBackchannelRequest(
 
   return {
     client,
-    clientAuthMethod: basicSecret !== undefined ? 'CLIENT_SECRET_BASIC' : 'CLIENT_SECRET_POST',
+    clientAuthMethod: authentication.method,
     scopes: requested.filter((scope) => knownScopes.has(scope)),
     acrs: (parameters.get('acr_values') ?? '').split(' ').filter(Boolean),
     hintType: hint[1],

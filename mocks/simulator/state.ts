@@ -6,6 +6,8 @@
  */
 
 import { Arrivals } from '../arrivals.js'
+import { createTokenEndpoint, type TokenEndpoint } from '../token/endpoint.js'
+import type { CibaGrantRequest, TokenDecision, TokenSimulatorState } from '../token/types.js'
 import type { BackchannelRequest, CibaSimulatorClient, RegisteredClient } from './request.js'
 import type {
   CibaAuthentication,
@@ -28,6 +30,8 @@ export interface Ticket {
   /** Milliseconds of the simulator's clock; reset by `/issue`. */
   expiresAt: number
   authentication?: Authentication
+  /** What `/complete` reported with `AUTHORIZED`: what the token endpoint mints from. */
+  decision?: TokenDecision
 }
 
 /** An authentication, with the fields the simulator fills in later. */
@@ -76,9 +80,13 @@ function register(client: CibaSimulatorClient, numericId: number): RegisteredCli
 }
 
 /**
+ * The simulator's state. It is also the token endpoint's port (`TokenSimulatorState`): the token
+ * endpoint reads the clients, the clock and, through {@link SimulatorState.findCibaRequest}, the
+ * tickets; what it adds (polls, redemptions, tokens) stays in its own ledger.
+ *
  * @internal
  */
-export class SimulatorState {
+export class SimulatorState implements TokenSimulatorState {
   readonly now: () => number
   readonly knownScopes: ReadonlySet<string>
   /** Seconds. */
@@ -95,6 +103,8 @@ export class SimulatorState {
   readonly arrivals = new Arrivals<Authentication>()
   /** The request log: one list per call the simulator plays, by its key in `table.ts`. */
   readonly requests: Readonly<Record<string, CibaSimulatorRequest[]>>
+  /** `/auth/token`, the push-mode tokens of `/complete`, the discovery document and the JWK Set. */
+  readonly token: TokenEndpoint
 
   /** By `clientId`, and by numeric ID for a client registered under an alias. */
   readonly #clients = new Map<string, RegisteredClient>()
@@ -112,6 +122,37 @@ export class SimulatorState {
     this.refreshTokenDuration = options.refreshTokenDuration ?? 86400
     for (const client of options.clients ?? []) this.addClient(client)
     for (const user of options.users ?? []) this.addUser(user)
+    this.token = createTokenEndpoint(this, {
+      issuer: this.issuer,
+      tokenEndpoint: options.tokenEndpoint,
+      backchannelAuthenticationEndpoint: options.backchannelAuthenticationEndpoint,
+      jwksUri: options.jwksUri,
+      interval: this.interval,
+      accessTokenDuration: this.accessTokenDuration,
+      refreshTokenDuration: this.refreshTokenDuration,
+      idTokenSigningAlg: options.idTokenSigningAlg,
+      signingKey: options.signingKey,
+    })
+  }
+
+  /**
+   * The port's view of the request `/issue` gave `authReqId`: its client, scopes and expiry, and
+   * what `/complete` reported (`undefined` until it does: Authlete cannot know the user's answer
+   * before). A ticket ended by `/fail` after `/issue` reads as `TRANSACTION_FAILED`.
+   */
+  findCibaRequest(authReqId: string): CibaGrantRequest | undefined {
+    const authentication = this.byAuthReqId.get(authReqId)
+    const ticket = authentication && this.tickets.get(authentication.ticket)
+    if (authentication === undefined || ticket === undefined) return undefined
+    const { client, scopes } = ticket.request
+    const facts = { authReqId, client, scopes, expiresAt: ticket.expiresAt }
+    if (ticket.state === 'failed') return { ...facts, result: 'TRANSACTION_FAILED' }
+    const result = authentication.completion?.result
+    if (result === 'AUTHORIZED' && ticket.decision !== undefined) {
+      return { ...facts, result, decision: ticket.decision }
+    }
+    if (result === 'ACCESS_DENIED' || result === 'TRANSACTION_FAILED') return { ...facts, result }
+    return { ...facts, result: undefined }
   }
 
   addClient(client: CibaSimulatorClient): void {
@@ -199,6 +240,7 @@ export class SimulatorState {
     this.authentications.length = 0
     this.byAuthReqId.clear()
     for (const list of Object.values(this.requests)) list.length = 0
+    this.token.reset()
     this.arrivals.clear(new Error('createCibaSimulator: reset() while waiting for an authentication'))
   }
 }

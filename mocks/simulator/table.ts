@@ -13,11 +13,23 @@ import { AUTHENTICATION } from '../calls/authentication.js'
 import { COMPLETE } from '../calls/complete.js'
 import { FAIL } from '../calls/fail.js'
 import { ISSUE } from '../calls/issue.js'
+import { SERVICE_CONFIGURATION } from '../calls/service-configuration.js'
+import { SERVICE_JWKS } from '../calls/service-jwks.js'
+import { TOKEN } from '../calls/token.js'
+import { TOKEN_FAIL } from '../calls/token-fail.js'
+import { TOKEN_ISSUE } from '../calls/token-issue.js'
 import { playAuthentication } from './authentication.js'
 import { playComplete } from './complete.js'
 import { playFail } from './fail.js'
 import { playIssue } from './issue.js'
 import type { Play, RequestDraft, SimulatorState } from './state.js'
+import {
+  playServiceConfiguration,
+  playServiceJwks,
+  playToken,
+  playTokenFail,
+  playTokenIssue,
+} from './token.js'
 
 /** One call the simulator plays. */
 export interface SimulatedCall {
@@ -35,6 +47,11 @@ export const SIMULATED_CALLS = [
   { log: 'issue', call: ISSUE, play: playIssue },
   { log: 'fail', call: FAIL, play: playFail },
   { log: 'complete', call: COMPLETE, play: playComplete },
+  { log: 'token', call: TOKEN, play: playToken },
+  { log: 'tokenIssue', call: TOKEN_ISSUE, play: playTokenIssue },
+  { log: 'tokenFail', call: TOKEN_FAIL, play: playTokenFail },
+  { log: 'serviceConfiguration', call: SERVICE_CONFIGURATION, play: playServiceConfiguration },
+  { log: 'serviceJwks', call: SERVICE_JWKS, play: playServiceJwks },
 ] as const satisfies readonly SimulatedCall[]
 
 /** The keys of the request log: one per call of the table. */

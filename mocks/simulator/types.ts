@@ -5,8 +5,10 @@
  * @module
  */
 
+import type { KeyObject } from 'node:crypto'
 import type { MockHandlerOptions } from '../authlete.js'
 import type { PushTokens } from '../calls/complete.js'
+import type { JwsAlgorithm } from '../token/jws.js'
 import type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient } from './request.js'
 
 export type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient, PushTokens }
@@ -55,25 +57,54 @@ export interface CibaSimulatorOptions {
    */
   expiresIn?: number | undefined
   /**
-   * The `interval` of `/issue`'s answer, in seconds.
+   * The `interval` of `/issue`'s answer, in seconds; a token request for a pending `auth_req_id`
+   * sooner than this after the previous one is answered `slow_down`.
    * @default 5
    */
   interval?: number | undefined
   /**
-   * Lifetime of the access and ID tokens of a push notification, when `/complete` does not set it.
+   * Lifetime of the access and ID tokens (`/auth/token`, and push notifications when `/complete`
+   * does not set it), in seconds.
    * @default 3600
    */
   accessTokenDuration?: number | undefined
   /**
-   * Lifetime of the refresh token of a push notification, when `/complete` does not set it.
+   * Lifetime of the refresh tokens (as `accessTokenDuration`), in seconds.
    * @default 86400
    */
   refreshTokenDuration?: number | undefined
   /**
-   * The `iss` of the ID tokens it mints.
+   * The `iss` of the ID tokens it mints, and the discovery document's `issuer`.
    * @default 'https://as.example.com'
    */
   issuer?: string | undefined
+  /**
+   * The AS's token endpoint: the `htu` a DPoP proof must name when `/auth/token` gets no `htu`, and
+   * the discovery document's `token_endpoint`.
+   * @default `${issuer}/token`
+   */
+  tokenEndpoint?: string | undefined
+  /**
+   * The discovery document's `backchannel_authentication_endpoint`.
+   * @default `${issuer}/backchannel`
+   */
+  backchannelAuthenticationEndpoint?: string | undefined
+  /**
+   * The discovery document's `jwks_uri`.
+   * @default `${issuer}/jwks`
+   */
+  jwksUri?: string | undefined
+  /**
+   * The algorithm of the ID tokens' signatures (`RS256`, `PS256`, `ES256`, `EdDSA`, …).
+   * @default 'RS256'
+   */
+  idTokenSigningAlg?: JwsAlgorithm | undefined
+  /**
+   * The private key that signs ID tokens (it must fit `idTokenSigningAlg`); its public JWK is in
+   * `simulator.jwks`.
+   * @default a new key, made when first needed
+   */
+  signingKey?: KeyObject | undefined
   /**
    * The clock, in milliseconds since the epoch: lifetimes are checked against it.
    * @default Date.now

@@ -1,5 +1,5 @@
 /**
- * The client's authentication at the token endpoint, as the simulator checks it at
+ * The client's authentication, as the simulator checks it at `/auth/token` and at
  * `/backchannel/authentication`: `client_secret_basic` (the AS passes the Basic credentials as
  * `clientId`/`clientSecret`) or `client_secret_post` (`client_id`/`client_secret` in the parameters).
  *
@@ -7,28 +7,28 @@
  * @module
  */
 
-import type { ClientAuthMethod } from './answers.js'
+import type { ClientAuthMethod } from '../calls/token.js'
 import type { TokenClient } from './types.js'
 
 /** An authenticated client, or why not (`invalid_request` or `invalid_client`). */
-export type ClientAuthentication =
-  | { ok: true; client: TokenClient; presentedClientId: string; method: ClientAuthMethod }
+export type ClientAuthentication<C extends TokenClient = TokenClient> =
+  | { ok: true; client: C; presentedClientId: string; method: ClientAuthMethod }
   | { ok: false; error: 'invalid_request' | 'invalid_client'; description: string }
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
 
-const invalidClient = (description: string): ClientAuthentication => ({
+const invalidClient = (description: string): ClientAuthentication<never> => ({
   ok: false,
   error: 'invalid_client',
   description,
 })
 
-/** Authenticates the client of a `/auth/token` call (`fields`) and its form `parameters`. */
-export function authenticateClient(
+/** Authenticates the client of a call (`fields`, the Basic credentials) and its form `parameters`. */
+export function authenticateClient<C extends TokenClient>(
   fields: Record<string, unknown>,
   parameters: URLSearchParams,
-  findClient: (clientId: string) => TokenClient | undefined,
-): ClientAuthentication {
+  findClient: (clientId: string) => C | undefined,
+): ClientAuthentication<C> {
   const basicId = text(fields.clientId)
   const basicSecret = text(fields.clientSecret)
   const postId = text(parameters.get('client_id'))

@@ -11,9 +11,16 @@
  */
 
 import type { JsonWebKey } from 'node:crypto'
-import { tokenBadRequest, tokenInvalidClient } from './answers.js'
+import { missingFieldBody } from '../authlete.js'
+import { repeatedParameter } from '../calls/authentication.js'
+import { serviceConfiguration } from '../calls/service-configuration.js'
+import {
+  CIBA_GRANT_TYPE,
+  MISSING_PARAMETERS_CODE,
+  tokenBadRequestAnswer as tokenBadRequest,
+  tokenInvalidClientAnswer as tokenInvalidClient,
+} from '../calls/token.js'
 import { authenticateClient } from './client-auth.js'
-import { CIBA_GRANT_TYPE, serviceConfiguration } from './configuration.js'
 import { DPOP_IAT_WINDOW, verifyDpopProof } from './dpop.js'
 import { type CibaGrantContext, cibaGrant, type GrantRequest, refreshGrant } from './grants.js'
 import { createSigningKey, jwkSet, type SigningKey } from './keys.js'
@@ -45,16 +52,9 @@ export interface TokenEndpoint {
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
 
-/** 400 with Authlete's result body: the call has no `parameters`. */
+/** 400 with Authlete's result body: the call has no `parameters` (as `receiveCall` refuses it). */
 function missingParameters(): { status: number; body: Body } {
-  const resultCode = 'A300201'
-  return {
-    status: 400,
-    body: {
-      resultCode,
-      resultMessage: `[${resultCode}] The request does not contain a 'parameters' parameter.`,
-    },
-  }
+  return { status: 400, body: missingFieldBody(MISSING_PARAMETERS_CODE, 'parameters') }
 }
 
 /** Creates the token endpoint of a simulator whose state is `state`. */
@@ -88,10 +88,9 @@ export function createTokenEndpoint(
 
   function answer(fields: Record<string, unknown>): Body {
     const parameters = new URLSearchParams(fields.parameters as string)
-    for (const name of new Set(parameters.keys())) {
-      if (parameters.getAll(name).length > 1) {
-        return tokenBadRequest('invalid_request', `The '${name}' parameter is included more than once.`)
-      }
+    const repeated = repeatedParameter(parameters)
+    if (repeated !== undefined) {
+      return tokenBadRequest('invalid_request', `The '${repeated}' parameter is included more than once.`)
     }
     const grantType = parameters.get('grant_type')
     if (grantType === null || grantType === '') {

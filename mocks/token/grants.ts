@@ -7,7 +7,11 @@
  * @module
  */
 
-import { type ClientAuthMethod, tokenBadRequest, tokenOk } from './answers.js'
+import {
+  type ClientAuthMethod,
+  tokenBadRequestAnswer as tokenBadRequest,
+  tokenOkBody as tokenOk,
+} from '../calls/token.js'
 import type { TokenLedger } from './ledger.js'
 import { type MintContext, mintTokens } from './mint.js'
 import type { CibaGrantRequest, TokenClient } from './types.js'

@@ -5,8 +5,8 @@
  * @module
  */
 
-export type { ClientAuthMethod, SimulatedGrantType } from './answers.js'
-export { CIBA_GRANT_TYPE, serviceConfiguration } from './configuration.js'
+export { serviceConfiguration } from '../calls/service-configuration.js'
+export { CIBA_GRANT_TYPE, type ClientAuthMethod, type SimulatedGrantType } from '../calls/token.js'
 export { DPOP_IAT_WINDOW, type DpopProof, type DpopVerification, verifyDpopProof } from './dpop.js'
 export { createTokenEndpoint, type TokenEndpoint } from './endpoint.js'
 export { type CibaGrantStatus, cibaGrantStatus } from './grants.js'

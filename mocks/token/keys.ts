@@ -6,6 +6,7 @@
  */
 
 import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto'
+import { serviceJwksAnswer } from '../calls/service-jwks.js'
 import { type JwsAlgorithm, jwkThumbprint, keyFitsAlgorithm } from './jws.js'
 
 /** A private key with the public JWK that verifies its signatures. */
@@ -51,5 +52,5 @@ export function createSigningKey(alg: JwsAlgorithm = 'RS256', privateKey?: KeyOb
 
 /** The JWK Set of `keys`: public members only, as `/service/jwks/get` answers it. */
 export function jwkSet(keys: readonly SigningKey[]): { keys: JsonWebKey[] } {
-  return { keys: keys.map((key) => ({ ...key.publicJwk })) }
+  return serviceJwksAnswer(keys.map((key) => key.publicJwk))
 }

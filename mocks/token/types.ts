@@ -8,6 +8,7 @@
  */
 
 import type { KeyObject } from 'node:crypto'
+import type { TokenAnswerTokens } from '../calls/token.js'
 import type { JwsAlgorithm } from './jws.js'
 
 /** A registered client, as the token endpoint needs it. */
@@ -139,23 +140,10 @@ export interface TokenEndpointOptions {
   signingKey?: KeyObject | undefined
 }
 
-/** The tokens of one grant (the field names of `/complete`'s push answer). */
-export interface MintedTokens {
-  accessToken: string
-  /** Seconds. */
-  accessTokenDuration: number
-  /** Milliseconds of the simulator's clock. */
-  accessTokenExpiresAt: number
-  refreshToken: string
-  refreshTokenDuration: number
-  refreshTokenExpiresAt: number
-  /** Absent when the grant asked for none (a refresh). */
-  idToken?: string | undefined
+/** The tokens of one grant (the field names of `/complete`'s push answer); times on the simulator's clock. */
+export interface MintedTokens extends TokenAnswerTokens {
+  /** Seconds: the access token's. */
   idTokenDuration: number
-  /** The scopes the access token covers. */
-  scopes: readonly string[]
-  /** `Bearer`, or `DPoP` for a token bound to a DPoP key. */
-  tokenType: 'Bearer' | 'DPoP'
 }
 
 /** What tokens are minted for. */

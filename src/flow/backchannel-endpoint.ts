@@ -20,6 +20,7 @@ import {
   isPlainBindingMessage,
 } from './hooks.js'
 import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
+import { savePending } from './save-pending.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type BackchannelEndpointClient = Pick<
@@ -201,6 +202,16 @@ async function run<User extends BackchannelUser>(
   }
   if (issued.action !== 'OK') return toBackchannelResponse(issued)
   const { user } = verdict
+  if (hooks.pending) {
+    // Saved before the device is asked, so that any instance can decide it. Not saved: the
+    // auth_req_id exists at Authlete, but nobody could ever decide it; answered as startAuthentication
+    // failing (below): a 500, so that the client is not left polling it, and the device never asked.
+    const failed = await savePending(hooks.pending, request, user, issued, flow.call)
+    if (failed !== undefined) {
+      report(failed, 'pending')
+      return serverError()
+    }
+  }
   try {
     await untilEnd(flow.signal, () =>
       hooks.startAuthentication({

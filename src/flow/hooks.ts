@@ -9,6 +9,7 @@ import type {
   BackchannelAuthenticationUserIdentification,
   HintType,
 } from '../operations/backchannel-authentication.js'
+import type { PendingAuthentications } from '../pending/pending.js'
 
 /** The least a user must be: `subject` is what `/complete` will report for them. */
 export interface BackchannelUser {
@@ -58,6 +59,7 @@ export type BackchannelFlowStage =
   | 'fail'
   | 'issue'
   | 'startAuthentication'
+  | 'pending'
 
 type MaybePromise<T> = T | Promise<T>
 
@@ -124,6 +126,14 @@ export interface BackchannelAuthenticationHooks<User extends BackchannelUser> {
    * @default errors are not reported
    */
   onError?: ((error: unknown, stage: BackchannelFlowStage) => unknown) | undefined
+  /**
+   * Where each issued request is saved, before `startAuthentication`, so that any instance of the
+   * server can list it (`forSubject`) and decide it (`decideBackchannelAuthentication`). A store
+   * that cannot save it makes the answer a 500 (stage `pending`), and `startAuthentication` is
+   * not called.
+   * @default not saved: keep the ticket yourself in `startAuthentication`
+   */
+  pending?: PendingAuthentications | undefined
 }
 
 // node-oidc-provider's default for features.ciba.validateBindingMessage: short, plain ASCII text

@@ -17,7 +17,7 @@ import {
 import { isAuthleteError } from '../errors.js'
 import type { AuthleteCallOptions } from '../http/options.js'
 import type { TokenPassword, TokenResponse } from '../operations/token.js'
-import { type FormBody, readClientRequest } from './request-input.js'
+import { type FormBody, readBodyText, readClientRequest } from './request-input.js'
 import type { GrantHook, TokenEndpointAnswer, TokenEndpointHooks, TokenFlowStage } from './token-hooks.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -57,6 +57,8 @@ export type TokenEndpointResult = TokenEndpointResponse | TokenEndpointAnswer
 const INVALID_CLIENT = '{"error":"invalid_client"}'
 const INVALID_REQUEST = '{"error":"invalid_request"}'
 const INVALID_DPOP_PROOF = '{"error":"invalid_dpop_proof"}'
+/** How long {@link handleTokenWebRequest} waits for the client's body (a client that trickles it). */
+const BODY_READ_TIMEOUT_MS = 10_000
 /** Fields of `/auth/token` that come from the client's request: a refusal there is the client's fault. */
 const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'clientSecret'])
 
@@ -265,6 +267,10 @@ export interface TokenWebRequestOptions extends TokenRequestOptions {
  * the body text and the `Authorization` and `DPoP` headers of `request`, and resolves to the
  * `Response` to return. It never rejects.
  *
+ * The body is read before the client is authenticated, so its read is bounded: at most 1 MiB
+ * (`MAX_PARAMETERS_LENGTH`; a larger body or declared `Content-Length` is a 400 `invalid_request`,
+ * not read further), for at most 10 s (then a 400 too), and `options.signal` ends it at once (a 500).
+ *
  * @example
  * ```ts
  * app.post('/token', (c) => handleTokenWebRequest(authlete, c.req.raw))
@@ -278,24 +284,41 @@ export async function handleTokenWebRequest(
 ): Promise<Response> {
   let input: TokenRequestInput
   let callOptions: TokenRequestOptions
+  // The body is read before the client is authenticated: at most 1 MiB, for at most
+  // BODY_READ_TIMEOUT_MS, and not past the caller's signal.
+  const read = new AbortController()
+  const deadline = setTimeout(
+    () => read.abort(new DOMException('the body read timed out', 'TimeoutError')),
+    BODY_READ_TIMEOUT_MS,
+  )
+  let callerSignal: AbortSignal | undefined
+  const onCallerAbort = () => read.abort(callerSignal?.reason)
   try {
     const { clientCertificate, clientCertificatePath, ...rest } = options ?? {}
     callOptions = rest
+    if (rest.signal instanceof AbortSignal) {
+      callerSignal = rest.signal
+      if (callerSignal.aborted) onCallerAbort()
+      else callerSignal.addEventListener('abort', onCallerAbort, { once: true })
+    }
     input = {
       authorization: request.headers.get('authorization'),
       dpop: request.headers.get('dpop'),
       clientCertificate,
       clientCertificatePath,
-      body: await request.text(),
+      body: await readBodyText(request, read.signal),
     }
   } catch (error) {
-    // The client went away or sent a broken body (or this is no Request): the answer is theirs.
+    // Too large, broken, too slow (or this is no Request): the answer is the client's. The caller's
+    // signal is the server's own decision.
     reporterOf(hooks)(error, 'request')
-    const { status, headers, body } = toTokenResponse({
-      action: 'BAD_REQUEST',
-      responseContent: INVALID_REQUEST,
-    })
+    const { status, headers, body } = callerSignal?.aborted
+      ? toTokenResponse(undefined)
+      : toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
     return new Response(body, { status, headers })
+  } finally {
+    clearTimeout(deadline)
+    callerSignal?.removeEventListener('abort', onCallerAbort)
   }
   const answer = await handleTokenRequest(authlete, input, hooks, callOptions)
   return new Response(answer.body, {

@@ -48,10 +48,11 @@ export async function startTestAuthorizationServer(
   })
 
   // The AS's side of a decision. A delivery that fails is a failed login for these tests: say so.
-  const unsubscribe = simulator.onDecision(async ({ ticket, result, subject }) => {
+  // The AS reports when and how the user authenticated: the ID token's auth_time and acr.
+  const unsubscribe = simulator.onDecision(async ({ ticket, result, subject, authTime, acr }) => {
     const outcome = await completeBackchannelAuthentication(
       authlete,
-      { ticket, result, subject },
+      { ticket, result, subject, authTime, acr },
       { notification: NOTIFICATION },
     )
     if (outcome.notification?.delivered === false) throw outcome.notification.error

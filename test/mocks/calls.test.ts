@@ -54,7 +54,17 @@ describe("the simulator's table", () => {
   it('makes the request log and the handlers: one key and one handler per entry', () => {
     const simulator = createCibaSimulator()
     expect(Object.keys(simulator.requests)).toEqual(SIMULATED_CALLS.map((entry) => entry.log))
-    expect(Object.keys(simulator.requests)).toEqual(['authentication', 'issue', 'fail', 'complete'])
+    expect(Object.keys(simulator.requests)).toEqual([
+      'authentication',
+      'issue',
+      'fail',
+      'complete',
+      'token',
+      'tokenIssue',
+      'tokenFail',
+      'serviceConfiguration',
+      'serviceJwks',
+    ])
     expect(simulator.handlers).toHaveLength(SIMULATED_CALLS.length)
     expect(simulator.handlersFor('http://127.0.0.1:1')).toHaveLength(SIMULATED_CALLS.length)
   })

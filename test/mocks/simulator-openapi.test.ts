@@ -1,9 +1,12 @@
 // The simulator's answers agree with Authlete's OpenAPI documents (v3 and v2): every action it can
-// produce, for each of the four calls, and its error statuses, through Prism's response validator.
+// produce, for each of the four CIBA calls and the five token calls (/auth/token, /auth/token/issue,
+// /auth/token/fail, /service/configuration, /service/jwks/get), and its error statuses, through
+// Prism's response validator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCibaSimulator, setupAuthleteServer } from '../../mocks/index.js'
 import { AuthleteClient } from '../../src/index.js'
 import { checkResponse, OPERATIONS, type Operation, operationPath, type Spec } from '../helpers/prism.js'
+import { checkTokenResponse } from '../helpers/prism-token.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
 const ENDPOINT = 'https://rp.example/ciba/notification'
@@ -123,4 +126,107 @@ describe.each([
       expect({ answer: call.answer, violations: found }).toEqual({ answer: call.answer, violations: [] })
     }
   })
+})
+
+/** The token calls, by their key in the request log: the method and path in the token documents. */
+const TOKEN_CALLS = {
+  token: ['post', '/auth/token'],
+  tokenIssue: ['post', '/auth/token/issue'],
+  tokenFail: ['post', '/auth/token/fail'],
+  serviceConfiguration: ['get', '/service/configuration'],
+  serviceJwks: ['get', '/service/jwks/get'],
+} as const
+
+/** Every answer of the token calls, through raw requests on `spec`'s paths. */
+async function everyTokenAnswer(spec: Spec, client: AuthleteClient) {
+  const base = spec === 'v3' ? 'https://us.authlete.com/api/715948317' : 'https://api.authlete.com/api'
+  const authorization = spec === 'v3' ? 'Bearer t' : `Basic ${Buffer.from('k:s').toString('base64')}`
+  const call = (method: 'GET' | 'POST', path: string, fields?: Record<string, string>) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      ...(fields === undefined ? {} : { body: new URLSearchParams(fields) }),
+    })
+  const ciba = (authReqId: string) =>
+    `grant_type=${encodeURIComponent('urn:openid:params:grant-type:ciba')}&auth_req_id=${authReqId}`
+  const token = async (parameters: string, clientId = 'poll') =>
+    (await call('POST', '/auth/token', { parameters, clientId, clientSecret: 's' })).json() as Promise<
+      Record<string, unknown>
+    >
+  const issued = async (clientId: string) => {
+    const parameters = 'scope=openid&login_hint=john&client_notification_token=cnt'
+    const ba = await client.backchannelAuthentication({ parameters, clientId, clientSecret: 's' })
+    if (ba.action !== 'USER_IDENTIFICATION') throw new Error(`expected USER_IDENTIFICATION, got ${ba.action}`)
+    const issue = await client.backchannelIssue(ba.ticket)
+    if (issue.action !== 'OK') throw new Error(`expected OK, got ${issue.action}`)
+    return { ticket: ba.ticket, authReqId: issue.authReqId }
+  }
+
+  const pending = await issued('poll')
+  await token(ciba(pending.authReqId))
+  await token(ciba(pending.authReqId))
+  await token(ciba('unknown'))
+  await token(ciba((await issued('push')).authReqId), 'push')
+  await token('grant_type=password&username=u&password=p')
+  await call('POST', '/auth/token', {
+    parameters: ciba(pending.authReqId),
+    clientId: 'poll',
+    clientSecret: 'x',
+  })
+  await call('POST', '/auth/token', { clientId: 'poll' })
+  await fetch(`${base}/auth/token`, { method: 'POST', body: 'parameters=x' })
+  const authorized = await issued('poll')
+  await client.backchannelComplete({
+    ticket: authorized.ticket,
+    result: 'AUTHORIZED',
+    subject: 'john',
+    acr: 'a',
+  })
+  const ok = await token(ciba(authorized.authReqId))
+  await token(`grant_type=refresh_token&refresh_token=${ok.refreshToken}`)
+  const pinged = await issued('1234567')
+  await client.backchannelComplete({ ticket: pinged.ticket, result: 'AUTHORIZED', subject: 'john' })
+  await token(ciba(pinged.authReqId), '1234567')
+
+  await call('POST', '/auth/token/issue', { ticket: 't', subject: 'john' })
+  await call('POST', '/auth/token/issue', { ticket: 't' })
+  await call('POST', '/auth/token/fail', { ticket: 't', reason: 'INVALID_RESOURCE_OWNER_CREDENTIALS' })
+  await call('POST', '/auth/token/fail', { ticket: 't', reason: 'NOPE' })
+  await call('GET', '/service/configuration')
+  await call('GET', '/service/jwks/get')
+}
+
+describe.each([
+  ['v3', v3],
+  ['v2', v2],
+] as const)('%s token calls', (spec: Spec, client) => {
+  beforeAll(async () => {
+    simulator.reset()
+    await everyTokenAnswer(spec, client)
+  })
+
+  it('produces every action of /auth/token the simulator plays, and its 400 and 401', () => {
+    const answers = simulator.requests.token
+    expect(new Set(answers.map((call) => call.answer.action))).toEqual(
+      new Set(['OK', 'BAD_REQUEST', 'INVALID_CLIENT', undefined]),
+    )
+    expect(new Set(answers.map((call) => call.status))).toEqual(new Set([200, 400, 401]))
+    expect(
+      answers.filter((call) => call.answer.grantType !== undefined).map((call) => call.answer.grantType),
+    ).toEqual(['CIBA', 'REFRESH_TOKEN', 'CIBA'])
+  })
+
+  it.each(Object.keys(TOKEN_CALLS) as (keyof typeof TOKEN_CALLS)[])(
+    'every answer of %s agrees with the token document',
+    async (key) => {
+      const [method, operation] = TOKEN_CALLS[key]
+      const calls = simulator.requests[key]
+      expect(calls.length).toBeGreaterThan(0)
+      for (const call of calls) {
+        expect(call.apiVersion).toBe(spec)
+        const found = await checkTokenResponse(spec, method, operation, call.status, call.answer)
+        expect({ answer: call.answer, violations: found }).toEqual({ answer: call.answer, violations: [] })
+      }
+    },
+  )
 })

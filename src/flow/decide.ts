@@ -1,0 +1,241 @@
+/**
+ * The user's answer on their device, on whichever instance of the authorization server it reaches:
+ * claim the pending request (once, across every instance sharing the store), report the decision to
+ * Authlete through `completeBackchannelAuthentication`, then mark the request decided.
+ *
+ * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.10
+ * @module
+ */
+
+import { randomUUID } from 'node:crypto'
+import { AuthleteError, AuthleteInputError, AuthletePendingError, isAuthleteError } from '../errors.js'
+import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../input.js'
+import type { BackchannelCompleteRequest } from '../operations/backchannel-complete.js'
+import { checkTimeout, type Deadline, nonsense, storeCall, withDeadline } from '../pending/deadline.js'
+import { checkRecord, type PendingAuthentications } from '../pending/pending.js'
+import type { PendingClaimResult } from '../pending/store.js'
+import {
+  type BackchannelCompleteClient,
+  type BackchannelCompletion,
+  type CompleteBackchannelAuthenticationOptions,
+  completeBackchannelAuthentication,
+} from './complete.js'
+
+/**
+ * The user's decision: what `/complete` takes, with the `auth_req_id` in place of the ticket (the
+ * ticket stays in the store).
+ */
+export interface BackchannelDecision extends Omit<BackchannelCompleteRequest, 'ticket' | 'result'> {
+  /** The request decided. */
+  authReqId: string
+  /** `AUTHORIZED`, `ACCESS_DENIED` or `TRANSACTION_FAILED`. */
+  result: 'AUTHORIZED' | 'ACCESS_DENIED' | 'TRANSACTION_FAILED'
+  /** Who decided: must be the request's subject, or the decision is refused (`subject`). */
+  subject: string
+}
+
+/**
+ * Options of {@link decideBackchannelAuthentication}: `signal`, `timeoutMs` (one deadline over the
+ * store calls and `/complete`) and the notification's (which has its own deadline).
+ */
+export interface DecideBackchannelAuthenticationOptions extends CompleteBackchannelAuthenticationOptions {
+  /**
+   * The deadline of the store calls and `/complete` together, in milliseconds.
+   * @default 10000
+   */
+  timeoutMs?: number | undefined
+}
+
+const DECISION_FIELDS: ReadonlySet<string> = new Set([
+  'authReqId',
+  'result',
+  'subject',
+  'sub',
+  'authTime',
+  'acr',
+  'claims',
+  'properties',
+  'scopes',
+  'idtHeaderParams',
+  'errorDescription',
+  'errorUri',
+  'consentedClaims',
+  'jwtAtClaims',
+  'accessToken',
+  'accessTokenDuration',
+  'refreshTokenDuration',
+  'idTokenAudType',
+])
+const RESULTS: ReadonlySet<string> = new Set(['AUTHORIZED', 'ACCESS_DENIED', 'TRANSACTION_FAILED'])
+const DEFAULT_TIMEOUT_MS = 10_000
+/** The least time a settle or release gets after the deadline: the outcome is known by then. */
+const AFTERWARDS_MS = 2000
+
+/**
+ * Decides a pending request exactly once and reports the decision to Authlete: resolves to what
+ * `completeBackchannelAuthentication` resolves to.
+ *
+ * 1. Claims the request in the store, atomically: only one decision per `auth_req_id` gets past
+ *    this step, across every instance sharing the store. Another one rejects with
+ *    `AUTHLETE_ALREADY_DECIDED` (also once decided, until the request expires); an unknown or
+ *    expired request with `AUTHLETE_PENDING_NOT_FOUND`; a `subject` other than the saved one with
+ *    `AuthleteInputError` (`subject`). Nothing is sent to Authlete then.
+ * 2. `/complete` with the saved ticket (and, in ping and push modes, the notification).
+ * 3. Answered: the request is marked decided. `/complete` certainly not sent (connection refused,
+ *    DNS, credentials, a 429 or 503 from Authlete): the claim is released and the same decision may
+ *    be retried at once. Fate unknown (a timeout, a reset connection, a 5xx): the claim is kept for
+ *    the store's lease (`leaseMs`), after which a retry is allowed; Authlete refuses a ticket already
+ *    used, so a retry cannot complete twice. Either way the error of `/complete` is rethrown.
+ *
+ * The store down, hanging, full or answering nonsense rejects with `AUTHLETE_STORE` within the
+ * deadline, and nothing is sent to Authlete. A claim that reaches a paused store after the caller
+ * gave up is not applied (see `PendingClaim.notAfter`), and the caller releases what it may have
+ * claimed, so the same decision succeeds once the store is back.
+ */
+export async function decideBackchannelAuthentication(
+  authlete: BackchannelCompleteClient,
+  pending: PendingAuthentications,
+  decision: BackchannelDecision,
+  options: DecideBackchannelAuthenticationOptions = {},
+): Promise<BackchannelCompletion> {
+  const fields = checkFields(decision, DECISION_FIELDS, 'the decision')
+  const authReqId = requiredString(fields.authReqId, 'authReqId', MAX_FIELD_LENGTH)
+  const subject = requiredString(fields.subject, 'subject', MAX_FIELD_LENGTH)
+  if (typeof fields.result !== 'string' || !RESULTS.has(fields.result)) {
+    throw new AuthleteInputError('result', 'must be AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED')
+  }
+  const { timeoutMs: givenTimeout, signal, notification } = options
+  const timeoutMs = givenTimeout === undefined ? DEFAULT_TIMEOUT_MS : checkTimeout(givenTimeout, 'timeoutMs')
+  const { store } = pending
+  const token = randomUUID()
+  const giveBack = () =>
+    afterwards(() => store.release(authReqId, token, { signal: AbortSignal.timeout(pending.leaseMs) }))
+
+  return withDeadline(timeoutMs, signal, async (deadline) => {
+    let claimed: PendingClaimResult
+    try {
+      claimed = await storeCall('claim', deadline, (context) =>
+        store.claim(
+          authReqId,
+          { token, subject, leaseMs: Math.max(pending.leaseMs, timeoutMs), notAfter: deadline.at },
+          context,
+        ),
+      )
+    } catch (error) {
+      // The claim may still reach the store (or have reached it, its answer lost): give it back, in
+      // the background. A store connection keeps its commands in order, so this comes after it.
+      giveBack()
+      throw error
+    }
+    let record: ReturnType<typeof claimedRecord>
+    try {
+      record = claimedRecord(claimed, authReqId)
+    } catch (error) {
+      // Claimed, with a record that cannot be used: nothing will be sent, so give it back.
+      if (claimed?.status === 'claimed') giveBack()
+      throw error
+    }
+
+    const { authReqId: _, ...completion } = fields
+    let outcome: BackchannelCompletion
+    try {
+      outcome = await completeBackchannelAuthentication(
+        authlete,
+        { ...(completion as Omit<BackchannelDecision, 'authReqId'>), ticket: record.ticket },
+        // The caller's signal, and what is left of the deadline: a timeout then reads AUTHLETE_TIMEOUT.
+        { notification, signal, timeoutMs: Math.max(1, deadline.remaining()) },
+      )
+    } catch (error) {
+      if (notSent(error)) {
+        await quietly(deadline, 'release', (context) => store.release(authReqId, token, context))
+      }
+      throw error
+    }
+    await quietly(deadline, 'settle', (context) => store.settle(authReqId, token, context))
+    return outcome
+  })
+}
+
+function claimedRecord(claimed: PendingClaimResult, authReqId: string) {
+  switch (claimed?.status) {
+    case 'claimed': {
+      let record: ReturnType<typeof checkRecord>
+      try {
+        record = checkRecord(claimed.record, 'record')
+      } catch (error) {
+        throw nonsense('claim', error instanceof Error ? error.message : 'a malformed record')
+      }
+      if (record.authReqId !== authReqId) throw nonsense('claim', 'a record of another auth_req_id')
+      return record
+    }
+    case 'deciding':
+    case 'decided':
+      throw new AuthletePendingError(
+        'AUTHLETE_ALREADY_DECIDED',
+        `This request is already ${claimed.status === 'decided' ? 'decided' : 'being decided'}`,
+      )
+    case 'not-found':
+      throw new AuthletePendingError(
+        'AUTHLETE_PENDING_NOT_FOUND',
+        'No such pending request (unknown or expired)',
+      )
+    case 'wrong-subject':
+      throw new AuthleteInputError('subject', 'is not the subject of this request')
+    case 'late':
+      // The store's clock is ahead of ours by more than the deadline left: nothing was applied.
+      throw new AuthletePendingError(
+        'AUTHLETE_STORE',
+        'The pending store refused the claim as late (check the clocks)',
+      )
+    default:
+      throw nonsense('claim', 'an unknown status')
+  }
+}
+
+/** Transport failures that happen before a request is written: the request never left. */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/**
+ * Whether `/complete` certainly did not reach Authlete: then releasing the claim is safe. Anything
+ * else (a timeout, a reset, an answer) may have reached it, and keeps the claim for its lease.
+ */
+function notSent(error: unknown): boolean {
+  if (!(error instanceof AuthleteError)) return false
+  if (isAuthleteError(error, 'AUTHLETE_NETWORK')) return NOT_CONNECTED.has(error.causeCode ?? '')
+  if (isAuthleteError(error, 'AUTHLETE_API_ERROR')) return error.status === 429 || error.status === 503
+  if (isAuthleteError(error, 'AUTHLETE_TIMEOUT')) return error.phase === 'credentials'
+  return error.code === 'AUTHLETE_CREDENTIALS' || error.code === 'AUTHLETE_INVALID_INPUT'
+}
+
+/**
+ * A settle or release once the outcome is known: bounded (the deadline, or a short grace once it
+ * passed), and its failure is not the caller's. A claim left behind lapses with its lease.
+ */
+async function quietly(
+  deadline: Deadline,
+  what: string,
+  call: Parameters<typeof storeCall<boolean>>[2],
+): Promise<void> {
+  try {
+    await withDeadline(Math.max(deadline.remaining(), AFTERWARDS_MS), undefined, (grace) =>
+      storeCall(what, grace, call),
+    )
+  } catch {
+    // The lease covers it.
+  }
+}
+
+function afterwards(call: () => Promise<unknown>): void {
+  try {
+    call().catch(() => {})
+  } catch {
+    // A store that throws synchronously: nothing to give back.
+  }
+}

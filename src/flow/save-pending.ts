@@ -1,0 +1,55 @@
+/**
+ * The endpoint's `pending` option: once `/issue` said `OK`, the request is saved where any instance
+ * can list and decide it, before the user's device is asked.
+ *
+ * @module
+ */
+
+import type { AuthleteCallOptions } from '../http/options.js'
+import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
+import type { BackchannelIssueOk } from '../operations/backchannel-issue.js'
+import type { PendingAuthentications } from '../pending/pending.js'
+import type { PendingRecord } from '../pending/store.js'
+import type { BackchannelUser } from './hooks.js'
+
+/** What is saved of an issued request. */
+export function pendingRecordOf(
+  request: BackchannelAuthenticationUserIdentification,
+  user: BackchannelUser,
+  issued: BackchannelIssueOk,
+  now: number = Date.now(),
+): PendingRecord {
+  return {
+    authReqId: issued.authReqId,
+    ticket: request.ticket,
+    subject: user.subject,
+    clientId: request.clientId,
+    clientName: request.clientName,
+    hintType: request.hintType,
+    bindingMessage: request.bindingMessage,
+    scopes: (request.scopes ?? []).flatMap((scope) => (typeof scope.name === 'string' ? [scope.name] : [])),
+    acrs: request.acrs ?? [],
+    requestContext: request.requestContext,
+    createdAt: now,
+    expiresAt: now + issued.expiresIn * 1000,
+  }
+}
+
+/**
+ * Saves the issued request; resolves to the error when the store could not (`AUTHLETE_STORE`),
+ * else to `undefined`. Within the store's deadline and the endpoint's `signal`.
+ */
+export async function savePending(
+  pending: PendingAuthentications,
+  request: BackchannelAuthenticationUserIdentification,
+  user: BackchannelUser,
+  issued: BackchannelIssueOk,
+  options: AuthleteCallOptions | undefined,
+): Promise<unknown> {
+  try {
+    await pending.save(pendingRecordOf(request, user, issued), { signal: options?.signal })
+    return undefined
+  } catch (error) {
+    return error
+  }
+}

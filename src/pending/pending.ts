@@ -1,0 +1,239 @@
+/**
+ * Pending authentications: what the endpoint saves once `/issue` said `OK`, what the user's device
+ * lists, and what `decideBackchannelAuthentication` decides exactly once, on any instance of the
+ * authorization server that shares the store.
+ *
+ * @module
+ */
+
+import { AuthleteInputError } from '../errors.js'
+import { MAX_FIELD_LENGTH, requiredString } from '../input.js'
+import { checkTimeout, type Deadline, nonsense, storeCall, withDeadline } from './deadline.js'
+import { inProcessPendingStore } from './in-process.js'
+import type { PendingRecord, PendingState, PendingStore, StoredPending } from './store.js'
+
+/**
+ * A pending request as the device shows it. The ticket is kept in the store, never handed out: it
+ * is a capability.
+ */
+export interface PendingAuthentication {
+  authReqId: string
+  clientId: number | undefined
+  clientName: string | undefined
+  /** The user it is for. */
+  subject: string
+  hintType: string | undefined
+  /** Show it on the device: the user compares it with what the client shows. */
+  bindingMessage: string | undefined
+  /** The requested scopes' names. */
+  scopes: string[]
+  acrs: string[]
+  /** The `request_context` (a JSON text), if any. */
+  requestContext: string | undefined
+  /** When it expires, in milliseconds since the epoch. */
+  expiresAt: number
+  state: PendingState
+}
+
+/** Options of {@link createPendingAuthentications}. */
+export interface PendingAuthenticationsOptions {
+  /**
+   * Where pending requests live. Several instances of the authorization server must share one
+   * (`redisPendingStore` of `authlete-ciba/redis`, or your own {@link PendingStore}).
+   * @default inProcessPendingStore(): this process only, at most 100000 entries
+   */
+  store?: PendingStore | undefined
+  /**
+   * How long a decision's claim holds while its `/complete` is in flight, in milliseconds (at least
+   * the decision's own deadline). A claim whose `/complete` may have reached Authlete (a timeout, a
+   * reset connection) is kept this long, then the request may be decided again; Authlete refuses a
+   * ticket already used, so that retry cannot complete twice.
+   * @default 60000
+   */
+  leaseMs?: number | undefined
+  /**
+   * The deadline of `get`, `forSubject` and `save` when the call gives none, in milliseconds.
+   * @default 5000
+   */
+  timeoutMs?: number | undefined
+}
+
+/** Per-call options of `get`, `forSubject` and `save`. */
+export interface PendingCallOptions {
+  /**
+   * Aborts the call (`AUTHLETE_ABORTED`).
+   * @default undefined
+   */
+  signal?: AbortSignal | undefined
+  /**
+   * The call's deadline in milliseconds (`AUTHLETE_STORE` when the store has not answered by then).
+   * @default the `timeoutMs` of createPendingAuthentications
+   */
+  timeoutMs?: number | undefined
+}
+
+/** The pending authentications of one authorization server: see {@link createPendingAuthentications}. */
+export interface PendingAuthentications {
+  /** The request, or `undefined` when unknown or expired. A decided one reads `decided` until it expires. */
+  get(authReqId: string, options?: PendingCallOptions): Promise<PendingAuthentication | undefined>
+  /** The subject's requests still waiting for an answer, oldest first: what the device lists. */
+  forSubject(subject: string, options?: PendingCallOptions): Promise<PendingAuthentication[]>
+  /**
+   * Saves a request (the endpoint does, with its `pending` option). Rejects with `AUTHLETE_STORE`
+   * when the store fails, is full, or already holds this `auth_req_id`.
+   */
+  save(record: PendingRecord, options?: PendingCallOptions): Promise<void>
+  /** The store underneath. */
+  readonly store: PendingStore
+  /** See {@link PendingAuthenticationsOptions.leaseMs}. */
+  readonly leaseMs: number
+  /** See {@link PendingAuthenticationsOptions.timeoutMs}. */
+  readonly timeoutMs: number
+}
+
+const OPTIONS: ReadonlySet<string> = new Set(['store', 'leaseMs', 'timeoutMs'])
+const STORE_METHODS = ['save', 'get', 'listBySubject', 'claim', 'settle', 'release'] as const
+const STATES: ReadonlySet<string> = new Set(['pending', 'deciding', 'decided'])
+
+/**
+ * The pending authentications of an authorization server: in this process by default, or in the
+ * `store` that every instance shares.
+ *
+ * @example
+ * ```ts
+ * const pending = createPendingAuthentications()  // one process
+ * const pending = createPendingAuthentications({  // every instance, one Redis
+ *   store: redisPendingStore(await createClient({ url: process.env.REDIS_URL }).connect(), { prefix: 'ciba:' }),
+ * })
+ * ```
+ */
+export function createPendingAuthentications(
+  options: PendingAuthenticationsOptions = {},
+): PendingAuthentications {
+  if (typeof options !== 'object' || options === null)
+    throw new AuthleteInputError('options', 'must be an object')
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.has(key))
+      throw new AuthleteInputError(key, 'is not an option of createPendingAuthentications')
+  }
+  const store = options.store ?? inProcessPendingStore()
+  for (const method of STORE_METHODS) {
+    if (typeof (store as unknown as Record<string, unknown>)[method] !== 'function') {
+      throw new AuthleteInputError('store', `must be a PendingStore (it has no ${method} function)`)
+    }
+  }
+  const leaseMs = options.leaseMs === undefined ? 60_000 : checkTimeout(options.leaseMs, 'leaseMs')
+  const timeoutMs = options.timeoutMs === undefined ? 5000 : checkTimeout(options.timeoutMs, 'timeoutMs')
+  const within = <T>(call: PendingCallOptions | undefined, body: (deadline: Deadline) => Promise<T>) =>
+    withDeadline(
+      call?.timeoutMs === undefined ? timeoutMs : checkTimeout(call.timeoutMs, 'timeoutMs'),
+      call?.signal,
+      body,
+    )
+
+  return {
+    store,
+    leaseMs,
+    timeoutMs,
+    async get(authReqId, call) {
+      const id = requiredString(authReqId, 'authReqId', MAX_FIELD_LENGTH)
+      const stored = await within(call, (deadline) =>
+        storeCall('get', deadline, (context) => store.get(id, context)),
+      )
+      if (stored === undefined || stored === null) return undefined
+      const checked = checkStored(stored, 'get')
+      if (checked.authReqId !== id) throw nonsense('get', 'a record of another auth_req_id')
+      return publicView(checked)
+    },
+    async forSubject(subject, call) {
+      const wanted = requiredString(subject, 'subject', MAX_FIELD_LENGTH)
+      const list = await within(call, (deadline) =>
+        storeCall('listBySubject', deadline, (context) => store.listBySubject(wanted, context)),
+      )
+      if (!Array.isArray(list)) throw nonsense('listBySubject', 'not an array')
+      return list.map((stored) => {
+        const checked = checkStored(stored, 'listBySubject')
+        if (checked.subject !== wanted) throw nonsense('listBySubject', 'a record of another subject')
+        return publicView(checked)
+      })
+    },
+    async save(record, call) {
+      const checked = checkRecord(record, 'record')
+      await within(call, (deadline) => storeCall('save', deadline, (context) => store.save(checked, context)))
+    },
+  }
+}
+
+/** What a device may see: the record without its ticket. */
+function publicView(stored: StoredPending): PendingAuthentication {
+  return {
+    authReqId: stored.authReqId,
+    clientId: stored.clientId,
+    clientName: stored.clientName,
+    subject: stored.subject,
+    hintType: stored.hintType,
+    bindingMessage: stored.bindingMessage,
+    scopes: stored.scopes,
+    acrs: stored.acrs,
+    requestContext: stored.requestContext,
+    expiresAt: stored.expiresAt,
+    state: stored.state,
+  }
+}
+
+function checkStored(value: unknown, what: string): StoredPending {
+  const state = (value as { state?: unknown } | null)?.state
+  if (typeof state !== 'string' || !STATES.has(state)) throw nonsense(what, 'no valid state')
+  try {
+    return { ...checkRecord(value, 'record'), state: state as PendingState }
+  } catch (error) {
+    throw nonsense(what, error instanceof Error ? error.message : 'a malformed record')
+  }
+}
+
+/**
+ * A record as the contract says, or an `AuthleteInputError` naming the field (the store's answers
+ * go through it too: a broken one is then reported as nonsense).
+ *
+ * @internal
+ */
+export function checkRecord(value: unknown, what: string): PendingRecord {
+  if (typeof value !== 'object' || value === null) throw new AuthleteInputError(what, 'must be an object')
+  const r = value as Record<string, unknown>
+  const text = (field: string) => requiredString(r[field], `${what}.${field}`)
+  const optionalText = (field: string) => {
+    const v = r[field]
+    if (v === undefined || v === null) return undefined
+    if (typeof v !== 'string') throw new AuthleteInputError(`${what}.${field}`, 'must be a string')
+    return v
+  }
+  const texts = (field: string) => {
+    const v = r[field]
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+      throw new AuthleteInputError(`${what}.${field}`, 'must be an array of strings')
+    return [...v] as string[]
+  }
+  const time = (field: string) => {
+    const v = r[field]
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new AuthleteInputError(`${what}.${field}`, 'must be a time in milliseconds')
+    return v
+  }
+  const clientId = r.clientId
+  if (clientId !== undefined && clientId !== null && !Number.isInteger(clientId))
+    throw new AuthleteInputError(`${what}.clientId`, 'must be an integer')
+  return {
+    authReqId: text('authReqId'),
+    ticket: text('ticket'),
+    subject: text('subject'),
+    clientId: (clientId ?? undefined) as number | undefined,
+    clientName: optionalText('clientName'),
+    hintType: optionalText('hintType'),
+    bindingMessage: optionalText('bindingMessage'),
+    scopes: texts('scopes'),
+    acrs: texts('acrs'),
+    requestContext: optionalText('requestContext'),
+    createdAt: time('createdAt'),
+    expiresAt: time('expiresAt'),
+  }
+}

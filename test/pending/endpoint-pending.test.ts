@@ -1,0 +1,158 @@
+// The endpoint's `pending` option: each issued request is saved before the device is asked, and a
+// store that cannot save it turns the answer into a 500 without asking the device.
+import { describe, expect, it, vi } from 'vitest'
+import type { BackchannelFlowStage } from '../../src/flow/hooks.js'
+import {
+  type BackchannelCompleteClient,
+  type BackchannelEndpointClient,
+  createPendingAuthentications,
+  decideBackchannelAuthentication,
+  handleBackchannelAuthentication,
+  inProcessPendingStore,
+  type PendingStore,
+} from '../../src/index.js'
+
+const ISSUED = '{"auth_req_id":"ar-1","interval":5,"expires_in":600}'
+
+/** Authlete as the endpoint calls it: the request is identified, then issued as `ar-1`. */
+function authleteStandIn() {
+  const calls: string[] = []
+  const client = {
+    backchannelAuthentication: async () => {
+      calls.push('authentication')
+      return {
+        action: 'USER_IDENTIFICATION',
+        ticket: 'tk-1',
+        clientId: 1234,
+        clientName: 'My App',
+        hintType: 'LOGIN_HINT',
+        hint: 'john',
+        bindingMessage: 'W4SCT',
+        scopes: [{ name: 'openid' }, { name: 'profile' }],
+        acrs: ['urn:acr:pwd'],
+        requestContext: '{"ip":"127.0.0.1"}',
+      }
+    },
+    backchannelIssue: async () => {
+      calls.push('issue')
+      return { action: 'OK', authReqId: 'ar-1', expiresIn: 600, interval: 5, responseContent: ISSUED }
+    },
+    backchannelFail: async () => {
+      calls.push('fail')
+      return { action: 'BAD_REQUEST', responseContent: '{}' }
+    },
+    backchannelComplete: async (request: { ticket: string }) => {
+      calls.push(`complete ${request.ticket}`)
+      return { action: 'NO_ACTION' }
+    },
+  }
+  return { calls, client: client as unknown as BackchannelEndpointClient & BackchannelCompleteClient }
+}
+
+function hooksWith(pending: ReturnType<typeof createPendingAuthentications>) {
+  const errors: Array<[unknown, BackchannelFlowStage]> = []
+  const startAuthentication = vi.fn(async () => {})
+  return {
+    errors,
+    startAuthentication,
+    hooks: {
+      identifyUser: () => ({ subject: 'john' }),
+      startAuthentication,
+      onError: (error: unknown, stage: BackchannelFlowStage) => {
+        errors.push([error, stage])
+      },
+      pending,
+    },
+  }
+}
+
+describe('handleBackchannelAuthentication with pending', () => {
+  it('saves the issued request before startAuthentication; any holder of the store lists and decides it', async () => {
+    const pending = createPendingAuthentications()
+    const { calls, client } = authleteStandIn()
+    const h = hooksWith(pending)
+    h.startAuthentication.mockImplementation(async () => {
+      expect((await pending.get('ar-1'))?.state).toBe('pending')
+    })
+    const before = Date.now()
+    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    expect(answer.status).toBe(200)
+    expect(answer.body).toBe(ISSUED)
+    expect(h.startAuthentication).toHaveBeenCalledOnce()
+    expect(h.errors).toEqual([])
+    const listed = await pending.forSubject('john')
+    expect(listed).toEqual([
+      {
+        authReqId: 'ar-1',
+        clientId: 1234,
+        clientName: 'My App',
+        subject: 'john',
+        hintType: 'LOGIN_HINT',
+        bindingMessage: 'W4SCT',
+        scopes: ['openid', 'profile'],
+        acrs: ['urn:acr:pwd'],
+        requestContext: '{"ip":"127.0.0.1"}',
+        expiresAt: expect.any(Number),
+        state: 'pending',
+      },
+    ])
+    expect(listed[0]?.expiresAt).toBeGreaterThanOrEqual(before + 600_000)
+    expect(listed[0]?.expiresAt).toBeLessThanOrEqual(Date.now() + 600_000)
+    await decideBackchannelAuthentication(client, pending, {
+      authReqId: 'ar-1',
+      result: 'AUTHORIZED',
+      subject: 'john',
+    })
+    expect(calls).toEqual(['authentication', 'issue', 'complete tk-1'])
+  })
+
+  it('answers 500 and never asks the device when the store cannot save the request', async () => {
+    const cause = new Error('store down')
+    const failing: PendingStore = { ...inProcessPendingStore(), save: async () => Promise.reject(cause) }
+    const { calls, client } = authleteStandIn()
+    const h = hooksWith(createPendingAuthentications({ store: failing }))
+    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    expect(answer.status).toBe(500)
+    expect(answer.body).toBe('{"error":"server_error"}')
+    expect(h.startAuthentication).not.toHaveBeenCalled()
+    expect(calls).toEqual(['authentication', 'issue'])
+    expect(h.errors).toHaveLength(1)
+    const [error, stage] = h.errors[0] as [{ code: string; cause: unknown }, string]
+    expect(stage).toBe('pending')
+    expect(error.code).toBe('AUTHLETE_STORE')
+    expect(error.cause).toBe(cause)
+  })
+
+  it('answers 500 within the store deadline when the store hangs', async () => {
+    const hanging: PendingStore = { ...inProcessPendingStore(), save: () => new Promise(() => {}) }
+    const { client } = authleteStandIn()
+    const h = hooksWith(createPendingAuthentications({ store: hanging, timeoutMs: 100 }))
+    const started = performance.now()
+    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    expect(answer.status).toBe(500)
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(h.startAuthentication).not.toHaveBeenCalled()
+    expect(h.errors.map(([error]) => (error as Error).message)).toEqual([
+      'The pending store did not answer within 100 ms (save)',
+    ])
+  })
+
+  it('answers 500 when the in-process store is full, and keeps what it holds', async () => {
+    const pending = createPendingAuthentications({ store: inProcessPendingStore({ maxEntries: 1 }) })
+    await pending.save({
+      authReqId: 'older',
+      ticket: 't',
+      subject: 'jane',
+      scopes: [],
+      acrs: [],
+      createdAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+    })
+    const { client } = authleteStandIn()
+    const h = hooksWith(pending)
+    expect((await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)).status).toBe(
+      500,
+    )
+    expect((await pending.get('older'))?.state).toBe('pending')
+  })
+})

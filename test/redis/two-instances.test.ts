@@ -1,0 +1,203 @@
+// Two processes of the example authorization server (examples/authorization-server), on two
+// loopback ports, sharing one redis-server (appendonly yes) and one stand-in Authlete (the CIBA
+// simulator): a request made through A is listed and decided through B; 200 concurrent decisions
+// split across A and B reach /complete once; Redis stopped mid-flow, then restarted; Redis killed,
+// then restarted, without losing a pending request.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import net, { type AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type AuthleteStandIn,
+  type CibaSimulator,
+  createCibaSimulator,
+  startAuthleteStandIn,
+} from '../../mocks/index.js'
+import {
+  type RedisServer,
+  redisRequired,
+  skipWithoutRedisServer,
+  startRedisServer,
+} from '../helpers/redis-server.js'
+
+const example = fileURLToPath(new URL('../../examples/authorization-server/', import.meta.url))
+const loader = fileURLToPath(new URL('./fixtures/source-loader.mjs', import.meta.url))
+// Express comes with the example's own install (`npm install` in examples/authorization-server).
+const installed = existsSync(`${example}node_modules/express/package.json`)
+if (!installed && !skipWithoutRedisServer && !redisRequired) {
+  console.warn('Two-instance test skipped: run `npm install` in examples/authorization-server first.')
+}
+const skip = skipWithoutRedisServer || (!installed && !redisRequired)
+
+const BASIC = `Basic ${Buffer.from('my-client:my-secret').toString('base64')}`
+
+interface Instance {
+  url: string
+  child: ChildProcess
+  log: string[]
+}
+
+let redis: RedisServer
+let simulator: CibaSimulator
+let standIn: AuthleteStandIn
+let a: Instance
+let b: Instance
+
+describe.skipIf(skip)('two instances of the example authorization server on one Redis', () => {
+  beforeAll(async () => {
+    if (!installed) throw new Error('examples/authorization-server has no node_modules: npm install there')
+    redis = await startRedisServer({ appendOnly: true })
+    simulator = createCibaSimulator({
+      clients: [{ clientId: 'my-client', clientSecret: 'my-secret', deliveryMode: 'POLL' }],
+      users: [{ subject: 'john' }, { subject: 'jane' }],
+    })
+    standIn = await startAuthleteStandIn({ simulator })
+    ;[a, b] = await Promise.all([startInstance(), startInstance()])
+  }, 60_000)
+
+  afterAll(async () => {
+    for (const instance of [a, b]) instance?.child.kill()
+    await standIn?.close()
+    await redis?.close()
+  })
+
+  it('a request made through A is listed and decided through B', async () => {
+    const authReqId = await request(a)
+    const listed = await json(await fetch(`${b.url}/device/pending?subject=john`))
+    expect(listed).toEqual([
+      expect.objectContaining({ authReqId, user: 'john', bindingMessage: 'W4SCT', scopes: ['openid'] }),
+    ])
+    const decided = await decide(b, authReqId, true)
+    expect(decided).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
+    expect(simulator.completionOf(authReqId)).toMatchObject({ result: 'AUTHORIZED', subject: 'john' })
+    expect(await json(await fetch(`${a.url}/device/pending?subject=john`))).toEqual([])
+  })
+
+  it('200 concurrent decisions, split across A and B, approve and deny mixed: one /complete, every other one AUTHLETE_ALREADY_DECIDED', async () => {
+    const authReqId = await request(b)
+    const before = simulator.requests.complete.length
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => decide(i % 2 ? a : b, authReqId, i % 4 < 2)),
+    )
+    expect(simulator.requests.complete.length - before).toBe(1)
+    expect(answers.filter((x) => x.status === 200)).toHaveLength(1)
+    const refused = answers.filter((x) => x.status !== 200)
+    expect(refused).toHaveLength(199)
+    for (const x of refused) {
+      expect(x).toEqual({
+        status: 409,
+        body: { error: 'could not complete the login', code: 'AUTHLETE_ALREADY_DECIDED' },
+      })
+    }
+  })
+
+  it('Redis stopped mid-flow: AUTHLETE_STORE and no /complete; once it is back, the same decision succeeds', async () => {
+    const authReqId = await request(a)
+    const before = simulator.requests.complete.length
+    await redis.stop()
+    const failed = await decide(b, authReqId, true)
+    expect(failed).toEqual({
+      status: 503,
+      body: { error: 'could not complete the login', code: 'AUTHLETE_STORE' },
+    })
+    expect(simulator.requests.complete.length).toBe(before)
+    await redis.start()
+    await reconnected()
+    expect(await decide(b, authReqId, true)).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
+    expect(simulator.requests.complete.length).toBe(before + 1)
+  })
+
+  it('appendonly yes: Redis killed and restarted loses no pending request', async () => {
+    const authReqId = await request(a)
+    await redis.stop('SIGKILL')
+    await redis.start()
+    await reconnected()
+    const listed = await json(await fetch(`${b.url}/device/pending?subject=john`))
+    expect(listed.map((p: { authReqId: string }) => p.authReqId)).toEqual([authReqId])
+    expect(await decide(a, authReqId, false)).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
+    expect(simulator.completionOf(authReqId)).toMatchObject({ result: 'ACCESS_DENIED' })
+  })
+})
+
+/** Both instances reconnect to Redis by themselves: until each lists again. */
+async function reconnected(): Promise<void> {
+  for (const instance of [a, b]) {
+    await until(async () => (await fetch(`${instance.url}/device/pending?subject=john`)).status === 200)
+  }
+}
+
+async function startInstance(): Promise<Instance> {
+  const port = await freePort()
+  const log: string[] = []
+  const child = spawn(process.execPath, ['--import', loader, 'server.ts'], {
+    cwd: example,
+    env: {
+      PATH: process.env.PATH,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      AUTHLETE_SERVICE_ID: '715948317',
+      AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
+      AUTHLETE_BASE_URL: standIn.url,
+      REDIS_URL: redis.url,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout?.on('data', (chunk) => log.push(String(chunk)))
+  child.stderr?.on('data', (chunk) => log.push(String(chunk)))
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await until(async () => {
+      if (child.exitCode !== null) return true
+      return (await fetch(`${url}/device/pending`).catch(() => undefined))?.ok === true
+    }, 30_000)
+    if (child.exitCode !== null) throw new Error(`the example exited (${child.exitCode})`)
+  } catch (error) {
+    child.kill()
+    throw new Error(`${(error as Error).message}\n${log.join('')}`)
+  }
+  return { url, child, log }
+}
+
+async function request(instance: Instance): Promise<string> {
+  const res = await fetch(`${instance.url}/backchannel/authentication`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
+    body: 'scope=openid&login_hint=john&binding_message=W4SCT',
+  })
+  const body = await json(res)
+  expect(res.status, JSON.stringify(body)).toBe(200)
+  return body.auth_req_id
+}
+
+async function decide(instance: Instance, authReqId: string, approved: boolean) {
+  const res = await fetch(`${instance.url}/device/decisions/${authReqId}`, {
+    method: 'POST',
+    body: new URLSearchParams({ approved: String(approved), subject: 'john' }),
+  })
+  return { status: res.status, body: await json(res) }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON of the example's own shape
+async function json(res: Response): Promise<any> {
+  return JSON.parse(await res.text())
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
