@@ -1,7 +1,8 @@
-// `npm start`: one whole CIBA login, printed as a timeline. In this process, on 127.0.0.1: the
-// client application (this script's request, and startCibaClientStandIn receiving the notification)
-// and the authorization server (scripts/demo-as.ts, on handleBackchannelAuthentication and
-// completeBackchannelAuthentication); without credentials, Authlete and the user's device too.
+// `npm start`: one whole CIBA login, printed as a timeline, to the tokens. In this process, on
+// 127.0.0.1: the client application (this script's request, and startCibaClientStandIn receiving the
+// notification and fetching the tokens) and the authorization server (scripts/demo-as.ts, on
+// handleBackchannelAuthentication, completeBackchannelAuthentication and handleTokenRequest);
+// without credentials, Authlete and the user's device too.
 //
 // Without AUTHLETE_* credentials, Authlete is SIMULATED (createCibaSimulator served over HTTP by
 // startAuthleteStandIn) and so is the device (simulator.approve). With them, the Authlete calls go to
@@ -268,6 +269,7 @@ async function main(): Promise<number> {
         `  client application    ${indent([
           `STAND-IN: this script sends the request (as ${printable(client.clientId)}),`,
           `startCibaClientStandIn receives notifications at ${rp.url}`,
+          'and fetches the tokens (fetchTokens)',
         ])}`,
         `  authorization server  ${indent([
           `this demo's (scripts/demo-as.ts) at ${as.url}, built on`,
@@ -322,7 +324,7 @@ async function main(): Promise<number> {
     const interval = typeof started.interval === 'number' ? started.interval : 5
 
     // Poll mode: the client asks for its tokens before the user has answered.
-    if (simulator && config.mode === 'POLL') await requestTokens(as.url, client, authReqId, timeline)
+    if (simulator && config.mode === 'POLL') await requestTokens(rp, as.url, client, authReqId, timeline)
 
     // The user answers on the device; the device tells the AS, which completes and notifies.
     if (simulator) {
@@ -335,7 +337,7 @@ async function main(): Promise<number> {
     if (completion === undefined) throw new Error('the authorization server did not complete the login')
 
     const summary = await conclude(completion, authReqId, rp, timeline)
-    const tokens = await obtainTokens(summary, { as: as.url, client, authReqId, interval, timeline })
+    const tokens = await obtainTokens(summary, { rp, as: as.url, client, authReqId, interval, timeline })
     const ok = summary.ok && tokens.ok
     console.log(
       [
@@ -446,6 +448,7 @@ async function conclude(
 }
 
 interface TokenContext {
+  rp: CibaClientStandIn
   as: string
   client: { clientId: string; clientSecret: string }
   authReqId: string
@@ -475,7 +478,7 @@ async function obtainTokens(summary: Summary, context: TokenContext): Promise<To
       timeline.step('client', `waits the interval (${context.interval} s), then polls again`)
       await new Promise((resolve) => setTimeout(resolve, context.interval * 1000))
     }
-    const fetched = await requestTokens(context.as, context.client, context.authReqId, timeline)
+    const fetched = await requestTokens(context.rp, context.as, context.client, context.authReqId, timeline)
     text = fetched.text
     lines.push(`  the token request      HTTP ${fetched.status} ${maskedNotification(text)}`)
     if (fetched.status !== 200) {
@@ -515,23 +518,27 @@ async function obtainTokens(summary: Summary, context: TokenContext): Promise<To
   }
 }
 
-/** The client's token request (CIBA Core §10.1), on the timeline with its answer's tokens masked. */
+/**
+ * The client's token request (CIBA Core §10.1), sent by the client stand-in as the client
+ * application would, on the timeline with its answer's tokens masked.
+ */
 async function requestTokens(
+  rp: CibaClientStandIn,
   as: string,
   client: { clientId: string; clientSecret: string },
   authReqId: string,
   timeline: Timeline,
 ): Promise<{ status: number; text: string }> {
   timeline.step('client → AS', `POST ${TOKEN_PATH} (grant_type=${CIBA_GRANT_TYPE}, auth_req_id)`)
-  const res = await fetch(as + TOKEN_PATH, {
-    method: 'POST',
-    headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId }),
+  const { status, body } = await rp.fetchTokens({
+    tokenEndpoint: as + TOKEN_PATH,
+    authReqId,
+    ...client,
     signal: AbortSignal.timeout(60_000),
   })
-  const text = await res.text()
-  timeline.step('AS → client', `${res.status} ${maskedNotification(text)}`)
-  return { status: res.status, text }
+  const text = JSON.stringify(body ?? null)
+  timeline.step('AS → client', `${status} ${maskedNotification(text)}`)
+  return { status, text }
 }
 
 function idTokenOf(text: string): string | undefined {
