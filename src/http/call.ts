@@ -20,9 +20,9 @@ import {
   AuthleteTimeoutError,
   errorCodeOf,
 } from '../errors.js'
-import type { Operation, RequestBody } from '../operations/operation.js'
 import { Attempt, type AttemptOwner, BodyTooLarge, type RawResponse } from './attempt.js'
 import type { Connections } from './connections.js'
+import type { Operation, RequestBody } from './operation.js'
 import { type CredentialSource, isCredential, type TransportConfig } from './options.js'
 import { redact, scrubCause } from './redact.js'
 import { readJsonBody, UnusableBody } from './response-body.js'

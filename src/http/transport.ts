@@ -14,9 +14,9 @@ import {
   AuthleteError,
   AuthleteInputError,
 } from '../errors.js'
-import type { Operation, RequestBody } from '../operations/operation.js'
 import { Call } from './call.js'
 import { Connections } from './connections.js'
+import type { Operation, RequestBody } from './operation.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,

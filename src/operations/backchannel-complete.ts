@@ -9,6 +9,7 @@
 
 import { z } from 'zod'
 import { AuthleteInputError } from '../errors.js'
+import type { Operation } from '../http/operation.js'
 import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
 import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import {
@@ -26,7 +27,6 @@ import {
   type UnknownAction,
 } from './fields.js'
 import { modelParser } from './model.js'
-import type { Operation } from './operation.js'
 import { BACKCHANNEL_COMPLETE_RESULTS } from './values.js'
 
 export { BACKCHANNEL_COMPLETE_RESULTS }

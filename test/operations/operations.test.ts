@@ -7,8 +7,8 @@ import {
   AuthleteInputError,
   AuthleteResponseError,
   type BackchannelCompleteRequest,
-} from '../src/index.js'
-import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
 
 let server: Loopback
 let answer: unknown = {}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthleteClient, VERSION } from '../src/index.js'
-import { type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { AuthleteClient, VERSION } from '../../src/index.js'
+import { type Loopback, OK_BODY, startLoopback } from '../helpers/loopback.js'
 
 let server: Loopback
 beforeAll(async () => {
@@ -72,7 +72,7 @@ describe('the request on the wire', () => {
 
 describe('VERSION', () => {
   it('is the version in package.json', async () => {
-    const { default: pkg } = await import('../package.json', { with: { type: 'json' } })
+    const { default: pkg } = await import('../../package.json', { with: { type: 'json' } })
     expect(VERSION).toBe(pkg.version)
   })
 })

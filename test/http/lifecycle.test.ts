@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { json, type Loopback, OK_BODY, startLoopback } from '../helpers/loopback.js'
 
-const loader = fileURLToPath(new URL('../scripts/ts-loader.mjs', import.meta.url))
-const fixture = fileURLToPath(new URL('./fixtures/call-and-forget.ts', import.meta.url))
+const loader = fileURLToPath(new URL('../../scripts/ts-loader.mjs', import.meta.url))
+const fixture = fileURLToPath(new URL('../fixtures/call-and-forget.ts', import.meta.url))
 
 let server: Loopback
 beforeAll(async () => {

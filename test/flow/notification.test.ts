@@ -17,8 +17,8 @@ import {
   isAuthleteError,
   type NotificationDelivery,
   type NotificationLookup,
-} from '../src/index.js'
-import { closedPort, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { closedPort, type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const TOKEN = 'cn-token-8f3a1c9e'
 const CONTENT = '{"auth_req_id":"req-1"}'

@@ -3,7 +3,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { inspect } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { deliverClientNotification } from '../src/flow/deliver.js'
+import { deliverClientNotification } from '../../src/flow/deliver.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,
@@ -12,8 +12,8 @@ import {
   AuthleteInputError,
   AuthleteTimeoutError,
   isAuthleteError,
-} from '../src/index.js'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { json, type Loopback, OK_BODY, startLoopback } from '../helpers/loopback.js'
 
 let server: Loopback
 beforeAll(async () => {

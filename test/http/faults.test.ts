@@ -11,7 +11,7 @@ import {
   AuthleteNetworkError,
   AuthleteResponseError,
   AuthleteTimeoutError,
-} from '../src/index.js'
+} from '../../src/index.js'
 import {
   closedPort,
   failingDnsAgent,
@@ -20,7 +20,7 @@ import {
   OK_BODY,
   type ReceivedRequest,
   startLoopback,
-} from './helpers/loopback.js'
+} from '../helpers/loopback.js'
 
 const DEADLINE = 400
 // Generous: these machines are shared. What matters is that nothing waits for undici's 300 s defaults.

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../src/http/retry.js'
+import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../../src/http/retry.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,
   AuthleteClient,
   type AuthleteClientOptions,
   AuthleteNetworkError,
-} from '../src/index.js'
-import { closedPort, json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { closedPort, json, type Loopback, OK_BODY, startLoopback } from '../helpers/loopback.js'
 
 let server: Loopback
 beforeAll(async () => {

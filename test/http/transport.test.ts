@@ -2,16 +2,16 @@
 // deadline, retry policy and errors as the package's own calls, against a real loopback server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { Transport } from '../src/http/transport.js'
+import type { Operation } from '../../src/http/operation.js'
+import { Transport } from '../../src/http/transport.js'
 import {
   AuthleteApiError,
   AuthleteInputError,
   AuthleteResponseError,
   AuthleteTimeoutError,
-} from '../src/index.js'
-import { modelParser } from '../src/operations/model.js'
-import type { Operation } from '../src/operations/operation.js'
-import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { modelParser } from '../../src/operations/model.js'
+import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const echo: Operation<{ word: string }, { action: string; echoed: string }> = {
   name: 'echo',

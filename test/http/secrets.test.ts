@@ -7,8 +7,8 @@ import {
   type AuthleteClientOptions,
   AuthleteError,
   AuthleteInputError,
-} from '../src/index.js'
-import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const TOKEN = 'tok_SECRET_Zq81vXw3'
 const API_SECRET = 'sec_SECRET_Lm29pQa7'
@@ -49,7 +49,7 @@ describe.each(credentials)('no credential leaks into errors (%s)', (_name, creds
   const scenarios: Array<
     [
       string,
-      (r: import('./helpers/loopback.js').ReceivedRequest, res: import('node:http').ServerResponse) => void,
+      (r: import('../helpers/loopback.js').ReceivedRequest, res: import('node:http').ServerResponse) => void,
       number?,
     ]
   > = [

@@ -7,7 +7,12 @@
  * @module
  */
 
-import type { ParseResult } from './model.js'
+import type { AuthleteResponseIssue } from '../errors.js'
+
+/** Outcome of a model's parse. */
+export type ParseResult<Result> =
+  | { readonly success: true; readonly data: Result }
+  | { readonly success: false; readonly issues: readonly AuthleteResponseIssue[] }
 
 /** A request body, ready to send. */
 export type RequestBody =
@@ -31,28 +36,4 @@ export interface Operation<Input, Result> {
   encode(input: Input): RequestBody
   /** Validates the JSON of a 2xx answer. Never throws. */
   parse(json: unknown): ParseResult<Result>
-}
-
-/** A character `encodeURIComponent` changes: a value without one is its own encoding. */
-const NEEDS_ENCODING = /[^A-Za-z0-9\-_.!~*'()]/
-
-/**
- * `value` percent-encoded as `encodeURIComponent` does. Most values (tickets, reasons, client IDs)
- * need no change, and the test for that is much cheaper than the encoder (a call into the runtime).
- */
-export function formValue(value: string): string {
-  return NEEDS_ENCODING.test(value) ? encodeURIComponent(value) : value
-}
-
-/**
- * `key=value&…` for the defined entries, each percent-encoded as a form decoder expects.
- */
-export function formEncode(fields: Record<string, string | undefined>): string {
-  let body = ''
-  for (const key in fields) {
-    const value = fields[key]
-    if (value === undefined) continue
-    body += `${body ? '&' : ''}${key}=${formValue(value)}`
-  }
-  return body
 }

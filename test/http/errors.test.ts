@@ -12,7 +12,7 @@ import {
   AuthleteTimeoutError,
   isAuthleteError,
   MAX_TICKET_LENGTH,
-} from '../src/index.js'
+} from '../../src/index.js'
 import {
   closedPort,
   failingDnsAgent,
@@ -20,7 +20,7 @@ import {
   type Loopback,
   OK_BODY,
   startLoopback,
-} from './helpers/loopback.js'
+} from '../helpers/loopback.js'
 
 let server: Loopback
 beforeAll(async () => {
