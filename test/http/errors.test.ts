@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AuthleteAbortError,
   AuthleteApiError,
@@ -13,20 +13,10 @@ import {
   isAuthleteError,
   MAX_TICKET_LENGTH,
 } from '../../src/index.js'
-import {
-  closedPort,
-  failingDnsAgent,
-  json,
-  type Loopback,
-  OK_BODY,
-  startLoopback,
-} from '../helpers/loopback.js'
+import { closedPort, failingDnsAgent, json, OK_BODY } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 
 function client(options: Partial<AuthleteClientOptions> = {}) {
   return new AuthleteClient({

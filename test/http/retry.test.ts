@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../../src/http/retry.js'
 import {
   AuthleteAbortError,
@@ -7,13 +7,10 @@ import {
   type AuthleteClientOptions,
   AuthleteNetworkError,
 } from '../../src/index.js'
-import { closedPort, json, type Loopback, OK_BODY, startLoopback } from '../helpers/loopback.js'
+import { closedPort, json, OK_BODY } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 
 function client(options: Partial<AuthleteClientOptions> = {}) {
   return new AuthleteClient({

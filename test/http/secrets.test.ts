@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { Agent, interceptors } from 'undici'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   AuthleteApiError,
   AuthleteClient,
@@ -8,7 +8,8 @@ import {
   AuthleteError,
   AuthleteInputError,
 } from '../../src/index.js'
-import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
+import { json, startLoopback } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
 const TOKEN = 'tok_SECRET_Zq81vXw3'
 const API_SECRET = 'sec_SECRET_Lm29pQa7'
@@ -34,11 +35,7 @@ function expectClean(error: unknown) {
   for (const text of renderings(error)) for (const secret of FORBIDDEN) expect(text).not.toContain(secret)
 }
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 
 const credentials: Array<[string, Partial<AuthleteClientOptions>]> = [
   ['v3', { serviceId: '1', accessToken: TOKEN }],

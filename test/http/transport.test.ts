@@ -1,6 +1,6 @@
 // The transport runs any operation: a throwaway one, declared here in a few lines, gets the same
 // deadline, retry policy and errors as the package's own calls, against a real loopback server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { Operation } from '../../src/http/operation.js'
 import { Transport } from '../../src/http/transport.js'
@@ -11,7 +11,8 @@ import {
   AuthleteTimeoutError,
 } from '../../src/index.js'
 import { modelParser } from '../../src/operations/model.js'
-import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
+import { json } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
 const echo: Operation<{ word: string }, { action: string; echoed: string }> = {
   name: 'echo',
@@ -24,13 +25,9 @@ const echo: Operation<{ word: string }, { action: string; echoed: string }> = {
   parse: modelParser(z.looseObject({ action: z.string(), echoed: z.string() })),
 }
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback((request, res) =>
-    json(res, 200, { action: 'OK', echoed: JSON.parse(request.body).word }),
-  )
-})
-afterAll(() => server.close())
+const server = useLoopback((request, res) =>
+  json(res, 200, { action: 'OK', echoed: JSON.parse(request.body).word }),
+)
 
 function transport(timeoutMs = 2000) {
   return new Transport({
