@@ -13,6 +13,7 @@ import {
   AuthleteNetworkError,
   AuthleteResponseError,
 } from '../../src/index.js'
+import { backchannelAuthentication } from '../../src/operations/backchannel-authentication.js'
 import { runFixture } from '../helpers/child.js'
 import { useLeakCheck } from '../helpers/leak-check.js'
 import { json, type ReceivedRequest } from '../helpers/loopback.js'
@@ -277,5 +278,131 @@ describe('10. a kept error holds its excerpt, not the body it came from', () => 
     expect(excerpt).toBe(AuthleteApiError.EXCERPT_LENGTH)
     // Each error pinned its whole decoded page (1 MiB) before: 100 MB in all. Generous bound.
     expect(mb).toBeLessThan(20)
+  })
+})
+
+describe("13. the call's own secrets: the client's secret, the secret parameters, a token", () => {
+  const server = useLoopback()
+  const CLIENT_SECRET = 'cs_CLIENT_Vq7+/z=9'
+  const PARAMETER_SECRET = 'ps_PARAM_Kw3&x=y+'
+  const NOTIFICATION_TOKEN = 'nt_NOTIFY_8f3a1c9e'
+  const ASSERTION = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjIn0.ASSERT_sig'
+  const PUSH_TOKEN = 'at_PUSH_Rr5/tT+u'
+  const OWN = [CLIENT_SECRET, PARAMETER_SECRET, NOTIFICATION_TOKEN, ASSERTION, PUSH_TOKEN]
+  /** The call's secrets in every form a leak would show them in. */
+  const forbidden = [
+    ...FORBIDDEN,
+    ...OWN.flatMap((secret) => [
+      secret,
+      encodeURIComponent(secret),
+      encodeURIComponent(encodeURIComponent(secret)),
+      htmlEntities(secret, false),
+      JSON.stringify(secret).slice(1, -1),
+    ]),
+    'CLIENT_Vq7',
+    'PARAM_Kw3',
+    'NOTIFY_8f3',
+    'ASSERT_sig',
+    'PUSH_Rr5',
+  ]
+  const parameters = new URLSearchParams({
+    login_hint: 'alice',
+    client_id: 'c1',
+    client_secret: PARAMETER_SECRET,
+    client_notification_token: NOTIFICATION_TOKEN,
+    client_assertion: ASSERTION,
+  }).toString()
+
+  /** Echoes the request body as Authlete received it, rendered by `render`. */
+  const echoBody = (status: number, type: string, render: (body: string) => string) =>
+    server.handle((request, res) => {
+      res.writeHead(status, { 'content-type': type })
+      res.end(render(request.body))
+    })
+
+  const forms: Array<[string, number, string, (body: string) => string]> = [
+    ['the form as sent, in a proxy page', 502, 'text/html', (body) => `<pre>${body}</pre>`],
+    ['the form decoded once', 502, 'text/plain', (body) => `got ${decodeURIComponent(body)}`],
+    [
+      'the form decoded, as HTML entities',
+      502,
+      'text/html',
+      (body) => `<pre>${htmlEntities(new URLSearchParams(body).toString(), false)}</pre>`,
+    ],
+    [
+      'each field decoded, JSON-escaped in a resultMessage',
+      400,
+      'application/json',
+      (body) =>
+        JSON.stringify({
+          resultCode: 'A001201',
+          resultMessage: `bad request ${JSON.stringify(Object.fromEntries(new URLSearchParams(body)))}`,
+        }),
+    ],
+  ]
+
+  it.each(forms)('backchannelAuthentication, %s: redacted', async (_name, status, type, render) => {
+    echoBody(status, type, render)
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = (await failure(
+      client.backchannelAuthentication({ parameters, clientId: 'c1', clientSecret: CLIENT_SECRET }),
+    )) as AuthleteApiError
+    expect(error).toBeInstanceOf(AuthleteApiError)
+    expect(`${error.bodyExcerpt ?? ''}${error.resultMessage ?? ''}`).toContain('[REDACTED]')
+    expect(leaks(error, forbidden)).toEqual([])
+  })
+
+  it('backchannelAuthentication with a certificate chain (a JSON body): redacted', async () => {
+    echoBody(502, 'text/html', (body) => `<pre>${body}</pre>`)
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = await failure(
+      client.backchannelAuthentication({
+        parameters,
+        clientSecret: CLIENT_SECRET,
+        clientCertificatePath: ['-----BEGIN CERTIFICATE-----'],
+      }),
+    )
+    expect(leaks(error, forbidden)).toEqual([])
+  })
+
+  it('backchannelComplete with an access token of the caller (push mode): redacted', async () => {
+    echoBody(502, 'text/html', (body) => `<pre>${body}</pre>`)
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = await failure(
+      client.backchannelComplete({
+        ticket: 't',
+        result: 'AUTHORIZED',
+        subject: 'alice',
+        accessToken: PUSH_TOKEN,
+      }),
+    )
+    expect(leaks(error, forbidden)).toEqual([])
+  })
+
+  it('a cause that quotes the request body (a proxy agent): redacted', async () => {
+    const transport = new Transport({
+      ...V3,
+      baseUrl: 'http://127.0.0.1:9',
+      retry: false,
+      dispatcher: failingDispatcher(() =>
+        Object.assign(new Error(`upstream refused clientSecret=${CLIENT_SECRET}`), { code: 'EPROXY' }),
+      ),
+    })
+    const error = await failure(
+      transport.call(backchannelAuthentication, { parameters, clientSecret: CLIENT_SECRET }, undefined),
+    )
+    expect((error.cause as Error).message).toBe('upstream refused clientSecret=[REDACTED]')
+    expect(leaks(error, forbidden)).toEqual([])
+  })
+
+  it('what is not secret stays readable: the login hint and the client ID', async () => {
+    echoBody(502, 'text/plain', (body) => decodeURIComponent(body))
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = (await failure(
+      client.backchannelAuthentication({ parameters, clientId: 'c1', clientSecret: CLIENT_SECRET }),
+    )) as AuthleteApiError
+    expect(error.bodyExcerpt).toContain('login_hint=alice')
+    expect(error.bodyExcerpt).toContain('clientId=c1')
+    expect(error.bodyExcerpt).toContain('clientSecret=[REDACTED]')
   })
 })
