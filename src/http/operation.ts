@@ -28,12 +28,28 @@ export interface Operation<Input, Result> {
   /** The path below `/api` (v2) or `/api/{serviceId}` (v3), e.g. `/backchannel/authentication/issue`. */
   readonly path: string
   /**
+   * The HTTP method. A `GET` sends no body: its `encode` returns `null`.
+   * @default 'POST'
+   */
+  readonly method?: 'POST' | 'GET' | undefined
+  /**
+   * The request's own secrets, redacted from every error of the call (in every form the
+   * credentials are) along with Authlete's credentials: fields of the body by name
+   * (`clientSecret`), and parameters of a field that is itself form-encoded
+   * (`parameters.client_secret`). Read only when an error is built.
+   * @default none
+   */
+  readonly secretFields?: readonly string[] | undefined
+  /**
    * Whether repeating the request after it was fully sent is safe, that is, idempotent at
    * Authlete. `false` for every CIBA call: see the retry table in the README.
    */
   readonly repeatableAfterSend: boolean
-  /** Checks the input (throwing {@link AuthleteInputError} naming the field) and encodes it. No I/O. */
-  encode(input: Input): RequestBody
+  /**
+   * Checks the input (throwing {@link AuthleteInputError} naming the field) and encodes it; `null`
+   * for no body (`GET`). No I/O.
+   */
+  encode(input: Input): RequestBody | null
   /** Validates the JSON of a 2xx answer. Never throws. */
   parse(json: unknown): ParseResult<Result>
 }

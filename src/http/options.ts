@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici'
 import { AuthleteInputError } from '../errors.js'
 import { suggest } from '../input.js'
 import { VERSION } from '../version.js'
+import { MAX_TIMEOUT_MS } from './request.js'
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry.js'
 
 /**
@@ -137,6 +138,8 @@ export interface TransportConfig {
   /** Request headers as undici's flat `[name, value, …]` array, per body type, minus the length. */
   readonly formHeaders: readonly string[]
   readonly jsonHeaders: readonly string[]
+  /** For a request without a body (`GET`): no content type. */
+  readonly bodilessHeaders: readonly string[]
   readonly timeoutMs: number
   readonly maxResponseBytes: number
   readonly retry: RetryPolicy
@@ -174,8 +177,6 @@ const REGIONS: ReadonlySet<string> = new Set(['us', 'jp', 'eu', 'br'])
 /** RFC 9110 field-value characters minus controls: a credential with CR/LF must not split headers. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/
 const HEADER_TEXT = /^[\x20-\x7e]*$/
-// setTimeout's limit; a longer deadline would fire at once.
-const MAX_TIMEOUT_MS = 2_147_483_647
 
 /**
  * Validates `options` and derives the per-client constants. Throws {@link AuthleteInputError}.
@@ -245,12 +246,12 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     throw new AuthleteInputError('dispatcher', 'must be an undici Dispatcher')
   }
 
-  const headers = (contentType: string) =>
+  // The authorization at index 1: a call with a credential function puts its own there.
+  const headers = (contentType: string | null) =>
     Object.freeze([
       'authorization',
       authorization,
-      'content-type',
-      contentType,
+      ...(contentType === null ? [] : ['content-type', contentType]),
       'accept',
       'application/json',
       'user-agent',
@@ -263,6 +264,7 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     apiPath,
     formHeaders: headers('application/x-www-form-urlencoded'),
     jsonHeaders: headers('application/json'),
+    bodilessHeaders: headers(null),
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     maxResponseBytes: positiveInteger(
       'maxResponseBytes',

@@ -28,7 +28,7 @@ import {
   type Scope,
   type UnknownAction,
 } from './fields.js'
-import { formEncode } from './form.js'
+import { CLIENT_REQUEST_SECRETS, formEncode } from './form.js'
 import { modelParser } from './model.js'
 
 /**
@@ -239,6 +239,7 @@ export const backchannelAuthentication: Operation<
   name: 'backchannelAuthentication',
   path: '/backchannel/authentication',
   repeatableAfterSend: false,
+  secretFields: CLIENT_REQUEST_SECRETS,
   encode,
   parse: modelParser(backchannelAuthenticationModel, {
     action: 'USER_IDENTIFICATION',

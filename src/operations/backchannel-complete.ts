@@ -311,6 +311,8 @@ export const backchannelComplete: Operation<BackchannelCompleteRequest, Backchan
   name: 'backchannelComplete',
   path: '/backchannel/authentication/complete',
   repeatableAfterSend: false,
+  // An access token of the caller's (push mode) is a bearer credential.
+  secretFields: ['accessToken'],
   encode,
   parse: modelParser(backchannelCompleteModel, {
     action: 'NOTIFICATION',
