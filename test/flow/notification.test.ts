@@ -6,7 +6,7 @@
 import net from 'node:net'
 import { inspect } from 'node:util'
 import { type buildConnector, interceptors, buildConnector as realConnector } from 'undici'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   AuthleteError,
   AuthleteInputError,
@@ -36,8 +36,12 @@ async function endpoint(status = 204, headers: Record<string, string> = {}) {
   })
   servers.push(server)
   let connections = 0
-  server.server.on('connection', () => connections++)
-  return Object.assign(server, { connections: () => connections })
+  let closed = 0
+  server.server.on('connection', (socket) => {
+    connections++
+    socket.on('close', () => closed++)
+  })
+  return Object.assign(server, { connections: () => connections, closed: () => closed })
 }
 
 function notification(url: string): ClientNotification {
@@ -278,7 +282,8 @@ describe('refused before anything is sent', () => {
     expect(error.reason).toBe('refused-address')
     expect(String((error.cause as Error).message)).toContain('client.example resolves to 127.0.0.1')
     expect(reached).toEqual(['93.184.216.34'])
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The refused socket is destroyed: once the server saw it close, whatever it carried has arrived.
+    await vi.waitFor(() => expect(server.closed()).toBe(1), { timeout: 2000, interval: 5 })
     expect(server.connections()).toBe(1)
     expect(server.requests).toHaveLength(0)
   })

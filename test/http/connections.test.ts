@@ -155,10 +155,13 @@ describe('the keep-alive repeat is bounded in time', () => {
         timeoutMs: 5000,
       })
       expect((await client.backchannelIssue('first')).action).toBe('OK')
-      // Let the connection go idle in the pool, so that the next request reuses it.
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      // undici frees the connection for the pool in a microtask queued after the answer settled the
+      // call: one turn of the event loop runs it (no timed wait), and the assertion below checks it.
+      await new Promise(setImmediate)
       server.handle((r) => setTimeout(() => r.socket.resetAndDestroy(), 300))
       const error = await client.backchannelIssue('second').catch((e: unknown) => e)
+      // The second request went out on the first one's connection: a reused one.
+      expect(server.requests[1]?.socket).toBe(server.requests[0]?.socket)
       expect(error).toBeInstanceOf(AuthleteNetworkError)
       expect(server.requests.filter((r) => r.body === 'ticket=second')).toHaveLength(1)
     } finally {
