@@ -56,9 +56,10 @@ export default defineConfig([
     ],
   },
   {
-    // The bin: ESM only, no types. cli.js checks the Node.js version, then imports cli-main.js,
-    // which imports the main entry (dist/index.js) rather than a copy of it.
-    entry: { cli: 'src/cli.ts', 'cli-main': 'src/cli/main.ts' },
+    // The bin (cli/, beside src): ESM only, no types. cli.js checks the Node.js version, then imports
+    // cli-main.js, which imports the main entry (dist/index.js) rather than a copy of it, and loads the
+    // mocks entry as the package's own export (`authlete-ciba/mocks`) when asked for a stand-in.
+    entry: { cli: 'cli/bin.ts', 'cli-main': 'cli/main.ts' },
     format: ['esm'],
     minifyWhitespace: true,
     minifySyntax: true,
@@ -66,12 +67,6 @@ export default defineConfig([
     platform: 'node',
     treeshake: true,
     external,
-    esbuildPlugins: [
-      siblings({
-        './cli/main.js': './cli-main.js',
-        '../index.js': './index.js',
-        '../../mocks/index.js': './mocks/index.js',
-      }),
-    ],
+    esbuildPlugins: [siblings({ './main.js': './cli-main.js', '../src/index.js': './index.js' })],
   },
 ])

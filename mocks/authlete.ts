@@ -1,7 +1,8 @@
 /**
- * The generic Authlete handler factory every operation's mocks build on: which URLs are Authlete's
- * (v3 and v2 paths on the Authlete hosts or a given `baseUrl`), the authentication checks Authlete
- * makes before it reads a request, and request body reading.
+ * What every Authlete call's mocks build on: the shape of a call (`AuthleteCall`: method, v3 and v2
+ * paths, required fields), which URLs are Authlete's (on the Authlete hosts or a given `baseUrl`),
+ * the checks Authlete makes before it reads a request, and the answer shapes all calls share. What
+ * is one call's own (its codes, its answers) lives in `calls/`, one module per call.
  *
  * @module
  */
@@ -47,6 +48,26 @@ export interface AuthleteUrlMatch {
 }
 
 /**
+ * One Authlete call as the mocks play it: how it is reached and what a request must carry. Each
+ * call's module in `calls/` defines one; the default handlers and the simulator both read it.
+ *
+ * @internal
+ */
+export interface AuthleteCall {
+  /** `POST` (a form-encoded or JSON body) or `GET` (no body: the fields are the query's). */
+  readonly method: 'GET' | 'POST'
+  /** The v3 path (`{serviceId}` stands for its service ID segment) and the v2 path. */
+  readonly paths: { readonly v3: string; readonly v2: string }
+  /** The fields that must be non-empty strings, and the 400 result code when one is missing. */
+  readonly required?: { readonly fields: readonly string[]; readonly code: string } | undefined
+}
+
+/** A `POST` call on `operationPath` (e.g. `/backchannel/authentication/issue`), v3 and v2. */
+function postCall(operationPath: string): AuthleteCall {
+  return { method: 'POST', paths: { v3: `/api/{serviceId}${operationPath}`, v2: `/api${operationPath}` } }
+}
+
+/**
  * `{prefix}` of each base, normalised as the client normalises its `baseUrl`.
  *
  * @internal
@@ -60,6 +81,21 @@ export function normalizeBases(baseUrl: MockHandlerOptions['baseUrl']): string[]
   })
 }
 
+/** Whether `url` is one of `paths` below one of `bases`; `undefined` if not. */
+function matchPaths(url: string, paths: AuthleteCall['paths'], bases: readonly string[]) {
+  const [head = '', tail = ''] = paths.v3.split('{serviceId}')
+  for (const base of bases) {
+    if (!url.startsWith(base)) continue
+    const path = url.slice(base.length).split('?')[0] as string
+    if (path === paths.v2) return { apiVersion: 'v2' } as const
+    if (path.length <= head.length + tail.length || !path.startsWith(head) || !path.endsWith(tail)) continue
+    const serviceId = path.slice(head.length, path.length - tail.length)
+    if (!serviceId.includes('/'))
+      return { apiVersion: 'v3', serviceId: decodeURIComponent(serviceId) } as const
+  }
+  return undefined
+}
+
 /**
  * Whether `url` is Authlete's `operationPath` (e.g. `/backchannel/authentication/issue`) below one of
  * `bases`, v3 (`/api/{serviceId}{operationPath}`) or v2 (`/api{operationPath}`); `undefined` if not.
@@ -69,19 +105,39 @@ export function matchAuthleteUrl(
   operationPath: string,
   bases: readonly string[],
 ): AuthleteUrlMatch | undefined {
-  for (const base of bases) {
-    if (!url.startsWith(base)) continue
-    const path = url.slice(base.length).split('?')[0] as string
-    if (!path.startsWith('/api/') || !path.endsWith(operationPath)) continue
-    const middle = path.slice('/api'.length, path.length - operationPath.length)
-    if (middle === '') return { apiVersion: 'v2' }
-    if (/^\/[^/]+$/.test(middle)) return { apiVersion: 'v3', serviceId: decodeURIComponent(middle.slice(1)) }
-  }
-  return undefined
+  return matchPaths(url, postCall(operationPath).paths, bases)
 }
 
 /** An msw resolver, as `http.post` takes it. */
 export type Resolver = Parameters<typeof http.post>[1]
+
+/**
+ * An msw handler for `call` (its method, on its v3 and v2 paths), on the given base URLs. The
+ * resolver's `params.serviceId` is the v3 service ID.
+ *
+ * @internal
+ */
+export function callHandler(
+  call: AuthleteCall,
+  resolver: Resolver,
+  options: MockHandlerOptions = {},
+): HttpHandler {
+  const bases = normalizeBases(options.baseUrl)
+  const route = call.method === 'GET' ? http.get : http.post
+  const handler = route(
+    ({ request }) => {
+      const match = matchPaths(request.url, call.paths, bases)
+      return match
+        ? { matches: true, params: match.apiVersion === 'v3' ? { serviceId: match.serviceId } : {} }
+        : false
+    },
+    resolver,
+    { once: options.once ?? false },
+  )
+  // setupAuthleteServer guards these bases: an unanswered request to them fails, never reaching a network.
+  registerAuthleteBases(handler, bases)
+  return handler
+}
 
 /**
  * An msw `http.post` handler for one Authlete operation (`operationPath`, e.g.
@@ -93,18 +149,7 @@ export function authleteHandler(
   resolver: Resolver,
   options: MockHandlerOptions = {},
 ): HttpHandler {
-  const bases = normalizeBases(options.baseUrl)
-  const handler = http.post(
-    ({ request }) => {
-      const match = matchAuthleteUrl(request.url, operationPath, bases)
-      return match ? { matches: true, params: match.serviceId ? { serviceId: match.serviceId } : {} } : false
-    },
-    resolver,
-    { once: options.once ?? false },
-  )
-  // setupAuthleteServer guards these bases: an unanswered request to them fails, never reaching a network.
-  registerAuthleteBases(handler, bases)
-  return handler
+  return callHandler(postCall(operationPath), resolver, options)
 }
 
 /**
@@ -141,8 +186,10 @@ export async function readFields(request: Request): Promise<Record<string, unkno
     const fields: Record<string, unknown> = {}
     for (const [key, value] of new URLSearchParams(text)) {
       const previous = fields[key]
-      fields[key] =
-        previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value]
+      // Grows the array in place: a body repeating one field many times costs linear time.
+      if (previous === undefined) fields[key] = value
+      else if (Array.isArray(previous)) previous.push(value)
+      else fields[key] = [previous, value]
     }
     return fields
   }
@@ -160,62 +207,155 @@ export async function readFields(request: Request): Promise<Record<string, unkno
 }
 
 /**
- * The checks Authlete makes before it reads a request ({@link checkAuthorization}, then a body that
- * is form-encoded or JSON): the request's fields, or the answer that refuses it.
+ * A request as the mocks received it: the API it went to and its fields (`undefined` when the
+ * request was refused before they were read).
+ *
+ * @internal
  */
-export async function acceptRequest(
-  request: Request,
-  params: Record<string, unknown>,
-): Promise<Record<string, unknown> | Response> {
-  const refused = checkAuthorization(request, params.serviceId === undefined ? 'v2' : 'v3')
-  if (refused) return refused
-  return (await readFields(request)) ?? unparsableBody()
-}
-
-/** 400 `A001204`: the body could not be parsed (this stand-in's code: Authlete documents none). */
-export function unparsableBody(): Response {
-  return HttpResponse.json(resultBody('A001204', 'The request body could not be parsed.'), { status: 400 })
+export interface ReceivedCall {
+  apiVersion: 'v3' | 'v2'
+  serviceId: string | undefined
+  fields: Record<string, unknown> | undefined
 }
 
 /**
- * A handler for `operationPath` that answers `body` (a JSON object, or a function making one per
- * request) with HTTP 200.
+ * The checks Authlete makes before it acts on a request to `call`: {@link checkAuthorization}, a
+ * body that is form-encoded or JSON (400 `A001204` otherwise; a `GET` reads its query), then the
+ * call's required fields. The request as received, and the answer that refuses it, if any.
+ *
+ * @internal
+ */
+export async function receiveCall(
+  call: AuthleteCall,
+  { request, params }: Parameters<Resolver>[0],
+): Promise<{ received: ReceivedCall; refused: Response | undefined }> {
+  const serviceId = typeof params.serviceId === 'string' ? params.serviceId : undefined
+  const received: ReceivedCall = {
+    apiVersion: serviceId === undefined ? 'v2' : 'v3',
+    serviceId,
+    fields: undefined,
+  }
+  const unauthorized = checkAuthorization(request, received.apiVersion)
+  if (unauthorized) return { received, refused: unauthorized }
+  const fields =
+    call.method === 'GET' ? Object.fromEntries(new URL(request.url).searchParams) : await readFields(request)
+  received.fields = fields
+  // 400 A001204 is this stand-in's code: Authlete documents none for a body it cannot parse.
+  if (fields === undefined) {
+    const refused = HttpResponse.json(resultBody('A001204', 'The request body could not be parsed.'), {
+      status: 400,
+    })
+    return { received, refused }
+  }
+  const missing = call.required?.fields.find((field) => !isText(fields[field]))
+  if (missing === undefined || call.required === undefined) return { received, refused: undefined }
+  return {
+    received,
+    refused: badField(call.required.code, `The request does not contain a '${missing}' parameter.`),
+  }
+}
+
+/** Whether `value` is a non-empty string. */
+export function isText(value: unknown): value is string {
+  return typeof value === 'string' && value !== ''
+}
+
+/** `value` when it is a string, else `undefined`. */
+export function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+/** 400 with Authlete's result body: a request field is missing or wrong. */
+export function badField(resultCode: string, message: string): Response {
+  return HttpResponse.json(resultBody(resultCode, message), { status: 400 })
+}
+
+/** 400 with Authlete's result body: the value of `field` is not one Authlete takes. */
+export function invalidField(resultCode: string, field: string): Response {
+  return badField(resultCode, `The '${field}' parameter is invalid.`)
+}
+
+/** The result code of {@link unknownActionAnswer}: no Authlete answer has it. */
+export const UNKNOWN_ACTION_CODE = 'A999999'
+
+/** An answer with an `action` Authlete may add later. */
+export function unknownActionAnswer(action: string): Record<string, unknown> {
+  return { resultCode: UNKNOWN_ACTION_CODE, action }
+}
+
+/**
+ * An answer whose `responseContent` is a `server_error`, as Authlete words it for a fault or a ticket
+ * it cannot use: `{"error":"server_error","error_description":"[code] message","error_uri":…}`.
+ */
+export function serverErrorAnswer(action: string, resultCode: string, message: string) {
+  const { resultMessage } = resultBody(resultCode, message)
+  return {
+    resultCode,
+    resultMessage,
+    action,
+    responseContent: JSON.stringify({
+      error: 'server_error',
+      error_description: resultMessage,
+      error_uri: `https://docs.authlete.com/#${resultCode}`,
+    }),
+  }
+}
+
+/**
+ * A handler for `call` that answers `body` (a JSON object, or a function making one per request)
+ * with HTTP 200.
+ *
+ * @internal
  */
 export function answerWith(
-  operationPath: string,
+  call: AuthleteCall,
   body: object | (() => object),
   options: MockHandlerOptions = {},
 ): HttpHandler {
-  return authleteHandler(
-    operationPath,
-    () => HttpResponse.json(typeof body === 'function' ? body() : body),
-    options,
-  )
+  return callHandler(call, () => HttpResponse.json(typeof body === 'function' ? body() : body), options)
 }
 
 /**
- * A handler for `operationPath` that answers Authlete's error status and result body, e.g.
+ * A handler for `call` that answers Authlete's error status and result body, e.g.
  * `(401, 'A001202', 'Authorization header is missing.')`.
+ *
+ * @internal
  */
 export function apiErrorWith(
-  operationPath: string,
+  call: AuthleteCall,
   status: number,
   resultCode: string,
   resultMessage: string,
   options: MockHandlerOptions = {},
 ): HttpHandler {
-  return authleteHandler(
-    operationPath,
+  return callHandler(
+    call,
     () => HttpResponse.json(resultBody(resultCode, resultMessage), { status }),
     options,
   )
 }
 
-/** 400 with Authlete's result body: a required request field is missing. */
-export function missingField(resultCode: string, field: string): Response {
-  return HttpResponse.json(resultBody(resultCode, `The request does not contain a '${field}' parameter.`), {
-    status: 400,
-  })
+/**
+ * The helpers each call offers under its own names (`issueHandler`, `failApiError`, …), made for
+ * `call`: `handler` runs your own resolver on the call's paths; `unknownAction` answers an `action`
+ * Authlete may add later (your code must treat it as a failure); `apiError` answers a non-2xx
+ * status from Authlete itself, e.g. `(401, 'A001202', 'Authorization header is missing.')`.
+ *
+ * @internal
+ */
+export function callHelpers(call: AuthleteCall) {
+  return {
+    handler: (resolver: Resolver, options: MockHandlerOptions = {}): HttpHandler =>
+      callHandler(call, resolver, options),
+    unknownAction: (action = 'FUTURE_ACTION', options: MockHandlerOptions = {}): HttpHandler =>
+      answerWith(call, unknownActionAnswer(action), options),
+    apiError: (
+      status: number,
+      resultCode: string,
+      resultMessage = 'Mocked error.',
+      options: MockHandlerOptions = {},
+    ): HttpHandler => apiErrorWith(call, status, resultCode, resultMessage, options),
+  }
 }
 
 /** A 43-character random base64url string, as Authlete's tickets and `auth_req_id`s look. */
@@ -226,4 +366,9 @@ export function randomId(): string {
 /** The `responseContent` of an error answer: `{"error":…,"error_description":…}`. */
 export function errorContent(error: string, description?: string): string {
   return JSON.stringify(description === undefined ? { error } : { error, error_description: description })
+}
+
+/** Drops the fields whose value is `undefined`, as Authlete omits absent fields. */
+export function defined(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined))
 }

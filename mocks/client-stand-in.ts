@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto'
 import http, { type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Arrivals, type WaitOptions } from './arrivals.js'
+import { readBody } from './read-body.js'
 
 /**
  * A notification as the client application received it.
@@ -115,15 +116,10 @@ export async function startCibaClientStandIn(
       res.writeHead(404).end()
       return
     }
-    const chunks: Buffer[] = []
-    try {
-      for await (const chunk of req) chunks.push(chunk as Buffer)
-    } catch {
-      // The sender hung up in the middle of its body: no notification, and no one to answer.
-      req.socket.destroy()
-      return
-    }
-    const text = Buffer.concat(chunks).toString('utf8')
+    const body = await readBody(req)
+    // The sender hung up in the middle of its body: no notification.
+    if (body === undefined) return
+    const text = body.toString('utf8')
     const authorization = req.headers.authorization
     const notification: CibaNotification = {
       path,

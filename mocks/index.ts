@@ -23,8 +23,6 @@ export {
   authenticationUnauthorized,
   authenticationUnknownAction,
   authenticationUserIdentification,
-  type MockUserIdentification,
-  userIdentificationAnswer,
 } from './authentication.js'
 export {
   AUTHLETE_HOSTS,
@@ -36,6 +34,15 @@ export {
   readFields,
   resultBody,
 } from './authlete.js'
+export { type MockUserIdentification, userIdentificationAnswer } from './calls/authentication.js'
+export { type MockNotificationOptions, noActionAnswer, notificationAnswer } from './calls/complete.js'
+export { failAnswer } from './calls/fail.js'
+export {
+  internalServerErrorAnswer,
+  invalidTicketAnswer,
+  type MockOkOptions,
+  okAnswer,
+} from './calls/issue.js'
 export {
   type CibaClientStandIn,
   type CibaClientStandInOptions,
@@ -51,12 +58,8 @@ export {
   completeNotification,
   completeServerError,
   completeUnknownAction,
-  type MockNotificationOptions,
-  noActionAnswer,
-  notificationAnswer,
 } from './complete.js'
 export {
-  failAnswer,
   failApiError,
   failAsAuthlete,
   failBadRequest,
@@ -68,8 +71,6 @@ export {
 export { authleteHandlers } from './handlers.js'
 export {
   type AuthleteHandlersOptions,
-  internalServerErrorAnswer,
-  invalidTicketAnswer,
   issueApiError,
   issueAsAuthlete,
   issueDelayed,
@@ -80,8 +81,6 @@ export {
   issueOk,
   issueRateLimited,
   issueUnknownAction,
-  type MockOkOptions,
-  okAnswer,
 } from './issue.js'
 export {
   type AuthleteMockServer,
@@ -108,5 +107,5 @@ export {
   createCibaSimulator,
   type PushTokens,
   type UserIdentification,
-} from './simulator.js'
+} from './simulator/index.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'

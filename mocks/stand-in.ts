@@ -9,8 +9,10 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type AnyHandler, getResponse, type RequestHandler } from 'msw'
+import { resultBody } from './authlete.js'
 import { authleteHandlers } from './handlers.js'
-import type { CibaSimulator } from './simulator.js'
+import { readBody } from './read-body.js'
+import type { CibaSimulator } from './simulator/index.js'
 
 /**
  * A running stand-in.
@@ -56,7 +58,7 @@ function reply(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ resultCode, resultMessage: `[${resultCode}] ${message}` })
+  const body = JSON.stringify(resultBody(resultCode, message))
   res.writeHead(status, {
     ...headers,
     'content-type': 'application/json',
@@ -83,14 +85,8 @@ export async function startAuthleteStandIn(options: AuthleteStandInOptions = {})
   })
 
   async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    try {
-      for await (const chunk of req) chunks.push(chunk as Buffer)
-    } catch {
-      // The client hung up in the middle of its body: there is no one left to answer.
-      req.socket.destroy()
-      return
-    }
+    const body = await readBody(req)
+    if (body === undefined) return
     const method = req.method ?? 'GET'
     if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
       reply(res, 405, 'A000405', `Method ${method} is not allowed`, { allow: ALLOWED_METHODS })
@@ -103,7 +99,7 @@ export async function startAuthleteStandIn(options: AuthleteStandInOptions = {})
       reply(res, 400, 'A000400', 'The request target must be a path')
       return
     }
-    if ((method === 'GET' || method === 'HEAD') && chunks.length > 0) {
+    if ((method === 'GET' || method === 'HEAD') && body.length > 0) {
       reply(res, 400, 'A000400', `A ${method} request cannot have a body`)
       return
     }
@@ -116,7 +112,7 @@ export async function startAuthleteStandIn(options: AuthleteStandInOptions = {})
       request = new Request(url + target, {
         method,
         headers,
-        body: chunks.length > 0 ? Buffer.concat(chunks) : null,
+        body: body.length > 0 ? body : null,
       })
     } catch {
       reply(res, 400, 'A000400', 'The request cannot be read')
@@ -132,18 +128,15 @@ export async function startAuthleteStandIn(options: AuthleteStandInOptions = {})
       req.socket.destroy()
       return
     }
-    response ??= Response.json(
-      { resultCode: 'A000404', resultMessage: `[A000404] No handler for ${method} ${target}` },
-      { status: 404 },
-    )
-    const body = Buffer.from(await response.arrayBuffer())
+    response ??= Response.json(resultBody('A000404', `No handler for ${method} ${target}`), { status: 404 })
+    const payload = Buffer.from(await response.arrayBuffer())
     const out: Record<string, string> = {}
     response.headers.forEach((value, name) => {
       out[name] = value
     })
-    out['content-length'] = String(body.length)
+    out['content-length'] = String(payload.length)
     res.writeHead(response.status, out)
-    res.end(body)
+    res.end(payload)
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

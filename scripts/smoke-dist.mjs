@@ -68,7 +68,8 @@ console.log('instanceof across ESM and CJS: OK')
 await fromCjs.close()
 
 // The bin, built: --help, then one call against a stand-in.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 
 const help = execFileSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' })
@@ -86,7 +87,9 @@ try {
     },
   )
   if (JSON.parse(out).action !== 'OK') throw new Error(`dist/cli.js: expected OK, got ${out}`)
-  // --stand-in loads the mocks entry from beside the bin.
+  // --stand-in loads the mocks entry as the package's own export (authlete-ciba/mocks), not by path.
+  if (!readFileSync('dist/cli-main.js', 'utf8').includes('"authlete-ciba/mocks"'))
+    throw new Error('dist/cli-main.js does not load the mocks by the package name')
   const { stdout: standIn } = await promisify(execFile)(
     process.execPath,
     ['dist/cli.js', 'authenticate', 'scope=openid&login_hint=john', '--stand-in', '--json'],
@@ -94,6 +97,30 @@ try {
   )
   if (JSON.parse(standIn).action !== 'USER_IDENTIFICATION')
     throw new Error(`dist/cli.js --stand-in: expected USER_IDENTIFICATION, got ${standIn}`)
+  // stand-in serves one service until SIGTERM, then exits 0.
+  const server = spawn(process.execPath, ['dist/cli.js', 'stand-in'], { env: { PATH: process.env.PATH } })
+  const exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)))
+  let printed = ''
+  const url = await new Promise((resolve, reject) => {
+    server.stdout.setEncoding('utf8').on('data', (text) => {
+      printed += text
+      const match = /^Authlete stand-in at (http:\/\/127\.0\.0\.1:\d+):/m.exec(printed)
+      if (match) resolve(match[1])
+    })
+    exited.then(() => reject(new Error(`dist/cli.js stand-in exited early: ${printed}`)))
+  })
+  const { stdout: served } = await promisify(execFile)(
+    process.execPath,
+    ['dist/cli.js', 'issue', 'unknown', '--json', '--base-url', url],
+    {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, AUTHLETE_SERVICE_ID: '1', AUTHLETE_ACCESS_TOKEN: 't' },
+    },
+  ).catch((error) => error)
+  if (JSON.parse(served).action !== 'INVALID_TICKET')
+    throw new Error(`dist/cli.js stand-in: expected INVALID_TICKET, got ${served}`)
+  server.kill('SIGTERM')
+  if ((await exited) !== 0) throw new Error('dist/cli.js stand-in: no clean exit on SIGTERM')
   console.log('cli: OK')
 } finally {
   await cliStandIn.close()

@@ -22,6 +22,11 @@ import {
   backchannelFail,
 } from './operations/backchannel-fail.js'
 import { type BackchannelIssueResponse, backchannelIssue } from './operations/backchannel-issue.js'
+import { type ServiceConfiguration, serviceConfiguration } from './operations/service-configuration.js'
+import { type ServiceJwks, serviceJwks } from './operations/service-jwks.js'
+import { type TokenRequest, type TokenResponse, token } from './operations/token.js'
+import { type TokenFailRequest, type TokenFailResponse, tokenFail } from './operations/token-fail.js'
+import { type TokenIssueRequest, type TokenIssueResponse, tokenIssue } from './operations/token-issue.js'
 
 /**
  * Per-call options of {@link AuthleteClient.backchannelIssue}: {@link AuthleteCallOptions}.
@@ -121,6 +126,61 @@ export class AuthleteClient {
     options?: AuthleteCallOptions,
   ): Promise<BackchannelCompleteResponse> {
     return this.#transport.call(backchannelComplete, request, options)
+  }
+
+  /**
+   * Calls `/auth/token` with the client application's token request, as received, and returns
+   * Authlete's validated answer: `OK` with the tokens, `BAD_REQUEST` (the CIBA grant's
+   * `authorization_pending`, `slow_down`, …), `INVALID_CLIENT`, `PASSWORD` (then `tokenIssue` or
+   * `tokenFail`), … (see `handleTokenRequest`, which runs the whole endpoint).
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token
+   */
+  token(request: TokenRequest, options?: AuthleteCallOptions): Promise<TokenResponse> {
+    return this.#transport.call(token, request, options)
+  }
+
+  /**
+   * Calls `/auth/token/issue`: issues the tokens of a `PASSWORD` request for `subject`, once the
+   * resource owner's credentials were checked.
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/issue
+   */
+  tokenIssue(request: TokenIssueRequest, options?: AuthleteCallOptions): Promise<TokenIssueResponse> {
+    return this.#transport.call(tokenIssue, request, options)
+  }
+
+  /**
+   * Calls `/auth/token/fail`: refuses a `PASSWORD` request for `reason`; Authlete answers the error
+   * response for the client.
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/fail
+   */
+  tokenFail(request: TokenFailRequest, options?: AuthleteCallOptions): Promise<TokenFailResponse> {
+    return this.#transport.call(tokenFail, request, options)
+  }
+
+  /**
+   * Calls `GET /service/configuration`: the service's OpenID Provider metadata, to serve at
+   * `/.well-known/openid-configuration`.
+   *
+   * @see https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/configuration
+   */
+  serviceConfiguration(options?: AuthleteCallOptions): Promise<ServiceConfiguration> {
+    return this.#transport.call(serviceConfiguration, undefined, options)
+  }
+
+  /**
+   * Calls `GET /service/jwks/get`: the service's public JWK Set, to serve at its `jwks_uri`. A
+   * service without one (Authlete answers 204) gives `{ keys: [] }`.
+   *
+   * @see https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/jwks/get
+   */
+  serviceJwks(options?: AuthleteCallOptions): Promise<ServiceJwks> {
+    return this.#transport.call(serviceJwks, undefined, options)
   }
 
   /**

@@ -19,6 +19,12 @@ export {
   toBackchannelWebResponse,
 } from './endpoint/backchannel-response.js'
 export {
+  type TokenEndpointResponse,
+  type TokenResponseContext,
+  toTokenResponse,
+  toTokenWebResponse,
+} from './endpoint/token-response.js'
+export {
   type AnyAuthleteError,
   AuthleteAbortError,
   AuthleteApiError,
@@ -70,6 +76,23 @@ export {
   isPlainBindingMessage,
   type StartAuthenticationContext,
 } from './flow/hooks.js'
+export type { FormBody } from './flow/request-input.js'
+export {
+  handleTokenRequest,
+  handleTokenWebRequest,
+  type TokenEndpointClient,
+  type TokenEndpointResult,
+  type TokenRequestInput,
+  type TokenRequestOptions,
+  type TokenWebRequestOptions,
+} from './flow/token-endpoint.js'
+export type {
+  GrantHook,
+  ResourceOwnerCredentials,
+  TokenEndpointAnswer,
+  TokenEndpointHooks,
+  TokenFlowStage,
+} from './flow/token-hooks.js'
 export type {
   AuthleteCallOptions,
   AuthleteClientOptions,
@@ -137,4 +160,48 @@ export type {
   UnknownAction,
   UnknownValue,
 } from './operations/fields.js'
+export type { ServiceConfiguration } from './operations/service-configuration.js'
+export type {
+  JsonWebKeyAnswer,
+  ServiceJwks,
+} from './operations/service-jwks.js'
+export {
+  type GrantType,
+  TOKEN_ACTIONS,
+  type TokenAction,
+  type TokenBadRequest,
+  type TokenIdTokenReissuable,
+  type TokenInfo,
+  type TokenInternalServerError,
+  type TokenInvalidClient,
+  type TokenJwtBearer,
+  type TokenNativeSso,
+  type TokenOk,
+  type TokenPassword,
+  type TokenPropertyAnswer,
+  type TokenRequest,
+  type TokenResponse,
+  type TokenTokenExchange,
+  type TokenUnknownAction,
+} from './operations/token.js'
+export {
+  TOKEN_FAIL_ACTIONS,
+  TOKEN_FAIL_REASONS,
+  type TokenFailAction,
+  type TokenFailBadRequest,
+  type TokenFailInternalServerError,
+  type TokenFailReason,
+  type TokenFailRequest,
+  type TokenFailResponse,
+  type TokenFailUnknownAction,
+} from './operations/token-fail.js'
+export {
+  TOKEN_ISSUE_ACTIONS,
+  type TokenIssueAction,
+  type TokenIssueInternalServerError,
+  type TokenIssueOk,
+  type TokenIssueRequest,
+  type TokenIssueResponse,
+  type TokenIssueUnknownAction,
+} from './operations/token-issue.js'
 export { VERSION } from './version.js'

@@ -111,7 +111,7 @@ export class Call<Result> implements AttemptOwner {
       config.origin,
       config.apiPath + operation.path,
       operation.method ?? 'POST',
-      body === null ? config.bodilessHeaders : 'form' in body ? config.formHeaders : config.jsonHeaders,
+      body === null ? config.bareHeaders : 'form' in body ? config.formHeaders : config.jsonHeaders,
       body === null ? undefined : 'form' in body ? body.form : body.json,
     )
     this.#timer = setTimeout(onDeadline, request.timeoutMs, this)
@@ -278,6 +278,8 @@ export class Call<Result> implements AttemptOwner {
   #interpret(response: RawResponse): Result | AuthleteError {
     const { status, headers, body } = response
     if (status < 200 || status >= 300) return this.#apiError(response)
+    const { noContent } = this.#operation
+    if (status === 204 && noContent !== undefined) return noContent()
     const json = readJsonBody(headers, body)
     if (json instanceof UnusableBody) return this.#responseError(status, json.problem, { cause: json.cause })
     const parsed = this.#operation.parse(json)

@@ -25,13 +25,14 @@ export type RequestBody =
 export interface Operation<Input, Result> {
   /** The client method's name (`backchannelIssue`): for messages and tracing. */
   readonly name: string
-  /** The path below `/api` (v2) or `/api/{serviceId}` (v3), e.g. `/backchannel/authentication/issue`. */
-  readonly path: string
   /**
-   * The HTTP method. A `GET` sends no body: its `encode` returns `null`.
+   * The HTTP method: `GET` for the calls that only read the service (its configuration, its JWK
+   * Set), which send no body.
    * @default 'POST'
    */
-  readonly method?: 'POST' | 'GET' | undefined
+  readonly method?: 'GET' | undefined
+  /** The path below `/api` (v2) or `/api/{serviceId}` (v3), e.g. `/backchannel/authentication/issue`. */
+  readonly path: string
   /**
    * The request's own secrets, redacted from every error of the call (in every form the
    * credentials are) along with Authlete's credentials: fields of the body by name
@@ -47,9 +48,14 @@ export interface Operation<Input, Result> {
   readonly repeatableAfterSend: boolean
   /**
    * Checks the input (throwing {@link AuthleteInputError} naming the field) and encodes it; `null`
-   * for no body (`GET`). No I/O.
+   * for a `GET`, which has no body. No I/O.
    */
   encode(input: Input): RequestBody | null
   /** Validates the JSON of a 2xx answer. Never throws. */
   parse(json: unknown): ParseResult<Result>
+  /**
+   * The answer to a `204 No Content`, for a call whose documented answers include one (the JWK
+   * Set of a service that has none); without it a 204 is an unusable answer, as any empty body.
+   */
+  readonly noContent?: (() => Result) | undefined
 }

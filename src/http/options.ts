@@ -138,8 +138,8 @@ export interface TransportConfig {
   /** Request headers as undici's flat `[name, value, …]` array, per body type, minus the length. */
   readonly formHeaders: readonly string[]
   readonly jsonHeaders: readonly string[]
-  /** For a request without a body (`GET`): no content type. */
-  readonly bodilessHeaders: readonly string[]
+  /** For a request without a body (`GET`): no content type. `authorization` stays at index 1. */
+  readonly bareHeaders: readonly string[]
   readonly timeoutMs: number
   readonly maxResponseBytes: number
   readonly retry: RetryPolicy
@@ -246,12 +246,12 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     throw new AuthleteInputError('dispatcher', 'must be an undici Dispatcher')
   }
 
-  // The authorization at index 1: a call with a credential function puts its own there.
-  const headers = (contentType: string | null) =>
+  const headers = (contentType: string) =>
     Object.freeze([
       'authorization',
       authorization,
-      ...(contentType === null ? [] : ['content-type', contentType]),
+      'content-type',
+      contentType,
       'accept',
       'application/json',
       'user-agent',
@@ -264,7 +264,14 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     apiPath,
     formHeaders: headers('application/x-www-form-urlencoded'),
     jsonHeaders: headers('application/json'),
-    bodilessHeaders: headers(null),
+    bareHeaders: Object.freeze([
+      'authorization',
+      authorization,
+      'accept',
+      'application/json',
+      'user-agent',
+      userAgent,
+    ]),
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     maxResponseBytes: positiveInteger(
       'maxResponseBytes',

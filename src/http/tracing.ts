@@ -21,7 +21,7 @@ import { AuthleteApiError, AuthleteError, AuthleteResponseError } from '../error
 export interface AuthleteTraceContext {
   /** The operation's name (the client method), or `notification` for a ping/push delivery. */
   operation: string
-  /** The HTTP method: `POST`, or `GET` for a call that reads (`serviceConfiguration`). */
+  /** The HTTP method: `POST`, or `GET` for `serviceConfiguration` and `serviceJwks`. */
   method: 'POST' | 'GET'
   /** The request URL: Authlete's, or the client's notification endpoint (origin and path). No credential. */
   url: string

@@ -156,10 +156,17 @@ function byZod(schema: z.core.$ZodType): Accept {
 }
 
 const NONE: readonly string[] = Object.freeze([])
+const NONE_REQUIRED: readonly Requirement[] = Object.freeze([])
+
+/** The requirement for `answer`'s action, if any. */
+function requirementOf(answer: Record<string, unknown>, requirements: readonly Requirement[]) {
+  for (const requirement of requirements) if (answer.action === requirement.action) return requirement
+  return undefined
+}
 
 /** The names of the fields `requirement` finds missing in `answer` (no array made when none is). */
 function missing(answer: Record<string, unknown>, requirement: Requirement | undefined): readonly string[] {
-  if (requirement === undefined || answer.action !== requirement.action) return NONE
+  if (requirement === undefined) return NONE
   let names: string[] | undefined
   for (const field in requirement.fields) {
     const value = answer[field]
@@ -182,7 +189,7 @@ function withoutNulls<Result>(answer: Record<string, unknown>, fields: ReadonlyS
 
 /**
  * The parse of an operation's answer, from a zod object schema compiled once and the fields its
- * `action` requires. `null` in one of the model's top-level fields is read as absent (Authlete's
+ * `action` requires (one requirement, or one per action that has some). `null` in one of the model's top-level fields is read as absent (Authlete's
  * schemas mark fields optional without saying whether an absent one is omitted or sent as `null`),
  * so that `field?: T` holds after parsing; an unknown field is kept as it came, `null` included.
  *
@@ -191,14 +198,20 @@ function withoutNulls<Result>(answer: Record<string, unknown>, fields: ReadonlyS
  */
 export function modelParser<Result>(
   schema: z.ZodObject,
-  requirement?: Requirement,
+  requirement?: Requirement | readonly Requirement[],
 ): (json: unknown) => ParseResult<Result> {
+  const requirements: readonly Requirement[] =
+    requirement === undefined
+      ? NONE_REQUIRED
+      : Array.isArray(requirement)
+        ? requirement
+        : [requirement as Requirement]
   const accept = compileAccept(schema)
   const fields: ReadonlySet<string> = new Set(Object.keys(schema.shape))
   return (json) => {
     if (accept(json)) {
       const answer = json as Record<string, unknown>
-      if (missing(answer, requirement).length === 0) {
+      if (missing(answer, requirementOf(answer, requirements)).length === 0) {
         return { success: true, data: withoutNulls<Result>(answer, fields) }
       }
     }
@@ -213,14 +226,15 @@ export function modelParser<Result>(
       }
     }
     const data = result.data as Record<string, unknown>
-    const names = missing(data, requirement)
+    const required = requirementOf(data, requirements)
+    const names = missing(data, required)
     // Only if this test were stricter than zod somewhere: zod's word is the model's.
     if (names.length === 0) return { success: true, data: withoutNulls<Result>(data, fields) }
     return {
       success: false,
       issues: names.map((name) => ({
         path: [name],
-        message: `required when action is ${requirement?.action}`,
+        message: `required when action is ${required?.action}`,
       })),
     }
   }

@@ -65,6 +65,19 @@ export const SPEC_FILES: Readonly<Record<Spec, string>> = {
   v2: fileURLToPath(new URL('../fixtures/openapi/authlete-v2-ciba.yaml', import.meta.url)),
 }
 
+/** Which excerpt: the four CIBA calls, or the token calls and the service's configuration and JWKS. */
+export type Document = 'ciba' | 'token'
+
+/** The token excerpts (verbatim copies): /auth/token, /issue, /fail, GET /service/configuration, /service/jwks/get. */
+export const TOKEN_SPEC_FILES: Readonly<Record<Spec, string>> = {
+  v3: fileURLToPath(new URL('../fixtures/openapi/authlete-v3-token.yaml', import.meta.url)),
+  v2: fileURLToPath(new URL('../fixtures/openapi/authlete-v2-token.yaml', import.meta.url)),
+}
+
+function specFile(spec: Spec, document: Document = 'ciba'): string {
+  return (document === 'token' ? TOKEN_SPEC_FILES : SPEC_FILES)[spec]
+}
+
 /** Credentials a test can hand the SDK; Prism checks only their shape, never their value. */
 export const SERVICE_ID = '715948317'
 export const ACCESS_TOKEN = 'prism-access-token'
@@ -111,6 +124,8 @@ export interface StartPrismOptions {
   upstream?: string
   /** How long to wait for Prism to listen (default 30 s: the CI machine has 2 cores). */
   timeoutMs?: number
+  /** Which excerpt to serve (default `ciba`). */
+  document?: Document
 }
 
 const localRequire = createRequire(import.meta.url)
@@ -160,7 +175,7 @@ function prismEnv(): NodeJS.ProcessEnv {
  * process of this Node binary (process.execPath), and resolves once it listens.
  */
 export async function startPrism(spec: Spec, options: StartPrismOptions = {}): Promise<PrismServer> {
-  const { upstream, timeoutMs = 30_000 } = options
+  const { upstream, timeoutMs = 30_000, document } = options
   if (upstream !== undefined && !LOOPBACK_HOSTS.has(new URL(upstream).hostname)) {
     throw new Error(`startPrism: upstream must be a loopback URL, got ${upstream}`)
   }
@@ -170,7 +185,7 @@ export async function startPrism(spec: Spec, options: StartPrismOptions = {}): P
     EXIT_WITH_PARENT,
     CLI_BIN,
     mode,
-    SPEC_FILES[spec],
+    specFile(spec, document),
     ...(upstream === undefined ? [] : [upstream]),
     '--host',
     '127.0.0.1',
@@ -309,7 +324,7 @@ function prismHttpLibrary(): { http: PrismHttp; validator: PrismValidator } {
 }
 
 const SEVERITY = ['Error', 'Warning', 'Information', 'Hint']
-const operationsCache = new Map<Spec, Promise<HttpOperation[]>>()
+const operationsCache = new Map<string, Promise<HttpOperation[]>>()
 
 function templateToRegExp(template: string): RegExp {
   const source = template
@@ -333,18 +348,20 @@ export async function checkResponse(
   status: number,
   body: unknown,
   headers: Record<string, string> = { 'content-type': 'application/json' },
+  { document = 'ciba', method = 'post' }: { document?: Document; method?: 'post' | 'get' } = {},
 ): Promise<Violation[]> {
-  let operations = operationsCache.get(spec)
+  const file = specFile(spec, document)
+  let operations = operationsCache.get(file)
   if (operations === undefined) {
-    operations = prismHttpLibrary().http.getHttpOperationsFromSpec(SPEC_FILES[spec])
-    operationsCache.set(spec, operations)
+    operations = prismHttpLibrary().http.getHttpOperationsFromSpec(file)
+    operationsCache.set(file, operations)
   }
   const requestPath = operationPath.split('?')[0] ?? operationPath
   const operation = (await operations).find(
-    (op) => op.method === 'post' && (op.path === requestPath || templateToRegExp(op.path).test(requestPath)),
+    (op) => op.method === method && (op.path === requestPath || templateToRegExp(op.path).test(requestPath)),
   )
   if (operation === undefined)
-    throw new Error(`checkResponse: no POST ${operationPath} in the ${spec} document`)
+    throw new Error(`checkResponse: no ${method.toUpperCase()} ${operationPath} in the ${spec} document`)
   const lowered = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
   const parsed =
     typeof body === 'string' && /json/i.test(lowered['content-type'] ?? '')

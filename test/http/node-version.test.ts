@@ -9,7 +9,7 @@ const loader = fileURLToPath(new URL('../../scripts/ts-loader.mjs', import.meta.
 const fake20 = fileURLToPath(new URL('../fixtures/fake-node-20.mjs', import.meta.url))
 const index = fileURLToPath(new URL('../../src/index.ts', import.meta.url))
 const mocks = fileURLToPath(new URL('../../mocks/index.ts', import.meta.url))
-const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url))
+const cli = fileURLToPath(new URL('../../cli/bin.ts', import.meta.url))
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,0 +1,219 @@
+/**
+ * The Authlete calls the command makes, one row each: its name, its argument, its flags, the client
+ * method it calls, its usage line, and what its answer means. A new Authlete call is one row here;
+ * parsing, `--help`, the exit code and the output follow from it.
+ *
+ * @module
+ */
+
+import { readFileSync } from 'node:fs'
+// Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
+import { type AuthleteClient, toBackchannelResponse } from '../src/index.js'
+import { text } from './output.js'
+
+/** Every variable the command reads. */
+export type Env = Readonly<Record<string, string | undefined>>
+
+/** The flags of a command as given: each takes a value. */
+export type Flags = Readonly<Record<string, string | undefined>>
+
+/** An answer of Authlete, as the client returns it. */
+export type Answer = Readonly<Record<string, unknown>> & { readonly action?: string }
+
+/** A usage error: printed with its message and the command's usage line, exit code 1. */
+export class UsageError extends Error {
+  /** The command whose usage line goes with the message, when it is known. */
+  readonly command: string | undefined
+  constructor(message: string, command?: string) {
+    super(message)
+    this.command = command
+  }
+}
+
+/** A command of the CLI: what `authlete-ciba <name> ...` takes. */
+export interface CommandSpec {
+  /** As typed: `issue`. */
+  readonly name: string
+  /** Its one argument, e.g. `{ name: 'ticket', what: "the ticket of authenticate's answer" }`; none: no argument. */
+  readonly argument?: { readonly name: string; readonly what: string } | undefined
+  /**
+   * Its own flags (each takes a value), in the order of its usage line; a required one maps to the
+   * words that follow "<command> needs --flag" when it is missing, an optional one to `undefined`.
+   */
+  readonly flags: Readonly<Record<string, string | undefined>>
+  /** Its usage line after `authlete-ciba `; continuation lines start with spaces. */
+  readonly usage: string
+  /** What it does, for --help: a line or two, continuation lines indented by 14 spaces. */
+  readonly summary: string
+}
+
+/** A command that makes one Authlete call. */
+export interface CallCommand extends CommandSpec {
+  /**
+   * The actions that mean the call did what the operator asked (exit 0; another action exits 2).
+   * @default any answer (a call whose answer has no action)
+   */
+  readonly success?: readonly string[] | undefined
+  /**
+   * Reads the argument, flags and environment (a {@link UsageError} when one is wrong), before any
+   * I/O, and returns the call: the client method with its input.
+   */
+  prepare(argument: string, flags: Flags, env: Env): (client: AuthleteClient) => Promise<Answer>
+  /**
+   * What the readable output shows after the answer's fields (the response the AS's endpoint
+   * would send, say), as lines; the last is empty.
+   * @default none
+   */
+  explain?(answer: Answer): string[]
+}
+
+/** `{ key: value }` when value is given, else nothing: for optional fields under exactOptionalPropertyTypes. */
+const given = <K extends string, V>(key: K, value: V | undefined | '') =>
+  (value === undefined || value === '' ? {} : { [key]: value }) as { [P in K]?: V }
+
+/** The response the backchannel authentication endpoint would send for this answer. */
+function endpointAnswer(answer: Answer): string[] {
+  const response = toBackchannelResponse(answer as Parameters<typeof toBackchannelResponse>[0])
+  const lines = ['', 'Your backchannel authentication endpoint would answer:', `  HTTP ${response.status}`]
+  for (const [name, value] of Object.entries(response.headers)) lines.push(`  ${name}: ${value}`)
+  lines.push('', `  ${text(response.body)}`, '')
+  return lines
+}
+
+/** A push notification's body with its tokens masked (the CLI shows no token). */
+function maskTokens(json: string): string {
+  try {
+    const body = JSON.parse(json) as Record<string, unknown>
+    if (typeof body !== 'object' || body === null) return json
+    for (const field of ['access_token', 'refresh_token', 'id_token']) {
+      const value = body[field]
+      if (value !== undefined) body[field] = `(${String(value).length} characters, not shown)`
+    }
+    return JSON.stringify(body)
+  } catch {
+    return json
+  }
+}
+
+const TICKET = { name: 'ticket', what: "the ticket of authenticate's answer" }
+
+/** The Authlete calls, in the order --help lists them. */
+export const CALLS: readonly CallCommand[] = [
+  {
+    name: 'authenticate',
+    argument: { name: 'parameters', what: "the client's request body, e.g. 'scope=openid&login_hint=john'" },
+    flags: { 'client-id': undefined, 'client-certificate': undefined },
+    usage: 'authenticate <parameters> [--client-id ID] [--client-certificate FILE]',
+    summary: `/backchannel/authentication with the client's request body, e.g.
+              'scope=openid&login_hint=john'; the client secret comes from AUTHLETE_CLIENT_SECRET`,
+    success: ['USER_IDENTIFICATION'],
+    prepare(parameters, flags, env) {
+      const certificate = flags['client-certificate']
+      let pem: string | undefined
+      if (certificate) {
+        try {
+          pem = readFileSync(certificate, 'utf8')
+        } catch (error) {
+          const why = (error as { code?: unknown }).code
+          throw new UsageError(
+            `--client-certificate: cannot read ${certificate}${why ? ` (${String(why)})` : ''}`,
+            'authenticate',
+          )
+        }
+      }
+      const input = {
+        parameters,
+        ...given('clientId', flags['client-id']),
+        ...given('clientSecret', env.AUTHLETE_CLIENT_SECRET),
+        ...given('clientCertificate', pem),
+      }
+      return (client) => client.backchannelAuthentication(input)
+    },
+    explain(answer) {
+      if (answer.action !== 'USER_IDENTIFICATION') return endpointAnswer(answer)
+      return [
+        '',
+        'The request is valid: your endpoint goes on (identify the user from the hint, then `issue` or',
+        '`fail` with this ticket); USER_IDENTIFICATION itself is not an answer to send the client.',
+        '',
+      ]
+    },
+  },
+  {
+    name: 'issue',
+    argument: TICKET,
+    flags: {},
+    usage: 'issue <ticket>',
+    summary: "/backchannel/authentication/issue: the ticket's auth_req_id",
+    success: ['OK'],
+    prepare: (ticket) => (client) => client.backchannelIssue(ticket),
+    explain: endpointAnswer,
+  },
+  {
+    name: 'fail',
+    argument: TICKET,
+    flags: { reason: '(e.g. UNKNOWN_USER_ID)', 'error-description': undefined, 'error-uri': undefined },
+    usage: 'fail <ticket> --reason REASON [--error-description TEXT] [--error-uri URI]',
+    summary: "/backchannel/authentication/fail: refuse the ticket's request (reason e.g. UNKNOWN_USER_ID)",
+    // The refusal was recorded and an error response built for the client.
+    success: ['BAD_REQUEST', 'FORBIDDEN'],
+    prepare(ticket, flags) {
+      const input = {
+        ticket,
+        reason: flags.reason as string,
+        ...given('errorDescription', flags['error-description']),
+        ...given('errorUri', flags['error-uri']),
+      }
+      return (client) => client.backchannelFail(input)
+    },
+    explain: endpointAnswer,
+  },
+  {
+    name: 'complete',
+    argument: TICKET,
+    flags: {
+      result: '(AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED)',
+      subject: "(the user's subject)",
+      'auth-time': undefined,
+      acr: undefined,
+      claims: undefined,
+      scopes: undefined,
+      'error-description': undefined,
+      'error-uri': undefined,
+    },
+    usage: `complete <ticket> --result RESULT --subject SUBJECT [--auth-time S] [--acr ACR]
+              [--claims JSON] [--scopes "a b"] [--error-description TEXT] [--error-uri URI]`,
+    summary: `/backchannel/authentication/complete: the user's decision (AUTHORIZED, ACCESS_DENIED,
+              TRANSACTION_FAILED); shows the notification to deliver, without delivering it`,
+    success: ['NOTIFICATION', 'NO_ACTION'],
+    prepare(ticket, flags) {
+      const authTime = flags['auth-time']
+      if (authTime !== undefined && !/^\d+$/.test(authTime)) {
+        throw new UsageError('--auth-time must be a number of seconds since the epoch', 'complete')
+      }
+      const input = {
+        ticket,
+        result: flags.result as string,
+        subject: flags.subject as string,
+        ...given('authTime', authTime === undefined ? undefined : Number(authTime)),
+        ...given('acr', flags.acr),
+        ...given('claims', flags.claims),
+        ...given('scopes', flags.scopes?.split(/\s+/).filter(Boolean)),
+        ...given('errorDescription', flags['error-description']),
+        ...given('errorUri', flags['error-uri']),
+      }
+      return (client) => client.backchannelComplete(input)
+    },
+    explain(answer) {
+      if (answer.action !== 'NOTIFICATION') return ['']
+      return [
+        '',
+        `Your authorization server must POST this to ${text(answer.clientNotificationEndpoint)}`,
+        '(with Authorization: Bearer <clientNotificationToken>; this command does not deliver it):',
+        '',
+        `  ${text(maskTokens(String(answer.responseContent ?? '')))}`,
+        '',
+      ]
+    },
+  },
+]

@@ -1,0 +1,205 @@
+/**
+ * The `authlete-ciba` command: one Authlete CIBA call from a terminal, for operators checking
+ * credentials, connectivity and a ticket's fate; or a simulated Authlete kept running for a whole
+ * login. Secrets come from the environment only and are never printed.
+ *
+ * @module
+ */
+
+// Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
+import { AuthleteClient, type AuthleteClientOptions, type AuthleteRegion, VERSION } from '../src/index.js'
+import { readCommandLine } from './args.js'
+import {
+  type Answer,
+  CALLS,
+  type CallCommand,
+  type CommandSpec,
+  type Env,
+  type Flags,
+  UsageError,
+} from './commands.js'
+import { type CliIo, describe, EXIT, jsonLine, report } from './output.js'
+import { STAND_IN_COMMAND, serveStandIn, standInSettings, startStandIn } from './stand-in.js'
+
+export type { CliIo } from './output.js'
+export { EXIT } from './output.js'
+
+/** Every command, in the order --help lists them. */
+const COMMANDS: readonly CommandSpec[] = [...CALLS, STAND_IN_COMMAND]
+
+const isCall = (command: CommandSpec): command is CallCommand => CALLS.includes(command as CallCommand)
+
+/** `lines` of a usage or summary, the first after `first`, the others indented by `indent` spaces. */
+const indented = (first: string, lines: string, indent: number) =>
+  first + lines.replaceAll('\n', `\n${' '.repeat(indent)}`)
+
+/**
+ * The text of `authlete-ciba --help`.
+ */
+export const USAGE = `Usage: ${COMMANDS.map((command, i) =>
+  indented(`${i === 0 ? '' : '       '}authlete-ciba `, command.usage, 7),
+).join('\n')}
+       authlete-ciba --help | --version
+  common options: [--json] [--region us|jp|eu|br] [--base-url URL] [--allow-insecure-http] [--timeout MS]
+                  [--stand-in]
+
+Calls one of Authlete's CIBA APIs once and shows the answer (and, for authenticate, issue and
+fail, the response your backchannel authentication endpoint would send):
+${COMMANDS.map((command) => indented(`  ${command.name.padEnd(12)}  `, command.summary, 2)).join('\n')}
+
+A ticket that starts with "-" goes after "--": authlete-ciba issue -- -8v6PSYU9xFX4...
+
+Credentials come from the environment only:
+  AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN   API v3
+  AUTHLETE_API_KEY + AUTHLETE_API_SECRET         API v2
+  AUTHLETE_BASE_URL or AUTHLETE_REGION           optional; --base-url and --region take precedence
+
+Options:
+  --json                 print Authlete's answer (or the error) as JSON on stdout; the answer is the
+                         validated one: fields Authlete sent as null are left out, and tokens are
+                         printed as they came (the readable output masks them)
+  --region R             us (default), jp, eu or br (API v3); not with --base-url
+  --base-url URL         Authlete's base URL (dedicated cluster, proxy, stand-in)
+  --allow-insecure-http  allow a plain http: base URL on a non-loopback host (credentials in clear text)
+  --timeout MS           deadline of the call in milliseconds (default 10000)
+  --stand-in             call an embedded simulator of Authlete on a loopback port instead (needs the
+                         msw package; no credentials): a fresh simulated service each run, with one
+                         client (--client-id or stand-in-client, AUTHLETE_CLIENT_SECRET or
+                         stand-in-secret, poll mode); a ticket of another run is unknown to it: for a
+                         whole login, run \`authlete-ciba stand-in\` and give its --base-url
+  --port N               stand-in: the loopback port to listen on (default: any free one)
+  -h, --help             show this text
+  -v, --version          show the version
+
+Exit codes: 0 the expected action (authenticate USER_IDENTIFICATION, issue OK, fail BAD_REQUEST or
+FORBIDDEN, complete NOTIFICATION or NO_ACTION); 1 usage or configuration; 2 another action;
+3 Authlete answered an error status; 4 network failure or timeout; 5 an unusable answer.
+`
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+}
+
+/** Fires on SIGINT or SIGTERM; listens only while it is asked for. */
+function interrupted(): AbortSignal {
+  const controller = new AbortController()
+  const stop = () => {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    controller.abort()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return controller.signal
+}
+
+/**
+ * Runs the command with `args` (without `node` and the script) and returns the exit code. A
+ * long-running command (`stand-in`) returns when `stop` fires (by default SIGINT or SIGTERM).
+ */
+export async function main(
+  args: readonly string[],
+  env: Env = process.env,
+  io: CliIo = processIo,
+  stop?: AbortSignal,
+): Promise<number> {
+  let line: ReturnType<typeof readCommandLine>
+  try {
+    line = readCommandLine(args, COMMANDS, isCall)
+  } catch (error) {
+    return usageError(error, io)
+  }
+  const { command, argument, switches } = line
+  if (command === undefined) {
+    io.out(switches.has('help') ? USAGE : `${VERSION}\n`)
+    return EXIT.ok
+  }
+  if (!isCall(command)) {
+    try {
+      await serveStandIn(line.flags, env, io, stop ?? interrupted())
+      return EXIT.ok
+    } catch (error) {
+      return error instanceof UsageError ? usageError(error, io) : report(error, false, io)
+    }
+  }
+  return call(command, argument, line.flags, switches, env, io)
+}
+
+async function call(
+  command: CallCommand,
+  argument: string,
+  flags: Flags,
+  switches: ReadonlySet<string>,
+  env: Env,
+  io: CliIo,
+): Promise<number> {
+  const json = switches.has('json')
+  let client: AuthleteClient
+  let request: (client: AuthleteClient) => Promise<Answer>
+  let standIn: { url: string; close(): Promise<void> } | undefined
+  try {
+    if (switches.has('stand-in')) {
+      standIn = await startStandIn(flags, env)
+      ;({ env, flags } = standInSettings(standIn.url, command.name, flags, env, io))
+    }
+    request = command.prepare(argument, flags, env)
+    client = new AuthleteClient(clientOptions(command.name, env, flags, switches))
+  } catch (error) {
+    await standIn?.close()
+    return error instanceof UsageError ? usageError(error, io) : report(error, json, io)
+  }
+  try {
+    const answer = await request(client)
+    io.out(json ? `${jsonLine(answer)}\n` : describe(command, answer, client))
+    const success = command.success
+    return success === undefined || success.includes(answer.action as string) ? EXIT.ok : EXIT.action
+  } catch (error) {
+    return report(error, json, io)
+  } finally {
+    await client.close()
+    await standIn?.close()
+  }
+}
+
+/** A usage error in three lines at most: what is wrong, the command's usage, where the rest is. */
+function usageError(error: unknown, io: CliIo): number {
+  if (!(error instanceof UsageError)) throw error
+  const command = COMMANDS.find((candidate) => candidate.name === error.command)
+  const usage = command ? `Usage: authlete-ciba ${command.usage.replace(/\n\s*/g, ' ')}\n` : ''
+  io.err(
+    `authlete-ciba: ${error.message}\n${usage}Run "authlete-ciba --help" for every command and option.\n`,
+  )
+  return EXIT.usage
+}
+
+function clientOptions(
+  command: string,
+  env: Env,
+  flags: Flags,
+  switches: ReadonlySet<string>,
+): AuthleteClientOptions {
+  const options: AuthleteClientOptions = {}
+  const set = <K extends keyof AuthleteClientOptions>(
+    key: K,
+    value: AuthleteClientOptions[K] | undefined,
+  ) => {
+    if (value !== undefined && value !== '') options[key] = value
+  }
+  if (flags.region !== undefined && flags['base-url'] !== undefined) {
+    throw new UsageError('give --region or --base-url, not both', command)
+  }
+  set('serviceId', env.AUTHLETE_SERVICE_ID)
+  set('accessToken', env.AUTHLETE_ACCESS_TOKEN)
+  set('apiKey', env.AUTHLETE_API_KEY)
+  set('apiSecret', env.AUTHLETE_API_SECRET)
+  // A flag overrides the environment; --region overrides AUTHLETE_BASE_URL, and --base-url AUTHLETE_REGION.
+  const baseUrl = flags['base-url'] ?? (flags.region === undefined ? env.AUTHLETE_BASE_URL : undefined)
+  set('baseUrl', baseUrl)
+  if (baseUrl === undefined || baseUrl === '')
+    set('region', (flags.region ?? env.AUTHLETE_REGION) as AuthleteRegion)
+  if (switches.has('allow-insecure-http')) options.allowInsecureHttp = true
+  if (flags.timeout !== undefined) options.timeoutMs = Number(flags.timeout)
+  set('userAgent', 'authlete-ciba-cli')
+  return options
+}

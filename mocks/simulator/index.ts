@@ -1,0 +1,210 @@
+/**
+ * `createCibaSimulator`: a stateful stand-in for Authlete's CIBA API, for testing an authorization
+ * server (AS) end to end: the calls of its table (`table.ts`) answer as one Authlete service would,
+ * one after the other, and a test plays the user on the authentication device.
+ *
+ * The design is in the doc comment of {@link createCibaSimulator}, which the published types carry.
+ *
+ * @module
+ */
+
+import type { HttpHandler } from 'msw'
+import type { WaitOptions } from '../arrivals.js'
+import type { MockHandlerOptions } from '../authlete.js'
+import type { CibaSimulatorClient } from './request.js'
+import { type Authentication, SimulatorState } from './state.js'
+import { LOG_KEYS, type SimulatedCallName, simulatorHandlers } from './table.js'
+import type {
+  CibaApproval,
+  CibaAuthentication,
+  CibaAuthenticationFilter,
+  CibaCompletion,
+  CibaDenial,
+  CibaSimulatorOptions,
+  CibaSimulatorRequest,
+  CibaSimulatorUser,
+  CibaUserDecision,
+  UserIdentification,
+} from './types.js'
+
+export type * from './types.js'
+
+/**
+ * The simulator (see `createCibaSimulator` for its design).
+ */
+export interface CibaSimulator {
+  /** msw handlers for the four calls, on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`. */
+  readonly handlers: HttpHandler[]
+  /** The same calls on other base URLs (e.g. a stand-in's `url`), on the same state. */
+  handlersFor(baseUrl: MockHandlerOptions['baseUrl']): HttpHandler[]
+  /** Registers a client application (replacing one with the same `clientId`). */
+  addClient(client: CibaSimulatorClient): void
+  /** Registers a user. */
+  addUser(user: CibaSimulatorUser): void
+  /**
+   * The registered user a `USER_IDENTIFICATION` answer's hint names (`{ hintType, hint, sub }`):
+   * `login_hint` and `login_hint_token` by `loginHints` or subject, `id_token_hint` by `sub`.
+   */
+  findUser(identification: UserIdentification): CibaSimulatorUser | undefined
+  /** Every authentication since the last `reset`, in `/issue` order. */
+  readonly authentications: readonly CibaAuthentication[]
+  /** The authentications the user has not answered yet. */
+  readonly pendingAuthentications: readonly CibaAuthentication[]
+  /** The authentication of `authReqId`. */
+  authentication(authReqId: string): CibaAuthentication | undefined
+  /**
+   * The next authentication matching `filter` that no earlier call took: one issued already, or the
+   * next one `/issue` creates. Each authentication is handed out once.
+   */
+  nextAuthentication(filter?: CibaAuthenticationFilter, options?: WaitOptions): Promise<CibaAuthentication>
+  /**
+   * The user approves on the device. Resolves with the decision once every `onDecision` listener
+   * has settled (rejects if one rejects, or if the authentication is not pending).
+   */
+  approve(authReqId: string, approval?: CibaApproval): Promise<CibaUserDecision>
+  /** The user refuses on the device; as `approve`, with `ACCESS_DENIED`. */
+  deny(authReqId: string, denial?: CibaDenial): Promise<CibaUserDecision>
+  /** The request's lifetime runs out now (the user never answered). */
+  expire(authReqId: string): void
+  /** Calls `listener` with each decision of the user: the device telling the AS. Returns the unsubscribe. */
+  onDecision(listener: (decision: CibaUserDecision) => unknown): () => void
+  /** What the AS reported to `/complete` for `authReqId`: for a poll-mode token endpoint of the test's. */
+  completionOf(authReqId: string): CibaCompletion | undefined
+  /**
+   * The calls received since the last `reset`, per API: `authentication`, `issue`, `fail`,
+   * `complete` (one key per call of the simulator's table).
+   */
+  readonly requests: { readonly [call in SimulatedCallName]: readonly CibaSimulatorRequest[] }
+  /** Forgets tickets, authentications and requests (waits in progress reject); keeps clients and users. */
+  reset(): void
+}
+
+/**
+ * Creates a simulator of Authlete's CIBA API: one Authlete service, in memory, for testing an
+ * authorization server end to end.
+ *
+ * Design
+ *
+ * - State: one simulator is one Authlete service, in memory. It holds a registry of client
+ *   applications (credentials, delivery mode, notification endpoint, user code requirement) and of
+ *   users, and a table of tickets. A ticket is born at `/backchannel/authentication` (a valid
+ *   request), gets its `auth_req_id` at `/issue` (which also creates the *authentication*: the
+ *   request as the user's device sees it), and ends at `/fail` (refused), at `/complete` (reported)
+ *   or when its lifetime runs out (the `now` clock, or `expire()`). Ended tickets stay in the table
+ *   so that a later call gets the answer Authlete gives for a used ticket. `reset()` forgets tickets,
+ *   authentications and recorded requests, and keeps the registry.
+ * - The user's side: in CIBA the user answers on a device, the device tells the AS, and the AS tells
+ *   Authlete (`/complete`) and the client. The simulator plays the device only. `approve(authReqId)`
+ *   and `deny(authReqId)` record the user's decision and hand it to the AS code through
+ *   `onDecision(listener)`; the AS code calls `/complete` and delivers the notification as it would in
+ *   production. They resolve once every listener has settled, so `await simulator.approve(id)`
+ *   returns when the AS is done. The authentication to answer is found from the `auth_req_id` the
+ *   client received, with `nextAuthentication(filter)` (waits for the next `/issue`), or in
+ *   `pendingAuthentications`.
+ *
+ * What `/complete` answers, by the ticket's state:
+ *
+ * | ticket | POLL | PING, PUSH |
+ * |---|---|---|
+ * | issued, live | `NO_ACTION` | `NOTIFICATION`: ping `{"auth_req_id"}`; push the tokens, or `access_denied` / `expired_token` (TRANSACTION_FAILED) |
+ * | issued, expired | `SERVER_ERROR` | `NOTIFICATION` with `"error":"expired_token"` |
+ * | issued, then failed or completed | `SERVER_ERROR` | `NOTIFICATION` with `"error":"server_error"` |
+ * | unknown, or never issued | `SERVER_ERROR` | `SERVER_ERROR` |
+ *
+ * ```ts
+ * const simulator = createCibaSimulator({
+ *   clients: [{ clientId: 'rp', clientSecret: 's', deliveryMode: 'PING', clientNotificationEndpoint: rp.url }],
+ *   users: [{ subject: 'john', loginHints: ['john@example.com'] }],
+ * })
+ * const server = setupAuthleteServer(...simulator.handlers)
+ * ```
+ */
+export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSimulator {
+  const state = new SimulatorState(options, LOG_KEYS)
+  const listeners = new Set<(decision: CibaUserDecision) => unknown>()
+
+  function pending(authReqId: string, verb: string): Authentication {
+    const authentication = state.byAuthReqId.get(authReqId)
+    if (authentication === undefined)
+      throw new Error(`${verb}: no authentication has auth_req_id ${authReqId}`)
+    if (authentication.status !== 'pending') {
+      throw new Error(`${verb}: the authentication ${authReqId} is ${authentication.status}, not pending`)
+    }
+    return authentication
+  }
+
+  const defaultSubject = (authentication: Authentication) =>
+    authentication.user?.subject ?? authentication.sub ?? authentication.hint
+
+  /** The user decides on the pending authentication of `authReqId`; the device tells the AS. */
+  async function decide(
+    authReqId: string,
+    result: CibaUserDecision['result'],
+    subject: string | undefined,
+    details: Pick<CibaUserDecision, 'authTime' | 'acr' | 'errorDescription'>,
+  ): Promise<CibaUserDecision> {
+    const authentication = pending(authReqId, result === 'AUTHORIZED' ? 'approve' : 'deny')
+    const decision: CibaUserDecision = {
+      authReqId,
+      ticket: authentication.ticket,
+      result,
+      subject: subject ?? defaultSubject(authentication),
+      ...details,
+    }
+    authentication.decision = Object.freeze(decision)
+    // Each listener is the AS's code, which calls /complete. Settling after all of them is what
+    // lets `await simulator.approve(id)` mean "the AS is done".
+    await Promise.all([...listeners].map(async (listener) => listener(decision)))
+    return decision
+  }
+
+  const handlersFor = (baseUrl: MockHandlerOptions['baseUrl']) => simulatorHandlers(state, baseUrl)
+
+  return {
+    handlers: handlersFor(options.baseUrl),
+    handlersFor,
+    addClient: (client) => state.addClient(client),
+    addUser: (user) => state.addUser(user),
+    findUser: (identification) => state.findUser(identification),
+    get authentications() {
+      return [...state.authentications]
+    },
+    get pendingAuthentications() {
+      return state.authentications.filter((authentication) => authentication.status === 'pending')
+    },
+    authentication: (authReqId) => state.byAuthReqId.get(authReqId),
+    nextAuthentication(filter = {}, waitOptions = {}) {
+      const matches = (authentication: Authentication) =>
+        (filter.clientId === undefined || authentication.client.clientId === filter.clientId) &&
+        (filter.hint === undefined || authentication.hint === filter.hint) &&
+        (filter.subject === undefined ||
+          (authentication.user?.subject ?? authentication.sub) === filter.subject)
+      return state.arrivals.next(matches, waitOptions)
+    },
+    approve: (authReqId, approval = {}) =>
+      decide(authReqId, 'AUTHORIZED', approval.subject, {
+        authTime: approval.authTime ?? Math.floor(state.now() / 1000),
+        ...(approval.acr === undefined ? {} : { acr: approval.acr }),
+      }),
+    deny: (authReqId, denial = {}) =>
+      decide(
+        authReqId,
+        'ACCESS_DENIED',
+        denial.subject,
+        denial.errorDescription === undefined ? {} : { errorDescription: denial.errorDescription },
+      ),
+    expire(authReqId) {
+      const authentication = state.byAuthReqId.get(authReqId)
+      const ticket = authentication && state.tickets.get(authentication.ticket)
+      if (ticket === undefined) throw new Error(`expire: no authentication has auth_req_id ${authReqId}`)
+      ticket.expiresAt = Math.min(ticket.expiresAt, state.now())
+    },
+    onDecision(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    completionOf: (authReqId) => state.byAuthReqId.get(authReqId)?.completion,
+    requests: state.requests as Record<SimulatedCallName, CibaSimulatorRequest[]>,
+    reset: () => state.reset(),
+  }
+}

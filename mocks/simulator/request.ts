@@ -1,0 +1,217 @@
+/**
+ * The simulator's reading of a backchannel authentication request, as Authlete checks it: the
+ * client's authentication against the simulator's registry, then the parameters of CIBA Core §7.1
+ * (read with the helpers of `calls/authentication.ts`, which the default handler shares). The result is either the request,
+ * or the refusal (`BAD_REQUEST` or `UNAUTHORIZED` with a CIBA Core §13 error code).
+ *
+ * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.1
+ * @module
+ */
+
+import { isText } from '../authlete.js'
+import { type CibaHintType, hintsOf, repeatedParameter, scopesOf } from '../calls/authentication.js'
+
+export type { CibaHintType }
+
+/** How the client application receives the result (its registered token delivery mode). */
+export type CibaDeliveryMode = 'POLL' | 'PING' | 'PUSH'
+
+/**
+ * A client application registered with the simulated Authlete service.
+ */
+export interface CibaSimulatorClient {
+  /**
+   * The client ID it authenticates with (`client_id`, or the user name of its Basic credentials). A
+   * string of digits is Authlete's numeric client ID; anything else is a client ID alias.
+   */
+  clientId: string
+  /** Its secret, for `client_secret_basic` or `client_secret_post`. */
+  clientSecret: string
+  /**
+   * `backchannel_token_delivery_mode`.
+   * @default 'POLL'
+   */
+  deliveryMode?: CibaDeliveryMode | undefined
+  /**
+   * `backchannel_client_notification_endpoint`: where the authorization server delivers ping and push
+   * notifications (e.g. a `startCibaClientStandIn()`'s `url`). Required for `PING` and `PUSH`.
+   * @default undefined
+   */
+  clientNotificationEndpoint?: string | undefined
+  /**
+   * `backchannel_user_code_parameter`: requests without `user_code` are refused with `missing_user_code`.
+   * @default false
+   */
+  userCodeRequired?: boolean | undefined
+  /**
+   * The client's name in answers.
+   * @default the clientId
+   */
+  clientName?: string | undefined
+}
+
+/** A registered client, with what the simulator derived from it. */
+export interface RegisteredClient extends Readonly<CibaSimulatorClient> {
+  readonly deliveryMode: CibaDeliveryMode
+  readonly clientName: string
+  /** Authlete's numeric client ID (`clientId` in answers). */
+  readonly numericId: number
+  /** The alias, when `clientId` is not numeric. */
+  readonly alias: string | undefined
+}
+
+/** The client's fields in Authlete's answers. */
+export function clientFields(client: RegisteredClient): Record<string, unknown> {
+  return {
+    clientId: client.numericId,
+    clientIdAlias: client.alias,
+    clientIdAliasUsed: client.alias !== undefined,
+    clientName: client.clientName,
+  }
+}
+
+/** A valid request, as the simulator keeps it with its ticket. */
+export interface BackchannelRequest {
+  client: RegisteredClient
+  clientAuthMethod: 'CLIENT_SECRET_BASIC' | 'CLIENT_SECRET_POST'
+  /** The requested scopes the service knows, in request order. */
+  scopes: string[]
+  acrs: string[]
+  hintType: CibaHintType
+  hint: string
+  /** The `sub` of an `id_token_hint`. */
+  sub: string | undefined
+  bindingMessage: string | undefined
+  userCode: string | undefined
+  clientNotificationToken: string | undefined
+  /** Seconds, from `requested_expiry`. */
+  requestedExpiry: number | undefined
+}
+
+/** A refusal: the action and the `responseContent` error. */
+export interface BackchannelRefusal {
+  action: 'BAD_REQUEST' | 'UNAUTHORIZED'
+  error: string
+  description: string
+}
+
+/** CIBA Core §7.1: the client notification token "MUST NOT exceed 1024 characters". */
+const MAX_NOTIFICATION_TOKEN_LENGTH = 1024
+
+const badRequest = (error: string, description: string): BackchannelRefusal => ({
+  action: 'BAD_REQUEST',
+  error,
+  description,
+})
+const invalidClient = (description: string): BackchannelRefusal => ({
+  action: 'UNAUTHORIZED',
+  error: 'invalid_client',
+  description,
+})
+
+/** The `sub` claim of a JWT's payload, without checking its signature; `undefined` if unreadable. */
+function subjectOfJwt(token: string): string | undefined {
+  const payload = token.split('.')[1]
+  if (payload === undefined) return undefined
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown
+    const sub = (claims as { sub?: unknown } | null)?.sub
+    return typeof sub === 'string' && sub !== '' ? sub : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return isText(value) ? value : undefined
+}
+
+/**
+ * Checks the client's authentication (`clientId`/`clientSecret` fields from its Basic header, or
+ * `client_id`/`client_secret` in `parameters`) against `findClient`, then the parameters.
+ */
+export function readBackchannelRequest(
+  fields: Record<string, unknown>,
+  parameters: URLSearchParams,
+  findClient: (clientId: string) => RegisteredClient | undefined,
+  knownScopes: ReadonlySet<string>,
+): BackchannelRequest | BackchannelRefusal {
+  const repeated = repeatedParameter(parameters)
+  if (repeated !== undefined) {
+    return badRequest('invalid_request', `The '${repeated}' parameter is included more than once.`)
+  }
+
+  const basicId = text(fields.clientId)
+  const basicSecret = text(fields.clientSecret)
+  const postId = text(parameters.get('client_id'))
+  const postSecret = text(parameters.get('client_secret'))
+  if (basicSecret !== undefined && postSecret !== undefined) {
+    return badRequest('invalid_request', 'More than one client authentication method is used.')
+  }
+  if (basicId !== undefined && postId !== undefined && basicId !== postId) {
+    return invalidClient('The client IDs of the Authorization header and of client_id differ.')
+  }
+  const clientId = basicId ?? postId
+  if (clientId === undefined) return invalidClient('The request does not identify the client.')
+  const client = findClient(clientId)
+  const secret = basicSecret ?? postSecret
+  if (client === undefined || secret === undefined || secret !== client.clientSecret) {
+    return invalidClient('Client authentication failed.')
+  }
+
+  if (parameters.has('request') || parameters.has('request_uri')) {
+    return badRequest('invalid_request', 'The simulator does not support request objects.')
+  }
+  const requested = scopesOf(parameters)
+  if (requested.length === 0) return badRequest('invalid_request', 'The scope parameter is missing.')
+  if (!requested.includes('openid')) return badRequest('invalid_scope', "The scope must contain 'openid'.")
+
+  const hints = hintsOf(parameters)
+  const [hint] = hints
+  if (hint === undefined || hints.length > 1) {
+    return badRequest(
+      'invalid_request',
+      'Exactly one of login_hint, login_hint_token and id_token_hint is required.',
+    )
+  }
+  const hintValue = parameters.get(hint[0]) ?? ''
+  if (hintValue === '') return badRequest('invalid_request', `The ${hint[0]} parameter is empty.`)
+  const sub = hint[1] === 'ID_TOKEN_HINT' ? subjectOfJwt(hintValue) : undefined
+  if (hint[1] === 'ID_TOKEN_HINT' && sub === undefined) {
+    return badRequest('invalid_request', 'The id_token_hint is not an ID token with a sub claim.')
+  }
+
+  const clientNotificationToken = text(parameters.get('client_notification_token'))
+  if (client.deliveryMode !== 'POLL') {
+    if (clientNotificationToken === undefined) {
+      return badRequest('invalid_request', 'The client_notification_token parameter is required.')
+    }
+    if (clientNotificationToken.length > MAX_NOTIFICATION_TOKEN_LENGTH) {
+      return badRequest('invalid_request', 'The client_notification_token is longer than 1024 characters.')
+    }
+  }
+
+  const userCode = text(parameters.get('user_code'))
+  if (client.userCodeRequired && userCode === undefined) {
+    return badRequest('missing_user_code', 'The user_code parameter is required.')
+  }
+
+  const expiry = parameters.get('requested_expiry')
+  if (expiry !== null && !/^[1-9][0-9]{0,8}$/.test(expiry)) {
+    return badRequest('invalid_request', 'The requested_expiry must be a positive integer.')
+  }
+
+  return {
+    client,
+    clientAuthMethod: basicSecret !== undefined ? 'CLIENT_SECRET_BASIC' : 'CLIENT_SECRET_POST',
+    scopes: requested.filter((scope) => knownScopes.has(scope)),
+    acrs: (parameters.get('acr_values') ?? '').split(' ').filter(Boolean),
+    hintType: hint[1],
+    hint: hintValue,
+    sub,
+    bindingMessage: text(parameters.get('binding_message')),
+    userCode,
+    clientNotificationToken,
+    requestedExpiry: expiry === null ? undefined : Number(expiry),
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * The authorization server's token endpoint in one call: the client's request in, the answer to
+ * send out, `/auth/token` and the implementer's hooks in between, in the order of Authlete's Java
+ * reference (`TokenRequestHandler`). Authlete handles the CIBA grant itself: in poll and ping modes
+ * this is where the client application gets its tokens.
+ *
+ * @see https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.10.1
+ * @module
+ */
+
+import type { AuthleteClient } from '../client.js'
+import {
+  type TokenEndpointResponse,
+  toTokenResponse,
+  UNSUPPORTED_GRANT_TYPE_BODY,
+} from '../endpoint/token-response.js'
+import { AuthleteInputError, isAuthleteError } from '../errors.js'
+import type { AuthleteCallOptions } from '../http/options.js'
+import type { TokenPassword, TokenResponse } from '../operations/token.js'
+import { parseBasicCredentials } from './basic-credentials.js'
+import { type FormBody, formText } from './request-input.js'
+import type { GrantHook, TokenEndpointAnswer, TokenEndpointHooks, TokenFlowStage } from './token-hooks.js'
+
+/** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
+export type TokenEndpointClient = Pick<AuthleteClient, 'token' | 'tokenIssue' | 'tokenFail'>
+
+/** The client application's token request, as the endpoint received it. */
+export interface TokenRequestInput {
+  /**
+   * The request body: the raw `application/x-www-form-urlencoded` text, `URLSearchParams`, or the
+   * object a body parser made of it (`express.urlencoded()`; array values are repeated parameters).
+   */
+  body: FormBody
+  /** The `Authorization` header, if any (`client_secret_basic`). Empty reads as absent. */
+  authorization?: string | null | undefined
+  /** The `DPoP` header, if any (RFC 9449). Empty reads as absent. */
+  dpop?: string | null | undefined
+  /** The client's certificate (PEM), with mutual TLS. */
+  clientCertificate?: string | undefined
+  /** The certificate chain below the client's certificate (PEMs), with mutual TLS. */
+  clientCertificatePath?: readonly string[] | undefined
+}
+
+/** Options of {@link handleTokenRequest}: the per-call options of each Authlete call, and `htu`. */
+export interface TokenRequestOptions extends AuthleteCallOptions {
+  /**
+   * The token endpoint's public URL, checked against a DPoP proof's `htu`. Give it only if the
+   * service's `tokenEndpoint` setting is not that URL; never the URL the request arrived at, which
+   * behind a proxy is not the public one.
+   * @default undefined (Authlete uses the service's `tokenEndpoint`)
+   */
+  htu?: string | undefined
+}
+
+/** What the token endpoint answers: {@link TokenEndpointResponse}, or a hook's own answer. */
+export type TokenEndpointResult = TokenEndpointResponse | TokenEndpointAnswer
+
+const INVALID_CLIENT = '{"error":"invalid_client"}'
+const INVALID_REQUEST = '{"error":"invalid_request"}'
+const INVALID_DPOP_PROOF = '{"error":"invalid_dpop_proof"}'
+/** Fields of `/auth/token` that come from the client's request: a refusal there is the client's fault. */
+const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'clientSecret'])
+
+type Report = (error: unknown, stage: TokenFlowStage) => void
+
+/**
+ * Runs the token endpoint for one client request and resolves to the answer to send (`{ status,
+ * headers, body }`, as `toTokenResponse`). It never rejects.
+ *
+ * 1. A malformed `Authorization` header (not Basic, not base64, no colon, not UTF-8) is answered
+ *    401 `invalid_client`, as Authlete answers a failed client authentication, without calling
+ *    Authlete or any hook.
+ * 2. `/auth/token`, with the `DPoP` header as `dpop` (`htm` `POST`, and `options.htu` if given).
+ * 3. `PASSWORD`: `authenticateUser`, then `/auth/token/issue` with the subject, or
+ *    `/auth/token/fail` `INVALID_RESOURCE_OWNER_CREDENTIALS` (no user, or no hook).
+ *    `TOKEN_EXCHANGE`, `JWT_BEARER`, `NATIVE_SSO`: the hook's own answer, or 400
+ *    `unsupported_grant_type`. Any other action is mapped by `toTokenResponse` (the CIBA grant's
+ *    tokens, or its `authorization_pending`, `slow_down`, …).
+ *
+ * Errors: `authenticateUser` throwing refuses the request with `/auth/token/fail` `UNKNOWN` (a 500);
+ * a grant hook throwing, or answering something that is not `{ status, headers, body }`, is a 500;
+ * Authlete unreachable at any step is a 500 `server_error`. Each error goes to
+ * `onError(error, stage)`; no detail reaches the client.
+ */
+export async function handleTokenRequest(
+  authlete: TokenEndpointClient,
+  input: TokenRequestInput,
+  hooks: TokenEndpointHooks = {},
+  options?: TokenRequestOptions,
+): Promise<TokenEndpointResult> {
+  const report = reporterOf(hooks)
+  try {
+    return await run(authlete, input, hooks ?? {}, options ?? {}, report)
+  } catch (error) {
+    // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
+    report(error, 'request')
+    return toTokenResponse(undefined)
+  }
+}
+
+async function run(
+  authlete: TokenEndpointClient,
+  input: TokenRequestInput,
+  hooks: TokenEndpointHooks,
+  options: TokenRequestOptions,
+  report: Report,
+): Promise<TokenEndpointResult> {
+  const credentials = parseBasicCredentials(input.authorization)
+  if (credentials && 'malformed' in credentials) {
+    const error = new AuthleteInputError(
+      'authorization',
+      `is not client_secret_basic: ${credentials.malformed}`,
+    )
+    report(error, 'clientAuthentication')
+    return toTokenResponse({ action: 'INVALID_CLIENT', responseContent: INVALID_CLIENT }, { basic: true })
+  }
+  const basic = credentials !== undefined
+  const parameters = formText(input.body)
+  if (typeof parameters !== 'string') {
+    const client = parameters.unusable === 'client'
+    report(
+      client ? new AuthleteInputError('parameters', parameters.problem) : new TypeError(parameters.problem),
+      'request',
+    )
+    return client
+      ? toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
+      : toTokenResponse(undefined)
+  }
+  const { htu, ...callOptions } = options
+  const dpop = input.dpop || undefined
+
+  let answer: TokenResponse
+  try {
+    answer = await authlete.token(
+      {
+        parameters,
+        clientId: credentials?.clientId,
+        clientSecret: credentials?.clientSecret,
+        clientCertificate: input.clientCertificate,
+        clientCertificatePath: input.clientCertificatePath,
+        // htm and htu serve only the proof's check: sent with a proof, never without.
+        dpop,
+        htm: dpop === undefined ? undefined : 'POST',
+        htu: dpop === undefined ? undefined : htu,
+      },
+      callOptions,
+    )
+  } catch (error) {
+    report(error, 'token')
+    // What the client sent and the client alone can fix (an empty body, a huge header) is refused
+    // before any I/O: the client's fault, not the server's.
+    if (isAuthleteError(error, 'AUTHLETE_INVALID_INPUT') && error.field !== undefined) {
+      if (error.field === 'dpop')
+        return toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_DPOP_PROOF })
+      if (CLIENT_FIELDS.has(error.field)) {
+        return toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
+      }
+    }
+    return toTokenResponse(undefined)
+  }
+
+  switch (answer.action) {
+    case 'PASSWORD':
+      return password(authlete, answer, hooks, callOptions, report)
+    case 'TOKEN_EXCHANGE':
+      return own(answer, hooks.tokenExchange, 'tokenExchange', report)
+    case 'JWT_BEARER':
+      return own(answer, hooks.jwtBearer, 'jwtBearer', report)
+    case 'NATIVE_SSO':
+      return own(answer, hooks.nativeSso, 'nativeSso', report)
+    default:
+      return toTokenResponse(answer, { basic })
+  }
+}
+
+/** The password grant: the user's credentials checked by the hook, then `/issue` or `/fail`. */
+async function password(
+  authlete: TokenEndpointClient,
+  answer: TokenPassword,
+  hooks: TokenEndpointHooks,
+  options: AuthleteCallOptions,
+  report: Report,
+): Promise<TokenEndpointResponse> {
+  const context = { dpopNonce: answer.dpopNonce }
+  let subject: string | undefined
+  let reason = 'INVALID_RESOURCE_OWNER_CREDENTIALS'
+  const authenticate = hooks.authenticateUser
+  if (authenticate !== undefined) {
+    try {
+      const found = await authenticate(
+        { username: answer.username ?? '', password: answer.password ?? '', clientId: answer.clientId },
+        answer,
+      )
+      if (found !== undefined && found !== null) {
+        if (typeof found !== 'string' || found === '') {
+          throw new TypeError('authenticateUser returned something other than a subject (a non-empty string)')
+        }
+        subject = found
+      }
+    } catch (error) {
+      report(error, 'authenticateUser')
+      reason = 'UNKNOWN'
+    }
+  }
+  if (subject === undefined) {
+    try {
+      return toTokenResponse(await authlete.tokenFail({ ticket: answer.ticket, reason }, options), context)
+    } catch (error) {
+      report(error, 'tokenFail')
+      return toTokenResponse(undefined)
+    }
+  }
+  try {
+    return toTokenResponse(await authlete.tokenIssue({ ticket: answer.ticket, subject }, options), context)
+  } catch (error) {
+    report(error, 'tokenIssue')
+    return toTokenResponse(undefined)
+  }
+}
+
+/** A grant Authlete leaves to the server: the hook's answer, or 400 `unsupported_grant_type`. */
+async function own<Response extends TokenResponse>(
+  answer: Response,
+  hook: GrantHook<Response> | undefined,
+  stage: TokenFlowStage,
+  report: Report,
+): Promise<TokenEndpointResult> {
+  if (hook === undefined) return toTokenResponse(answer)
+  try {
+    const result = await hook(answer)
+    if (result === undefined || result === null) {
+      return toTokenResponse({ action: 'BAD_REQUEST', responseContent: UNSUPPORTED_GRANT_TYPE_BODY })
+    }
+    if (!isEndpointAnswer(result)) {
+      throw new TypeError(`${stage} returned something other than { status, headers, body }`)
+    }
+    return result
+  } catch (error) {
+    report(error, stage)
+    return toTokenResponse(undefined)
+  }
+}
+
+function isEndpointAnswer(value: unknown): value is TokenEndpointAnswer {
+  if (typeof value !== 'object' || value === null) return false
+  const { status, headers, body } = value as Record<string, unknown>
+  return (
+    typeof status === 'number' &&
+    Number.isInteger(status) &&
+    status >= 200 &&
+    status <= 599 &&
+    typeof body === 'string' &&
+    typeof headers === 'object' &&
+    headers !== null &&
+    Object.values(headers).every((header) => typeof header === 'string')
+  )
+}
+
+/** Options of {@link handleTokenWebRequest}: {@link TokenRequestOptions}, and what a `Request` does not carry. */
+export interface TokenWebRequestOptions extends TokenRequestOptions {
+  /**
+   * The client's certificate (PEM), when your server terminates mutual TLS.
+   * @default undefined
+   */
+  clientCertificate?: string | undefined
+  /**
+   * The certificate chain below it (PEMs).
+   * @default undefined
+   */
+  clientCertificatePath?: readonly string[] | undefined
+}
+
+/**
+ * {@link handleTokenRequest} on the Fetch API, for Hono, Next.js route handlers and the like: reads
+ * the body text and the `Authorization` and `DPoP` headers of `request`, and resolves to the
+ * `Response` to return. It never rejects.
+ *
+ * @example
+ * ```ts
+ * app.post('/token', (c) => handleTokenWebRequest(authlete, c.req.raw))
+ * ```
+ */
+export async function handleTokenWebRequest(
+  authlete: TokenEndpointClient,
+  request: Request,
+  hooks: TokenEndpointHooks = {},
+  options: TokenWebRequestOptions = {},
+): Promise<Response> {
+  let input: TokenRequestInput
+  let callOptions: TokenRequestOptions
+  try {
+    const { clientCertificate, clientCertificatePath, ...rest } = options ?? {}
+    callOptions = rest
+    input = {
+      authorization: request.headers.get('authorization'),
+      dpop: request.headers.get('dpop'),
+      clientCertificate,
+      clientCertificatePath,
+      body: await request.text(),
+    }
+  } catch (error) {
+    // The client went away or sent a broken body (or this is no Request): the answer is theirs.
+    reporterOf(hooks)(error, 'request')
+    const { status, headers, body } = toTokenResponse({
+      action: 'BAD_REQUEST',
+      responseContent: INVALID_REQUEST,
+    })
+    return new Response(body, { status, headers })
+  }
+  const answer = await handleTokenRequest(authlete, input, hooks, callOptions)
+  return new Response(answer.body, {
+    status: answer.status,
+    headers: answer.headers as Record<string, string>,
+  })
+}
+
+/** A report that never throws, from hooks that may be anything (a throwing getter included). */
+function reporterOf(hooks: unknown): Report {
+  let onError: unknown
+  try {
+    onError = (hooks as TokenEndpointHooks | null | undefined)?.onError
+  } catch {
+    onError = undefined
+  }
+  return (error, stage) => {
+    if (typeof onError !== 'function') return
+    try {
+      const result = onError(error, stage)
+      if (result instanceof Promise) result.catch(() => {})
+    } catch {
+      // A logger that fails must not turn an answer into a crash.
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type AuthleteStandIn, completeNotification, startAuthleteStandIn } from '../../mocks/index.js'
+import { expectNoSecret, run, standIn, V3_ENV } from '../helpers/cli.js'
+
+describe('authlete-ciba authenticate, fail and complete', () => {
+  let family: AuthleteStandIn
+  beforeAll(async () => {
+    family = await startAuthleteStandIn()
+  })
+  afterAll(() => family.close())
+
+  it('authenticate: USER_IDENTIFICATION, exit 0; the client secret from AUTHLETE_CLIENT_SECRET is sent, never printed', async () => {
+    const result = await run(
+      [
+        'authenticate',
+        'scope=openid&login_hint=john&binding_message=W4SCT',
+        '--client-id',
+        'c1',
+        '--base-url',
+        family.url,
+      ],
+      { ...V3_ENV, AUTHLETE_CLIENT_SECRET: 'client-SECRET-xyz' },
+    )
+    expect(result.code).toBe(0)
+    // One column for the values: the longest name (clientIdAliasUsed) and two spaces.
+    expect(result.stdout).toContain('  action             USER_IDENTIFICATION\n')
+    expect(result.stdout).toContain('  hintType           LOGIN_HINT\n')
+    expect(result.stdout).toContain('  hint               john\n')
+    expect(result.stdout).toMatch(/ {2}ticket {13}[\w-]{43}\n/)
+    expect(result.stdout).toContain('USER_IDENTIFICATION itself is not an answer to send the client')
+    expect(result.stdout).not.toContain('HTTP 500')
+    expect(`${result.stdout}${result.stderr}`).not.toContain('client-SECRET-xyz')
+    expectNoSecret(result)
+  })
+
+  it('authenticate: a request without openid is BAD_REQUEST: exit 2, the endpoint answers 400', async () => {
+    const result = await run(['authenticate', 'login_hint=john', '--base-url', family.url], V3_ENV)
+    expect(result.code).toBe(2)
+    expect(result.stdout).toMatch(/^ {2}action +BAD_REQUEST\n/m)
+    expect(result.stdout).toContain('  HTTP 400\n')
+  })
+
+  it('fail: BAD_REQUEST for UNKNOWN_USER_ID is the expected outcome: exit 0, the endpoint answers 400', async () => {
+    const result = await run(
+      [
+        'fail',
+        'tkt',
+        '--reason',
+        'UNKNOWN_USER_ID',
+        '--error-description',
+        'no such user',
+        '--json',
+        '--base-url',
+        family.url,
+      ],
+      V3_ENV,
+    )
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      action: 'BAD_REQUEST',
+      responseContent: '{"error":"unknown_user_id","error_description":"no such user"}',
+    })
+  })
+
+  it('fail: SERVER_ERROR gives INTERNAL_SERVER_ERROR: exit 2', async () => {
+    const result = await run(['fail', 'tkt', '--reason', 'SERVER_ERROR', '--base-url', family.url], V3_ENV)
+    expect(result.code).toBe(2)
+    expect(result.stdout).toContain('  HTTP 500\n')
+  })
+
+  it('complete: NO_ACTION (poll) exits 0; the scopes and claims flags are sent', async () => {
+    const result = await run(
+      [
+        'complete',
+        'tkt',
+        '--result',
+        'AUTHORIZED',
+        '--subject',
+        'john',
+        '--auth-time',
+        '1700000000',
+        '--claims',
+        '{"name":"John"}',
+        '--scopes',
+        'openid email',
+        '--base-url',
+        family.url,
+      ],
+      V3_ENV,
+    )
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('  action         NO_ACTION\n')
+  })
+
+  it('complete: a NOTIFICATION shows where it must go; the notification token is masked', async () => {
+    const server = await standIn((baseUrl) =>
+      completeNotification({ baseUrl, clientNotificationEndpoint: 'https://rp.example/cb', authReqId: 'r1' }),
+    )
+    try {
+      const result = await run(
+        ['complete', 'tkt', '--result', 'AUTHORIZED', '--subject', 'john', '--base-url', server.url],
+        V3_ENV,
+      )
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('must POST this to https://rp.example/cb')
+      expect(result.stdout).toContain('{"auth_req_id":"r1"}')
+      expect(result.stdout).toContain('  clientNotificationToken     (25 characters, not shown)\n')
+      expect(result.stdout).not.toContain('client-notification-token')
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -1,0 +1,73 @@
+// Issue 20, defect 3: the client application's secret (AUTHLETE_CLIENT_SECRET, sent to Authlete in
+// the body of /backchannel/authentication) is never printed, even when what answers echoes the
+// request back: a proxy's HTML page, a JSON error, Authlete's own answer. 3 echoes × API v3 and v2
+// × readable and --json: 12 runs. The redaction is the transport's (per call, src/http); this
+// checks what reaches the operator's terminal.
+import type { ServerResponse } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectNoSecret, run, SECRET, TOKEN } from '../helpers/cli.js'
+import { json, type Loopback, type ReceivedRequest, startLoopback } from '../helpers/loopback.js'
+
+const CLIENT_SECRET = 'client-SECRET-echo-5v8n'
+
+const ECHOES: Array<[string, (request: ReceivedRequest, res: ServerResponse) => void]> = [
+  [
+    'an HTML error page (a proxy)',
+    (request, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end(`<html><body><h1>502 Bad Gateway</h1><pre>${request.body}</pre></body></html>`)
+    },
+  ],
+  [
+    'a JSON error (a gateway)',
+    (request, res) => json(res, 400, { error: 'bad_request', request: request.body }),
+  ],
+  [
+    "Authlete's answer, its resultMessage quoting the request",
+    (request, res) =>
+      json(res, 400, { resultCode: 'A001201', resultMessage: `[A001201] Bad request: ${request.body}` }),
+  ],
+]
+
+const CREDENTIALS: Array<[string, Record<string, string>]> = [
+  ['v3', { AUTHLETE_SERVICE_ID: '715948317', AUTHLETE_ACCESS_TOKEN: TOKEN }],
+  ['v2', { AUTHLETE_API_KEY: '5593494639', AUTHLETE_API_SECRET: SECRET }],
+]
+
+let server: Loopback
+beforeAll(async () => {
+  server = await startLoopback()
+})
+afterAll(() => server.close())
+
+describe.each(ECHOES)('AUTHLETE_CLIENT_SECRET is never printed: %s', (_echo, answer) => {
+  it.each(
+    CREDENTIALS.flatMap(([api, env]) => [
+      [api, 'readable', env, []],
+      [api, '--json', env, ['--json']],
+    ]) as Array<[string, string, Record<string, string>, string[]]>,
+  )('API %s, %s', async (_api, _output, env, flags) => {
+    server.handle(answer)
+    const before = server.requests.length
+    const result = await run(
+      [
+        'authenticate',
+        'scope=openid&login_hint=john',
+        '--client-id',
+        'c1',
+        ...flags,
+        '--base-url',
+        server.url,
+      ],
+      { ...env, AUTHLETE_CLIENT_SECRET: CLIENT_SECRET },
+    )
+    // The secret went to Authlete, and the answer that came back echoed it.
+    const sent = server.requests.slice(before).map((request) => request.body)
+    expect(sent.length).toBeGreaterThan(0)
+    for (const body of sent) expect(body).toContain(`&clientSecret=${CLIENT_SECRET}`)
+    expect(result.code).toBe(3)
+    expect(result.stdout + result.stderr).toContain('clientSecret')
+    expect(result.stdout + result.stderr).not.toContain(CLIENT_SECRET)
+    expectNoSecret(result)
+  })
+})

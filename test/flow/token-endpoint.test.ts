@@ -1,0 +1,590 @@
+// handleTokenRequest against a loopback stand-in Authlete that records every call: each answer of
+// /auth/token mapped as Authlete's Java TokenRequestHandler maps it, each hook path (password, the
+// grants left to the server), Authlete and hook errors reported with their stage, malformed client
+// credentials and bodies, and the Fetch API variant.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  AuthleteApiError,
+  AuthleteClient,
+  AuthleteInputError,
+  AuthleteNetworkError,
+  handleTokenRequest,
+  handleTokenWebRequest,
+  type TokenEndpointHooks,
+  type TokenFlowStage,
+} from '../../src/index.js'
+import { closedPort, json, type Loopback, startLoopback } from '../helpers/loopback.js'
+
+const TOKEN = '/auth/token'
+const ISSUE = '/auth/token/issue'
+const FAIL = '/auth/token/fail'
+const CIBA = 'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=r-1'
+const TOKENS = '{"access_token":"at","token_type":"Bearer","expires_in":3600,"id_token":"x.y.z"}'
+const HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }
+const SERVER_ERROR = '{"error":"server_error"}'
+
+/** `Basic base64(id:secret)`, each half form-urlencoded first as RFC 6749 §2.3.1 has it. */
+function basic(clientId: string, clientSecret: string): string {
+  const form = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
+  return `Basic ${Buffer.from(`${form(clientId)}:${form(clientSecret)}`).toString('base64')}`
+}
+
+interface Call {
+  path: string
+  fields: Record<string, unknown>
+}
+
+let server: Loopback
+let authlete: AuthleteClient
+/** What the stand-in answers per path: a JSON body (status 200), or `[status, body]`. */
+let answers: Record<string, unknown> = {}
+let calls: Call[] = []
+
+beforeAll(async () => {
+  server = await startLoopback((request, res) => {
+    const path = request.url.replace('/api/715948317', '')
+    const fields = request.headers['content-type']?.startsWith('application/json')
+      ? (JSON.parse(request.body) as Record<string, unknown>)
+      : Object.fromEntries(new URLSearchParams(request.body))
+    calls.push({ path, fields })
+    const answer = answers[path]
+    if (Array.isArray(answer)) json(res, answer[0] as number, answer[1])
+    else if (answer === undefined) json(res, 404, { resultCode: 'A000', resultMessage: 'not played' })
+    else json(res, 200, answer)
+  })
+  authlete = new AuthleteClient({
+    serviceId: '715948317',
+    accessToken: 'tok',
+    baseUrl: server.url,
+    retry: false,
+  })
+})
+afterAll(async () => {
+  await authlete.close()
+  await server.close()
+})
+beforeEach(() => {
+  answers = {}
+  calls = []
+})
+
+const paths = () => calls.map((call) => call.path)
+const fieldsOf = (path: string) => calls.find((call) => call.path === path)?.fields
+
+/** Hooks that record every error with its stage. */
+function recorded(overrides: TokenEndpointHooks = {}) {
+  const errors: Array<[unknown, TokenFlowStage]> = []
+  const hooks: TokenEndpointHooks = {
+    onError: (error, stage) => {
+      errors.push([error, stage])
+    },
+    ...overrides,
+  }
+  return { hooks, errors, stages: () => errors.map(([, stage]) => stage) }
+}
+
+describe('the answers of /auth/token, mapped', () => {
+  it('the CIBA grant: 200 with the tokens, no-store, the Basic credentials passed on, no DPoP fields', async () => {
+    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', grantType: 'CIBA' }
+    const answer = await handleTokenRequest(authlete, { body: CIBA, authorization: basic('c 1', 's:e+c') })
+    expect(answer).toEqual({ status: 200, headers: HEADERS, body: TOKENS })
+    expect(paths()).toEqual([TOKEN])
+    expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA, clientId: 'c 1', clientSecret: 's:e+c' })
+  })
+
+  it('DPoP-Nonce when Authlete gives one; a nonce that is no header value is dropped', async () => {
+    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', dpopNonce: 'n-1' }
+    expect((await handleTokenRequest(authlete, { body: CIBA })).headers).toEqual({
+      ...HEADERS,
+      'DPoP-Nonce': 'n-1',
+    })
+    answers[TOKEN] = {
+      action: 'BAD_REQUEST',
+      responseContent: '{"error":"use_dpop_nonce"}',
+      dpopNonce: 'n-2',
+    }
+    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+      status: 400,
+      headers: { ...HEADERS, 'DPoP-Nonce': 'n-2' },
+      body: '{"error":"use_dpop_nonce"}',
+    })
+    answers[TOKEN] = {
+      action: 'OK',
+      responseContent: TOKENS,
+      accessToken: 'at',
+      dpopNonce: 'n\r\nSet-Cookie: x',
+    }
+    expect((await handleTokenRequest(authlete, { body: CIBA })).headers).toEqual(HEADERS)
+  })
+
+  it('ID_TOKEN_REISSUABLE: 200 with its responseContent (no ID token reissued, as Java)', async () => {
+    answers[TOKEN] = { action: 'ID_TOKEN_REISSUABLE', responseContent: TOKENS }
+    expect(await handleTokenRequest(authlete, { body: 'grant_type=refresh_token&refresh_token=rt' })).toEqual(
+      {
+        status: 200,
+        headers: HEADERS,
+        body: TOKENS,
+      },
+    )
+  })
+
+  it.each([
+    'authorization_pending',
+    'slow_down',
+    'expired_token',
+    'access_denied',
+    'invalid_grant',
+    'unauthorized_client',
+  ])('BAD_REQUEST %s: 400 with the body as Authlete wrote it', async (error) => {
+    answers[TOKEN] = { action: 'BAD_REQUEST', responseContent: `{"error":"${error}"}` }
+    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+      status: 400,
+      headers: HEADERS,
+      body: `{"error":"${error}"}`,
+    })
+  })
+
+  it('INVALID_CLIENT with Basic: 401 with WWW-Authenticate: Basic realm="token"', async () => {
+    answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
+    expect(await handleTokenRequest(authlete, { body: CIBA, authorization: basic('c', 'wrong') })).toEqual({
+      status: 401,
+      headers: { ...HEADERS, 'WWW-Authenticate': 'Basic realm="token"' },
+      body: '{"error":"invalid_client"}',
+    })
+  })
+
+  it('INVALID_CLIENT without an Authorization header (client_secret_post, private_key_jwt): 400, no challenge', async () => {
+    answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
+    const body = `${CIBA}&client_id=c&client_secret=wrong`
+    expect(await handleTokenRequest(authlete, { body, authorization: '' })).toEqual({
+      status: 400,
+      headers: HEADERS,
+      body: '{"error":"invalid_client"}',
+    })
+    expect(fieldsOf(TOKEN)).toEqual({ parameters: body })
+  })
+
+  it('INTERNAL_SERVER_ERROR: 500 with its responseContent', async () => {
+    answers[TOKEN] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
+    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: SERVER_ERROR,
+    })
+  })
+
+  it('an action this version does not know: 500 server_error, not its content', async () => {
+    answers[TOKEN] = { action: 'SOMETHING_NEW', responseContent: '{"secret":"x"}' }
+    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: SERVER_ERROR,
+    })
+  })
+})
+
+describe('DPoP and mutual TLS', () => {
+  beforeEach(() => {
+    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at' }
+  })
+
+  it('the DPoP header goes as dpop with htm POST; no htu unless configured', async () => {
+    await handleTokenRequest(authlete, { body: CIBA, dpop: 'ey.proof.sig' })
+    expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA, dpop: 'ey.proof.sig', htm: 'POST' })
+  })
+
+  it('htu as configured, with a proof only', async () => {
+    const options = { htu: 'https://as.example/token' }
+    await handleTokenRequest(authlete, { body: CIBA, dpop: 'ey.proof.sig' }, {}, options)
+    expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA, dpop: 'ey.proof.sig', htm: 'POST', htu: options.htu })
+    calls = []
+    await handleTokenRequest(authlete, { body: CIBA, dpop: '' }, {}, options)
+    expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA })
+  })
+
+  it('a DPoP header too long to be a proof: 400 invalid_dpop_proof, Authlete not called, reported', async () => {
+    const { hooks, errors } = recorded()
+    const answer = await handleTokenRequest(authlete, { body: CIBA, dpop: 'x'.repeat(70_000) }, hooks)
+    expect(answer).toEqual({ status: 400, headers: HEADERS, body: '{"error":"invalid_dpop_proof"}' })
+    expect(calls).toEqual([])
+    expect(errors).toEqual([[expect.any(AuthleteInputError), 'token']])
+  })
+
+  it('the client certificate and its chain are passed on (as JSON, for the chain)', async () => {
+    await handleTokenRequest(authlete, {
+      body: CIBA,
+      clientCertificate: 'leaf',
+      clientCertificatePath: ['ca'],
+    })
+    expect(fieldsOf(TOKEN)).toEqual({
+      parameters: CIBA,
+      clientCertificate: 'leaf',
+      clientCertificatePath: ['ca'],
+    })
+  })
+})
+
+describe('the request body', () => {
+  beforeEach(() => {
+    answers[TOKEN] = { action: 'BAD_REQUEST', responseContent: '{"error":"invalid_request"}' }
+  })
+
+  it('URLSearchParams: sent as its text', async () => {
+    await handleTokenRequest(authlete, {
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'a b' }),
+    })
+    expect(fieldsOf(TOKEN)?.parameters).toBe('grant_type=refresh_token&refresh_token=a+b')
+  })
+
+  it('a parsed object (express.urlencoded): form text again, an array as repeated parameters so duplicates are still refused', async () => {
+    const body = Object.assign(Object.create(null) as Record<string, unknown>, {
+      grant_type: 'urn:openid:params:grant-type:ciba',
+      auth_req_id: ['r-1', 'r-2'],
+      ignored: undefined,
+    })
+    await handleTokenRequest(authlete, { body: body as Record<string, string> })
+    expect(fieldsOf(TOKEN)?.parameters).toBe(
+      'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=r-1&auth_req_id=r-2',
+    )
+  })
+
+  it('a nested object (an "extended" parser on a[b]=c): 400 invalid_request, Authlete not called, reported', async () => {
+    const { hooks, errors } = recorded()
+    const body = { grant_type: 'refresh_token', refresh_token: { a: 'b' } } as unknown as Record<
+      string,
+      string
+    >
+    expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
+      status: 400,
+      headers: HEADERS,
+      body: '{"error":"invalid_request"}',
+    })
+    expect(calls).toEqual([])
+    expect(errors).toEqual([[expect.any(AuthleteInputError), 'request']])
+  })
+
+  it('anything else (a Buffer from a raw parser, a number): 500, reported as the server bug it is', async () => {
+    for (const body of [Buffer.from(CIBA), 42, null]) {
+      const { hooks, errors } = recorded()
+      expect(await handleTokenRequest(authlete, { body: body as never }, hooks)).toEqual({
+        status: 500,
+        headers: HEADERS,
+        body: SERVER_ERROR,
+      })
+      expect(errors).toEqual([[expect.any(TypeError), 'request']])
+    }
+    expect(calls).toEqual([])
+  })
+
+  it('empty: 400 invalid_request, Authlete not called', async () => {
+    const { hooks, stages } = recorded()
+    expect(await handleTokenRequest(authlete, { body: '' }, hooks)).toEqual({
+      status: 400,
+      headers: HEADERS,
+      body: '{"error":"invalid_request"}',
+    })
+    expect(calls).toEqual([])
+    expect(stages()).toEqual(['token'])
+  })
+})
+
+describe('client_secret_basic', () => {
+  it.each([
+    ['another scheme', 'Bearer abc'],
+    ['not base64', 'Basic !!!'],
+    ['no colon', `Basic ${Buffer.from('client').toString('base64')}`],
+  ])(
+    '%s: 401 invalid_client with the challenge, as Authlete would, without Authlete or a hook',
+    async (_, header) => {
+      const { hooks, errors } = recorded({ authenticateUser: () => 'john' })
+      expect(await handleTokenRequest(authlete, { body: CIBA, authorization: header }, hooks)).toEqual({
+        status: 401,
+        headers: { ...HEADERS, 'WWW-Authenticate': 'Basic realm="token"' },
+        body: '{"error":"invalid_client"}',
+      })
+      expect(calls).toEqual([])
+      expect(errors).toEqual([[expect.any(AuthleteInputError), 'clientAuthentication']])
+      expect(errors[0]?.[0]).toMatchObject({ field: 'authorization' })
+    },
+  )
+})
+
+describe('the password grant', () => {
+  const PASSWORD = {
+    action: 'PASSWORD',
+    ticket: 'pt-1',
+    username: 'john',
+    password: 'p@ss',
+    clientId: 57,
+    dpopNonce: 'n-9',
+  }
+  const body = 'grant_type=password&username=john&password=p%40ss'
+  beforeEach(() => {
+    answers[TOKEN] = PASSWORD
+    answers[ISSUE] = { action: 'OK', responseContent: TOKENS, accessToken: 'at' }
+    answers[FAIL] = { action: 'BAD_REQUEST', responseContent: '{"error":"invalid_grant"}' }
+  })
+
+  it('authenticateUser finds the user: /auth/token/issue with the subject, 200 with the DPoP-Nonce of /auth/token', async () => {
+    const seen: unknown[] = []
+    const answer = await handleTokenRequest(
+      authlete,
+      { body },
+      {
+        authenticateUser: (credentials, response) => {
+          seen.push(credentials, response.ticket)
+          return 'subject-john'
+        },
+      },
+    )
+    expect(answer).toEqual({ status: 200, headers: { ...HEADERS, 'DPoP-Nonce': 'n-9' }, body: TOKENS })
+    expect(seen).toEqual([{ username: 'john', password: 'p@ss', clientId: 57 }, 'pt-1'])
+    expect(paths()).toEqual([TOKEN, ISSUE])
+    expect(fieldsOf(ISSUE)).toEqual({ ticket: 'pt-1', subject: 'subject-john' })
+  })
+
+  it.each([
+    ['no user (undefined)', () => undefined],
+    ['no user (null)', async () => null],
+  ])(
+    '%s: /auth/token/fail INVALID_RESOURCE_OWNER_CREDENTIALS, its answer mapped',
+    async (_, authenticateUser) => {
+      const answer = await handleTokenRequest(authlete, { body }, { authenticateUser })
+      expect(answer).toEqual({
+        status: 400,
+        headers: { ...HEADERS, 'DPoP-Nonce': 'n-9' },
+        body: '{"error":"invalid_grant"}',
+      })
+      expect(paths()).toEqual([TOKEN, FAIL])
+      expect(fieldsOf(FAIL)).toEqual({ ticket: 'pt-1', reason: 'INVALID_RESOURCE_OWNER_CREDENTIALS' })
+    },
+  )
+
+  it('no authenticateUser hook: refused the same way, never issued', async () => {
+    await handleTokenRequest(authlete, { body })
+    expect(paths()).toEqual([TOKEN, FAIL])
+    expect(fieldsOf(FAIL)?.reason).toBe('INVALID_RESOURCE_OWNER_CREDENTIALS')
+  })
+
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new Error('directory down')
+      },
+    ],
+    ['rejects', () => Promise.reject(new Error('directory down'))],
+    ['answers an empty subject', () => ''],
+    ['answers no string', () => ({ subject: 'john' }) as unknown as string],
+  ])(
+    'authenticateUser %s: /auth/token/fail UNKNOWN, reported at authenticateUser',
+    async (_, authenticateUser) => {
+      answers[FAIL] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
+      const { hooks, stages } = recorded({ authenticateUser })
+      const answer = await handleTokenRequest(authlete, { body }, hooks)
+      expect(answer.status).toBe(500)
+      expect(answer.body).toBe(SERVER_ERROR)
+      expect(fieldsOf(FAIL)).toEqual({ ticket: 'pt-1', reason: 'UNKNOWN' })
+      expect(stages()).toEqual(['authenticateUser'])
+    },
+  )
+
+  it('/auth/token/issue failing: 500 server_error, onError(AuthleteApiError, tokenIssue)', async () => {
+    answers[ISSUE] = [500, { resultCode: 'A001', resultMessage: 'boom' }]
+    const { hooks, errors } = recorded({ authenticateUser: () => 'john' })
+    expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: SERVER_ERROR,
+    })
+    expect(errors).toEqual([[expect.any(AuthleteApiError), 'tokenIssue']])
+  })
+
+  it('/auth/token/issue answering INTERNAL_SERVER_ERROR: mapped (500, its content)', async () => {
+    answers[ISSUE] = { action: 'INTERNAL_SERVER_ERROR', responseContent: '{"error":"server_error","x":1}' }
+    const answer = await handleTokenRequest(authlete, { body }, { authenticateUser: () => 'john' })
+    expect([answer.status, answer.body]).toEqual([500, '{"error":"server_error","x":1}'])
+  })
+
+  it('/auth/token/fail failing: 500 server_error, onError(AuthleteApiError, tokenFail)', async () => {
+    answers[FAIL] = [400, { resultCode: 'A001', resultMessage: 'bad ticket' }]
+    const { hooks, errors } = recorded()
+    expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: SERVER_ERROR,
+    })
+    expect(errors).toEqual([[expect.any(AuthleteApiError), 'tokenFail']])
+  })
+})
+
+describe.each([
+  ['TOKEN_EXCHANGE', 'tokenExchange'],
+  ['JWT_BEARER', 'jwtBearer'],
+  ['NATIVE_SSO', 'nativeSso'],
+] as const)('%s: a grant left to the server', (action, hook) => {
+  const UNSUPPORTED = { status: 400, headers: HEADERS, body: '{"error":"unsupported_grant_type"}' }
+  beforeEach(() => {
+    answers[TOKEN] = { action, subjectToken: 'st', assertion: 'a', clientId: 3 }
+  })
+
+  it('no hook: 400 unsupported_grant_type', async () => {
+    expect(await handleTokenRequest(authlete, { body: 'grant_type=x' })).toEqual(UNSUPPORTED)
+    expect(paths()).toEqual([TOKEN])
+  })
+
+  it('the hook answers: its answer as it is, given the whole response', async () => {
+    const own = {
+      status: 200,
+      headers: { 'Content-Type': 'application/json', 'X-Own': '1' },
+      body: '{"access_token":"mine"}',
+    }
+    let given: unknown
+    const answer = await handleTokenRequest(
+      authlete,
+      { body: 'grant_type=x' },
+      {
+        [hook]: (response: unknown) => {
+          given = response
+          return own
+        },
+      },
+    )
+    expect(answer).toBe(own)
+    expect(given).toEqual(answers[TOKEN])
+  })
+
+  it('the hook answers nothing: 400 unsupported_grant_type, as Java', async () => {
+    expect(
+      await handleTokenRequest(authlete, { body: 'grant_type=x' }, { [hook]: async () => undefined }),
+    ).toEqual(UNSUPPORTED)
+  })
+
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new Error('boom')
+      },
+      Error,
+    ],
+    ['answers no { status, headers, body }', () => ({ status: 200, body: 1 }), TypeError],
+    ['answers a status out of range', () => ({ status: 99, headers: {}, body: '' }), TypeError],
+  ])(`the hook %s: 500 server_error, reported at ${hook}`, async (_, fn, kind) => {
+    const { hooks, errors } = recorded({ [hook]: fn as never })
+    expect(await handleTokenRequest(authlete, { body: 'grant_type=x' }, hooks)).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: SERVER_ERROR,
+    })
+    expect(errors).toEqual([[expect.any(kind), hook]])
+  })
+})
+
+describe('Authlete failing, and arguments that are not what they should be', () => {
+  it('/auth/token answering an error status: 500 server_error, onError(AuthleteApiError, token)', async () => {
+    answers[TOKEN] = [401, { resultCode: 'A001202', resultMessage: 'Authorization header is missing.' }]
+    const { hooks, errors } = recorded()
+    expect(await handleTokenRequest(authlete, { body: CIBA }, hooks)).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: SERVER_ERROR,
+    })
+    expect(errors).toEqual([[expect.any(AuthleteApiError), 'token']])
+  })
+
+  it('Authlete unreachable: 500 server_error, onError(AuthleteNetworkError, token)', async () => {
+    const port = await closedPort()
+    await using down = new AuthleteClient({
+      serviceId: '1',
+      accessToken: 't',
+      baseUrl: `http://127.0.0.1:${port}`,
+      retry: false,
+    })
+    const { hooks, errors } = recorded()
+    expect((await handleTokenRequest(down, { body: CIBA }, hooks)).status).toBe(500)
+    expect(errors).toEqual([[expect.any(AuthleteNetworkError), 'token']])
+  })
+
+  it('the per-call options reach Authlete: an aborted signal is a 500, reported', async () => {
+    const { hooks, stages } = recorded()
+    const answer = await handleTokenRequest(authlete, { body: CIBA }, hooks, { signal: AbortSignal.abort() })
+    expect(answer.status).toBe(500)
+    expect(stages()).toEqual(['token'])
+    expect(calls).toEqual([])
+  })
+
+  it('an onError that throws, or rejects, is swallowed: the answer still comes', async () => {
+    answers[TOKEN] = [500, {}]
+    for (const onError of [
+      () => {
+        throw new Error('x')
+      },
+      () => Promise.reject(new Error('x')),
+    ]) {
+      expect((await handleTokenRequest(authlete, { body: CIBA }, { onError })).status).toBe(500)
+    }
+  })
+
+  it('no input, no hooks, a client that is none: a 500, never a rejection', async () => {
+    const { hooks, stages } = recorded()
+    expect((await handleTokenRequest(authlete, undefined as never, hooks)).status).toBe(500)
+    expect((await handleTokenRequest(authlete, { body: CIBA }, null as never)).status).toBe(500)
+    expect((await handleTokenRequest({} as never, { body: CIBA }, hooks)).status).toBe(500)
+    // A client without the calls fails at the call, like one that rejects.
+    expect(stages()).toEqual(['request', 'token'])
+  })
+})
+
+describe('handleTokenWebRequest: the Fetch API variant', () => {
+  const request = (init: RequestInit & { headers?: Record<string, string> }) =>
+    new Request('https://as.example/token', { method: 'POST', ...init })
+
+  it('reads the body, Authorization and DPoP, answers a Response with the mapped status and headers', async () => {
+    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', dpopNonce: 'n-1' }
+    const response = await handleTokenWebRequest(
+      authlete,
+      request({ body: CIBA, headers: { authorization: basic('c', 's'), dpop: 'ey.p.s' } }),
+      {},
+      { htu: 'https://as.example/token', clientCertificate: 'leaf' },
+    )
+    expect(response.status).toBe(200)
+    expect(Object.fromEntries(response.headers)).toEqual({
+      'cache-control': 'no-store',
+      'content-type': 'application/json',
+      'dpop-nonce': 'n-1',
+      pragma: 'no-cache',
+    })
+    expect(await response.text()).toBe(TOKENS)
+    expect(fieldsOf(TOKEN)).toEqual({
+      parameters: CIBA,
+      clientId: 'c',
+      clientSecret: 's',
+      clientCertificate: 'leaf',
+      dpop: 'ey.p.s',
+      htm: 'POST',
+      htu: 'https://as.example/token',
+    })
+  })
+
+  it('INVALID_CLIENT with Basic: 401 with the challenge', async () => {
+    answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
+    const response = await handleTokenWebRequest(
+      authlete,
+      request({ body: CIBA, headers: { authorization: basic('c', 'x') } }),
+    )
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBe('Basic realm="token"')
+  })
+
+  it('a body that cannot be read: 400 invalid_request, reported', async () => {
+    const { hooks, stages } = recorded()
+    const used = request({ body: CIBA })
+    await used.text()
+    const response = await handleTokenWebRequest(authlete, used, hooks)
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ error: 'invalid_request' })
+    expect(stages()).toEqual(['request'])
+    expect(calls).toEqual([])
+  })
+})

@@ -1,0 +1,115 @@
+// The models of the token calls and the service's reads: the compiled check agrees with zod on
+// every field set to every kind of value (the values of the properties, token infos and JWKs
+// included), and a model may require fields for several actions.
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { compileAccept, modelParser } from '../../src/operations/model.js'
+import { serviceConfigurationModel } from '../../src/operations/service-configuration.js'
+import { serviceJwksModel } from '../../src/operations/service-jwks.js'
+import { tokenModel } from '../../src/operations/token.js'
+import { tokenFailModel } from '../../src/operations/token-fail.js'
+import { tokenIssueModel } from '../../src/operations/token-issue.js'
+
+const VALUES: unknown[] = [
+  null,
+  '',
+  'x',
+  0,
+  -1,
+  1.5,
+  2 ** 31,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  true,
+  [],
+  ['a'],
+  [1],
+  [null],
+  {},
+  [{}],
+  [{ key: 'k', value: 'v', hidden: true }],
+  [{ key: 'k', hidden: 'yes' }],
+  [{ name: 'openid' }],
+  { clientId: 1, subject: 's', scopes: [{ name: 'openid' }], properties: [{ key: 'k' }] },
+  { clientId: 'x' },
+  { scopes: [{ name: 1 }] },
+  { elements: [{ type: 't' }] },
+  { elements: [{ actions: ['a'] }] },
+  [{ kty: 'EC', kid: 'k' }],
+  [{ kid: 'k' }],
+  [{ kty: 'RSA', use: 1 }],
+]
+
+function random(seed: number) {
+  let state = seed
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31
+    return state / 2 ** 31
+  }
+}
+
+const MODELS = {
+  token: tokenModel,
+  tokenIssue: tokenIssueModel,
+  tokenFail: tokenFailModel,
+  serviceConfiguration: serviceConfigurationModel,
+  serviceJwks: serviceJwksModel,
+}
+
+describe('the compiled check of the token models', () => {
+  for (const [name, model] of Object.entries(MODELS)) {
+    const base = name === 'serviceJwks' ? { keys: [] } : { action: 'OK' }
+    it(`agrees with zod on every field of the ${name} model set to every kind of value`, () => {
+      const accept = compileAccept(model)
+      let disagreements = 0
+      for (const field of [...Object.keys(model.shape), 'unknownField']) {
+        for (const value of VALUES) {
+          const answer = { ...base, [field]: value }
+          if (accept(answer) !== model.safeParse(answer).success) disagreements++
+        }
+      }
+      expect(disagreements).toBe(0)
+    })
+
+    it(`agrees with zod on 2000 answers of the ${name} model with several fields set at once`, () => {
+      const accept = compileAccept(model)
+      const fields = Object.keys(model.shape)
+      const next = random(11)
+      for (let i = 0; i < 2000; i++) {
+        const answer: Record<string, unknown> = { ...base }
+        for (let f = 0; f < 1 + Math.floor(next() * 4); f++) {
+          answer[fields[Math.floor(next() * fields.length)] as string] =
+            VALUES[Math.floor(next() * VALUES.length)]
+        }
+        expect({ answer, accepted: accept(answer) }).toEqual({
+          answer,
+          accepted: model.safeParse(answer).success,
+        })
+      }
+    })
+  }
+})
+
+describe('a model with a requirement per action', () => {
+  const parse = modelParser(
+    z.looseObject({ action: z.string(), a: z.string().nullish(), b: z.number().nullish() }),
+    [
+      { action: 'ONE', fields: { a: 'text' } },
+      { action: 'TWO', fields: { b: 'number' } },
+    ],
+  )
+
+  it('holds each action to its own fields, and others to none', () => {
+    expect(parse({ action: 'ONE', a: 'x' }).success).toBe(true)
+    expect(parse({ action: 'TWO', b: 0 }).success).toBe(true)
+    expect(parse({ action: 'THREE' }).success).toBe(true)
+    expect(parse({ action: 'ONE', b: 1 })).toEqual({
+      success: false,
+      issues: [{ path: ['a'], message: 'required when action is ONE' }],
+    })
+    expect(parse({ action: 'TWO', a: 'x' })).toEqual({
+      success: false,
+      issues: [{ path: ['b'], message: 'required when action is TWO' }],
+    })
+  })
+})
