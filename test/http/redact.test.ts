@@ -395,6 +395,27 @@ describe("13. the call's own secrets: the client's secret, the secret parameters
     expect(leaks(error, forbidden)).toEqual([])
   })
 
+  it('token (/auth/token): the password, the refresh token and the client secret of a token request: redacted', async () => {
+    const PASSWORD = 'pw_OWNER_Hq2+/x='
+    const REFRESH = 'rt_REFRESH_Zz9+/y'
+    echoBody(502, 'text/html', (body) => `<pre>${body}</pre><p>${decodeURIComponent(body)}</p>`)
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = (await failure(
+      client.token({
+        parameters: new URLSearchParams({
+          grant_type: 'password',
+          username: 'alice',
+          password: PASSWORD,
+          refresh_token: REFRESH,
+        }),
+        clientId: 'c1',
+        clientSecret: CLIENT_SECRET,
+      }),
+    )) as AuthleteApiError
+    expect(error.bodyExcerpt).toContain('username%3Dalice')
+    expect(leaks(error, [...forbidden, PASSWORD, REFRESH, 'OWNER_Hq2', 'REFRESH_Zz9'])).toEqual([])
+  })
+
   it('what is not secret stays readable: the login hint and the client ID', async () => {
     echoBody(502, 'text/plain', (body) => decodeURIComponent(body))
     await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
