@@ -145,10 +145,9 @@ describe('authlete-ciba token, token-issue and token-fail', () => {
   })
 
   it('token: a pending CIBA request is BAD_REQUEST: exit 2, the endpoint answers 400 authorization_pending', async () => {
-    const result = await run(
-      ['token', CIBA_GRANT, '--client-id', 'stand-in-client', '--stand-in'],
-      { AUTHLETE_CLIENT_SECRET: 'stand-in-secret' },
-    )
+    const result = await run(['token', CIBA_GRANT, '--client-id', 'stand-in-client', '--stand-in'], {
+      AUTHLETE_CLIENT_SECRET: 'stand-in-secret',
+    })
     expect(result.code).toBe(2)
     expect(result.stdout).toMatch(/^ {2}action +BAD_REQUEST\n/m)
     expect(result.stdout).toContain('  HTTP 400\n')
