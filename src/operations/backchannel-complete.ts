@@ -156,7 +156,8 @@ export type BackchannelCompleteResponse =
   | BackchannelCompleteServerError
   | BackchannelCompleteUnknownAction
 
-const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
+/** The fields of a complete request. @internal */
+export const COMPLETE_FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
   'ticket',
   'result',
   'subject',
@@ -204,7 +205,7 @@ export const backchannelCompleteModel = z.looseObject({
 })
 
 function encode(request: BackchannelCompleteRequest) {
-  const fields = checkFields(request, FIELDS, 'the complete request')
+  const fields = checkFields(request, COMPLETE_FIELDS, 'the complete request')
   const result = requiredString(fields.result, 'result', 64)
   if (!RESULT.test(result)) {
     throw new AuthleteInputError('result', 'must be an upper-case result such as AUTHORIZED')
