@@ -18,8 +18,9 @@ import {
   type Flags,
   UsageError,
 } from './commands.js'
-import { type CliIo, describe, EXIT, jsonLine, report } from './output.js'
+import { type CliIo, describe, EXIT, report } from './output.js'
 import { STAND_IN_COMMAND, serveStandIn, standInSettings, startStandIn } from './stand-in.js'
+import { jsonLine } from './text.js'
 
 export type { CliIo } from './output.js'
 export { EXIT } from './output.js'
