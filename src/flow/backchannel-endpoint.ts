@@ -21,7 +21,7 @@ import {
 } from './hooks.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
-import { savePending } from './save-pending.js'
+import { savePending, withdrawPending } from './save-pending.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type BackchannelEndpointClient = Pick<
@@ -231,6 +231,7 @@ async function run<User extends BackchannelUser>(
     // TRANSACTION_FAILED would make Authlete notify the client of a request it was never told of.
     // The auth_req_id expires unused. The same when the flow ends while it is pending.
     report(error, 'startAuthentication')
+    if (hooks.pending) withdrawPending(hooks.pending, issued.authReqId, user.subject, report)
     return serverError()
   }
   return toBackchannelResponse(issued)
