@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 // The constructor's own "did you mean": one rule for a misspelt name, in the library and here.
 import { suggest } from '../src/input.js'
 import { type CommandSpec, type Flags, UsageError } from './commands.js'
-import { text } from './output.js'
+import { text } from './text.js'
 
 /** The flags every Authlete call takes, beside its own. */
 export const CALL_FLAGS = {

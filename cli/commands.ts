@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 // Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
 import { type AuthleteClient, toBackchannelResponse, toTokenResponse } from '../src/index.js'
-import { text } from './output.js'
+import { text } from './text.js'
 
 /** Every variable the command reads. */
 export type Env = Readonly<Record<string, string | undefined>>

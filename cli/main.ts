@@ -18,8 +18,9 @@ import {
   type Flags,
   UsageError,
 } from './commands.js'
-import { type CliIo, describe, EXIT, jsonLine, report } from './output.js'
+import { type CliIo, describe, EXIT, report } from './output.js'
 import { STAND_IN_COMMAND, serveStandIn, standInSettings, startStandIn } from './stand-in.js'
+import { jsonLine } from './text.js'
 
 export type { CliIo } from './output.js'
 export { EXIT } from './output.js'
@@ -33,6 +34,17 @@ const isCall = (command: CommandSpec): command is CallCommand => CALLS.includes(
 const indented = (first: string, lines: string, indent: number) =>
   first + lines.replaceAll('\n', `\n${' '.repeat(indent)}`)
 
+/** `text` in lines of at most 100 characters, broken at spaces. */
+function wrap(text: string): string {
+  const lines = ['']
+  for (const word of text.split(' ')) {
+    const line = lines.length - 1
+    if (lines[line] && `${lines[line]} ${word}`.length > 100) lines.push(word)
+    else lines[line] = lines[line] ? `${lines[line]} ${word}` : word
+  }
+  return lines.join('\n')
+}
+
 /**
  * The text of `authlete-ciba --help`.
  */
@@ -43,8 +55,8 @@ export const USAGE = `Usage: ${COMMANDS.map((command, i) =>
   common options: [--json] [--region us|jp|eu|br] [--base-url URL] [--allow-insecure-http] [--timeout MS]
                   [--stand-in]
 
-Calls one of Authlete's CIBA APIs once and shows the answer (and, for authenticate, issue and
-fail, the response your backchannel authentication endpoint would send):
+Calls one of Authlete's APIs once and shows the answer (and the response your backchannel
+authentication endpoint or token endpoint would send for it):
 ${COMMANDS.map((command) => indented(`  ${command.name.padEnd(12)}  `, command.summary, 2)).join('\n')}
 
 A ticket that starts with "-" goes after "--": authlete-ciba issue -- -8v6PSYU9xFX4...
@@ -71,9 +83,7 @@ Options:
   -h, --help             show this text
   -v, --version          show the version
 
-Exit codes: 0 the expected action (authenticate USER_IDENTIFICATION, issue OK, fail BAD_REQUEST or
-FORBIDDEN, complete NOTIFICATION or NO_ACTION); 1 usage or configuration; 2 another action;
-3 Authlete answered an error status; 4 network failure or timeout; 5 an unusable answer.
+${wrap(`Exit codes: 0 the expected action (${CALLS.map((call) => `${call.name} ${call.success?.join(' or ') ?? 'any'}`).join(', ')}); 1 usage or configuration; 2 another action; 3 Authlete answered an error status; 4 network failure or timeout; 5 an unusable answer.`)}
 `
 
 const processIo: CliIo = {

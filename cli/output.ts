@@ -16,6 +16,7 @@ import {
   AuthleteTimeoutError,
 } from '../src/index.js'
 import type { Answer, CallCommand } from './commands.js'
+import { jsonLine, text } from './text.js'
 
 /**
  * Exit codes of the command.
@@ -70,29 +71,6 @@ export function describe(command: CallCommand, answer: Answer, client: AuthleteC
   for (const [label, shown] of fields) lines.push(`  ${label.padEnd(width)}${shown}`)
   lines.push(...(command.explain?.(answer) ?? ['']))
   return lines.join('\n')
-}
-
-/**
- * A value as terminal text: objects as JSON, and every control character (C0, DEL, C1) escaped, so
- * that text Authlete (or whatever answered) controls cannot move the cursor, retitle the window or
- * write a hyperlink into the operator's terminal.
- */
-export function text(value: unknown): string {
-  const raw = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
-  return raw.replace(CONTROL, escapeControl)
-}
-
-/** JSON on one line; C1 controls and DEL escaped too (JSON.stringify leaves them raw). */
-export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(CONTROL, escapeControl)
-}
-
-// C0, DEL and C1: exactly the characters to escape.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
-
-function escapeControl(c: string): string {
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
 }
 
 /** What to change, in the operator's terms, for an option the library refused. */

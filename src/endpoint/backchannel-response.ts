@@ -8,6 +8,8 @@
  * @module
  */
 
+import { isAnswer } from './answer.js'
+
 /**
  * An HTTP response as plain data: hand `status`, `headers` and `body` to any framework.
  */
@@ -58,15 +60,6 @@ interface Answer {
   interval?: number
 }
 
-function isAnswer(value: unknown): value is Answer {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !(value instanceof Error) &&
-    typeof (value as { action?: unknown }).action === 'string'
-  )
-}
-
 /**
  * What the backchannel authentication endpoint answers the client application, given the result of
  * `backchannelAuthentication`, `backchannelIssue` or `backchannelFail`, or the error one rejected with:
@@ -91,7 +84,7 @@ function isAnswer(value: unknown): value is Answer {
  * ```
  */
 export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpointResponse {
-  if (!isAnswer(resultOrError)) return response(500, SERVER_ERROR_BODY)
+  if (!isAnswer<Answer>(resultOrError)) return response(500, SERVER_ERROR_BODY)
   const result = resultOrError
   const status = Object.hasOwn(STATUS, result.action) ? STATUS[result.action] : undefined
   if (status === undefined) return response(500, SERVER_ERROR_BODY)

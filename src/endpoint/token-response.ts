@@ -8,6 +8,8 @@
  * @module
  */
 
+import { isAnswer } from './answer.js'
+
 /**
  * An HTTP response as plain data: hand `status`, `headers` and `body` to any framework.
  */
@@ -81,15 +83,6 @@ interface Answer {
   dpopNonce?: string
 }
 
-function isAnswer(value: unknown): value is Answer {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !(value instanceof Error) &&
-    typeof (value as { action?: unknown }).action === 'string'
-  )
-}
-
 /**
  * What the token endpoint answers the client application, given the result of `token`,
  * `tokenIssue` or `tokenFail`, or the error one rejected with:
@@ -118,7 +111,7 @@ export function toTokenResponse(
   resultOrError: unknown,
   context?: TokenResponseContext,
 ): TokenEndpointResponse {
-  if (!isAnswer(resultOrError)) return response(500, SERVER_ERROR_BODY)
+  if (!isAnswer<Answer>(resultOrError)) return response(500, SERVER_ERROR_BODY)
   const { action, responseContent } = resultOrError
   const nonce = context?.dpopNonce ?? resultOrError.dpopNonce
   if (OWN_GRANTS.has(action)) return response(400, UNSUPPORTED_GRANT_TYPE_BODY, nonce)

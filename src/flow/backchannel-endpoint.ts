@@ -19,8 +19,9 @@ import {
   type BackchannelUser,
   isPlainBindingMessage,
 } from './hooks.js'
+import { type Report as ReportOf, reporterOf } from './report.js'
 import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
-import { savePending } from './save-pending.js'
+import { savePending, withdrawPending } from './save-pending.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type BackchannelEndpointClient = Pick<
@@ -230,6 +231,7 @@ async function run<User extends BackchannelUser>(
     // TRANSACTION_FAILED would make Authlete notify the client of a request it was never told of.
     // The auth_req_id expires unused. The same when the flow ends while it is pending.
     report(error, 'startAuthentication')
+    if (hooks.pending) withdrawPending(hooks.pending, issued.authReqId, user.subject, report)
     return serverError()
   }
   return toBackchannelResponse(issued)
@@ -403,7 +405,7 @@ function webResponse(answer: BackchannelEndpointResponse): Response {
 
 /** The user, or the reason to refuse the request with, or the flow's end (already reported). */
 type Verdict<User> = { user: User } | { reason: BackchannelFailReason } | { ended: true }
-type Report = (error: unknown, stage: BackchannelFlowStage) => void
+type Report = ReportOf<BackchannelFlowStage>
 
 /** Steps 3 to 5 of the reference flow: the user, the login hint token, the user code, the binding message. */
 async function checkRequest<User extends BackchannelUser>(
@@ -460,28 +462,6 @@ async function checkRequest<User extends BackchannelUser>(
 }
 
 /** `onError` made safe: what it throws or rejects with is dropped. */
-/** A report that never throws, from hooks that may be anything (a throwing getter included). */
-function reporterOf(hooks: unknown): Report {
-  let onError: unknown
-  try {
-    onError = (hooks as BackchannelAuthenticationHooks<BackchannelUser> | null | undefined)?.onError
-  } catch {
-    onError = undefined
-  }
-  return reporter(onError as BackchannelAuthenticationHooks<BackchannelUser>['onError'])
-}
-
-function reporter(onError: BackchannelAuthenticationHooks<BackchannelUser>['onError']): Report {
-  return (error, stage) => {
-    if (typeof onError !== 'function') return
-    try {
-      const result = onError(error, stage)
-      if (result instanceof Promise) result.catch(() => {})
-    } catch {
-      // A logger that fails must not turn an answer into a crash.
-    }
-  }
-}
 
 function serverError(): BackchannelEndpointResponse {
   return toBackchannelResponse(undefined)

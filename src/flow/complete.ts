@@ -17,7 +17,7 @@ import type {
 } from '../operations/backchannel-complete.js'
 import {
   checkNotificationOptions,
-  deliverClientNotification,
+  deliverChecked,
   type NotificationDelivery,
   type NotificationOptions,
 } from './deliver.js'
@@ -80,6 +80,6 @@ export async function completeBackchannelAuthentication(
   if (response.action !== 'NOTIFICATION') {
     return { action: response.action, response, notification: undefined } as BackchannelCompletion
   }
-  const notification = await deliverClientNotification(response, checked)
+  const notification = await deliverChecked(response, checked)
   return { action: 'NOTIFICATION', response, notification }
 }

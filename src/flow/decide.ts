@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto'
 import { AuthleteError, AuthleteInputError, AuthletePendingError, isAuthleteError } from '../errors.js'
 import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../input.js'
-import type { BackchannelCompleteRequest } from '../operations/backchannel-complete.js'
+import { type BackchannelCompleteRequest, COMPLETE_FIELDS } from '../operations/backchannel-complete.js'
 import { checkTimeout, type Deadline, nonsense, storeCall, withDeadline } from '../pending/deadline.js'
 import { checkRecord, type PendingAuthentications } from '../pending/pending.js'
 import type { PendingClaimResult } from '../pending/store.js'
@@ -46,26 +46,10 @@ export interface DecideBackchannelAuthenticationOptions extends CompleteBackchan
   timeoutMs?: number | undefined
 }
 
-const DECISION_FIELDS: ReadonlySet<string> = new Set([
-  'authReqId',
-  'result',
-  'subject',
-  'sub',
-  'authTime',
-  'acr',
-  'claims',
-  'properties',
-  'scopes',
-  'idtHeaderParams',
-  'errorDescription',
-  'errorUri',
-  'consentedClaims',
-  'jwtAtClaims',
-  'accessToken',
-  'accessTokenDuration',
-  'refreshTokenDuration',
-  'idTokenAudType',
-])
+/** A complete request's fields, with the request's `authReqId` for the ticket the store keeps. */
+const DECISION_FIELDS: ReadonlySet<string> = new Set(
+  [...COMPLETE_FIELDS].map((field) => (field === 'ticket' ? 'authReqId' : field)),
+)
 const RESULTS: ReadonlySet<string> = new Set(['AUTHORIZED', 'ACCESS_DENIED', 'TRANSACTION_FAILED'])
 const DEFAULT_TIMEOUT_MS = 10_000
 /** The least time a settle or release gets after the deadline: the outcome is known by then. */

@@ -8,7 +8,6 @@
  * @module
  */
 
-import type { IncomingHttpHeaders } from 'node:http'
 import type { Dispatcher } from 'undici'
 import {
   AuthleteInputError,
@@ -16,17 +15,15 @@ import {
   type AuthleteNotificationFailure,
   errorCodeOf,
 } from '../errors.js'
-import { Attempt, type AttemptOwner, type RawResponse } from '../http/attempt.js'
+import { Exchange } from '../http/exchange.js'
+import { connectionsOf, notificationAgent } from '../http/guarded-connector.js'
 import { redact, scrubCause } from '../http/redact.js'
-import { retryAfterMs } from '../http/retry.js'
+import { dispatchOptions, MAX_TIMEOUT_MS } from '../http/request.js'
+import { askedWait, DEFAULT_RETRY, isRetryableStatus, type RetryPolicy, retryWait } from '../http/retry.js'
 import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
 import { checkFields } from '../input.js'
 import { VERSION } from '../version.js'
-import {
-  checkConnectOptions,
-  createNotificationDispatcher,
-  type NotificationDispatcherOptions,
-} from './connector.js'
+import { checkConnectOptions, type NotificationDispatcherOptions } from './connector.js'
 
 /**
  * Options of a notification's delivery.
@@ -76,11 +73,9 @@ export type NotificationDelivery =
   | { readonly delivered: false; readonly error: AuthleteNotificationError }
 
 const DEFAULT_TIMEOUT_MS = 10_000
-const DEFAULT_ATTEMPTS = 3
-const BACKOFF_MS = 100
+/** The retry policy of a delivery with the default number of attempts: backoff from 100 ms. */
+const DEFAULT_POLICY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, backoffMs: 100 })
 const USER_AGENT = `authlete-ciba/${VERSION}`
-/** Of an answer's body, the bytes kept (for nothing: the status is the answer); the rest is dropped. */
-const ANSWER_BYTES_KEPT = 4096
 
 interface Endpoint {
   origin: string
@@ -99,9 +94,6 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationOptions>([
   'lookup',
   'connector',
 ])
-// setTimeout's limit; a longer deadline would fire at once.
-const MAX_TIMEOUT_MS = 2_147_483_647
-
 /**
  * Checks notification options, throwing an `AuthleteInputError` that names the option.
  *
@@ -129,13 +121,30 @@ export function checkNotificationOptions(options: unknown): NotificationOptions 
  * failure is `{ delivered: false, error }` with an {@link AuthleteNotificationError}; it rejects only
  * for bad options (`AuthleteInputError`), before anything is sent.
  */
-export async function deliverClientNotification(
+export function deliverClientNotification(
   notification: ClientNotification,
   notificationOptions?: NotificationOptions,
 ): Promise<NotificationDelivery> {
-  const options = checkNotificationOptions(notificationOptions)
+  try {
+    return deliverChecked(notification, checkNotificationOptions(notificationOptions))
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+/**
+ * {@link deliverClientNotification} with options checked already (by `checkNotificationOptions`).
+ *
+ * @internal
+ */
+export function deliverChecked(
+  notification: ClientNotification,
+  options: NotificationOptions,
+): Promise<NotificationDelivery> {
   const endpoint = parseEndpoint(notification.clientNotificationEndpoint, options.allowInsecureHttp === true)
-  if (endpoint instanceof AuthleteNotificationError) return { delivered: false, error: endpoint }
+  if (endpoint instanceof AuthleteNotificationError) {
+    return Promise.resolve({ delivered: false, error: endpoint })
+  }
   const channel = tracingChannelOf('notification')
   if (!channel.hasSubscribers) return deliver(notification, options, endpoint)
   const context: AuthleteTraceContext = { operation: 'notification', method: 'POST', url: endpoint.shown }
@@ -162,42 +171,37 @@ async function deliver(
 ): Promise<NotificationDelivery> {
   const token = notification.clientNotificationToken
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const attempts = options.attempts ?? DEFAULT_ATTEMPTS
-  const deadline = Date.now() + timeoutMs
-  const dispatcher =
-    options.dispatcher ??
-    createNotificationDispatcher({
-      allowPrivateNetwork: options.allowPrivateNetwork,
-      lookup: options.lookup,
-      connector: options.connector,
-    })
+  const policy =
+    options.attempts === undefined ? DEFAULT_POLICY : { ...DEFAULT_POLICY, attempts: options.attempts }
+  const startedAt = performance.now()
+  const dispatcher = options.dispatcher ?? notificationAgent(options)
   const fail = (
     reason: AuthleteNotificationFailure,
     message: string,
     extra: FailureDetails = {},
   ): NotificationDelivery => ({ delivered: false, error: failure(endpoint, reason, message, token, extra) })
-  const request: Dispatcher.DispatchOptions = {
-    origin: endpoint.origin,
-    path: endpoint.path,
-    method: 'POST',
-    headers:
-      token === undefined
-        ? ['content-type', 'application/json', 'user-agent', USER_AGENT]
-        : ['content-type', 'application/json', 'user-agent', USER_AGENT, 'authorization', `Bearer ${token}`],
-    body: notification.responseContent,
-    // The delivery's deadline is the only clock (undici's own are 300 s).
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    // Never follow a redirect, whatever the dispatcher is composed of: undici's redirect
-    // interceptor reads this, and would carry the token to wherever it points.
-    maxRedirections: 0,
-  } as Dispatcher.DispatchOptions
-  const exchange = new Exchange(dispatcher, request)
+  const headers =
+    token === undefined
+      ? ['content-type', 'application/json', 'user-agent', USER_AGENT]
+      : ['content-type', 'application/json', 'user-agent', USER_AGENT, 'authorization', `Bearer ${token}`]
+  const request = dispatchOptions(
+    endpoint.origin,
+    endpoint.path,
+    'POST',
+    headers,
+    notification.responseContent,
+  )
+  const exchange = new Exchange(dispatcher, connectionsOf(dispatcher), request)
   const timer = setTimeout(onDeadline, timeoutMs, exchange)
+  /** The wait before the next attempt, or `undefined` to give up now. */
+  const next = (attempt: number, repeatable: boolean, asked: number | undefined) =>
+    repeatable && attempt < policy.attempts
+      ? retryWait(policy, attempt, asked, timeoutMs - (performance.now() - startedAt))
+      : undefined
 
   try {
     for (let attempt = 1; ; attempt++) {
-      let wait: number
+      let wait: number | undefined
       try {
         const { status, headers } = await exchange.send()
         if (status >= 200 && status < 300) return { delivered: true, status, attempts: attempt }
@@ -207,11 +211,10 @@ async function deliver(
             attempts: attempt,
           })
         }
-        const failed = () =>
-          fail('status', `the endpoint answered HTTP ${status}`, { status, attempts: attempt })
-        if ((status !== 429 && status !== 503) || attempt >= attempts) return failed()
-        wait = retryAfterMs(headers['retry-after'], undefined) ?? backoff(attempt)
-        if (Date.now() + wait >= deadline) return failed()
+        wait = next(attempt, isRetryableStatus(status, false), askedWait(status, headers))
+        if (wait === undefined) {
+          return fail('status', `the endpoint answered HTTP ${status}`, { status, attempts: attempt })
+        }
       } catch (error) {
         if (exchange.timedOut) {
           return fail('timeout', `no answer within ${timeoutMs} ms`, { attempts: attempt, cause: error })
@@ -219,22 +222,21 @@ async function deliver(
         const causeCode = errorCodeOf(error)
         if (causeCode === 'ERR_AUTHLETE_REFUSED_ADDRESS') {
           const why = error instanceof Error ? `: ${error.message}` : ''
+          // This attempt sent nothing: it is not counted.
           return fail('refused-address', `the endpoint's address is refused${why}; nothing was sent`, {
-            attempts: attempt,
+            attempts: attempt - 1,
             cause: error,
           })
         }
-        const failed = () =>
-          fail('network', `could not reach the endpoint${causeCode ? ` (${causeCode})` : ''}`, {
+        // Only a refused connection (or a DNS server that could not answer yet) sent nothing.
+        wait = next(attempt, causeCode === 'ECONNREFUSED' || causeCode === 'EAI_AGAIN', undefined)
+        if (wait === undefined) {
+          return fail('network', `could not reach the endpoint${causeCode ? ` (${causeCode})` : ''}`, {
             attempts: attempt,
             cause: error,
             causeCode,
           })
-        // Only a refused connection (or a DNS server that could not answer yet) sent nothing.
-        if ((causeCode !== 'ECONNREFUSED' && causeCode !== 'EAI_AGAIN') || attempt >= attempts)
-          return failed()
-        wait = backoff(attempt)
-        if (Date.now() + wait >= deadline) return failed()
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, wait))
     }
@@ -242,89 +244,6 @@ async function deliver(
     clearTimeout(timer)
     exchange.finish()
     if (dispatcher !== options.dispatcher) await dispatcher.destroy().catch(() => {})
-  }
-}
-
-/** What a delivery keeps of an answer: the status, and the headers (for `Retry-After`). */
-interface Answer {
-  status: number
-  headers: IncomingHttpHeaders
-}
-
-/**
- * The delivery's requests, one at a time, each an {@link Attempt} over `dispatch` (no body stream,
- * no `AbortSignal`). The status is the answer: it settles the request when it arrives, whatever
- * the body then does (a cut or endless body does not turn a 2xx into a failure); the deadline
- * fails a request still waiting for it.
- */
-class Exchange implements AttemptOwner {
-  timedOut = false
-  /** The request waiting for its status, and how to settle it. */
-  #pending: {
-    attempt: Attempt
-    resolve: (answer: Answer) => void
-    reject: (error: unknown) => void
-  } | null = null
-  /** Every request not ended yet: an earlier one's body may still be coming. */
-  readonly #live = new Set<Attempt>()
-  readonly #dispatcher: Dispatcher
-  readonly #request: Dispatcher.DispatchOptions
-
-  constructor(dispatcher: Dispatcher, request: Dispatcher.DispatchOptions) {
-    this.#dispatcher = dispatcher
-    this.#request = request
-  }
-
-  send(): Promise<Answer> {
-    if (this.timedOut) return Promise.reject(new DeliveryTimeout())
-    // The answer's body is only read to free the connection: a few bytes of it are kept, no more.
-    const attempt = new Attempt(ANSWER_BYTES_KEPT, null, this)
-    const answer = new Promise<Answer>((resolve, reject) => {
-      this.#pending = { attempt, resolve, reject }
-    })
-    this.#live.add(attempt)
-    try {
-      this.#dispatcher.dispatch(this.#request, attempt)
-    } catch (error) {
-      attempt.fail(error as Error)
-    }
-    return answer
-  }
-
-  responseStarted(attempt: Attempt, status: number, headers: IncomingHttpHeaders): void {
-    const pending = this.#pending
-    if (pending?.attempt !== attempt) return
-    this.#pending = null
-    pending.resolve({ status, headers })
-  }
-
-  attemptEnded(attempt: Attempt, response: RawResponse | null, error: unknown): void {
-    this.#live.delete(attempt)
-    // Settled at its status already, unless it failed before the status came. An earlier request
-    // ending (its body cut off, say) has no say over the one pending now.
-    const pending = this.#pending
-    if (pending?.attempt !== attempt) return
-    this.#pending = null
-    if (response !== null) pending.resolve(response)
-    else pending.reject(error)
-  }
-
-  /** The deadline passed: a request waiting for its status fails, and no other is sent. */
-  expire(): void {
-    this.timedOut = true
-    this.#pending?.attempt.fail(new DeliveryTimeout())
-  }
-
-  /** The delivery is over: an answer's body still coming is not waited for (its connection closes). */
-  finish(): void {
-    for (const attempt of this.#live) attempt.fail(new Error('The delivery is over'))
-  }
-}
-
-class DeliveryTimeout extends Error {
-  constructor() {
-    super('The delivery deadline passed')
-    this.name = 'DeliveryTimeout'
   }
 }
 
@@ -375,8 +294,4 @@ function failure(
     // undici's errors do not carry request headers today; this keeps it so whatever they carry tomorrow.
     cause: token === undefined ? details.cause : scrubCause(details.cause, [token]),
   })
-}
-
-function backoff(attempt: number): number {
-  return BACKOFF_MS * 2 ** (attempt - 1)
 }

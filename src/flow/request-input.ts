@@ -26,11 +26,15 @@ export type UnusableForm = { readonly unusable: 'server' | 'client'; readonly pr
  * `body` as `application/x-www-form-urlencoded` text. A parsed object's array values become
  * repeated parameters (so that Authlete still refuses a duplicated one), `undefined` ones are left
  * out. A nested object (a parser's "extended" syntax, `a[b]=c`) cannot be told back from the text it
- * came from: the client's request is refused. Anything but text, `URLSearchParams` or a plain object
- * is the server's mistake.
+ * came from: the client's request is refused. `undefined` is an empty body. Anything else but text,
+ * `URLSearchParams` or a plain object is the server's mistake.
  */
 export function formText(body: unknown): string | UnusableForm {
   if (typeof body === 'string') return body
+  // No body at all: Express 5 leaves `req.body` undefined when the request's Content-Type is not the
+  // one its parser takes. The client's doing, so an empty body: a 400, not a 500 any client could
+  // cause (a server with no parser mounted sees the same 400 on every request, and onError says why).
+  if (body === undefined) return ''
   if (body instanceof URLSearchParams) return body.toString()
   if (typeof body !== 'object' || body === null) {
     return {

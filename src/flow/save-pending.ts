@@ -5,9 +5,11 @@
  * @module
  */
 
+import { randomUUID } from 'node:crypto'
 import type { AuthleteCallOptions } from '../http/options.js'
 import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
 import type { BackchannelIssueOk } from '../operations/backchannel-issue.js'
+import { storeCall, withDeadline } from '../pending/deadline.js'
 import type { PendingAuthentications } from '../pending/pending.js'
 import type { PendingRecord } from '../pending/store.js'
 import type { BackchannelUser } from './hooks.js'
@@ -52,4 +54,29 @@ export async function savePending(
   } catch (error) {
     return error
   }
+}
+
+/**
+ * Withdraws a saved request whose device was never asked (`startAuthentication` failed, or the flow
+ * ended while it ran): the client got a 500 and will not poll it, so no device may list or decide
+ * it. It is claimed and settled as decided, as a decision would be, without a `/complete`: the
+ * `auth_req_id` expires unused at Authlete. In the background, within the store's deadline (the
+ * endpoint has answered already); a store that fails is reported at `pending`, and the request then
+ * stays listed until it expires.
+ */
+export function withdrawPending(
+  pending: PendingAuthentications,
+  authReqId: string,
+  subject: string,
+  report: (error: unknown, stage: 'pending') => void,
+): void {
+  const token = randomUUID()
+  const { store, timeoutMs } = pending
+  withDeadline(timeoutMs, undefined, async (deadline) => {
+    const claimed = await storeCall('claim', deadline, (context) =>
+      store.claim(authReqId, { token, subject, leaseMs: timeoutMs, notAfter: deadline.at }, context),
+    )
+    if (claimed?.status !== 'claimed') return
+    await storeCall('settle', deadline, (context) => store.settle(authReqId, token, context))
+  }).catch((error: unknown) => report(error, 'pending'))
 }

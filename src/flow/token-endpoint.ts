@@ -17,6 +17,7 @@ import {
 import { isAuthleteError } from '../errors.js'
 import type { AuthleteCallOptions } from '../http/options.js'
 import type { TokenPassword, TokenResponse } from '../operations/token.js'
+import { type Report as ReportOf, reporterOf } from './report.js'
 import { type FormBody, readBodyText, readClientRequest } from './request-input.js'
 import type { GrantHook, TokenEndpointAnswer, TokenEndpointHooks, TokenFlowStage } from './token-hooks.js'
 
@@ -62,7 +63,7 @@ const BODY_READ_TIMEOUT_MS = 10_000
 /** Fields of `/auth/token` that come from the client's request: a refusal there is the client's fault. */
 const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'clientSecret'])
 
-type Report = (error: unknown, stage: TokenFlowStage) => void
+type Report = ReportOf<TokenFlowStage>
 
 /**
  * Runs the token endpoint for one client request and resolves to the answer to send (`{ status,
@@ -325,23 +326,4 @@ export async function handleTokenWebRequest(
     status: answer.status,
     headers: answer.headers as Record<string, string>,
   })
-}
-
-/** A report that never throws, from hooks that may be anything (a throwing getter included). */
-function reporterOf(hooks: unknown): Report {
-  let onError: unknown
-  try {
-    onError = (hooks as TokenEndpointHooks | null | undefined)?.onError
-  } catch {
-    onError = undefined
-  }
-  return (error, stage) => {
-    if (typeof onError !== 'function') return
-    try {
-      const result = onError(error, stage)
-      if (result instanceof Promise) result.catch(() => {})
-    } catch {
-      // A logger that fails must not turn an answer into a crash.
-    }
-  }
 }

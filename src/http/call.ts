@@ -20,20 +20,43 @@ import {
   AuthleteTimeoutError,
   errorCodeOf,
 } from '../errors.js'
-import type { Operation, RequestBody } from '../operations/operation.js'
 import { Attempt, type AttemptOwner, BodyTooLarge, type RawResponse } from './attempt.js'
 import type { Connections } from './connections.js'
+import type { Operation, RequestBody } from './operation.js'
 import { type CredentialSource, isCredential, type TransportConfig } from './options.js'
-import { redact, scrubCause } from './redact.js'
+import { redact, scrubCause, withRequestSecrets } from './redact.js'
+import { dispatchOptions } from './request.js'
 import { readJsonBody, UnusableBody } from './response-body.js'
 import {
-  backoffDelay,
+  askedWait,
   isRetryableNetworkFailure,
   isRetryableStatus,
   isStaleConnectionFailure,
-  retryAfterMs,
+  retryWait,
 } from './retry.js'
 import type { AuthleteTraceContext } from './tracing.js'
+
+/** What a call needs of its client: made once per client, shared by its calls. @internal */
+export interface CallSite {
+  readonly config: TransportConfig
+  readonly dispatcher: Dispatcher
+  /** The own pool's connections; `null` on a dispatcher given in the options. */
+  readonly connections: Connections | null
+  /** Told once when a call settles (the client counts its calls in flight). */
+  readonly settled: () => void
+}
+
+/** One call: its client, the operation with its encoded body, its deadline, signal and trace. @internal */
+export interface CallRequest<Result> {
+  readonly site: CallSite
+  readonly operation: Operation<unknown, Result>
+  /** `null`: no body (`GET`). */
+  readonly body: RequestBody | null
+  readonly timeoutMs: number
+  readonly signal: AbortSignal | undefined
+  /** The tracing context, when someone subscribes: attempts and status are written into it. */
+  readonly trace: AuthleteTraceContext | null
+}
 
 /**
  * Settles exactly once; every rejection is an {@link AuthleteError}.
@@ -43,7 +66,8 @@ export class Call<Result> implements AttemptOwner {
   readonly #dispatcher: Dispatcher
   readonly #connections: Connections | null
   readonly #operation: Operation<unknown, Result>
-  #options: Dispatcher.DispatchOptions
+  readonly #body: RequestBody | null
+  readonly #options: Dispatcher.DispatchOptions
   readonly #timeoutMs: number
   readonly #signal: AbortSignal | undefined
   readonly #startedAt = performance.now()
@@ -60,54 +84,38 @@ export class Call<Result> implements AttemptOwner {
   #reject!: (error: unknown) => void
   #wake: (() => void) | null = null
   readonly #settled: () => void
-  /** The credentials of this call in the forms they are sent in: redacted from every error. */
-  #secrets: readonly string[]
+  /** The credentials of this call in the forms they are sent in. */
+  #credentialSecrets: readonly string[]
+  /** Those and the request's own secrets, made when an error first needs them: redacted from it. */
+  #secrets: readonly string[] | null = null
   /** A credential function to ask before the first attempt (under this call's deadline and signal). */
   readonly #credentials: CredentialSource | null
   #authorizing = false
-  /** The tracing context, when someone subscribes: attempts and status are written into it. */
   readonly #trace: AuthleteTraceContext | null
 
-  constructor(
-    config: TransportConfig,
-    dispatcher: Dispatcher,
-    connections: Connections | null,
-    operation: Operation<unknown, Result>,
-    body: RequestBody | null,
-    headers: readonly string[],
-    secrets: readonly string[],
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-    settled: () => void,
-    trace: AuthleteTraceContext | null,
-    credentials: CredentialSource | null,
-  ) {
-    this.#settled = settled
-    this.#secrets = secrets
-    this.#trace = trace
-    this.#credentials = credentials
+  constructor(request: CallRequest<Result>) {
+    const { site, operation, body } = request
+    const config = site.config
     this.#config = config
-    this.#dispatcher = dispatcher
-    this.#connections = connections
+    this.#dispatcher = site.dispatcher
+    this.#connections = site.connections
+    this.#settled = site.settled
+    this.#credentialSecrets = config.secrets
+    this.#credentials = config.credentials
     this.#operation = operation
-    this.#timeoutMs = timeoutMs
-    this.#signal = signal
-    this.#options = {
-      origin: config.origin,
-      path: config.apiPath + operation.path,
-      method: operation.method ?? 'POST',
-      headers: headers as string[],
-      body: body === null ? null : 'form' in body ? body.form : body.json,
-      // The call's deadline is the only clock: undici's own (300 s by default, or whatever a given
-      // dispatcher says) would fail a longer deadline early, or a slow answer the deadline allows.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      // Never follow a redirect, whatever the dispatcher is composed of: undici's redirect
-      // interceptor reads this, and would carry the credentials to wherever it points.
-      maxRedirections: 0,
-    } as Dispatcher.DispatchOptions
-    this.#timer = setTimeout(onDeadline, timeoutMs, this)
-    signal?.addEventListener('abort', this, { once: true })
+    this.#body = body
+    this.#trace = request.trace
+    this.#timeoutMs = request.timeoutMs
+    this.#signal = request.signal
+    this.#options = dispatchOptions(
+      config.origin,
+      config.apiPath + operation.path,
+      operation.method ?? 'POST',
+      body === null ? config.bareHeaders : 'form' in body ? config.formHeaders : config.jsonHeaders,
+      body === null ? undefined : 'form' in body ? body.form : body.json,
+    )
+    this.#timer = setTimeout(onDeadline, request.timeoutMs, this)
+    request.signal?.addEventListener('abort', this, { once: true })
   }
 
   /**
@@ -219,7 +227,14 @@ export class Call<Result> implements AttemptOwner {
     const headers = [...(this.#options.headers as string[])]
     headers[1] = authorization
     this.#options.headers = headers
-    this.#secrets = secrets
+    this.#credentialSecrets = secrets
+    this.#secrets = null
+  }
+
+  /** What no error of this call may show: the credentials, and the request's own secrets. */
+  #secretsOf(): readonly string[] {
+    this.#secrets ??= withRequestSecrets(this.#credentialSecrets, this.#body, this.#operation.secretFields)
+    return this.#secrets
   }
 
   /** Closes the repeat's own connection once its attempt settled (or the call ended during it). */
@@ -280,7 +295,7 @@ export class Call<Result> implements AttemptOwner {
     let resultMessage: string | undefined
     let bodyExcerpt: string | undefined
     const text = body.toString('utf8')
-    const secrets = this.#secrets
+    const secrets = this.#secretsOf()
     try {
       const json = JSON.parse(text) as { resultCode?: unknown; resultMessage?: unknown } | null
       if (typeof json?.resultCode === 'string') resultCode = redact(json.resultCode, secrets)
@@ -291,12 +306,8 @@ export class Call<Result> implements AttemptOwner {
     if (resultCode === undefined && resultMessage === undefined && text.length > 0) {
       bodyExcerpt = excerpt(text, secrets)
     }
-    const retryAfter =
-      status === 429 || status === 503
-        ? retryAfterMs(headers['retry-after'], headers['ratelimit-reset'])
-        : undefined
     return new AuthleteApiError(
-      { status, resultCode, resultMessage, bodyExcerpt, retryAfterMs: retryAfter },
+      { status, resultCode, resultMessage, bodyExcerpt, retryAfterMs: askedWait(status, headers) },
       this.info(),
     )
   }
@@ -309,7 +320,7 @@ export class Call<Result> implements AttemptOwner {
     // The problem may quote the answer (its content type): whatever echoes a credential is redacted.
     return new AuthleteResponseError(
       status,
-      `Unusable HTTP ${status} answer from Authlete: ${redact(problem, this.#secrets)}`,
+      `Unusable HTTP ${status} answer from Authlete: ${redact(problem, this.#secretsOf())}`,
       {
         ...options,
         ...this.info(),
@@ -336,7 +347,7 @@ export class Call<Result> implements AttemptOwner {
 
   /** A cause built by other code (undici, a dispatcher, a proxy agent), kept free of credentials. */
   #scrub(cause: unknown): unknown {
-    return scrubCause(cause, this.#secrets)
+    return scrubCause(cause, this.#secretsOf())
   }
 
   /**
@@ -369,19 +380,16 @@ export class Call<Result> implements AttemptOwner {
     const retries = this.#attempts - this.#repeats
     if (retries >= policy.attempts) return undefined
     const afterSend = policy.afterSend || this.#operation.repeatableAfterSend
-    let wait: number
+    let asked: number | undefined
     if (error instanceof AuthleteApiError) {
       if (!isRetryableStatus(error.status, afterSend)) return undefined
-      wait = error.retryAfterMs ?? backoffDelay(policy, retries)
+      asked = error.retryAfterMs
     } else if (error instanceof AuthleteNetworkError) {
       if (!isRetryableNetworkFailure(error.causeCode, attempt.sent, afterSend)) return undefined
-      wait = backoffDelay(policy, retries)
     } else {
       return undefined
     }
-    // A wait that ends past the deadline would only turn this answer into a timeout: give it now.
-    const left = this.#timeoutMs - (performance.now() - this.#startedAt)
-    return wait < left ? wait : undefined
+    return retryWait(policy, retries, asked, this.#timeoutMs - (performance.now() - this.#startedAt))
   }
 
   /** Waits `ms`, then sends the next attempt; a halt during the wait ends the call at once. */

@@ -14,12 +14,25 @@
  *
  * Per attempt this costs two counter updates and a flag read; the set changes once per connection.
  *
+ * It wraps any connector that returns what cancels its connect (undici's returns the socket; the
+ * notification's guarded connector a handle that also stops its walk over a host's addresses).
+ *
  * @internal
  * @module
  */
 
-import type { Socket } from 'node:net'
 import { buildConnector, Client, type Dispatcher } from 'undici'
+
+/** What cancels a connect in progress: a socket, or a connector's own handle. */
+export interface PendingConnect {
+  destroy(error?: Error): unknown
+}
+
+/** A connector (undici's `connect` function form) that returns what cancels its connect, if anything. */
+export type CancellableConnector = (
+  options: buildConnector.Options,
+  callback: buildConnector.Callback,
+) => PendingConnect | undefined
 
 export class Connections {
   /** True while undici, called back by a connection that just opened, writes its first requests. */
@@ -28,27 +41,27 @@ export class Connections {
   waiting = 0
   /** For the pool's `connect` option: undici's own connector, with its defaults, watched. */
   readonly connect: buildConnector.connector
-  readonly #connecting = new Set<Socket>()
+  readonly #connecting = new Set<PendingConnect>()
 
   readonly #origin: string
 
-  constructor(origin: string) {
+  /** `origin`: the pool's, for {@link Connections.single}; `open`: the connector watched. */
+  constructor(origin: string, open: CancellableConnector = buildConnector({}) as CancellableConnector) {
     this.#origin = origin
-    const open = buildConnector({})
     this.connect = (options, callback) => {
       let done = false
       const socket = open(options, (...args) => {
         done = true
-        this.#connecting.delete(socket)
+        if (socket !== undefined) this.#connecting.delete(socket)
         this.fresh = args[0] === null
         try {
           callback(...args)
         } finally {
           this.fresh = false
         }
-      }) as unknown as Socket
-      if (!done) this.#connecting.add(socket)
-      return socket
+      })
+      if (!done && socket !== undefined) this.#connecting.add(socket)
+      return socket as never
     }
   }
 

@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici'
 import { AuthleteInputError } from '../errors.js'
 import { suggest } from '../input.js'
 import { VERSION } from '../version.js'
+import { MAX_TIMEOUT_MS } from './request.js'
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry.js'
 
 /**
@@ -176,8 +177,6 @@ const REGIONS: ReadonlySet<string> = new Set(['us', 'jp', 'eu', 'br'])
 /** RFC 9110 field-value characters minus controls: a credential with CR/LF must not split headers. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/
 const HEADER_TEXT = /^[\x20-\x7e]*$/
-// setTimeout's limit; a longer deadline would fire at once.
-const MAX_TIMEOUT_MS = 2_147_483_647
 
 /**
  * Validates `options` and derives the per-client constants. Throws {@link AuthleteInputError}.

@@ -10,6 +10,7 @@
  */
 
 import { inspect } from 'node:util'
+import type { RequestBody } from './operation.js'
 
 const MARK = '[REDACTED]'
 
@@ -167,6 +168,68 @@ function decodeOnce(text: string): { text: string; starts: number[] } | null {
   if (from === 0) return null
   for (let i = from; i <= text.length; i++) starts.push(i)
   return { text: out + text.slice(from), starts }
+}
+
+/**
+ * `credentials` and the values of a request's secret fields (see `Operation.secretFields`), longest
+ * first, as {@link redact} wants them. A parameter's value is taken as it stands in its form and
+ * as decoded; where the form encoding hides it again, `redact` decodes it.
+ */
+export function withRequestSecrets(
+  credentials: readonly string[],
+  body: RequestBody | null,
+  fields: readonly string[] | undefined,
+): readonly string[] {
+  if (body === null || fields === undefined || fields.length === 0) return credentials
+  const field = bodyFields(body)
+  const values = new Set(credentials)
+  for (const name of fields) {
+    const dot = name.indexOf('.')
+    const value = field(dot === -1 ? name : name.slice(0, dot))
+    if (typeof value !== 'string' || value === '') continue
+    if (dot === -1) values.add(value)
+    else for (const secret of formParameter(value, name.slice(dot + 1))) values.add(secret)
+  }
+  return [...values].sort((a, b) => b.length - a.length)
+}
+
+/** How the top-level fields of a request body are read. */
+function bodyFields(body: RequestBody): (name: string) => unknown {
+  if ('form' in body) {
+    const form = new URLSearchParams(body.form)
+    return (name) => form.get(name) ?? undefined
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(body.json)
+  } catch {
+    return () => undefined
+  }
+  return (name) =>
+    typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[name] : undefined
+}
+
+/** Every value of parameter `name` in the form text `form`: as written, and decoded. */
+function formParameter(form: string, name: string): string[] {
+  const found: string[] = []
+  for (const part of form.split('&')) {
+    const eq = part.indexOf('=')
+    if (eq <= 0 || decodeForm(part.slice(0, eq)) !== name) continue
+    const raw = part.slice(eq + 1)
+    if (raw === '') continue
+    found.push(raw)
+    const decoded = decodeForm(raw)
+    if (decoded !== undefined && decoded !== raw) found.push(decoded)
+  }
+  return found
+}
+
+function decodeForm(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '))
+  } catch {
+    return undefined
+  }
 }
 
 // What is inspected to find a secret: everything `util.inspect` and `JSON.stringify` would show.

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { IncomingHttpHeaders } from 'node:http'
 import { AuthleteInputError } from '../errors.js'
 import { suggest } from '../input.js'
 
@@ -115,6 +116,30 @@ export function resolveRetryPolicy(retry: RetryOptions | false | undefined): Ret
 export function backoffDelay(policy: RetryPolicy, retry: number, random: number = Math.random()): number {
   const ceiling = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (retry - 1))
   return ceiling / 2 + (ceiling / 2) * random
+}
+
+/**
+ * The wait an answer asks for before it is repeated: the `Retry-After` (or `RateLimit-Reset`) of a
+ * 429 or 503, in milliseconds; `undefined` for any other answer, or one that names no usable wait.
+ */
+export function askedWait(status: number, headers: IncomingHttpHeaders): number | undefined {
+  if (status !== 429 && status !== 503) return undefined
+  return retryAfterMs(headers['retry-after'], headers['ratelimit-reset'])
+}
+
+/**
+ * The wait before retry number `retry` (1 for the first): what the answer asked for, else the
+ * backoff; `undefined` (give up now) when the wait would end past the deadline, `leftMs` from now:
+ * it would only turn the answer at hand into a timeout.
+ */
+export function retryWait(
+  policy: RetryPolicy,
+  retry: number,
+  asked: number | undefined,
+  leftMs: number,
+): number | undefined {
+  const wait = asked ?? backoffDelay(policy, retry)
+  return wait < leftMs ? wait : undefined
 }
 
 /**

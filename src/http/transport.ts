@@ -14,9 +14,9 @@ import {
   AuthleteError,
   AuthleteInputError,
 } from '../errors.js'
-import type { Operation, RequestBody } from '../operations/operation.js'
-import { Call } from './call.js'
+import { Call, type CallSite } from './call.js'
 import { Connections } from './connections.js'
+import type { Operation, RequestBody } from './operation.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,
@@ -36,10 +36,8 @@ export class Transport {
   #inFlight = 0
   #idle: (() => void) | null = null
   #closing: Promise<void> | null = null
-  /** Bound once: each call reports its end through it, with no closure per call. */
-  readonly #settled = () => {
-    if (--this.#inFlight === 0) this.#idle?.()
-  }
+  /** What every call of this client shares: made once, so that a call allocates none of it. */
+  readonly #site: CallSite
 
   /** @throws {AuthleteInputError} when the options are invalid (the message names the option). */
   constructor(options: AuthleteClientOptions) {
@@ -51,6 +49,14 @@ export class Transport {
     this.#dispatcher =
       options.dispatcher ??
       new Pool(this.config.origin, { connect: (this.#connections as Connections).connect })
+    this.#site = {
+      config: this.config,
+      dispatcher: this.#dispatcher,
+      connections: this.#connections,
+      settled: () => {
+        if (--this.#inFlight === 0) this.#idle?.()
+      },
+    }
   }
 
   /**
@@ -94,16 +100,17 @@ export class Transport {
         throw this.#scrubbed(error)
       }
     }
+    const method = operation.method ?? 'POST'
     if (signal?.aborted) {
       const url = this.config.origin + this.config.apiPath + operation.path
-      throw new AuthleteAbortError(signal.reason, { request: { method: operation.method ?? 'POST', url } })
+      throw new AuthleteAbortError(signal.reason, { request: { method, url } })
     }
     if (this.#closing) throw new AuthleteClientClosedError()
     const channel = tracingChannelOf(operation.name)
     if (!channel.hasSubscribers) return this.#run(operation, body, timeoutMs, signal, null)
     const context: AuthleteTraceContext = {
       operation: operation.name,
-      method: operation.method ?? 'POST',
+      method,
       url: this.config.origin + this.config.apiPath + operation.path,
     }
     return traced(channel, context, () => this.#run(operation, body, timeoutMs, signal, context))
@@ -117,22 +124,8 @@ export class Transport {
     signal: AbortSignal | undefined,
     trace: AuthleteTraceContext | null,
   ): Promise<Result> {
-    const config = this.config
     this.#inFlight++
-    return new Call(
-      config,
-      this.#dispatcher,
-      this.#connections,
-      operation,
-      body,
-      body === null ? config.bareHeaders : 'form' in body ? config.formHeaders : config.jsonHeaders,
-      config.secrets,
-      timeoutMs,
-      signal,
-      this.#settled,
-      trace,
-      config.credentials,
-    ).run()
+    return new Call({ site: this.#site, operation, body, timeoutMs, signal, trace }).run()
   }
 
   /** `error` with its `cause` (the caller's own error, which may quote anything) free of credentials. */

@@ -9,6 +9,7 @@
 
 import { z } from 'zod'
 import { AuthleteInputError } from '../errors.js'
+import type { Operation } from '../http/operation.js'
 import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
 import {
   type AuthorizationDetails,
@@ -27,8 +28,8 @@ import {
   type Scope,
   type UnknownAction,
 } from './fields.js'
+import { CLIENT_REQUEST_SECRETS, formEncode } from './form.js'
 import { modelParser } from './model.js'
-import { formEncode, type Operation } from './operation.js'
 
 /**
  * The request of {@link AuthleteClient.backchannelAuthentication}.
@@ -238,6 +239,7 @@ export const backchannelAuthentication: Operation<
   name: 'backchannelAuthentication',
   path: '/backchannel/authentication',
   repeatableAfterSend: false,
+  secretFields: CLIENT_REQUEST_SECRETS,
   encode,
   parse: modelParser(backchannelAuthenticationModel, {
     action: 'USER_IDENTIFICATION',

@@ -9,6 +9,7 @@
 
 import { z } from 'zod'
 import { AuthleteInputError } from '../errors.js'
+import type { Operation } from '../http/operation.js'
 import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
 import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import {
@@ -26,7 +27,7 @@ import {
   type UnknownAction,
 } from './fields.js'
 import { modelParser } from './model.js'
-import type { Operation } from './operation.js'
+import { jsonText, properties, seconds, strings, type TokenProperty } from './request-values.js'
 import { BACKCHANNEL_COMPLETE_RESULTS } from './values.js'
 
 export { BACKCHANNEL_COMPLETE_RESULTS }
@@ -38,12 +39,7 @@ export { BACKCHANNEL_COMPLETE_RESULTS }
 // `string & {}` keeps the literals offered by editors while accepting a future result.
 export type BackchannelCompleteResult = (typeof BACKCHANNEL_COMPLETE_RESULTS)[number] | (string & {})
 
-/** An extra property attached to the tokens: `hidden` ones are not shown to the client. */
-export interface TokenProperty {
-  key: string
-  value: string
-  hidden?: boolean | undefined
-}
+export type { TokenProperty }
 
 /**
  * The request of {@link AuthleteClient.backchannelComplete}. Claims are used only when
@@ -160,7 +156,8 @@ export type BackchannelCompleteResponse =
   | BackchannelCompleteServerError
   | BackchannelCompleteUnknownAction
 
-const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
+/** The fields of a complete request. @internal */
+export const COMPLETE_FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
   'ticket',
   'result',
   'subject',
@@ -180,7 +177,6 @@ const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
   'refreshTokenDuration',
   'idTokenAudType',
 ])
-const PROPERTY_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'hidden'])
 const RESULT = /^[A-Z][A-Z_]*$/
 
 /** The answer's model (exported for the test that holds the compiled check to zod's word). */
@@ -209,7 +205,7 @@ export const backchannelCompleteModel = z.looseObject({
 })
 
 function encode(request: BackchannelCompleteRequest) {
-  const fields = checkFields(request, FIELDS, 'the complete request')
+  const fields = checkFields(request, COMPLETE_FIELDS, 'the complete request')
   const result = requiredString(fields.result, 'result', 64)
   if (!RESULT.test(result)) {
     throw new AuthleteInputError('result', 'must be an upper-case result such as AUTHORIZED')
@@ -240,77 +236,13 @@ function encode(request: BackchannelCompleteRequest) {
   }
 }
 
-function seconds(value: unknown, field: string): number | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new AuthleteInputError(field, 'must be a whole number of seconds >= 0')
-  }
-  return value
-}
-
-/** A JSON object given as text (checked to be one) or as an object (serialised). */
-function jsonText(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined
-  if (typeof value === 'string') {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(value)
-    } catch {
-      throw new AuthleteInputError(field, 'must be a JSON object or its JSON text (the text is not JSON)')
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new AuthleteInputError(field, 'must be a JSON object or its JSON text')
-    }
-    return value
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AuthleteInputError(field, 'must be a JSON object or its JSON text')
-  }
-  let text: string | undefined
-  try {
-    text = JSON.stringify(value)
-  } catch (cause) {
-    throw new AuthleteInputError(field, 'could not be serialised to JSON', { cause })
-  }
-  // A toJSON (a Date, a boxed String) may serialise to something else than an object, or to nothing.
-  if (text === undefined || !text.startsWith('{')) {
-    throw new AuthleteInputError(field, 'must be a JSON object or its JSON text (it serialises to no object)')
-  }
-  return text
-}
-
-function strings(value: unknown, field: string): string[] | undefined {
-  if (value === undefined) return undefined
-  if (!Array.isArray(value)) throw new AuthleteInputError(field, 'must be an array of strings')
-  // Array.from, not map: a hole must be refused, not skipped (JSON would send it as null).
-  return Array.from(value, (item, i) => requiredString(item, `${field}[${i}]`))
-}
-
-function properties(value: unknown): TokenProperty[] | undefined {
-  if (value === undefined) return undefined
-  if (!Array.isArray(value))
-    throw new AuthleteInputError('properties', 'must be an array of { key, value, hidden }')
-  return Array.from(value as unknown[], (item, i) => {
-    const field = `properties[${i}]`
-    const property = checkFields(item, PROPERTY_FIELDS, field)
-    const hidden = property.hidden
-    if (hidden !== undefined && typeof hidden !== 'boolean') {
-      throw new AuthleteInputError(`${field}.hidden`, 'must be a boolean')
-    }
-    if (typeof property.value !== 'string') throw new AuthleteInputError(`${field}.value`, 'must be a string')
-    return {
-      key: requiredString(property.key, `${field}.key`),
-      value: optionalText(property.value, `${field}.value`) as string,
-      ...(hidden === undefined ? {} : { hidden }),
-    }
-  })
-}
-
 /** @internal */
 export const backchannelComplete: Operation<BackchannelCompleteRequest, BackchannelCompleteResponse> = {
   name: 'backchannelComplete',
   path: '/backchannel/authentication/complete',
   repeatableAfterSend: false,
+  // An access token of the caller's (push mode) is a bearer credential.
+  secretFields: ['accessToken'],
   encode,
   parse: modelParser(backchannelCompleteModel, {
     action: 'NOTIFICATION',

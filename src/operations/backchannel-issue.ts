@@ -12,6 +12,7 @@
  */
 
 import { z } from 'zod'
+import type { Operation } from '../http/operation.js'
 import { requiredString } from '../input.js'
 import {
   optionalSeconds,
@@ -20,8 +21,8 @@ import {
   resultShape,
   type UnknownAction,
 } from './fields.js'
+import { formValue } from './form.js'
 import { modelParser } from './model.js'
-import { formValue, type Operation } from './operation.js'
 
 /**
  * The `action` values documented for this API, in the order of Authlete's reference.

@@ -9,12 +9,9 @@
  */
 
 import type { z } from 'zod'
-import type { AuthleteResponseIssue } from '../errors.js'
+import type { ParseResult } from '../http/operation.js'
 
-/** Outcome of a model's parse. */
-export type ParseResult<Result> =
-  | { readonly success: true; readonly data: Result }
-  | { readonly success: false; readonly issues: readonly AuthleteResponseIssue[] }
+export type { ParseResult }
 
 /** Fields an answer must carry when its `action` is `action`: text is a non-empty string. */
 export interface Requirement {

@@ -9,7 +9,13 @@
 
 import { AuthleteInputError } from '../errors.js'
 import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
-import type { TokenProperty } from './backchannel-complete.js'
+
+/** An extra property attached to the tokens: `hidden` ones are not shown to the client. */
+export interface TokenProperty {
+  key: string
+  value: string
+  hidden?: boolean | undefined
+}
 
 const PROPERTY_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'hidden'])
 

@@ -9,9 +9,9 @@
  */
 
 import { z } from 'zod'
+import type { Operation } from '../http/operation.js'
 import { optionalBoolean, optionalString, optionalStrings } from './fields.js'
 import { modelParser } from './model.js'
-import type { Operation } from './operation.js'
 
 /**
  * The OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, CIBA Core §4), the fields an

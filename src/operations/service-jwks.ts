@@ -8,9 +8,9 @@
  */
 
 import { z } from 'zod'
+import type { Operation } from '../http/operation.js'
 import { optionalString } from './fields.js'
 import { modelParser } from './model.js'
-import type { Operation } from './operation.js'
 
 /** A public JSON Web Key (RFC 7517 §4): its members as they came. */
 export interface JsonWebKeyAnswer {

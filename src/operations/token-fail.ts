@@ -9,11 +9,12 @@
 
 import { z } from 'zod'
 import { AuthleteInputError } from '../errors.js'
+import type { Operation } from '../http/operation.js'
 import { checkFields, requiredString } from '../input.js'
 import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import { type ResultFields, resultShape, type UnknownAction } from './fields.js'
+import { formEncode } from './form.js'
 import { modelParser } from './model.js'
-import { formEncode, type Operation } from './operation.js'
 
 /**
  * The reasons documented for `/auth/token/fail`. (authlete-java-common 4.46 adds `INVALID_CLIENT`,

@@ -7,6 +7,7 @@
  */
 
 import { z } from 'zod'
+import type { Operation } from '../http/operation.js'
 import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
 import type { TokenProperty } from './backchannel-complete.js'
 import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
@@ -23,8 +24,8 @@ import {
   resultShape,
   type UnknownAction,
 } from './fields.js'
+import { formEncode } from './form.js'
 import { modelParser } from './model.js'
-import { formEncode, type Operation } from './operation.js'
 import { jsonText, properties, seconds } from './request-values.js'
 import { optionalProperties, type TokenPropertyAnswer } from './token.js'
 
@@ -169,6 +170,7 @@ export const tokenIssue: Operation<TokenIssueRequest, TokenIssueResponse> = {
   name: 'tokenIssue',
   path: '/auth/token/issue',
   repeatableAfterSend: false,
+  secretFields: TOKEN_ISSUE_SECRET_FIELDS,
   encode,
   parse: modelParser(tokenIssueModel, {
     action: 'OK',

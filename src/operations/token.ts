@@ -10,6 +10,7 @@
 
 import { z } from 'zod'
 import { AuthleteInputError } from '../errors.js'
+import type { Operation } from '../http/operation.js'
 import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
 import { MAX_PARAMETERS_LENGTH } from './backchannel-authentication.js'
 import type { TokenProperty } from './backchannel-complete.js'
@@ -29,8 +30,8 @@ import {
   type Scope,
   type UnknownAction,
 } from './fields.js'
+import { formEncode } from './form.js'
 import { modelParser } from './model.js'
-import { formEncode, type Operation } from './operation.js'
 import { jsonText, optionalFlag, properties, seconds, strings } from './request-values.js'
 
 /**
@@ -427,6 +428,7 @@ export const token: Operation<TokenRequest, TokenResponse> = {
   name: 'token',
   path: '/auth/token',
   repeatableAfterSend: false,
+  secretFields: [...TOKEN_SECRET_FIELDS, ...TOKEN_SECRET_PARAMETERS.map((name) => `parameters.${name}`)],
   encode,
   parse: modelParser(tokenModel, [
     { action: 'OK', fields: { responseContent: 'text', accessToken: 'text' } },

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AuthleteStandIn, completeNotification, startAuthleteStandIn } from '../../mocks/index.js'
+import {
+  type AuthleteStandIn,
+  completeNotification,
+  startAuthleteStandIn,
+  tokenAsAuthlete,
+  tokenFailInvalidTicket,
+} from '../../mocks/index.js'
 import { expectNoSecret, run, standIn, V3_ENV } from '../helpers/cli.js'
 
 describe('authlete-ciba authenticate, fail and complete', () => {
@@ -106,6 +112,66 @@ describe('authlete-ciba authenticate, fail and complete', () => {
       expect(result.stdout).toContain('{"auth_req_id":"r1"}')
       expect(result.stdout).toContain('  clientNotificationToken     (25 characters, not shown)\n')
       expect(result.stdout).not.toContain('client-notification-token')
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('authlete-ciba token, token-issue and token-fail', () => {
+  const CIBA_GRANT = 'grant_type=urn:openid:params:grant-type:ciba&auth_req_id=r1'
+
+  it('token: OK exits 0; the tokens are masked and the token endpoint answers 200 with no-store; the client secret is sent, never printed', async () => {
+    const server = await standIn((baseUrl) =>
+      tokenAsAuthlete({ baseUrl, accessToken: 'AT-visible-nowhere', refreshToken: 'RT-visible-nowhere' }),
+    )
+    try {
+      const result = await run(['token', CIBA_GRANT, '--client-id', 'c1', '--base-url', server.url], {
+        ...V3_ENV,
+        AUTHLETE_CLIENT_SECRET: 'client-SECRET-xyz',
+      })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^ {2}action +OK\n/m)
+      expect(result.stdout).toMatch(/^ {2}accessToken +\(18 characters, not shown\)\n/m)
+      expect(result.stdout).toContain('Your token endpoint would answer:\n  HTTP 200\n')
+      expect(result.stdout).toContain('  Cache-Control: no-store\n')
+      expect(result.stdout).toContain('"access_token":"(18 characters, not shown)"')
+      expect(`${result.stdout}${result.stderr}`).not.toContain('visible-nowhere')
+      expect(`${result.stdout}${result.stderr}`).not.toContain('client-SECRET-xyz')
+      expectNoSecret(result)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('token: a pending CIBA request is BAD_REQUEST: exit 2, the endpoint answers 400 authorization_pending', async () => {
+    const result = await run(['token', CIBA_GRANT, '--client-id', 'stand-in-client', '--stand-in'], {
+      AUTHLETE_CLIENT_SECRET: 'stand-in-secret',
+    })
+    expect(result.code).toBe(2)
+    expect(result.stdout).toMatch(/^ {2}action +BAD_REQUEST\n/m)
+    expect(result.stdout).toContain('  HTTP 400\n')
+  })
+
+  it('token-issue needs --subject; token-fail needs --reason', async () => {
+    const issue = await run(['token-issue', 'tkt', '--base-url', 'http://127.0.0.1:9'], V3_ENV)
+    expect(issue.code).toBe(1)
+    expect(issue.stderr).toContain("token-issue needs --subject (the user's subject)")
+    const fail = await run(['token-fail', 'tkt', '--base-url', 'http://127.0.0.1:9'], V3_ENV)
+    expect(fail.code).toBe(1)
+    expect(fail.stderr).toContain('token-fail needs --reason (e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)')
+  })
+
+  it('token-fail: a ticket Authlete does not hold is INTERNAL_SERVER_ERROR: exit 2, the endpoint answers 500', async () => {
+    const server = await standIn((baseUrl) => tokenFailInvalidTicket({ baseUrl }))
+    try {
+      const result = await run(
+        ['token-fail', 'tkt', '--reason', 'INVALID_RESOURCE_OWNER_CREDENTIALS', '--base-url', server.url],
+        V3_ENV,
+      )
+      expect(result.code).toBe(2)
+      expect(result.stdout).toMatch(/^ {2}action +INTERNAL_SERVER_ERROR\n/m)
+      expect(result.stdout).toContain('  HTTP 500\n')
     } finally {
       await server.close()
     }

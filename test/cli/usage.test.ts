@@ -194,5 +194,10 @@ describe('usage and configuration errors', () => {
       "  complete      /backchannel/authentication/complete: the user's decision (AUTHORIZED, ACCESS_DENIED,\n" +
         '                TRANSACTION_FAILED); shows the notification to deliver, without delivering it\n',
     )
+    expect(USAGE).toContain(
+      '       authlete-ciba token <parameters> [--client-id ID] [--dpop PROOF] [--htu URL]\n',
+    )
+    // The exit codes name each row's expected actions, token's included.
+    expect(USAGE).toContain('token OK or ID_TOKEN_REISSUABLE, token-issue OK,\ntoken-fail BAD_REQUEST)')
   })
 })

@@ -549,10 +549,16 @@ describe('Authlete failing at each step', () => {
 })
 
 describe('the request body', () => {
-  it('empty: 400 invalid_request, Authlete not called', async () => {
+  it.each([
+    ['empty', ''],
+    [
+      'none at all (Express 5 leaves req.body undefined for a Content-Type its parser does not take)',
+      undefined,
+    ],
+  ])('%s: 400 invalid_request, Authlete not called', async (_what, body) => {
     env = await startFlowStandIn()
     const h = hooks()
-    const answer = await handleBackchannelAuthentication(env.authlete, { body: '' }, h.all)
+    const answer = await handleBackchannelAuthentication(env.authlete, { body } as never, h.all)
     expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
     expect(env.calls).toEqual([])
     expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'authentication']])

@@ -10,10 +10,9 @@ import {
   handleBackchannelAuthenticationRequest,
   MAX_PARAMETERS_LENGTH,
 } from '../../src/index.js'
-import { deferred, fakeBackchannelClient, nextTurn, track } from '../helpers/backchannel-client.js'
+import { fakeBackchannelClient, nextTurn, track } from '../helpers/backchannel-client.js'
 import { CHUNK, post, streamedBody } from '../helpers/streamed-body.js'
 
-const KIB = 1024
 const INVALID_REQUEST = '{"error":"invalid_request"}'
 
 afterEach(() => {

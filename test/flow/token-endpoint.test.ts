@@ -276,9 +276,15 @@ describe('the request body', () => {
     expect(calls).toEqual([])
   })
 
-  it('empty: 400 invalid_request, Authlete not called', async () => {
+  it.each([
+    ['empty', ''],
+    [
+      'none at all (Express 5 leaves req.body undefined for a Content-Type its parser does not take)',
+      undefined,
+    ],
+  ])('%s: 400 invalid_request, Authlete not called', async (_what, body) => {
     const { hooks, stages } = recorded()
-    expect(await handleTokenRequest(authlete, { body: '' }, hooks)).toEqual({
+    expect(await handleTokenRequest(authlete, { body } as never, hooks)).toEqual({
       status: 400,
       headers: HEADERS,
       body: '{"error":"invalid_request"}',

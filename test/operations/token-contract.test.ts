@@ -81,9 +81,9 @@ describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s token
     if (res.action === 'OK') expect(typeof res.responseContent).toBe('string')
   })
 
-  it.runIf(spec === 'v3')(
-    'token as JSON with the v3 fields (a certificate chain, durations, the nonce flag, attestation): accepted',
-    async () => {
+  // v2's document has none of these fields: the test exists for v3 only, rather than skipped under v2.
+  if (spec === 'v3') {
+    it('token as JSON with the v3 fields (a certificate chain, durations, the nonce flag, attestation): accepted', async () => {
       const res = await accepted(
         client.token({
           parameters: CIBA,
@@ -96,8 +96,8 @@ describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s token
         }),
       )
       expect(res.action).toBe('OK')
-    },
-  )
+    })
+  }
 
   it('tokenIssue, form-encoded: accepted, the example parses', async () => {
     const res = await accepted(

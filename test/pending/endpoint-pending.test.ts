@@ -155,4 +155,25 @@ describe('handleBackchannelAuthentication with pending', () => {
     )
     expect((await pending.get('older'))?.state).toBe('pending')
   })
+
+  it('a device that could not be asked (startAuthentication throws): the saved request is withdrawn, never listed or decided', async () => {
+    const pending = createPendingAuthentications()
+    const { calls, client } = authleteStandIn()
+    const h = hooksWith(pending)
+    h.startAuthentication.mockRejectedValue(new Error('push service down'))
+    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    expect(answer).toMatchObject({ status: 500, body: '{"error":"server_error"}' })
+    expect(h.errors.map(([, stage]) => stage)).toEqual(['startAuthentication'])
+    await vi.waitFor(async () => expect((await pending.get('ar-1'))?.state).toBe('decided'))
+    expect(await pending.forSubject('john')).toEqual([])
+    await expect(
+      decideBackchannelAuthentication(client, pending, {
+        authReqId: 'ar-1',
+        result: 'AUTHORIZED',
+        subject: 'john',
+      }),
+    ).rejects.toMatchObject({ code: 'AUTHLETE_ALREADY_DECIDED' })
+    // Nothing reached Authlete for it: the auth_req_id expires unused there.
+    expect(calls).toEqual(['authentication', 'issue'])
+  })
 })

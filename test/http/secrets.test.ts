@@ -1,14 +1,15 @@
 import { inspect } from 'node:util'
 import { Agent, interceptors } from 'undici'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   AuthleteApiError,
   AuthleteClient,
   type AuthleteClientOptions,
   AuthleteError,
   AuthleteInputError,
-} from '../src/index.js'
-import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { json, startLoopback } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
 const TOKEN = 'tok_SECRET_Zq81vXw3'
 const API_SECRET = 'sec_SECRET_Lm29pQa7'
@@ -34,11 +35,7 @@ function expectClean(error: unknown) {
   for (const text of renderings(error)) for (const secret of FORBIDDEN) expect(text).not.toContain(secret)
 }
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 
 const credentials: Array<[string, Partial<AuthleteClientOptions>]> = [
   ['v3', { serviceId: '1', accessToken: TOKEN }],
@@ -49,7 +46,7 @@ describe.each(credentials)('no credential leaks into errors (%s)', (_name, creds
   const scenarios: Array<
     [
       string,
-      (r: import('./helpers/loopback.js').ReceivedRequest, res: import('node:http').ServerResponse) => void,
+      (r: import('../helpers/loopback.js').ReceivedRequest, res: import('node:http').ServerResponse) => void,
       number?,
     ]
   > = [

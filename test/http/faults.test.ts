@@ -11,16 +11,17 @@ import {
   AuthleteNetworkError,
   AuthleteResponseError,
   AuthleteTimeoutError,
-} from '../src/index.js'
+} from '../../src/index.js'
+import { useLeakCheck } from '../helpers/leak-check.js'
 import {
   closedPort,
   failingDnsAgent,
   json,
-  type Loopback,
   OK_BODY,
   type ReceivedRequest,
   startLoopback,
-} from './helpers/loopback.js'
+} from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
 const DEADLINE = 400
 // Generous: these machines are shared. What matters is that nothing waits for undici's 300 s defaults.
@@ -28,14 +29,12 @@ const MARGIN = 1500
 
 type Handler = (request: ReceivedRequest, res: http.ServerResponse) => unknown
 
-let server: Loopback
+// No rejection goes unhandled, and nothing of the client's is left running (checked last).
+useLeakCheck()
+const server = useLoopback()
 let client: AuthleteClient
-const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown) => unhandled.push(reason)
 
-beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled)
-  server = await startLoopback()
+beforeAll(() => {
   client = new AuthleteClient({
     serviceId: '1',
     accessToken: 'fault-token',
@@ -45,19 +44,7 @@ beforeAll(async () => {
     retry: { backoffMs: 5, maxBackoffMs: 20 },
   })
 })
-
-afterAll(async () => {
-  await client.close()
-  await server.close()
-  process.off('unhandledRejection', onUnhandled)
-  expect(unhandled).toEqual([])
-  // Nothing of the client's is left running: no socket, no timer (vitest itself holds one Timeout).
-  // Destroyed sockets leave the list once their close callbacks ran, so wait for that, bounded.
-  const ours = () => process.getActiveResourcesInfo().filter((r) => /TCP|Immediate/.test(r))
-  for (let i = 0; i < 100 && ours().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
-  expect(ours()).toEqual([])
-  expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(1)
-})
+afterAll(() => client.close())
 
 const ok: Handler = (_r, res) => json(res, 200, OK_BODY)
 

@@ -3,8 +3,8 @@
 import fc from 'fast-check'
 import type { Dispatcher } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthleteClient, AuthleteResponseError, MAX_TICKET_LENGTH } from '../src/index.js'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { AuthleteClient, AuthleteResponseError, MAX_TICKET_LENGTH } from '../../src/index.js'
+import { json, type Loopback, OK_BODY, startLoopback } from '../helpers/loopback.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000)
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_129)

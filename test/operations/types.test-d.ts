@@ -16,7 +16,7 @@ import type {
   HintType,
   UnknownAction,
   UnknownBackchannelIssueAction,
-} from '../src/index.js'
+} from '../../src/index.js'
 
 declare const client: AuthleteClient
 
@@ -80,7 +80,7 @@ describe('error types', () => {
   })
 
   it('isAuthleteError(e, code) narrows an unknown catch value to that class', async () => {
-    const { isAuthleteError } = await import('../src/index.js')
+    const { isAuthleteError } = await import('../../src/index.js')
     const e: unknown = undefined
     if (isAuthleteError(e, 'AUTHLETE_API_ERROR')) expectTypeOf(e.status).toEqualTypeOf<number>()
     if (isAuthleteError(e)) expectTypeOf(e).toEqualTypeOf<AnyAuthleteError>()

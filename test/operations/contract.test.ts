@@ -5,8 +5,8 @@
  */
 import { Agent, fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthleteClient } from '../src/index.js'
-import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+import { AuthleteClient } from '../../src/index.js'
+import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
 import {
   ACCESS_TOKEN,
   API_KEY,
@@ -22,7 +22,7 @@ import {
   startPrism,
   type Violation,
   violations,
-} from './helpers/prism.js'
+} from '../helpers/prism.js'
 
 const FORM = 'application/x-www-form-urlencoded'
 const JSON_TYPE = 'application/json'

@@ -7,7 +7,12 @@
  * @module
  */
 
-import type { ParseResult } from './model.js'
+import type { AuthleteResponseIssue } from '../errors.js'
+
+/** Outcome of a model's parse. */
+export type ParseResult<Result> =
+  | { readonly success: true; readonly data: Result }
+  | { readonly success: false; readonly issues: readonly AuthleteResponseIssue[] }
 
 /** A request body, ready to send. */
 export type RequestBody =
@@ -29,6 +34,14 @@ export interface Operation<Input, Result> {
   /** The path below `/api` (v2) or `/api/{serviceId}` (v3), e.g. `/backchannel/authentication/issue`. */
   readonly path: string
   /**
+   * The request's own secrets, redacted from every error of the call (in every form the
+   * credentials are) along with Authlete's credentials: fields of the body by name
+   * (`clientSecret`), and parameters of a field that is itself form-encoded
+   * (`parameters.client_secret`). Read only when an error is built.
+   * @default none
+   */
+  readonly secretFields?: readonly string[] | undefined
+  /**
    * Whether repeating the request after it was fully sent is safe, that is, idempotent at
    * Authlete. `false` for every CIBA call: see the retry table in the README.
    */
@@ -45,28 +58,4 @@ export interface Operation<Input, Result> {
    * Set of a service that has none); without it a 204 is an unusable answer, as any empty body.
    */
   readonly noContent?: (() => Result) | undefined
-}
-
-/** A character `encodeURIComponent` changes: a value without one is its own encoding. */
-const NEEDS_ENCODING = /[^A-Za-z0-9\-_.!~*'()]/
-
-/**
- * `value` percent-encoded as `encodeURIComponent` does. Most values (tickets, reasons, client IDs)
- * need no change, and the test for that is much cheaper than the encoder (a call into the runtime).
- */
-export function formValue(value: string): string {
-  return NEEDS_ENCODING.test(value) ? encodeURIComponent(value) : value
-}
-
-/**
- * `key=value&…` for the defined entries, each percent-encoded as a form decoder expects.
- */
-export function formEncode(fields: Record<string, string | undefined>): string {
-  let body = ''
-  for (const key in fields) {
-    const value = fields[key]
-    if (value === undefined) continue
-    body += `${body ? '&' : ''}${key}=${formValue(value)}`
-  }
-  return body
 }

@@ -6,7 +6,7 @@
 import net from 'node:net'
 import { inspect } from 'node:util'
 import { type buildConnector, interceptors, buildConnector as realConnector } from 'undici'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   AuthleteError,
   AuthleteInputError,
@@ -17,8 +17,8 @@ import {
   isAuthleteError,
   type NotificationDelivery,
   type NotificationLookup,
-} from '../src/index.js'
-import { closedPort, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { closedPort, type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const TOKEN = 'cn-token-8f3a1c9e'
 const CONTENT = '{"auth_req_id":"req-1"}'
@@ -36,8 +36,12 @@ async function endpoint(status = 204, headers: Record<string, string> = {}) {
   })
   servers.push(server)
   let connections = 0
-  server.server.on('connection', () => connections++)
-  return Object.assign(server, { connections: () => connections })
+  let closed = 0
+  server.server.on('connection', (socket) => {
+    connections++
+    socket.on('close', () => closed++)
+  })
+  return Object.assign(server, { connections: () => connections, closed: () => closed })
 }
 
 function notification(url: string): ClientNotification {
@@ -175,7 +179,8 @@ describe('refused before anything is sent', () => {
     const error = failed(
       await deliverClientNotification(notification(`${server.url}/cb`), { allowInsecureHttp: true }),
     )
-    expect(error).toMatchObject({ reason: 'refused-address', attempts: 1 })
+    // Nothing was sent: no attempt is counted.
+    expect(error).toMatchObject({ reason: 'refused-address', attempts: 0 })
     expect(error.cause).toBeInstanceOf(Error)
     expect(String((error.cause as Error).message)).toContain('127.0.0.1 is not a public address (loopback)')
     expect(server.connections()).toBe(0)
@@ -277,7 +282,8 @@ describe('refused before anything is sent', () => {
     expect(error.reason).toBe('refused-address')
     expect(String((error.cause as Error).message)).toContain('client.example resolves to 127.0.0.1')
     expect(reached).toEqual(['93.184.216.34'])
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The refused socket is destroyed: once the server saw it close, whatever it carried has arrived.
+    await vi.waitFor(() => expect(server.closed()).toBe(1), { timeout: 2000, interval: 5 })
     expect(server.connections()).toBe(1)
     expect(server.requests).toHaveLength(0)
   })
@@ -322,6 +328,69 @@ describe('refused before anything is sent', () => {
     } finally {
       await dispatcher.close()
     }
+  })
+})
+
+describe('a delivery that gave up connects no more', () => {
+  /** A connector that records each connect and leaves it pending until the test answers it. */
+  function heldConnector() {
+    const held: Array<{ hostname: string; callback: buildConnector.Callback }> = []
+    const connector: buildConnector.connector = (options, callback) => {
+      held.push({ hostname: options.hostname, callback })
+    }
+    return { connector, held }
+  }
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+  const HOST_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5']
+
+  it.each([
+    ['its own dispatcher', false],
+    ['a shared createNotificationDispatcher', true],
+  ])(
+    'through %s: a connect that fails after the deadline does not lead to the next address',
+    async (_name, shared) => {
+      const { lookup } = answering(...HOST_ADDRESSES)
+      const { connector, held } = heldConnector()
+      const dispatcher = shared
+        ? createNotificationDispatcher({ allowPrivateNetwork: true, lookup, connector })
+        : undefined
+      const error = failed(
+        await deliverClientNotification(notification('http://client.test/cb'), {
+          ...LOCAL,
+          lookup,
+          connector,
+          dispatcher,
+          timeoutMs: 50,
+        }),
+      )
+      expect(error).toMatchObject({ reason: 'timeout', attempts: 1 })
+      expect(held.map((h) => h.hostname)).toEqual(['127.0.0.2'])
+      // The connect in flight at the deadline is refused afterwards: the host's next address is not tried.
+      held[0]?.callback(refused(), null)
+      expect(held).toHaveLength(1)
+      await dispatcher?.close()
+    },
+  )
+
+  it('a socket that the connector hands over after the deadline is destroyed, never used', async () => {
+    const server = await endpoint(204)
+    const { lookup } = answering('127.0.0.1')
+    const { connector, held } = heldConnector()
+    const dispatcher = createNotificationDispatcher({ allowPrivateNetwork: true, lookup, connector })
+    const error = failed(
+      await deliverClientNotification(notification(`http://client.test:${server.port}/cb`), {
+        ...LOCAL,
+        dispatcher,
+        timeoutMs: 50,
+      }),
+    )
+    expect(error.reason).toBe('timeout')
+    const socket = net.connect(server.port, '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    held[0]?.callback(null, socket)
+    expect(socket.destroyed).toBe(true)
+    expect(server.requests).toHaveLength(0)
+    await dispatcher.close()
   })
 })
 

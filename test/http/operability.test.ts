@@ -2,8 +2,8 @@
 // never carries a secret.
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { inspect } from 'node:util'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { deliverClientNotification } from '../src/flow/deliver.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { deliverClientNotification } from '../../src/flow/deliver.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,
@@ -12,14 +12,11 @@ import {
   AuthleteInputError,
   AuthleteTimeoutError,
   isAuthleteError,
-} from '../src/index.js'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { json, OK_BODY, startLoopback } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 afterEach(() => server.handle((_r, res) => json(res, 200, OK_BODY)))
 
 describe('credentials given as functions', () => {

@@ -3,13 +3,13 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { nodeVersionProblem } from '../src/node-version.js'
+import { nodeVersionProblem } from '../../src/node-version.js'
 
-const loader = fileURLToPath(new URL('../scripts/ts-loader.mjs', import.meta.url))
-const fake20 = fileURLToPath(new URL('./fixtures/fake-node-20.mjs', import.meta.url))
-const index = fileURLToPath(new URL('../src/index.ts', import.meta.url))
-const mocks = fileURLToPath(new URL('../mocks/index.ts', import.meta.url))
-const cli = fileURLToPath(new URL('../cli/bin.ts', import.meta.url))
+const loader = fileURLToPath(new URL('../../scripts/ts-loader.mjs', import.meta.url))
+const fake20 = fileURLToPath(new URL('../fixtures/fake-node-20.mjs', import.meta.url))
+const index = fileURLToPath(new URL('../../src/index.ts', import.meta.url))
+const mocks = fileURLToPath(new URL('../../mocks/index.ts', import.meta.url))
+const cli = fileURLToPath(new URL('../../cli/bin.ts', import.meta.url))
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

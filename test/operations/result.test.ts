@@ -1,9 +1,9 @@
 // The model needs no real socket: these tests dogfood authlete-ciba/mocks.
 import { HttpResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { issueHandler, setupAuthleteServer } from '../mocks/index.js'
-import { AuthleteClient, AuthleteResponseError, isKnownBackchannelIssueAction } from '../src/index.js'
-import { OK_BODY } from './helpers/loopback.js'
+import { issueHandler, setupAuthleteServer } from '../../mocks/index.js'
+import { AuthleteClient, AuthleteResponseError, isKnownBackchannelIssueAction } from '../../src/index.js'
+import { OK_BODY } from '../helpers/loopback.js'
 
 const server = setupAuthleteServer()
 const client = new AuthleteClient({ serviceId: '1', accessToken: 't', retry: false })

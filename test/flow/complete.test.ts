@@ -8,7 +8,7 @@ import {
   completeNotification,
   completeServerError,
   completeUnknownAction,
-} from '../mocks/index.js'
+} from '../../mocks/index.js'
 import {
   AuthleteApiError,
   AuthleteInputError,
@@ -16,9 +16,9 @@ import {
   type BackchannelCompleteRequest,
   type BackchannelCompletion,
   completeBackchannelAuthentication,
-} from '../src/index.js'
-import { type FlowStandIn, startFlowStandIn } from './helpers/flow-stand-in.js'
-import { type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const COMPLETE = '/backchannel/authentication/complete'
 const TOKEN = 'client-notification-token-3b9f'

@@ -1,21 +1,18 @@
 // Per operation: the request on the wire (v3 and v2 paths, method, content type, the body as a real
 // server decodes it), the model (every documented action, unknown actions and fields, null as
 // absent, required fields per action), and request objects refused before any I/O.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AuthleteClient,
   AuthleteInputError,
   AuthleteResponseError,
   type BackchannelCompleteRequest,
-} from '../src/index.js'
-import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { json } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-let server: Loopback
 let answer: unknown = {}
-beforeAll(async () => {
-  server = await startLoopback((_r, res) => json(res, 200, answer))
-})
-afterAll(() => server.close())
+const server = useLoopback((_r, res) => json(res, 200, answer))
 
 const v3 = () =>
   new AuthleteClient({ serviceId: '715948317', accessToken: 'tok', baseUrl: server.url, retry: false })

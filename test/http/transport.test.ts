@@ -1,17 +1,18 @@
 // The transport runs any operation: a throwaway one, declared here in a few lines, gets the same
 // deadline, retry policy and errors as the package's own calls, against a real loopback server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { Transport } from '../src/http/transport.js'
+import type { Operation } from '../../src/http/operation.js'
+import { Transport } from '../../src/http/transport.js'
 import {
   AuthleteApiError,
   AuthleteInputError,
   AuthleteResponseError,
   AuthleteTimeoutError,
-} from '../src/index.js'
-import { modelParser } from '../src/operations/model.js'
-import type { Operation } from '../src/operations/operation.js'
-import { json, type Loopback, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { modelParser } from '../../src/operations/model.js'
+import { json } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
 const echo: Operation<{ word: string }, { action: string; echoed: string }> = {
   name: 'echo',
@@ -24,13 +25,9 @@ const echo: Operation<{ word: string }, { action: string; echoed: string }> = {
   parse: modelParser(z.looseObject({ action: z.string(), echoed: z.string() })),
 }
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback((request, res) =>
-    json(res, 200, { action: 'OK', echoed: JSON.parse(request.body).word }),
-  )
-})
-afterAll(() => server.close())
+const server = useLoopback((request, res) =>
+  json(res, 200, { action: 'OK', echoed: JSON.parse(request.body).word }),
+)
 
 function transport(timeoutMs = 2000) {
   return new Transport({
@@ -148,5 +145,50 @@ describe('a throwaway operation on the real transport', () => {
     expect(error).toBeInstanceOf(AuthleteTimeoutError)
     expect(aborts).toBe(1)
     await expect(t.close()).resolves.toBeUndefined()
+  })
+})
+
+describe('an operation that reads: GET, no body, an answer without action', () => {
+  const configuration: Operation<void, { issuer: string }> = {
+    name: 'serviceConfiguration',
+    path: '/service/configuration',
+    method: 'GET',
+    repeatableAfterSend: true,
+    encode: () => null,
+    parse: modelParser(z.looseObject({ issuer: z.string() })),
+  }
+
+  it('sends a GET with no body and no content type, and returns the parsed answer', async () => {
+    server.handle((_r, res) => json(res, 200, { issuer: 'https://as.example' }))
+    const t = transport()
+    const before = server.requests.length
+    expect(await t.call(configuration, undefined, undefined)).toEqual({ issuer: 'https://as.example' })
+    const request = server.requests[before]
+    expect(request?.method).toBe('GET')
+    expect(request?.url).toBe('/prefix/api/42/service/configuration')
+    expect(request?.headers['content-type']).toBeUndefined()
+    expect(request?.headers['content-length']).toBeUndefined()
+    expect(request?.headers.authorization).toBe('Bearer test-token')
+    expect(request?.headers.accept).toBe('application/json')
+    expect(request?.body).toBe('')
+    await t.close()
+  })
+
+  it('an error names the GET; a 500 is repeated, since a read is idempotent', async () => {
+    let calls = 0
+    server.handle((_r, res) => {
+      calls++
+      json(res, 500, { resultCode: 'A001101', resultMessage: 'down' })
+    })
+    const t = transport()
+    const error = (await t
+      .call(configuration, undefined, undefined)
+      .catch((e: unknown) => e)) as AuthleteApiError
+    expect(error).toBeInstanceOf(AuthleteApiError)
+    expect(error.method).toBe('GET')
+    expect(error.message).toContain('(GET http://127.0.0.1:')
+    expect(error.attempts).toBe(3)
+    expect(calls).toBe(3)
+    await t.close()
   })
 })

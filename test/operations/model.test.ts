@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { backchannelAuthenticationModel } from '../src/operations/backchannel-authentication.js'
-import { backchannelCompleteModel } from '../src/operations/backchannel-complete.js'
-import { backchannelFailModel } from '../src/operations/backchannel-fail.js'
-import { backchannelIssueModel } from '../src/operations/backchannel-issue.js'
-import { compileAccept, modelParser } from '../src/operations/model.js'
-import { formEncode, formValue } from '../src/operations/operation.js'
+import { backchannelAuthenticationModel } from '../../src/operations/backchannel-authentication.js'
+import { backchannelCompleteModel } from '../../src/operations/backchannel-complete.js'
+import { backchannelFailModel } from '../../src/operations/backchannel-fail.js'
+import { backchannelIssueModel } from '../../src/operations/backchannel-issue.js'
+import { formEncode, formValue } from '../../src/operations/form.js'
+import { compileAccept, modelParser } from '../../src/operations/model.js'
 
 // Values of every JSON kind, including the edges of the integer formats the models use.
 const VALUES: unknown[] = [

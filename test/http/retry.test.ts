@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../src/http/retry.js'
+import { describe, expect, it } from 'vitest'
+import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../../src/http/retry.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,
   AuthleteClient,
   type AuthleteClientOptions,
   AuthleteNetworkError,
-} from '../src/index.js'
-import { closedPort, json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+} from '../../src/index.js'
+import { closedPort, json, OK_BODY } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 
 function client(options: Partial<AuthleteClientOptions> = {}) {
   return new AuthleteClient({

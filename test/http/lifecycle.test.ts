@@ -1,37 +1,36 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { json, type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { json, OK_BODY } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-const loader = fileURLToPath(new URL('../scripts/ts-loader.mjs', import.meta.url))
-const fixture = fileURLToPath(new URL('./fixtures/call-and-forget.ts', import.meta.url))
+const loader = fileURLToPath(new URL('../../scripts/ts-loader.mjs', import.meta.url))
+const fixture = fileURLToPath(new URL('../fixtures/call-and-forget.ts', import.meta.url))
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback((request, res) => {
-    const ticket = new URLSearchParams(request.body).get('ticket')
-    if (ticket === 'broken-json') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end('{"action":')
-    } else if (ticket === 'reset') {
-      request.socket.resetAndDestroy()
-    } else if (ticket === 'trickle') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      const timer = setInterval(() => res.write(' '), 10)
-      res.on('close', () => clearInterval(timer))
-    } else if (ticket === 'too-large') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(' '.repeat(5000))
-    } else if (ticket === 'busy') {
-      json(res, 503, { resultCode: 'A000503', resultMessage: 'busy' }, { 'retry-after': '0' })
-    } else if (ticket !== 'slow' && ticket !== 'abort') {
-      json(res, 200, OK_BODY)
-    }
-  })
+const server = useLoopback((request, res) => {
+  const ticket = new URLSearchParams(request.body).get('ticket')
+  if (ticket === 'broken-json') {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{"action":')
+  } else if (ticket === 'reset') {
+    request.socket.resetAndDestroy()
+  } else if (ticket === 'trickle') {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    const timer = setInterval(() => res.write(' '), 10)
+    res.on('close', () => clearInterval(timer))
+  } else if (ticket === 'too-large') {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(' '.repeat(5000))
+  } else if (ticket === 'busy') {
+    json(res, 503, { resultCode: 'A000503', resultMessage: 'busy' }, { 'retry-after': '0' })
+  } else if (ticket !== 'slow' && ticket !== 'abort') {
+    json(res, 200, OK_BODY)
+  }
+})
+beforeAll(() => {
   // Keep idle connections open far longer than the test: an exit must not wait for the server.
   server.server.keepAliveTimeout = 60_000
 })
-afterAll(() => server.close())
 
 function run(mode: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now()

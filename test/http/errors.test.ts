@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   AuthleteAbortError,
   AuthleteApiError,
@@ -12,21 +12,11 @@ import {
   AuthleteTimeoutError,
   isAuthleteError,
   MAX_TICKET_LENGTH,
-} from '../src/index.js'
-import {
-  closedPort,
-  failingDnsAgent,
-  json,
-  type Loopback,
-  OK_BODY,
-  startLoopback,
-} from './helpers/loopback.js'
+} from '../../src/index.js'
+import { closedPort, failingDnsAgent, json, OK_BODY } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 
 function client(options: Partial<AuthleteClientOptions> = {}) {
   return new AuthleteClient({

@@ -1,8 +1,9 @@
 import { inspect } from 'node:util'
 import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { Transport } from '../src/http/transport.js'
-import { AuthleteClient, AuthleteInputError } from '../src/index.js'
+import { isLoopbackHost } from '../../src/http/options.js'
+import { Transport } from '../../src/http/transport.js'
+import { AuthleteClient, AuthleteInputError } from '../../src/index.js'
 
 const v3 = { serviceId: '715948317', accessToken: 'tok-v3' }
 const v2 = { apiKey: '1234', apiSecret: 'sec-v2' }
@@ -184,5 +185,34 @@ describe('AuthleteClient options', () => {
     expect(await second.backchannelIssue('t')).toEqual(answer)
     agent.assertNoPendingInterceptors()
     await agent.close()
+  })
+})
+
+describe('11. *.localhost is not loopback by name', () => {
+  it('http://authlete.localhost:8080 is refused without allowInsecureHttp, accepted with it', () => {
+    const options = {
+      serviceId: '1',
+      accessToken: 'tok_SECRET_Zq81vXw3+/x',
+      baseUrl: 'http://authlete.localhost:8080',
+    }
+    expect(() => new AuthleteClient(options)).toThrow(AuthleteInputError)
+    expect(() => new AuthleteClient(options)).toThrow(/plain http: would send credentials in clear text/)
+    expect(new AuthleteClient({ ...options, allowInsecureHttp: true }).baseUrl).toBe(
+      'http://authlete.localhost:8080',
+    )
+  })
+
+  it.each([
+    ['localhost', true],
+    ['127.0.0.1', true],
+    ['127.255.0.9', true],
+    ['[::1]', true],
+    ['authlete.localhost', false],
+    ['localhost.example', false],
+    ['localhost.', false],
+    ['128.0.0.1', false],
+    ['[::ffff:7f00:1]', false],
+  ])('isLoopbackHost(%s) is %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback)
   })
 })

@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthleteClient, VERSION } from '../src/index.js'
-import { type Loopback, OK_BODY, startLoopback } from './helpers/loopback.js'
+import { describe, expect, it } from 'vitest'
+import { AuthleteClient, VERSION } from '../../src/index.js'
+import { OK_BODY } from '../helpers/loopback.js'
+import { useLoopback } from '../helpers/use-loopback.js'
 
-let server: Loopback
-beforeAll(async () => {
-  server = await startLoopback()
-})
-afterAll(() => server.close())
+const server = useLoopback()
 
 describe('the request on the wire', () => {
   it('API v3: POST /api/{serviceId}/backchannel/authentication/issue, Bearer token, form body', async () => {
@@ -72,7 +69,7 @@ describe('the request on the wire', () => {
 
 describe('VERSION', () => {
   it('is the version in package.json', async () => {
-    const { default: pkg } = await import('../package.json', { with: { type: 'json' } })
+    const { default: pkg } = await import('../../package.json', { with: { type: 'json' } })
     expect(VERSION).toBe(pkg.version)
   })
 })
