@@ -12,7 +12,11 @@ import { z } from 'zod'
 export const serviceId = '715948317'
 export const token = 'bench-token-0123456789'
 const ticket = 'c9bpMTl4R3VXYWZJcVdxdWRfRjJkMGpYcDhfUUhZdFpBZ1lIbkE'
+const authReqId = '_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE'
 const FORM = 'application/x-www-form-urlencoded'
+/** The client's token request in poll and ping modes, as the AS receives it (CIBA Core §10.1). */
+const TOKEN_PARAMETERS = `grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=${authReqId}`
+const CLIENT = { clientId: '26862190133482', clientSecret: 'client-secret' }
 
 const s = z.string().nullish()
 const n = z.int().nullish()
@@ -20,6 +24,18 @@ const b = z.boolean().nullish()
 const strings = z.array(z.string()).nullish()
 const pairs = z.array(z.looseObject({ key: s, value: s })).nullish()
 const result = { resultCode: s, resultMessage: s, action: z.string(), responseContent: s }
+const tokenInfo = z
+  .looseObject({
+    clientId: n,
+    clientIdAlias: s,
+    clientIdAliasUsed: b,
+    subject: s,
+    scopes: strings,
+    expiresAt: n,
+    properties: pairs,
+    resources: strings,
+  })
+  .nullish()
 
 // What the SDK sends per operation, the action that means the call went through, and a zod model of
 // the answer as strict as the SDK's own (compiled once).
@@ -93,6 +109,49 @@ export const OPERATIONS = {
     sdk: (client) =>
       client.backchannelComplete({ ticket, result: 'AUTHORIZED', subject: 'john', authTime: 1700000000 }),
   },
+  token: {
+    path: '/auth/token',
+    contentType: FORM,
+    body: `parameters=${encodeURIComponent(TOKEN_PARAMETERS)}&clientId=${CLIENT.clientId}&clientSecret=${CLIENT.clientSecret}`,
+    action: 'OK',
+    method: 'token',
+    schema: z.looseObject({
+      ...result,
+      username: s,
+      password: s,
+      ticket: s,
+      accessToken: s,
+      accessTokenExpiresAt: n,
+      accessTokenDuration: n,
+      refreshToken: s,
+      refreshTokenExpiresAt: n,
+      refreshTokenDuration: n,
+      idToken: s,
+      grantType: s,
+      clientId: n,
+      clientIdAlias: s,
+      clientIdAliasUsed: b,
+      subject: s,
+      scopes: strings,
+      properties: pairs,
+      jwtAccessToken: s,
+      resources: strings,
+      accessTokenResources: strings,
+      additionalClaims: s,
+      serviceAttributes: pairs,
+      clientAttributes: pairs,
+      clientAuthMethod: s,
+      grantId: s,
+      audiences: strings,
+      subjectTokenInfo: tokenInfo,
+      actorTokenInfo: tokenInfo,
+      previousRefreshTokenUsed: b,
+      dpopNonce: s,
+      requestedIdTokenClaims: strings,
+      refreshTokenScopes: strings,
+    }),
+    sdk: (client) => client.token({ parameters: TOKEN_PARAMETERS, ...CLIENT }),
+  },
 }
 
 /** The request headers as the SDK sends them (a flat array for dispatch, an object for the rest). */
@@ -140,12 +199,13 @@ class MinimalHandler {
  * A whole CIBA login as an authorization server runs it: `handleBackchannelAuthentication` (the
  * client's request: /backchannel/authentication, the hooks, /issue), then
  * `completeBackchannelAuthentication` (/complete, and the ping delivered to the stand-in's own
- * loopback endpoint). `login-floor` makes the same four HTTP exchanges as `dispatch` calls.
+ * loopback endpoint), then `handleTokenRequest` (the client's token request: /auth/token).
+ * `login-floor` makes the same five HTTP exchanges as `dispatch` calls.
  */
 async function makeLogin(kind, baseUrl) {
   if (kind === 'login-floor') {
-    const steps = await Promise.all(
-      ['authentication', 'issue', 'complete'].map((op) => makeCall(`dispatch:${op}`, baseUrl)),
+    const [authentication, issue, complete, tokenCall] = await Promise.all(
+      ['authentication', 'issue', 'complete', 'token'].map((op) => makeCall(`dispatch:${op}`, baseUrl)),
     )
     const { Pool } = await import('undici')
     const pool = new Pool(baseUrl)
@@ -157,7 +217,9 @@ async function makeLogin(kind, baseUrl) {
       body: '{"auth_req_id":"_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE"}',
     }
     return async () => {
-      for (const step of steps) await step()
+      await authentication()
+      await issue()
+      await complete()
       const status = await new Promise((resolve, reject) =>
         pool.dispatch(notify, {
           onRequestStart() {},
@@ -174,6 +236,7 @@ async function makeLogin(kind, baseUrl) {
         }),
       )
       if (status !== 204) throw new Error(`notification: ${status}`)
+      await tokenCall()
     }
   }
   const {
@@ -181,6 +244,7 @@ async function makeLogin(kind, baseUrl) {
     completeBackchannelAuthentication,
     createNotificationDispatcher,
     handleBackchannelAuthentication,
+    handleTokenRequest,
   } = await import('../dist/index.js')
   const authlete = new AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
   // One dispatcher for every delivery, as a long-running authorization server keeps one.
@@ -195,6 +259,10 @@ async function makeLogin(kind, baseUrl) {
     startAuthentication: async () => {},
   }
   const body = 'scope=openid&login_hint=john&binding_message=W4SCT'
+  const tokenRequest = {
+    body: TOKEN_PARAMETERS,
+    authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}`,
+  }
   return async () => {
     const answer = await handleBackchannelAuthentication(authlete, { body }, hooks)
     if (answer.status !== 200) throw new Error(`endpoint: ${answer.status} ${answer.body}`)
@@ -204,6 +272,8 @@ async function makeLogin(kind, baseUrl) {
       { notification },
     )
     if (!outcome.notification?.delivered) throw new Error('notification not delivered')
+    const tokens = await handleTokenRequest(authlete, tokenRequest)
+    if (tokens.status !== 200) throw new Error(`token endpoint: ${tokens.status} ${tokens.body}`)
   }
 }
 

@@ -8,7 +8,7 @@ const NAMES = {
   official: '@authlete/typescript-sdk',
   fetch: 'global fetch + json()',
 }
-const OPERATIONS = ['authentication', 'fail', 'complete']
+const OPERATIONS = ['authentication', 'fail', 'complete', 'token']
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a')
 const ratio = (a, b) => a / b
 const mb = (bytes) => bytes / 1024 / 1024
@@ -176,7 +176,7 @@ export function renderMarkdown(result) {
       '',
       '## A whole login (in-process A/B, concurrency 32)',
       '',
-      '`handleBackchannelAuthentication` (/backchannel/authentication, hooks, /issue) then `completeBackchannelAuthentication` (/complete, and the ping delivered on loopback), against the same four HTTP exchanges made with `Pool.dispatch` + `JSON.parse`.',
+      '`handleBackchannelAuthentication` (/backchannel/authentication, hooks, /issue) then `completeBackchannelAuthentication` (/complete, and the ping delivered on loopback), then `handleTokenRequest` (/auth/token), against the same five HTTP exchanges made with `Pool.dispatch` + `JSON.parse`.',
       '',
       '| batches × logins | flow CPU µs per login | raw exchanges µs | × |',
       '|---|---|---|---|',

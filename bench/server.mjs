@@ -4,6 +4,25 @@
 import http from 'node:http'
 
 const authReqId = '_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE'
+const accessToken = 'C4SrUTijIj2IxqE1xBASr3dxQWgso3BpY49g8CyjGjQ'
+const refreshToken = '60k0cZ38sJcpTgdxvG9Sqa-3RG5AmGExGpFB-1imSxo'
+const b64 = (value) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
+// An RS256 ID token of the usual size (a 2048-bit signature); nothing checks its signature here.
+const idToken = [
+  b64({ alg: 'RS256', kid: 'bench-key-1', typ: 'JWT' }),
+  b64({
+    iss: 'https://as.example.com',
+    sub: 'john',
+    aud: ['26862190133482'],
+    exp: 1700003600,
+    iat: 1700000000,
+    auth_time: 1700000000,
+    at_hash: 'lR2Qu6x3rX0cKmg5pYQw9A',
+    urn_auth_req_id: authReqId,
+  }),
+  b64('s'.repeat(256)),
+].join('.')
 const answers = {
   '/backchannel/authentication': {
     resultCode: 'A179001',
@@ -52,6 +71,34 @@ const answers = {
     clientNotificationToken: 'my-client-notification-token',
     authReqId,
     responseContent: JSON.stringify({ auth_req_id: authReqId }),
+  },
+  '/auth/token': {
+    resultCode: 'A050001',
+    resultMessage:
+      '[A050001] The token request (grant_type=urn:openid:params:grant-type:ciba) was processed successfully.',
+    action: 'OK',
+    responseContent: JSON.stringify({
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      scope: 'openid',
+      id_token: idToken,
+      token_type: 'Bearer',
+      expires_in: 3600,
+    }),
+    accessToken,
+    accessTokenDuration: 3600,
+    accessTokenExpiresAt: 1700003600000,
+    clientId: 26862190133482,
+    clientIdAliasUsed: false,
+    clientAuthMethod: 'CLIENT_SECRET_BASIC',
+    grantType: 'CIBA',
+    idToken,
+    refreshToken,
+    refreshTokenDuration: 86400,
+    refreshTokenExpiresAt: 1700086400000,
+    scopes: ['openid'],
+    serviceAttributes: [{ key: 'attribute1-key', value: 'attribute1-value' }],
+    subject: 'john',
   },
 }
 let bodies = []

@@ -1,7 +1,8 @@
 // The demo's authorization server: a small one on node:http, built as the README and
 // examples/authorization-server build theirs (that one runs on Express, which this repository does
 // not depend on). Its backchannel authentication endpoint is handleBackchannelAuthentication; its
-// device side, where the user's decision arrives, is completeBackchannelAuthentication.
+// device side, where the user's decision arrives, is completeBackchannelAuthentication; its token
+// endpoint is handleTokenRequest; its discovery document and JWK Set are the Authlete service's.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
@@ -12,6 +13,7 @@ import {
   completeBackchannelAuthentication,
   deliverClientNotification,
   handleBackchannelAuthentication,
+  handleTokenRequest,
   isAuthleteError,
   type NotificationDelivery,
   type NotificationOptions,
@@ -63,10 +65,46 @@ export interface DemoAuthorizationServer {
 }
 
 export const BACKCHANNEL_PATH = '/backchannel/authentication'
+export const TOKEN_PATH = '/token'
+export const DISCOVERY_PATH = '/.well-known/openid-configuration'
+export const JWKS_PATH = '/jwks'
 
+/**
+ * Starts the server on a loopback port, then asks `configure` for its options with its URL (the
+ * issuer, which the Authlete service's settings must know before the server serves anything).
+ */
 export async function startDemoAuthorizationServer(
-  options: DemoAuthorizationServerOptions,
+  configure: (url: string) => Promise<DemoAuthorizationServerOptions>,
 ): Promise<DemoAuthorizationServer> {
+  let routes:
+    | ((req: http.IncomingMessage, res: http.ServerResponse, body: string) => Promise<void>)
+    | undefined
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('error', () => req.socket.destroy())
+    req.on('end', () => {
+      if (routes === undefined) res.writeHead(503).end()
+      else routes(req, res, Buffer.concat(chunks).toString('utf8')).catch(() => res.destroy())
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  const close = () => {
+    server.closeAllConnections()
+    return new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+  let options: DemoAuthorizationServerOptions
+  try {
+    options = await configure(url)
+  } catch (error) {
+    await close()
+    throw error
+  }
   const { authlete, timeline } = options
   const pending = new Map<string, PendingLogin>()
 
@@ -96,24 +134,44 @@ export async function startDemoAuthorizationServer(
     },
   }
 
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'POST' || req.url !== BACKCHANNEL_PATH) {
-      res.writeHead(404).end()
-      return
+  const report = (stage: string) => (error: unknown) => {
+    const detail = isAuthleteError(error) ? `${error.code}: ${error.message}` : String(error)
+    timeline.step('AS', `error at ${stage}: ${printable(detail)}`)
+  }
+  /** The service's discovery document or JWK Set, as it is. */
+  const relay = async (res: http.ServerResponse, read: () => Promise<object>) => {
+    try {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await read()))
+    } catch (error) {
+      report('discovery')(error)
+      res.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"server_error"}')
     }
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('error', () => req.socket.destroy())
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks).toString('utf8')
+  }
+
+  routes = async (req, res, body) => {
+    const route = `${req.method} ${req.url}`
+    if (route === `POST ${BACKCHANNEL_PATH}`) {
       const answer = await handleBackchannelAuthentication(
         authlete,
         { body, authorization: req.headers.authorization },
         hooks,
       )
       res.writeHead(answer.status, answer.headers).end(answer.body)
-    })
-  })
+    } else if (route === `POST ${TOKEN_PATH}`) {
+      const answer = await handleTokenRequest(
+        authlete,
+        { body, authorization: req.headers.authorization, dpop: req.headers.dpop as string | undefined },
+        { onError: (error, stage) => report(stage)(error) },
+      )
+      res.writeHead(answer.status, answer.headers).end(answer.body)
+    } else if (route === `GET ${DISCOVERY_PATH}`) {
+      await relay(res, () => authlete.serviceConfiguration())
+    } else if (route === `GET ${JWKS_PATH}`) {
+      await relay(res, () => authlete.serviceJwks())
+    } else {
+      res.writeHead(404).end()
+    }
+  }
 
   async function complete(
     authReqId: string,
@@ -140,17 +198,5 @@ export async function startDemoAuthorizationServer(
     return { response, notification: await deliverClientNotification(response, options.notification) }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    complete,
-    close() {
-      server.closeAllConnections()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return { url, complete, close }
 }

@@ -29,6 +29,11 @@ const AUTHLETE_CALLS = [
   'backchannelIssue',
   'backchannelFail',
   'backchannelComplete',
+  'token',
+  'tokenIssue',
+  'tokenFail',
+  'serviceConfiguration',
+  'serviceJwks',
 ] as const
 
 /**
@@ -53,7 +58,7 @@ export function traceCalls(timeline: Timeline): () => void {
   for (const name of AUTHLETE_CALLS) {
     watch(name, (context, ms) => [
       'AS → Authlete',
-      `POST ${authletePath(context.url)} → ${outcome(context)} (${ms} ms)`,
+      `${context.method} ${authletePath(context.url)} → ${outcome(context)} (${ms} ms)`,
     ])
   }
   watch('notification', (context, ms) => [
@@ -71,9 +76,7 @@ function outcome({ status, action, code }: AuthleteTraceContext): string {
 
 /** `/backchannel/authentication/issue`, without the origin and the `/api/{serviceId}` before it. */
 function authletePath(url: string): string {
-  const path = new URL(url).pathname
-  const at = path.indexOf('/backchannel/')
-  return at === -1 ? path : path.slice(at)
+  return new URL(url).pathname.replace(/^\/api(?:\/[^/]+)?(?=\/(?:backchannel|auth|service)\/)/, '')
 }
 
 // C0, DEL, C1, and the bidirectional overrides and isolates: what could rewrite a terminal line.

@@ -1,7 +1,8 @@
-// `npm start`: one whole CIBA login, printed as a timeline. In this process, on 127.0.0.1: the
-// client application (this script's request, and startCibaClientStandIn receiving the notification)
-// and the authorization server (scripts/demo-as.ts, on handleBackchannelAuthentication and
-// completeBackchannelAuthentication); without credentials, Authlete and the user's device too.
+// `npm start`: one whole CIBA login, printed as a timeline, to the tokens. In this process, on
+// 127.0.0.1: the client application (this script's request, and startCibaClientStandIn receiving the
+// notification and fetching the tokens) and the authorization server (scripts/demo-as.ts, on
+// handleBackchannelAuthentication, completeBackchannelAuthentication and handleTokenRequest);
+// without credentials, Authlete and the user's device too.
 //
 // Without AUTHLETE_* credentials, Authlete is SIMULATED (createCibaSimulator served over HTTP by
 // startAuthleteStandIn) and so is the device (simulator.approve). With them, the Authlete calls go to
@@ -10,7 +11,7 @@
 // answer points at the local client stand-in; otherwise the demo prints what it would deliver.
 //
 // Exit code: 0 when the login succeeded, 1 for a usage or configuration error, 2 when it failed.
-import { randomBytes } from 'node:crypto'
+import { type JsonWebKey, randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import {
   type CibaClientStandIn,
@@ -25,7 +26,14 @@ import {
   type AuthleteRegion,
   isAuthleteError,
 } from '../src/index.js'
-import { BACKCHANNEL_PATH, type DemoCompletion, startDemoAuthorizationServer } from './demo-as.js'
+import {
+  BACKCHANNEL_PATH,
+  type DemoCompletion,
+  JWKS_PATH,
+  startDemoAuthorizationServer,
+  TOKEN_PATH,
+} from './demo-as.js'
+import { readIdToken } from './demo-id-token.js'
 import { masked, maskedNotification, printable, Timeline, traceCalls } from './demo-timeline.js'
 
 const USAGE = `Usage: npm start -- [LOGIN_HINT] [--mode ping|push|poll] [--client-port PORT]
@@ -47,6 +55,7 @@ The notification is delivered only if the client's registered endpoint is the cl
 
 type Mode = 'PING' | 'PUSH' | 'POLL'
 const BINDING_MESSAGE = 'W4SCT'
+const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba'
 /** The client stand-in is on plain http on loopback: deliveries to it need both. */
 const LOCAL_NOTIFICATION = { allowInsecureHttp: true, allowPrivateNetwork: true } as const
 
@@ -175,46 +184,52 @@ async function main(): Promise<number> {
 
     const hint = config.hint ?? 'john'
     let simulator: CibaSimulator | undefined
-    let authlete: AuthleteClient
-    let authleteLines: string[]
-    let client: { clientId: string; clientSecret: string }
-    if (real && configured) {
-      authlete = closeLater(configured)
-      client = real.client
-      authleteLines = [
-        `YOUR SERVICE (AUTHLETE_* variables) at ${authlete.baseUrl}, API ${authlete.apiVersion}`,
-      ]
-    } else {
-      client = { clientId: 'demo-client', clientSecret: randomBytes(24).toString('base64url') }
-      simulator = createCibaSimulator({
-        users: [{ subject: 'john', loginHints: ['john', 'john@example.com'] }],
-        clients: [
-          {
-            ...client,
-            clientName: 'Demo Client',
-            deliveryMode: config.mode,
-            clientNotificationEndpoint: config.mode === 'POLL' ? undefined : rp.url,
-          },
-        ],
-      })
-      const standIn = closeLater(await startAuthleteStandIn({ simulator }))
-      authlete = closeLater(
-        new AuthleteClient({
-          serviceId: '715948317',
-          accessToken: randomBytes(24).toString('base64url'),
-          baseUrl: standIn.url,
-        }),
-      )
-      authleteLines = [
-        `SIMULATED: createCibaSimulator served over HTTP by startAuthleteStandIn at ${standIn.url};`,
-        'not the real service, though it answers as Authlete documents',
-      ]
-    }
-
+    let authlete!: AuthleteClient
+    let authleteLines: string[] = []
+    let client!: { clientId: string; clientSecret: string }
     const subject = real ? (real.subject ?? hint) : undefined
-    const users = simulator
-    const as = closeLater(
-      await startDemoAuthorizationServer({
+    // The AS listens first: its URL is the issuer the simulated service signs ID tokens as.
+    const as = await startDemoAuthorizationServer(async (issuer) => {
+      if (real && configured) {
+        authlete = closeLater(configured)
+        client = real.client
+        authleteLines = [
+          `YOUR SERVICE (AUTHLETE_* variables) at ${authlete.baseUrl}, API ${authlete.apiVersion}`,
+        ]
+      } else {
+        client = { clientId: 'demo-client', clientSecret: randomBytes(24).toString('base64url') }
+        simulator = createCibaSimulator({
+          issuer,
+          tokenEndpoint: issuer + TOKEN_PATH,
+          backchannelAuthenticationEndpoint: issuer + BACKCHANNEL_PATH,
+          jwksUri: issuer + JWKS_PATH,
+          // The least whole second: the poll-mode demo waits it once.
+          interval: 1,
+          users: [{ subject: 'john', loginHints: ['john', 'john@example.com'] }],
+          clients: [
+            {
+              ...client,
+              clientName: 'Demo Client',
+              deliveryMode: config.mode,
+              clientNotificationEndpoint: config.mode === 'POLL' ? undefined : rp.url,
+            },
+          ],
+        })
+        const standIn = closeLater(await startAuthleteStandIn({ simulator }))
+        authlete = closeLater(
+          new AuthleteClient({
+            serviceId: '715948317',
+            accessToken: randomBytes(24).toString('base64url'),
+            baseUrl: standIn.url,
+          }),
+        )
+        authleteLines = [
+          `SIMULATED: createCibaSimulator served over HTTP by startAuthleteStandIn at ${standIn.url};`,
+          'not the real service, though it answers as Authlete documents',
+        ]
+      }
+      const users = simulator
+      return {
         authlete,
         timeline,
         device: real ? 'none' : 'simulated',
@@ -231,8 +246,9 @@ async function main(): Promise<number> {
               // The registered endpoint is the client's; only the local stand-in gets a delivery.
               deliverTo: (endpoint) => endpoint === rp.url,
             }),
-      }),
-    )
+      }
+    })
+    closeLater(as)
 
     let completion: DemoCompletion | undefined
     simulator?.onDecision(async ({ authReqId, result }) => {
@@ -253,10 +269,11 @@ async function main(): Promise<number> {
         `  client application    ${indent([
           `STAND-IN: this script sends the request (as ${printable(client.clientId)}),`,
           `startCibaClientStandIn receives notifications at ${rp.url}`,
+          'and fetches the tokens (fetchTokens)',
         ])}`,
         `  authorization server  ${indent([
           `this demo's (scripts/demo-as.ts) at ${as.url}, built on`,
-          'handleBackchannelAuthentication and completeBackchannelAuthentication',
+          'handleBackchannelAuthentication, completeBackchannelAuthentication and handleTokenRequest',
         ])}`,
         `  Authlete              ${indent(authleteLines)}`,
         `  user's device         ${
@@ -294,14 +311,20 @@ async function main(): Promise<number> {
     })
     const answer = await response.text()
     timeline.step('AS → client', `${response.status} ${printable(answer)}`)
-    const authReqId =
-      response.status === 200 ? (JSON.parse(answer) as { auth_req_id?: string }).auth_req_id : undefined
+    const started =
+      response.status === 200 ? (JSON.parse(answer) as { auth_req_id?: unknown; interval?: unknown }) : {}
+    const authReqId = started.auth_req_id
     if (typeof authReqId !== 'string') {
       console.log(`\nThe authorization server refused the request (HTTP ${response.status}): no login.`)
       if (simulator)
         console.log('The simulated service knows the user john (login hints john, john@example.com).')
       return 2
     }
+    // CIBA Core §7.3: the least wait between two polls, 5 s when not given.
+    const interval = typeof started.interval === 'number' ? started.interval : 5
+
+    // Poll mode: the client asks for its tokens before the user has answered.
+    if (simulator && config.mode === 'POLL') await requestTokens(rp, as.url, client, authReqId, timeline)
 
     // The user answers on the device; the device tells the AS, which completes and notifies.
     if (simulator) {
@@ -314,22 +337,21 @@ async function main(): Promise<number> {
     if (completion === undefined) throw new Error('the authorization server did not complete the login')
 
     const summary = await conclude(completion, authReqId, rp, timeline)
+    const tokens = await obtainTokens(summary, { rp, as: as.url, client, authReqId, interval, timeline })
+    const ok = summary.ok && tokens.ok
     console.log(
       [
         '',
         'Answers',
         `  the client's request   HTTP ${response.status} ${printable(answer)}`,
         ...summary.lines,
+        ...tokens.lines,
       ].join('\n'),
     )
-    if (simulator && summary.mode === 'POLL') {
-      const held = simulator.completionOf(authReqId)
-      console.log(
-        `  Authlete (simulated)   holds ${held?.result} for ${held?.subject} until the client polls its token endpoint`,
-      )
-    }
-    console.log(`\n${summary.ok ? 'Login approved' : 'Login NOT completed'}: ${summary.verdict}`)
-    return summary.ok ? 0 : 2
+    console.log(
+      `\n${ok ? 'Login approved' : 'Login NOT completed'}: ${summary.verdict}${tokens.verdict ? ` ${tokens.verdict}` : ''}`,
+    )
+    return ok ? 0 : 2
   } catch (error) {
     // AuthleteErrors and the demo's own errors carry no credential in their message.
     const detail = isAuthleteError(error) ? `${error.code}: ${error.message}` : String(error)
@@ -346,6 +368,8 @@ interface Summary {
   mode: string
   lines: string[]
   verdict: string
+  /** Where the client's tokens are: at the token endpoint (poll, ping), in a push notification, or nowhere. */
+  tokens: 'token endpoint' | { pushed: string } | undefined
 }
 
 /** What /complete and the notification came to, on the timeline and as the answers' summary. */
@@ -358,22 +382,21 @@ async function conclude(
   const mode = response.deliveryMode ?? (response.action === 'NO_ACTION' ? 'POLL' : 'unknown')
   const lines = [`  /complete              ${printable(response.action)}, delivery mode ${printable(mode)}`]
   if (response.action === 'NO_ACTION') {
-    timeline.step(
-      'client',
-      'poll mode: no notification; the client polls the token endpoint (not in this demo)',
-    )
-    return {
-      ok: true,
-      mode,
-      lines: [...lines, '  next (not shown)       the client polls the token endpoint with its auth_req_id'],
-      verdict: 'poll mode, the result waits at Authlete for the token request.',
-    }
+    timeline.step('client', 'poll mode: no notification; the client polls the token endpoint')
+    return { ok: true, mode, lines, verdict: 'poll mode, the client polled;', tokens: 'token endpoint' }
   }
   if (response.action !== 'NOTIFICATION') {
-    return { ok: false, mode, lines, verdict: `/complete answered ${printable(response.action)}.` }
+    return {
+      ok: false,
+      mode,
+      lines,
+      verdict: `/complete answered ${printable(response.action)}.`,
+      tokens: undefined,
+    }
   }
   const endpoint = printable(response.clientNotificationEndpoint)
   const body = maskedNotification(response.responseContent)
+  const tokens = mode === 'PUSH' ? { pushed: response.responseContent } : ('token endpoint' as const)
   if (notification === 'withheld' || notification === undefined) {
     timeline.step('AS', `not delivered: the endpoint ${endpoint} is not this demo's client stand-in`)
     return {
@@ -388,7 +411,8 @@ async function conclude(
           ? ['                         (push mode: the tokens in it reach no client)']
           : []),
       ],
-      verdict: `Authlete completed the login; the ${printable(mode.toLowerCase())} notification was printed, not delivered.`,
+      verdict: `Authlete completed the login; the ${printable(mode.toLowerCase())} notification was printed, not delivered;`,
+      tokens,
     }
   }
   if (!notification.delivered) {
@@ -401,6 +425,7 @@ async function conclude(
         `  notification           FAILED: ${reason}${status ? ` ${status}` : ''} at ${endpoint}`,
       ],
       verdict: 'the client was not notified.',
+      tokens: undefined,
     }
   }
   const received = await rp.nextNotification({ authReqId, signal: AbortSignal.timeout(5_000) })
@@ -409,10 +434,6 @@ async function conclude(
     'client',
     `received the ${mode.toLowerCase()} notification; its bearer token ${received.authorized ? 'matches' : 'DOES NOT MATCH'}`,
   )
-  const next =
-    mode === 'PUSH'
-      ? '  next (not shown)       the client validates the ID token and uses the access token'
-      : '  next (not shown)       the client fetches the tokens at the token endpoint with its auth_req_id'
   return {
     ok: received.authorized,
     mode,
@@ -420,9 +441,112 @@ async function conclude(
       ...lines,
       `  notification           delivered to ${endpoint}: HTTP ${notification.status}, ${notification.attempts} attempt${notification.attempts === 1 ? '' : 's'}`,
       `  the client received    ${shown}`,
-      next,
     ],
-    verdict: `${mode.toLowerCase()} mode, the client was notified.`,
+    verdict: `${mode.toLowerCase()} mode, the client was notified;`,
+    tokens: mode === 'PUSH' ? { pushed: received.text } : tokens,
+  }
+}
+
+interface TokenContext {
+  rp: CibaClientStandIn
+  as: string
+  client: { clientId: string; clientSecret: string }
+  authReqId: string
+  /** Seconds between two polls. */
+  interval: number
+  timeline: Timeline
+}
+
+interface Tokens {
+  ok: boolean
+  lines: string[]
+  verdict: string
+}
+
+/**
+ * The client's tokens: fetched at the token endpoint (poll: after the interval; ping: at once), or
+ * read from the push notification; then the ID token's signature checked with the AS's JWK Set and
+ * its claims shown.
+ */
+async function obtainTokens(summary: Summary, context: TokenContext): Promise<Tokens> {
+  const { timeline } = context
+  if (summary.tokens === undefined) return { ok: true, lines: [], verdict: '' }
+  let text: string
+  const lines: string[] = []
+  if (summary.tokens === 'token endpoint') {
+    if (summary.mode === 'POLL') {
+      timeline.step('client', `waits the interval (${context.interval} s), then polls again`)
+      await new Promise((resolve) => setTimeout(resolve, context.interval * 1000))
+    }
+    const fetched = await requestTokens(context.rp, context.as, context.client, context.authReqId, timeline)
+    text = fetched.text
+    lines.push(`  the token request      HTTP ${fetched.status} ${maskedNotification(text)}`)
+    if (fetched.status !== 200) {
+      return { ok: false, lines, verdict: `the token endpoint answered HTTP ${fetched.status}.` }
+    }
+  } else {
+    text = summary.tokens.pushed
+  }
+  const idToken = idTokenOf(text)
+  if (idToken === undefined) {
+    return { ok: false, lines: [...lines, '  ID token               NONE'], verdict: 'no ID token came.' }
+  }
+  timeline.step('client → AS', `GET ${JWKS_PATH} (the keys that sign ID tokens)`)
+  const jwksAnswer = await fetch(context.as + JWKS_PATH, { signal: AbortSignal.timeout(10_000) })
+  const jwks = (await jwksAnswer.json().catch(() => ({}))) as { keys?: JsonWebKey[] }
+  timeline.step('AS → client', `${jwksAnswer.status} ${jwks.keys?.length ?? 0} key(s)`)
+  const read = readIdToken(idToken, jwks.keys ?? [])
+  if (typeof read === 'string') {
+    return { ok: false, lines: [...lines, `  ID token               UNREADABLE: ${read}`], verdict: '' }
+  }
+  const signature =
+    read.verified === true
+      ? `verified (${printable(read.alg)}) with a key of ${context.as}${JWKS_PATH}`
+      : `NOT VERIFIED: ${printable(read.verified)}`
+  timeline.step(
+    'client',
+    `the ID token's signature ${read.verified === true ? 'verifies' : 'DOES NOT VERIFY'}`,
+  )
+  lines.push(`  ID token claims        ${printable(read.claims)}`, `  ID token signature     ${signature}`)
+  return {
+    ok: read.verified === true,
+    lines,
+    verdict:
+      summary.tokens === 'token endpoint'
+        ? `it fetched its tokens at the token endpoint; the ID token ${read.verified === true ? 'verifies' : 'does NOT verify'}.`
+        : `the tokens came in the notification; the ID token ${read.verified === true ? 'verifies' : 'does NOT verify'}.`,
+  }
+}
+
+/**
+ * The client's token request (CIBA Core §10.1), sent by the client stand-in as the client
+ * application would, on the timeline with its answer's tokens masked.
+ */
+async function requestTokens(
+  rp: CibaClientStandIn,
+  as: string,
+  client: { clientId: string; clientSecret: string },
+  authReqId: string,
+  timeline: Timeline,
+): Promise<{ status: number; text: string }> {
+  timeline.step('client → AS', `POST ${TOKEN_PATH} (grant_type=${CIBA_GRANT_TYPE}, auth_req_id)`)
+  const { status, body } = await rp.fetchTokens({
+    tokenEndpoint: as + TOKEN_PATH,
+    authReqId,
+    ...client,
+    signal: AbortSignal.timeout(60_000),
+  })
+  const text = JSON.stringify(body ?? null)
+  timeline.step('AS → client', `${status} ${maskedNotification(text)}`)
+  return { status, text }
+}
+
+function idTokenOf(text: string): string | undefined {
+  try {
+    const { id_token } = JSON.parse(text) as { id_token?: unknown }
+    return typeof id_token === 'string' ? id_token : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -2,7 +2,8 @@
 # Installs examples/authorization-server in a temporary directory against the packed tarball, starts
 # it on a loopback port with the embedded stand-in Authlete (no AUTHLETE_* variables), and drives a
 # CIBA login through it: the backchannel authentication request, an unknown user, the device's
-# decision and the ping notification. Packs nothing itself. Usage: scripts/example-test.sh TARBALL
+# decision and the ping notification, then the discovery document, the JWK Set and the token
+# request. Packs nothing itself. Usage: scripts/example-test.sh TARBALL
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -70,6 +71,29 @@ check(pending.some((login) => login.authReqId === body.auth_req_id && login.bind
 res = await fetch(`${base}/device/decisions/${body.auth_req_id}`, { method: 'POST', body: new URLSearchParams({ approved: 'true' }) })
 const outcome = await res.json()
 check(outcome.action === 'NOTIFICATION' && outcome.notification?.delivered === true && outcome.notification.status === 204, 'the decision completes and the client is notified', outcome)
+
+// What a client application discovers, then its tokens (the embedded stand-in answers /auth/token
+// OK without an ID token; test/interop drives the example with openid-client on the simulator).
+res = await fetch(`${base}/.well-known/openid-configuration`)
+const metadata = await res.json()
+check(res.status === 200 && typeof metadata.token_endpoint === 'string' && typeof metadata.jwks_uri === 'string', 'the discovery document is the service\'s', metadata)
+res = await fetch(`${base}/jwks`)
+const jwks = await res.json()
+check(res.status === 200 && Array.isArray(jwks.keys), 'the JWK Set is the service\'s', jwks)
+
+const token = (authorization = basic) =>
+  fetch(`${base}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+    body: new URLSearchParams({ grant_type: 'urn:openid:params:grant-type:ciba', auth_req_id: body.auth_req_id }),
+  })
+res = await token()
+const tokens = await res.json()
+check(res.status === 200 && typeof tokens.access_token === 'string' && tokens.token_type === 'Bearer', 'the client fetches its tokens at /token', { status: res.status, token_type: tokens.token_type, error: tokens.error })
+check(res.headers.get('cache-control') === 'no-store' && res.headers.get('pragma') === 'no-cache', 'with Cache-Control: no-store and Pragma: no-cache', [res.headers.get('cache-control'), res.headers.get('pragma')])
+
+res = await token('Bearer x')
+check(res.status === 401 && res.headers.get('www-authenticate') === 'Basic realm="token"' && (await res.json()).error === 'invalid_client', 'a non-Basic Authorization at /token is 401 invalid_client', res.status)
 JS
 grep -q '\[client\] notified (token ok)' "$dir/server.log" || { echo "the demo client got no notification with its token"; cat "$dir/server.log"; exit 1; }
 echo "ok - the demo client received the ping with its bearer token"

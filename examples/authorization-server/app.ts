@@ -3,6 +3,8 @@
 // authentication device's side, which lists what waits for the user and reports their decision
 // (decideBackchannelAuthentication: once per request, whichever instance the answer reaches). Users
 // live in memory; pending requests in process, or on Redis when the server runs as several instances.
+// Then the token endpoint (handleTokenRequest), where poll and ping clients fetch their tokens, and
+// the discovery document and JWK Set a client application validates ID tokens with.
 
 import {
   type AuthleteClient,
@@ -10,6 +12,7 @@ import {
   createPendingAuthentications,
   decideBackchannelAuthentication,
   handleBackchannelAuthentication,
+  handleTokenRequest,
   isAuthleteError,
   type NotificationOptions,
   type PendingAuthentications,
@@ -155,6 +158,38 @@ export function createApp({
       }
     },
   )
+
+  // The token endpoint: the CIBA grant (poll and ping modes) and refresh tokens. Authlete checks the
+  // client, the auth_req_id and any DPoP proof; the raw form body goes to it as it came.
+  app.post('/token', express.text({ type: 'application/x-www-form-urlencoded' }), async (req, res) => {
+    const answer = await handleTokenRequest(
+      authlete,
+      {
+        body: typeof req.body === 'string' ? req.body : '',
+        authorization: req.get('authorization'),
+        dpop: req.get('dpop'),
+      },
+      {
+        onError: (error, stage) => {
+          console.error(`[token] ${stage} failed:`, isAuthleteError(error) ? error.toJSON() : error)
+        },
+      },
+    )
+    res.status(answer.status).set(answer.headers).send(answer.body)
+  })
+
+  // What a client application discovers: the metadata and the ID tokens' public keys, as the
+  // Authlete service's settings say (its issuer, its endpoints: this server's URLs).
+  const serve = (read: () => Promise<object>) => async (_req: express.Request, res: express.Response) => {
+    try {
+      res.json(await read())
+    } catch (error) {
+      console.error('[discovery] Authlete failed:', isAuthleteError(error) ? error.toJSON() : error)
+      res.status(502).json({ error: 'server_error' })
+    }
+  }
+  app.get('/.well-known/openid-configuration', serve(() => authlete.serviceConfiguration()))
+  app.get('/jwks', serve(() => authlete.serviceJwks()))
 
   return app
 }

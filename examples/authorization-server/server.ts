@@ -51,6 +51,9 @@ if (real) {
   for (const key of Object.keys(options) as (keyof AuthleteClientOptions)[]) {
     if (options[key] === undefined || options[key] === '') delete options[key]
   }
+  // A client application under development on this machine or network: plain http: and private
+  // addresses allowed for its notifications (never in production: the token travels in clear).
+  if (env.NOTIFY_LOCAL_CLIENTS === '1') notification = { allowPrivateNetwork: true, allowInsecureHttp: true }
 } else {
   standIn = await startAuthleteStandIn({
     handlers: (baseUrl) => [

@@ -23,6 +23,17 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
   const AUTHENTICATION = step('AS → Authlete', 'POST /backchannel/authentication → 200 USER_IDENTIFICATION')
   const ISSUE = step('AS → Authlete', 'POST /backchannel/authentication/issue → 200 OK')
   const CREDENTIALS = /client_notification_token=|Bearer [\w-]|"(access|refresh|id)_token":"[\w-]/
+  /** The client's token request, and the ID token checked with the AS's JWK Set. */
+  const TOKENS = [
+    step('client → AS', 'POST /token \\(grant_type=urn:openid:params:grant-type:ciba, auth_req_id\\)'),
+    step('AS → Authlete', 'POST /auth/token → 200 OK'),
+    step('AS → client', '200 \\{"access_token":"<access_token, \\d+ characters, not shown>"'),
+  ]
+  const ID_TOKEN = [
+    step('client → AS', 'GET /jwks'),
+    step('AS → Authlete', 'GET /service/jwks/get → 200'),
+    step('client', "the ID token's signature verifies"),
+  ]
 
   it('without credentials: the whole login on simulated Authlete, ping delivered, exit 0, and says so', async () => {
     const result = await run([])
@@ -45,8 +56,12 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
       step('AS → Authlete', 'POST /backchannel/authentication/complete → 200 NOTIFICATION'),
       step('AS → client', 'POST http://127\\.0\\.0\\.1:\\d+/ciba/notification → 204'),
       step('client', 'received the ping notification; its bearer token matches'),
+      ...TOKENS,
+      ...ID_TOKEN,
       /^ +the client received +\{"auth_req_id":"[\w-]+"\}$/m,
-      /^Login approved: ping mode, the client was notified\.$/m,
+      /^ +ID token claims +\{"iss":"http:\/\/127\.0\.0\.1:\d+","sub":"john","aud":"demo-client",/m,
+      /^ +ID token signature +verified \(RS256\) with a key of http:\/\/127\.0\.0\.1:\d+\/jwks$/m,
+      /^Login approved: ping mode, the client was notified; it fetched its tokens at the token endpoint; the ID token verifies\.$/m,
     ])
     expect(result.stdout).not.toMatch(CREDENTIALS)
   })
@@ -59,20 +74,29 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
       ISSUE,
       step('AS → client', 'POST http://127\\.0\\.0\\.1:\\d+/ciba/notification → 204'),
       step('client', 'received the push notification; its bearer token matches'),
+      ...ID_TOKEN,
       /"access_token":"<access_token, 43 characters, not shown>"/,
+      /^ +ID token claims +\{.*"urn:openid:params:jwt:claim:auth_req_id":"[\w-]+"\}$/m,
       /^Login approved: push mode/m,
     ])
+    expect(result.stdout).not.toContain('POST /token')
     expect(result.stdout).not.toMatch(CREDENTIALS)
   })
 
-  it('--mode poll: NO_ACTION, nothing delivered; the result waits at Authlete', async () => {
+  it('--mode poll: authorization_pending, then NO_ACTION, nothing delivered; the tokens after the interval', async () => {
     const result = await run(['--mode', 'poll'])
     expect(result.code).toBe(0)
     expectTimeline(result.stdout, [
       step('client → AS', 'POST /backchannel/authentication \\(login_hint=john, binding_message=W4SCT\\)'),
+      step('client → AS', 'POST /token'),
+      step('AS → Authlete', 'POST /auth/token → 200 BAD_REQUEST'),
+      step('AS → client', '400 \\{"error":"authorization_pending"'),
       step('AS → Authlete', 'POST /backchannel/authentication/complete → 200 NO_ACTION'),
-      /Authlete \(simulated\) +holds AUTHORIZED for john/,
-      /^Login approved: poll mode/m,
+      step('client', 'waits the interval \\(1 s\\), then polls again'),
+      ...TOKENS,
+      ...ID_TOKEN,
+      /^ +ID token claims +\{"iss":"http:\/\/127\.0\.0\.1:\d+","sub":"john","aud":"demo-client",/m,
+      /^Login approved: poll mode, the client polled; it fetched its tokens at the token endpoint; the ID token verifies\.$/m,
     ])
     expect(result.stdout).not.toContain('/ciba/notification →')
   })
@@ -166,7 +190,10 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
         step('AS → Authlete', 'POST /backchannel/authentication/complete → 200 NOTIFICATION'),
         step('AS → client', `POST http://127\\.0\\.0\\.1:${clientPort}/ciba/notification → 204`),
         step('client', 'received the ping notification; its bearer token matches'),
-        /^Login approved: ping mode, the client was notified\.$/m,
+        ...TOKENS,
+        ...ID_TOKEN,
+        /^ +ID token claims +\{"iss":"https:\/\/as\.example\.com","sub":"jane","aud":"ping-rp",/m,
+        /^Login approved: ping mode, the client was notified; it fetched its tokens at the token endpoint; the ID token verifies\.$/m,
       ])
       const [complete] = simulator.requests.complete
       expect(simulator.requests.authentication[0]?.parameters).toMatchObject({
