@@ -3,10 +3,6 @@
 // simulator): a request made through A is listed and decided through B; 200 concurrent decisions
 // split across A and B reach /complete once; Redis stopped mid-flow, then restarted; Redis killed,
 // then restarted, without losing a pending request.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import net, { type AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthleteStandIn,
@@ -15,16 +11,17 @@ import {
   startAuthleteStandIn,
 } from '../../mocks/index.js'
 import {
+  type ExampleAuthorizationServer,
+  exampleInstalled as installed,
+  startExampleAuthorizationServer,
+} from '../helpers/example-as.js'
+import {
   type RedisServer,
   redisRequired,
   skipWithoutRedisServer,
   startRedisServer,
 } from '../helpers/redis-server.js'
 
-const example = fileURLToPath(new URL('../../examples/authorization-server/', import.meta.url))
-const loader = fileURLToPath(new URL('./fixtures/source-loader.mjs', import.meta.url))
-// Express comes with the example's own install (`npm install` in examples/authorization-server).
-const installed = existsSync(`${example}node_modules/express/package.json`)
 if (!installed && !skipWithoutRedisServer && !redisRequired) {
   console.warn('Two-instance test skipped: run `npm install` in examples/authorization-server first.')
 }
@@ -32,11 +29,7 @@ const skip = skipWithoutRedisServer || (!installed && !redisRequired)
 
 const BASIC = `Basic ${Buffer.from('my-client:my-secret').toString('base64')}`
 
-interface Instance {
-  url: string
-  child: ChildProcess
-  log: string[]
-}
+type Instance = ExampleAuthorizationServer
 
 let redis: RedisServer
 let simulator: CibaSimulator
@@ -57,7 +50,7 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
   }, 60_000)
 
   afterAll(async () => {
-    for (const instance of [a, b]) instance?.child.kill()
+    await Promise.all([a?.close(), b?.close()])
     await standIn?.close()
     await redis?.close()
   })
@@ -72,6 +65,12 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
     expect(decided).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
     expect(simulator.completionOf(authReqId)).toMatchObject({ result: 'AUTHORIZED', subject: 'john' })
     expect(await json(await fetch(`${a.url}/device/pending?subject=john`))).toEqual([])
+    // The tokens, through either instance: A here, once; B then finds them redeemed.
+    const tokens = await token(a, authReqId)
+    expect(tokens.status).toBe(200)
+    expect(tokens.body).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) })
+    expect(tokens.body.id_token.split('.')).toHaveLength(3)
+    expect(await token(b, authReqId)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } })
   })
 
   it('200 concurrent decisions, split across A and B, approve and deny mixed: one /complete, every other one AUTHLETE_ALREADY_DECIDED', async () => {
@@ -128,35 +127,13 @@ async function reconnected(): Promise<void> {
 }
 
 async function startInstance(): Promise<Instance> {
-  const port = await freePort()
-  const log: string[] = []
-  const child = spawn(process.execPath, ['--import', loader, 'server.ts'], {
-    cwd: example,
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      AUTHLETE_SERVICE_ID: '715948317',
-      AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
-      AUTHLETE_BASE_URL: standIn.url,
-      REDIS_URL: redis.url,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const instance = await startExampleAuthorizationServer({
+    authleteUrl: standIn.url,
+    env: { REDIS_URL: redis.url },
   })
-  child.stdout?.on('data', (chunk) => log.push(String(chunk)))
-  child.stderr?.on('data', (chunk) => log.push(String(chunk)))
-  const url = `http://127.0.0.1:${port}`
-  try {
-    await until(async () => {
-      if (child.exitCode !== null) return true
-      return (await fetch(`${url}/device/pending`).catch(() => undefined))?.ok === true
-    }, 30_000)
-    if (child.exitCode !== null) throw new Error(`the example exited (${child.exitCode})`)
-  } catch (error) {
-    child.kill()
-    throw new Error(`${(error as Error).message}\n${log.join('')}`)
-  }
-  return { url, child, log }
+  // Listening is not yet connected to Redis: until it lists.
+  await until(async () => (await fetch(`${instance.url}/device/pending?subject=john`)).ok)
+  return instance
 }
 
 async function request(instance: Instance): Promise<string> {
@@ -168,6 +145,15 @@ async function request(instance: Instance): Promise<string> {
   const body = await json(res)
   expect(res.status, JSON.stringify(body)).toBe(200)
   return body.auth_req_id
+}
+
+async function token(instance: Instance, authReqId: string) {
+  const res = await fetch(`${instance.url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
+    body: new URLSearchParams({ grant_type: 'urn:openid:params:grant-type:ciba', auth_req_id: authReqId }),
+  })
+  return { status: res.status, body: await json(res) }
 }
 
 async function decide(instance: Instance, authReqId: string, approved: boolean) {
@@ -189,15 +175,4 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
     if (Date.now() > deadline) throw new Error(`the condition did not hold within ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
