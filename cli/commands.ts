@@ -85,7 +85,7 @@ function maskTokens(json: string): string {
   try {
     const body = JSON.parse(json) as Record<string, unknown>
     if (typeof body !== 'object' || body === null) return json
-    for (const field of ['access_token', 'refresh_token', 'id_token']) {
+    for (const field of ['access_token', 'refresh_token', 'id_token', 'device_secret']) {
       const value = body[field]
       if (value !== undefined) body[field] = `(${String(value).length} characters, not shown)`
     }

@@ -55,6 +55,7 @@ const MASKED = new Set([
   'subjectToken',
   'actorToken',
   'assertion',
+  'deviceSecret',
 ])
 
 /** The readable output of an answer: where it came from, its fields in one aligned column, then the command's own lines. */

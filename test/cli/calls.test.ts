@@ -1,3 +1,4 @@
+import { HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthleteStandIn,
@@ -5,6 +6,7 @@ import {
   startAuthleteStandIn,
   tokenAsAuthlete,
   tokenFailInvalidTicket,
+  tokenHandler,
 } from '../../mocks/index.js'
 import { expectNoSecret, run, standIn, V3_ENV } from '../helpers/cli.js'
 
@@ -139,6 +141,33 @@ describe('authlete-ciba token, token-issue and token-fail', () => {
       expect(`${result.stdout}${result.stderr}`).not.toContain('visible-nowhere')
       expect(`${result.stdout}${result.stderr}`).not.toContain('client-SECRET-xyz')
       expectNoSecret(result)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("token: a Native SSO answer's device secret is masked like the tokens", async () => {
+    const server = await standIn((baseUrl) =>
+      tokenHandler(
+        () =>
+          HttpResponse.json({
+            resultCode: 'A300001',
+            resultMessage: 'ok',
+            action: 'OK',
+            accessToken: 'AT-visible-nowhere',
+            deviceSecret: 'DEVICE-SECRET-visible-nowhere',
+            responseContent:
+              '{"access_token":"AT-visible-nowhere","device_secret":"DEVICE-SECRET-visible-nowhere","token_type":"Bearer"}',
+          }),
+        { baseUrl },
+      ),
+    )
+    try {
+      const result = await run(['token', CIBA_GRANT, '--base-url', server.url], V3_ENV)
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^ {2}deviceSecret +\(29 characters, not shown\)\n/m)
+      expect(result.stdout).toContain('"device_secret":"(29 characters, not shown)"')
+      expect(`${result.stdout}${result.stderr}`).not.toContain('visible-nowhere')
     } finally {
       await server.close()
     }
