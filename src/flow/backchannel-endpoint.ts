@@ -190,6 +190,8 @@ async function run<User extends BackchannelUser>(
       )
     } catch (error) {
       report(error, 'fail')
+      // Cut off by the flow's end: its answer may never have reached Authlete.
+      if (flow.signal.aborted) failAfterEnd(authlete, request.ticket, report)
       return serverError()
     }
   }
@@ -199,6 +201,9 @@ async function run<User extends BackchannelUser>(
     issued = await authlete.backchannelIssue(request.ticket, flow.call)
   } catch (error) {
     report(error, 'issue')
+    // Cut off by the flow's end: if Authlete issued it all the same, the client never learns the
+    // auth_req_id; a /fail frees the ticket, and is refused harmlessly if it is used up.
+    if (flow.signal.aborted) failAfterEnd(authlete, request.ticket, report)
     return serverError()
   }
   if (issued.action !== 'OK') return toBackchannelResponse(issued)

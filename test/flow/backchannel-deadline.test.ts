@@ -144,6 +144,30 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'authentication']])
   })
 
+  it.each([
+    ['/issue', 'backchannelIssue', {}, 'issue'],
+    ['/fail', 'backchannelFail', { hint: 'nobody' }, 'fail'],
+  ] as const)(
+    '%s cut off by the deadline: 500, and the ticket is failed with SERVER_ERROR on its own budget',
+    async (_call, name, identification, stage) => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const fake = fakeBackchannelClient(identification)
+      fake.hang.add(name)
+      const h = hooks({ identifyUser: ({ hint }) => (hint === 'john' ? JOHN : undefined) })
+      const answer = track(
+        handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, { flowTimeoutMs: 1000 }),
+      )
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(await answer.promise).toEqual(SERVER_ERROR)
+      await nextTurn()
+      const last = fake.calls.at(-1)
+      expect(last?.name).toBe('backchannelFail')
+      expect(last?.input).toEqual({ ticket: 'tk-1', reason: 'SERVER_ERROR' })
+      expect(last?.options).toEqual(FAIL_AFTER_END)
+      expect(h.errors[0]).toEqual([expect.any(AuthleteAbortError), stage])
+    },
+  )
+
   it('a flow that ends in time leaves no timer behind', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const fake = fakeBackchannelClient()
