@@ -215,6 +215,8 @@ async function run<User extends BackchannelUser>(
     const failed = await savePending(hooks.pending, request, user, issued, flow.call)
     if (failed !== undefined) {
       report(failed, 'pending')
+      // The save may still land (a store that resumes after a pause): withdrawn behind it.
+      withdrawPending(hooks.pending, issued.authReqId, user.subject, report)
       return serverError()
     }
   }

@@ -57,12 +57,13 @@ export async function savePending(
 }
 
 /**
- * Withdraws a saved request whose device was never asked (`startAuthentication` failed, or the flow
- * ended while it ran): the client got a 500 and will not poll it, so no device may list or decide
- * it. It is claimed and settled as decided, as a decision would be, without a `/complete`: the
- * `auth_req_id` expires unused at Authlete. In the background, within the store's deadline (the
- * endpoint has answered already); a store that fails is reported at `pending`, and the request then
- * stays listed until it expires.
+ * Withdraws a saved request whose device was never asked: its save failed (and may still land
+ * later, on a store that resumes after a pause), or `startAuthentication` failed, or the flow ended
+ * while it ran. The client got a 500 and will not poll it, so no device may list or decide it. It is
+ * claimed and settled as decided, as a decision would be, without a `/complete`: the `auth_req_id`
+ * expires unused at Authlete. In the background, within a lease (the endpoint has answered
+ * already); a store that fails is reported at `pending`, and the request then stays listed until it
+ * expires.
  */
 export function withdrawPending(
   pending: PendingAuthentications,
@@ -71,10 +72,13 @@ export function withdrawPending(
   report: (error: unknown, stage: 'pending') => void,
 ): void {
   const token = randomUUID()
-  const { store, timeoutMs } = pending
-  withDeadline(timeoutMs, undefined, async (deadline) => {
+  const { store, timeoutMs, leaseMs } = pending
+  // A lease's time, not a call's: behind a save that missed its deadline (a paused store), the claim
+  // must still count when the save lands, on a store that runs one connection's calls in order.
+  const budget = Math.max(timeoutMs, leaseMs)
+  withDeadline(budget, undefined, async (deadline) => {
     const claimed = await storeCall('claim', deadline, (context) =>
-      store.claim(authReqId, { token, subject, leaseMs: timeoutMs, notAfter: deadline.at }, context),
+      store.claim(authReqId, { token, subject, leaseMs: budget, notAfter: deadline.at }, context),
     )
     if (claimed?.status !== 'claimed') return
     await storeCall('settle', deadline, (context) => store.settle(authReqId, token, context))

@@ -137,6 +137,41 @@ describe('handleBackchannelAuthentication with pending', () => {
     ])
   })
 
+  it('a save that lands after its deadline (a paused store) is withdrawn: nobody lists or decides a login whose client got a 500', async () => {
+    // A store whose calls run in order, as on one connection to Redis, held by a gate: the save
+    // waits past its deadline; what the endpoint sends after it queues behind it.
+    const inner = inProcessPendingStore()
+    let queue: Promise<unknown> = Promise.resolve()
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const inOrder =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        const result = queue.then(() => gate).then(() => call(...args))
+        queue = result.catch(() => {})
+        return result
+      }
+    const paused: PendingStore = {
+      save: inOrder(inner.save.bind(inner)),
+      get: inner.get.bind(inner),
+      listBySubject: inner.listBySubject.bind(inner),
+      claim: inOrder(inner.claim.bind(inner)),
+      settle: inOrder(inner.settle.bind(inner)),
+      release: inOrder(inner.release.bind(inner)),
+    }
+    const pending = createPendingAuthentications({ store: paused, timeoutMs: 50 })
+    const { client } = authleteStandIn()
+    const h = hooksWith(pending)
+    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    expect(answer.status).toBe(500)
+    expect(h.startAuthentication).not.toHaveBeenCalled()
+    open()
+    await vi.waitFor(async () => expect((await pending.get('ar-1'))?.state).toBe('decided'))
+    expect(await pending.forSubject('john')).toEqual([])
+  })
+
   it('answers 500 when the in-process store is full, and keeps what it holds', async () => {
     const pending = createPendingAuthentications({ store: inProcessPendingStore({ maxEntries: 1 }) })
     await pending.save({
