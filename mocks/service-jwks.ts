@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { JsonWebKey } from 'node:crypto'
 import { type HttpHandler, HttpResponse } from 'msw'
+import type { JsonWebKeyAnswer as JsonWebKey } from '../src/index.js'
 import { callHelpers, type MockHandlerOptions, receiveCall } from './authlete.js'
 import { SERVICE_JWKS, serviceJwksAnswer } from './calls/service-jwks.js'
 import { createSigningKey } from './token/keys.js'

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { JsonWebKey } from 'node:crypto'
+import type { JsonWebKeyAnswer as JsonWebKey } from '../../src/index.js'
 import type { AuthleteCall } from '../authlete.js'
 
 /** `GET`, no body. */

@@ -8,8 +8,8 @@
  * @module
  */
 
-import type { JsonWebKey } from 'node:crypto'
 import type { HttpHandler } from 'msw'
+import type { JsonWebKeyAnswer as JsonWebKey } from '../../src/index.js'
 import type { WaitOptions } from '../arrivals.js'
 import type { MockHandlerOptions } from '../authlete.js'
 import type { CibaSimulatorClient } from './request.js'

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { JsonWebKey } from 'node:crypto'
+import type { JsonWebKeyAnswer as JsonWebKey } from '../../src/index.js'
 import { missingFieldBody } from '../authlete.js'
 import { repeatedParameter } from '../calls/authentication.js'
 import { serviceConfiguration } from '../calls/service-configuration.js'

@@ -10,8 +10,8 @@ import {
   constants,
   createHash,
   createPublicKey,
-  type JsonWebKey,
   type KeyObject,
+  type JsonWebKey as NodeJsonWebKey,
   sign,
   verify,
 } from 'node:crypto'
@@ -168,7 +168,7 @@ const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
  *
  * @see https://www.rfc-editor.org/rfc/rfc7638#section-3
  */
-export function jwkThumbprint(jwk: JsonWebKey | Record<string, unknown>): string | undefined {
+export function jwkThumbprint(jwk: Record<string, unknown>): string | undefined {
   const members = typeof jwk.kty === 'string' ? THUMBPRINT_MEMBERS[jwk.kty] : undefined
   if (members === undefined) return undefined
   const required: Record<string, unknown> = {}
@@ -190,7 +190,7 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
 export function publicKeyFromJwk(jwk: Record<string, unknown>): KeyObject | undefined {
   if (PRIVATE_MEMBERS.some((member) => member in jwk)) return undefined
   try {
-    return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
+    return createPublicKey({ key: jwk as NodeJsonWebKey, format: 'jwk' })
   } catch {
     return undefined
   }

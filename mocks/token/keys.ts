@@ -5,7 +5,8 @@
  * @module
  */
 
-import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto'
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import type { JsonWebKeyAnswer as JsonWebKey } from '../../src/index.js'
 import { serviceJwksAnswer } from '../calls/service-jwks.js'
 import { type JwsAlgorithm, jwkThumbprint, keyFitsAlgorithm } from './jws.js'
 
