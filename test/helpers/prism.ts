@@ -379,3 +379,25 @@ export async function checkResponse(
     message: d.message,
   }))
 }
+
+/** The path template of a token document's operation (`/auth/token`, `/service/jwks/get`) in `spec`. */
+export function tokenOperationPath(spec: Spec, operation: string): string {
+  return spec === 'v3' ? `/api/{serviceId}${operation}` : `/api${operation}`
+}
+
+/**
+ * {@link checkResponse} against the `spec` token document, for a JSON response to `method`
+ * `operation` (e.g. `'post', '/auth/token'`) with `status`; `[]` when it agrees.
+ */
+export function checkTokenResponse(
+  spec: Spec,
+  method: 'get' | 'post',
+  operation: string,
+  status: number,
+  body: unknown,
+): Promise<Violation[]> {
+  return checkResponse(spec, tokenOperationPath(spec, operation), status, body, undefined, {
+    document: 'token',
+    method,
+  })
+}

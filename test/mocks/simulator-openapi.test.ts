@@ -5,8 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCibaSimulator, setupAuthleteServer } from '../../mocks/index.js'
 import { AuthleteClient } from '../../src/index.js'
-import { checkResponse, OPERATIONS, type Operation, operationPath, type Spec } from '../helpers/prism.js'
-import { checkTokenResponse } from '../helpers/prism-token.js'
+import {
+  checkResponse,
+  checkTokenResponse,
+  OPERATIONS,
+  type Operation,
+  operationPath,
+  type Spec,
+} from '../helpers/prism.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
 const ENDPOINT = 'https://rp.example/ciba/notification'

@@ -20,6 +20,7 @@ import {
   type TestAuthorizationServer,
 } from '../helpers/ciba-as.js'
 import { dpopProof, proofKey } from '../helpers/dpop-proof.js'
+import { addDeliveryClients, PING, POLL, PUSH } from '../helpers/simulator-clients.js'
 import { startTestTokenEndpoint, type TestTokenEndpoint } from '../helpers/token-as.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
@@ -38,17 +39,12 @@ const simulator = createCibaSimulator({
 const server = setupAuthleteServer(...simulator.handlers)
 let rp: CibaClientStandIn
 
-const POLL = { clientId: 'poll-client', clientSecret: 'poll-secret' }
-const PING = { clientId: 'ping-client', clientSecret: 'ping-secret' }
-const PUSH = { clientId: '26862190133482', clientSecret: 'push-secret' }
 const john = { scope: 'openid email', login_hint: 'john@example.com' }
 
 beforeAll(async () => {
   server.listen()
   rp = await startCibaClientStandIn()
-  simulator.addClient({ ...POLL, deliveryMode: 'POLL' })
-  simulator.addClient({ ...PING, deliveryMode: 'PING', clientNotificationEndpoint: rp.url })
-  simulator.addClient({ ...PUSH, deliveryMode: 'PUSH', clientNotificationEndpoint: rp.url })
+  addDeliveryClients(simulator, rp.url)
 })
 afterEach(() => {
   simulator.reset()

@@ -15,6 +15,7 @@ import {
   startTestAuthorizationServer,
   type TestAuthorizationServer,
 } from '../helpers/ciba-as.js'
+import { addDeliveryClients, PING, POLL, PUSH } from '../helpers/simulator-clients.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
 const simulator = createCibaSimulator({
@@ -29,17 +30,12 @@ const authlete = new AuthleteClient({ serviceId: '715948317', accessToken: 'serv
 let rp: CibaClientStandIn
 let as: TestAuthorizationServer
 
-const POLL = { clientId: 'poll-client', clientSecret: 'poll-secret' }
-const PING = { clientId: 'ping-client', clientSecret: 'ping-secret' }
-const PUSH = { clientId: '26862190133482', clientSecret: 'push-secret' }
 const CODE = { clientId: 'code-client', clientSecret: 'code-secret' }
 
 beforeAll(async () => {
   server.listen()
   rp = await startCibaClientStandIn()
-  simulator.addClient({ ...POLL, deliveryMode: 'POLL' })
-  simulator.addClient({ ...PING, deliveryMode: 'PING', clientNotificationEndpoint: rp.url })
-  simulator.addClient({ ...PUSH, deliveryMode: 'PUSH', clientNotificationEndpoint: rp.url })
+  addDeliveryClients(simulator, rp.url)
   simulator.addClient({ ...CODE, userCodeRequired: true })
   as = await startTestAuthorizationServer(authlete, simulator)
 })

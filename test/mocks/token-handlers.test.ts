@@ -18,8 +18,7 @@ import {
   tokenPassword,
   tokenUnknownAction,
 } from '../../mocks/index.js'
-import type { Spec } from '../helpers/prism.js'
-import { checkTokenResponse } from '../helpers/prism-token.js'
+import { checkTokenResponse, type Spec } from '../helpers/prism.js'
 
 const server = setupAuthleteServer(...authleteHandlers())
 beforeAll(() => server.listen())

@@ -9,8 +9,6 @@ import { AuthleteClient } from '../../src/index.js'
 import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
 import {
   ACCESS_TOKEN,
-  API_KEY,
-  API_SECRET,
   authorization,
   checkResponse,
   OPERATIONS,
@@ -23,6 +21,7 @@ import {
   type Violation,
   violations,
 } from '../helpers/prism.js'
+import { acceptedBy, prismClient } from '../helpers/prism-sdk.js'
 
 const FORM = 'application/x-www-form-urlencoded'
 const JSON_TYPE = 'application/json'
@@ -418,23 +417,10 @@ describe('checkResponse (Prism proxy mode validator, in-process)', () => {
 describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s document', (spec) => {
   let client: AuthleteClient
   beforeAll(() => {
-    const credentials =
-      spec === 'v3'
-        ? { serviceId: SERVICE_ID, accessToken: ACCESS_TOKEN }
-        : { apiKey: API_KEY, apiSecret: API_SECRET }
-    client = new AuthleteClient({ ...credentials, baseUrl: server(spec).url, retry: false })
+    client = prismClient(spec, server(spec).url)
   })
   afterAll(() => client.close())
-
-  async function accepted<T>(call: Promise<T>): Promise<T> {
-    try {
-      return await call
-    } catch (error) {
-      throw new Error(
-        `Prism refused the SDK's request: ${String(error)}\n${server(spec).logs().slice(-2000)}`,
-      )
-    }
-  }
+  const accepted = acceptedBy(() => server(spec))
 
   it('backchannelAuthentication, form-encoded: accepted, and the example answer parses as USER_IDENTIFICATION', async () => {
     const res = await accepted(

@@ -2,36 +2,11 @@
 // server decodes it), the model (every documented action, unknown actions and fields, null as
 // absent, required fields per action), and request objects refused before any I/O.
 import { describe, expect, it } from 'vitest'
-import {
-  AuthleteClient,
-  AuthleteInputError,
-  AuthleteResponseError,
-  type BackchannelCompleteRequest,
-} from '../../src/index.js'
-import { json } from '../helpers/loopback.js'
-import { useLoopback } from '../helpers/use-loopback.js'
+import { AuthleteResponseError, type BackchannelCompleteRequest } from '../../src/index.js'
+import { useRecordingAuthlete } from '../helpers/recording-authlete.js'
 
 let answer: unknown = {}
-const server = useLoopback((_r, res) => json(res, 200, answer))
-
-const v3 = () =>
-  new AuthleteClient({ serviceId: '715948317', accessToken: 'tok', baseUrl: server.url, retry: false })
-const v2 = () =>
-  new AuthleteClient({ apiKey: '5593494639', apiSecret: 'sec', baseUrl: server.url, retry: false })
-
-function lastRequest() {
-  const request = server.requests.at(-1)
-  if (!request) throw new Error('no request')
-  return request
-}
-
-async function inputError(call: Promise<unknown>): Promise<AuthleteInputError> {
-  const before = server.requests.length
-  const error = await call.catch((e: unknown) => e)
-  expect(error).toBeInstanceOf(AuthleteInputError)
-  expect(server.requests.length).toBe(before)
-  return error as AuthleteInputError
-}
+const { v3, v2, lastRequest, inputError } = useRecordingAuthlete(() => answer)
 
 describe('backchannelAuthentication', () => {
   const parameters = 'scope=openid%20email&login_hint=john&binding_message=W4SCT'

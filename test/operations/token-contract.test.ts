@@ -4,11 +4,8 @@
 // the models. And what handleTokenRequest answers from each example fits RFC 6749's shape.
 import { Agent, fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthleteClient, handleTokenRequest, TOKEN_FAIL_REASONS } from '../../src/index.js'
+import { type AuthleteClient, handleTokenRequest, TOKEN_FAIL_REASONS } from '../../src/index.js'
 import {
-  ACCESS_TOKEN,
-  API_KEY,
-  API_SECRET,
   authorization,
   checkResponse,
   type PrismServer,
@@ -17,6 +14,7 @@ import {
   startPrism,
   violations,
 } from '../helpers/prism.js'
+import { acceptedBy, prismClient } from '../helpers/prism-sdk.js'
 
 const prism: Partial<Record<Spec, PrismServer>> = {}
 const dispatcher = new Agent({ keepAliveTimeout: 1_000 })
@@ -45,23 +43,10 @@ const CIBA = 'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=r
 describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s token document', (spec) => {
   let client: AuthleteClient
   beforeAll(() => {
-    const credentials =
-      spec === 'v3'
-        ? { serviceId: SERVICE_ID, accessToken: ACCESS_TOKEN }
-        : { apiKey: API_KEY, apiSecret: API_SECRET }
-    client = new AuthleteClient({ ...credentials, baseUrl: server(spec).url, retry: false })
+    client = prismClient(spec, server(spec).url)
   })
   afterAll(() => client.close())
-
-  async function accepted<T>(call: Promise<T>): Promise<T> {
-    try {
-      return await call
-    } catch (error) {
-      throw new Error(
-        `Prism refused the SDK's request: ${String(error)}\n${server(spec).logs().slice(-2000)}`,
-      )
-    }
-  }
+  const accepted = acceptedBy(() => server(spec))
 
   it('token, form-encoded, with the Basic credentials and a DPoP proof: accepted, the example parses as OK', async () => {
     const res = await accepted(

@@ -2,54 +2,16 @@
 // content type, the body as a real server decodes it), the model (every documented action, unknown
 // actions and fields, null as absent, required fields per action), and request objects refused
 // before any I/O.
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import {
-  AuthleteApiError,
-  AuthleteClient,
-  AuthleteInputError,
-  AuthleteResponseError,
-  TOKEN_ACTIONS,
-  type TokenRequest,
-} from '../../src/index.js'
-import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { AuthleteApiError, TOKEN_ACTIONS, type TokenRequest } from '../../src/index.js'
+import { useRecordingAuthlete } from '../helpers/recording-authlete.js'
 
-let server: Loopback
 let answer: unknown = {}
 let status = 200
-beforeAll(async () => {
-  server = await startLoopback((_r, res) => {
-    if (status === 204) {
-      res.writeHead(204)
-      res.end()
-    } else json(res, status, answer)
-  })
-})
-afterAll(() => server.close())
-
-const v3 = () =>
-  new AuthleteClient({ serviceId: '715948317', accessToken: 'tok', baseUrl: server.url, retry: false })
-const v2 = () =>
-  new AuthleteClient({ apiKey: '5593494639', apiSecret: 'sec', baseUrl: server.url, retry: false })
-
-function lastRequest() {
-  const request = server.requests.at(-1)
-  if (!request) throw new Error('no request')
-  return request
-}
-
-async function inputError(call: Promise<unknown>): Promise<AuthleteInputError> {
-  const before = server.requests.length
-  const error = await call.catch((e: unknown) => e)
-  expect(error).toBeInstanceOf(AuthleteInputError)
-  expect(server.requests.length).toBe(before)
-  return error as AuthleteInputError
-}
-
-async function responseError(call: Promise<unknown>): Promise<AuthleteResponseError> {
-  const error = await call.catch((e: unknown) => e)
-  expect(error).toBeInstanceOf(AuthleteResponseError)
-  return error as AuthleteResponseError
-}
+const { server, v3, v2, lastRequest, inputError, responseError } = useRecordingAuthlete(
+  () => answer,
+  () => status,
+)
 
 const CIBA = 'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=r-1'
 const TOKENS = '{"access_token":"at","token_type":"Bearer","expires_in":3600,"id_token":"x.y.z"}'

@@ -4,8 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { createTokenEndpoint } from '../../../mocks/token/index.js'
 import { dpopProof, proofKey } from '../../helpers/dpop-proof.js'
-import type { Spec } from '../../helpers/prism.js'
-import { checkTokenResponse } from '../../helpers/prism-token.js'
+import { checkTokenResponse, type Spec } from '../../helpers/prism.js'
 import { basic, cibaParameters, FakeTokenState, PING, POLL, PUSH, T0 } from '../../helpers/token-state.js'
 
 const ISSUER = 'https://as.example.com'
