@@ -95,7 +95,8 @@ export function standInSettings(
   }
   return {
     flags:
-      command === 'authenticate'
+      // The commands that authenticate the client application: its client by default.
+      command === 'authenticate' || command === 'token'
         ? { ...flags, 'base-url': url, 'client-id': flags['client-id'] ?? STAND_IN.clientId }
         : { ...flags, 'base-url': url },
     env: {

@@ -68,7 +68,7 @@ export interface MockServiceConfigurationOptions extends MockHandlerOptions {
   metadata?: Readonly<Record<string, unknown>> | undefined
 }
 
-/** The mocks' discovery document: the endpoints below `issuer` (`/token`, `/backchannel`, `/jwks`). */
+/** The mocks' discovery document: the endpoints below `issuer` (`/token`, `/backchannel/authentication`, `/jwks`). */
 export function serviceConfigurationAnswer(
   options: MockServiceConfigurationOptions = {},
 ): Record<string, unknown> {
@@ -78,7 +78,7 @@ export function serviceConfigurationAnswer(
     ...serviceConfiguration({
       issuer,
       tokenEndpoint: `${base}/token`,
-      backchannelAuthenticationEndpoint: `${base}/backchannel`,
+      backchannelAuthenticationEndpoint: `${base}/backchannel/authentication`,
       jwksUri: `${base}/jwks`,
       idTokenSigningAlg: 'RS256',
       scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],

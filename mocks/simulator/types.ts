@@ -86,7 +86,7 @@ export interface CibaSimulatorOptions {
   tokenEndpoint?: string | undefined
   /**
    * The discovery document's `backchannel_authentication_endpoint`.
-   * @default `${issuer}/backchannel`
+   * @default `${issuer}/backchannel/authentication`
    */
   backchannelAuthenticationEndpoint?: string | undefined
   /**

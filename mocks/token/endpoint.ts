@@ -142,7 +142,7 @@ export function createTokenEndpoint(
       serviceConfiguration({
         issuer,
         tokenEndpoint,
-        backchannelAuthenticationEndpoint: options.backchannelAuthenticationEndpoint ?? `${base}/backchannel`,
+        backchannelAuthenticationEndpoint: options.backchannelAuthenticationEndpoint ?? `${base}/backchannel/authentication`,
         jwksUri: options.jwksUri ?? `${base}/jwks`,
         idTokenSigningAlg,
         scopes: state.knownScopes,

@@ -105,7 +105,7 @@ export interface TokenEndpointOptions {
   tokenEndpoint?: string | undefined
   /**
    * The discovery document's `backchannel_authentication_endpoint`.
-   * @default `${issuer}/backchannel`
+   * @default `${issuer}/backchannel/authentication`
    */
   backchannelAuthenticationEndpoint?: string | undefined
   /**

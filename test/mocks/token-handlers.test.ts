@@ -105,7 +105,7 @@ describe.each<Spec>(['v3', 'v2'])('the default token handlers, %s', (spec) => {
     expect(body).toMatchObject({
       issuer: 'https://as.example.com',
       token_endpoint: 'https://as.example.com/token',
-      backchannel_authentication_endpoint: 'https://as.example.com/backchannel',
+      backchannel_authentication_endpoint: 'https://as.example.com/backchannel/authentication',
     })
     const jwks = (await checked(spec, 'GET', '/service/jwks/get')).body as { keys: Record<string, unknown>[] }
     expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig' })])

@@ -37,7 +37,7 @@ describe('oauth4webapi accepts', () => {
     expect(as).toMatchObject({
       issuer: ISSUER,
       token_endpoint: `${ISSUER}/token`,
-      backchannel_authentication_endpoint: `${ISSUER}/backchannel`,
+      backchannel_authentication_endpoint: `${ISSUER}/backchannel/authentication`,
     })
   })
 

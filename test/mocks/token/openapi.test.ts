@@ -120,7 +120,7 @@ describe('/service/configuration', () => {
     expect(document).toMatchObject({
       issuer: 'https://op.example/',
       token_endpoint: 'https://op.example/token',
-      backchannel_authentication_endpoint: 'https://op.example/backchannel',
+      backchannel_authentication_endpoint: 'https://op.example/backchannel/authentication',
       jwks_uri: 'https://op.example/jwks',
     })
   })
