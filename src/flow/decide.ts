@@ -63,7 +63,7 @@ const AFTERWARDS_MS = 2000
  *    this step, across every instance sharing the store. Another one rejects with
  *    `AUTHLETE_ALREADY_DECIDED` (also once decided, until the request expires); an unknown or
  *    expired request with `AUTHLETE_PENDING_NOT_FOUND`; a `subject` other than the saved one with
- *    `AuthleteInputError` (`subject`). Nothing is sent to Authlete then.
+ *    `AuthleteInputError` (`subject`), whatever the request's state. Nothing is sent to Authlete then.
  * 2. `/complete` with the saved ticket (and, in ping and push modes, the notification).
  * 3. Answered: the request is marked decided. `/complete` certainly not sent (connection refused,
  *    DNS, credentials, a 429 or 503 from Authlete): the claim is released and the same decision may

@@ -159,6 +159,37 @@ describe('decideBackchannelAuthentication', () => {
     expect((await pending.get(r.authReqId))?.state).toBe('pending')
   })
 
+  it('refuses a subject other than the saved one the same way whatever the state: it learns nothing of the decision', async () => {
+    const { pending, r } = await saved()
+    let answer: (value: typeof NO_ACTION) => void = () => {}
+    const authlete = authleteStandIn(() => new Promise((resolve) => (answer = resolve)))
+    const stranger = { authReqId: r.authReqId, result: 'ACCESS_DENIED', subject: 'jane' } as const
+    const refusal = async () => {
+      const error = await decideBackchannelAuthentication(authlete, pending, stranger).catch((e) => e)
+      return { type: error.constructor.name, code: error.code, field: error.field, message: error.message }
+    }
+    const before = await refusal()
+    expect(before).toEqual({
+      type: 'AuthleteInputError',
+      code: 'AUTHLETE_INVALID_INPUT',
+      field: 'subject',
+      message: 'subject: is not the subject of this request',
+    })
+    const owner = decideBackchannelAuthentication(authlete, pending, {
+      authReqId: r.authReqId,
+      result: 'AUTHORIZED',
+      subject: 'john',
+    })
+    await until(async () => authlete.calls.length === 1)
+    expect((await pending.get(r.authReqId))?.state).toBe('deciding')
+    expect(await refusal()).toEqual(before)
+    answer(NO_ACTION)
+    await owner
+    expect((await pending.get(r.authReqId))?.state).toBe('decided')
+    expect(await refusal()).toEqual(before)
+    expect(authlete.calls).toHaveLength(1)
+  })
+
   it.each([
     ['a result it does not know', { result: 'MAYBE' }, 'result'],
     ['a ticket (the store has it)', { ticket: 't' }, 'ticket'],
