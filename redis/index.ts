@@ -81,15 +81,18 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return out`
 
-/** KEYS: record. ARGV: token, subject, leaseMs, notAfter. */
+/**
+ * KEYS: record. ARGV: token, subject, leaseMs, notAfter. The subject before the state: another
+ * user learns nothing of the decision.
+ */
 const CLAIM = `${NOW}
 local t = now()
 if t > tonumber(ARGV[4]) then return {'late'} end
 local v = redis.call('HMGET', KEYS[1], 'd', 's', 'l', 'u')
 if not v[1] then return {'not-found'} end
+if v[4] ~= ARGV[2] then return {'wrong-subject'} end
 if v[2] == 'd' then return {'decided'} end
 if v[2] == 'c' and tonumber(v[3]) > t then return {'deciding'} end
-if v[4] ~= ARGV[2] then return {'wrong-subject'} end
 redis.call('HSET', KEYS[1], 's', 'c', 't', ARGV[1], 'l', ms(t + tonumber(ARGV[3])))
 return {'claimed', v[1]}`
 

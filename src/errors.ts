@@ -41,6 +41,8 @@ export interface AuthleteErrorOptions {
   request?: AuthleteRequestInfo | undefined
   /** How many HTTP attempts were made before the call gave up (retries included). */
   attempts?: number | undefined
+  /** An attempt before the last may have reached Authlete (see `AuthleteError.repeatedAfterSend`). */
+  repeatedAfterSend?: boolean | undefined
 }
 
 // `instanceof` must hold across two copies of this package in one process (its ESM and CJS builds,
@@ -61,6 +63,13 @@ export class AuthleteError extends Error {
   readonly url?: string
   /** HTTP attempts made, when any were (retries included). */
   readonly attempts?: number
+  /**
+   * `true` when the call repeated a request that may already have reached Authlete's logic (retry
+   * `afterSend`: after a 500, 502 or 504, or a failure once the request was written): an earlier
+   * attempt may have been processed, whatever this final error says. Absent otherwise.
+   */
+  // `declare`: no own property when absent (JSON, inspect, and errors made before it existed).
+  declare readonly repeatedAfterSend?: true
 
   /** @internal */
   constructor(code: AuthleteErrorCode, message: string, options: AuthleteErrorOptions = {}) {
@@ -76,6 +85,7 @@ export class AuthleteError extends Error {
       this.url = options.request.url
     }
     if (options.attempts !== undefined) this.attempts = options.attempts
+    if (options.repeatedAfterSend === true) (this as { repeatedAfterSend?: true }).repeatedAfterSend = true
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -63,13 +63,14 @@ const AFTERWARDS_MS = 2000
  *    this step, across every instance sharing the store. Another one rejects with
  *    `AUTHLETE_ALREADY_DECIDED` (also once decided, until the request expires); an unknown or
  *    expired request with `AUTHLETE_PENDING_NOT_FOUND`; a `subject` other than the saved one with
- *    `AuthleteInputError` (`subject`). Nothing is sent to Authlete then.
+ *    `AuthleteInputError` (`subject`), whatever the request's state. Nothing is sent to Authlete then.
  * 2. `/complete` with the saved ticket (and, in ping and push modes, the notification).
  * 3. Answered: the request is marked decided. `/complete` certainly not sent (connection refused,
- *    DNS, credentials, a 429 or 503 from Authlete): the claim is released and the same decision may
- *    be retried at once. Fate unknown (a timeout, a reset connection, a 5xx): the claim is kept for
- *    the store's lease (`leaseMs`), after which a retry is allowed; Authlete refuses a ticket already
- *    used, so a retry cannot complete twice. Either way the error of `/complete` is rethrown.
+ *    DNS, credentials, a 429 or 503 from Authlete, and no earlier attempt that may have reached it):
+ *    the claim is released and the same decision may be retried at once. Fate unknown (a timeout,
+ *    a reset connection, a 5xx, or retries `afterSend`): the claim is kept for the store's lease
+ *    (`leaseMs`), after which a retry is allowed; Authlete refuses a ticket already used, so a
+ *    retry cannot complete twice. Either way the error of `/complete` is rethrown.
  *
  * The store down, hanging, full or answering nonsense rejects with `AUTHLETE_STORE` within the
  * deadline, and nothing is sent to Authlete. A claim that reaches a paused store after the caller
@@ -188,10 +189,12 @@ const NOT_CONNECTED = new Set([
 
 /**
  * Whether `/complete` certainly did not reach Authlete: then releasing the claim is safe. Anything
- * else (a timeout, a reset, an answer) may have reached it, and keeps the claim for its lease.
+ * else (a timeout, a reset, an answer) may have reached it, and keeps the claim for its lease. The
+ * final error speaks for every attempt unless an earlier one may have reached Authlete (retry
+ * `afterSend`: a 502, then a refused connection).
  */
 function notSent(error: unknown): boolean {
-  if (!(error instanceof AuthleteError)) return false
+  if (!(error instanceof AuthleteError) || error.repeatedAfterSend) return false
   if (isAuthleteError(error, 'AUTHLETE_NETWORK')) return NOT_CONNECTED.has(error.causeCode ?? '')
   if (isAuthleteError(error, 'AUTHLETE_API_ERROR')) return error.status === 429 || error.status === 503
   if (isAuthleteError(error, 'AUTHLETE_TIMEOUT')) return error.phase === 'credentials'

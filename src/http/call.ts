@@ -75,6 +75,8 @@ export class Call<Result> implements AttemptOwner {
   #attempts = 0
   /** 1 once the keep-alive race was met and the request repeated (which does not count as a retry). */
   #repeats = 0
+  /** A request that may have reached Authlete was repeated (on `afterSend`): told in every error. */
+  #repeatedAfterSend = false
   /** A one-connection client of the repeat's own, so that it goes out on a new connection. */
   #single: Dispatcher | null = null
   #attempt: Attempt | null = null
@@ -272,7 +274,11 @@ export class Call<Result> implements AttemptOwner {
   /** Where the call went and how many attempts it made, for an error. */
   info(): AuthleteErrorOptions {
     const { origin, path, method } = this.#options
-    return { request: { method, url: origin + path }, attempts: this.#attempts }
+    return {
+      request: { method, url: origin + path },
+      attempts: this.#attempts,
+      repeatedAfterSend: this.#repeatedAfterSend,
+    }
   }
 
   #interpret(response: RawResponse): Result | AuthleteError {
@@ -381,15 +387,21 @@ export class Call<Result> implements AttemptOwner {
     if (retries >= policy.attempts) return undefined
     const afterSend = policy.afterSend || this.#operation.repeatableAfterSend
     let asked: number | undefined
+    // Retryable without `afterSend`: this attempt cannot have reached Authlete's logic.
+    let unsent: boolean
     if (error instanceof AuthleteApiError) {
       if (!isRetryableStatus(error.status, afterSend)) return undefined
       asked = error.retryAfterMs
+      unsent = isRetryableStatus(error.status, false)
     } else if (error instanceof AuthleteNetworkError) {
       if (!isRetryableNetworkFailure(error.causeCode, attempt.sent, afterSend)) return undefined
+      unsent = isRetryableNetworkFailure(error.causeCode, attempt.sent, false)
     } else {
       return undefined
     }
-    return retryWait(policy, retries, asked, this.#timeoutMs - (performance.now() - this.#startedAt))
+    const wait = retryWait(policy, retries, asked, this.#timeoutMs - (performance.now() - this.#startedAt))
+    if (wait !== undefined && !unsent) this.#repeatedAfterSend = true
+    return wait
   }
 
   /** Waits `ms`, then sends the next attempt; a halt during the wait ends the call at once. */

@@ -115,9 +115,10 @@ export function inProcessPendingStore(options: InProcessPendingStoreOptions = {}
       if (at > claim.notAfter) return { status: 'late' }
       const entry = live(authReqId)
       if (entry === undefined) return { status: 'not-found' }
+      // The subject before the state: another user learns nothing of the decision.
+      if (entry.record.subject !== claim.subject) return { status: 'wrong-subject' }
       const state = stateOf(entry)
       if (state !== 'pending') return { status: state }
-      if (entry.record.subject !== claim.subject) return { status: 'wrong-subject' }
       entry.state = 'deciding'
       entry.token = claim.token
       entry.leaseUntil = at + claim.leaseMs

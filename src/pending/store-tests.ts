@@ -160,6 +160,19 @@ export function pendingStoreTests(runner: PendingStoreTestRunner, options: Pendi
       assert.equal((await store.get(record.authReqId, ctx()))?.state, 'pending')
     })
 
+    test('claim for another subject answers wrong-subject whatever the state: it learns nothing of the decision', async (store) => {
+      const record = newRecord()
+      await store.save(record, ctx())
+      const stranger = () => ({ ...claimFor(record), subject: `someone-else-${randomUUID()}` })
+      const claim = claimFor(record)
+      await store.claim(record.authReqId, claim, ctx())
+      assert.deepEqual(await store.claim(record.authReqId, stranger(), ctx()), { status: 'wrong-subject' })
+      assert.equal((await store.get(record.authReqId, ctx()))?.state, 'deciding')
+      await store.settle(record.authReqId, claim.token, ctx())
+      assert.deepEqual(await store.claim(record.authReqId, stranger(), ctx()), { status: 'wrong-subject' })
+      assert.equal((await store.get(record.authReqId, ctx()))?.state, 'decided')
+    })
+
     test('a claim past its notAfter answers late and changes nothing', async (store) => {
       const record = newRecord()
       await store.save(record, ctx())

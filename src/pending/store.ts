@@ -102,7 +102,8 @@ export interface PendingStore {
    * Atomically: when the request exists, is `pending` (or `deciding` with a lapsed lease), belongs
    * to `claim.subject`, and the store's clock is not past `claim.notAfter`, marks it `deciding`
    * under `claim.token` for `claim.leaseMs` and answers `claimed` with the record; otherwise
-   * answers why not, changing nothing.
+   * answers why not, changing nothing. A claim for another subject answers `wrong-subject` whatever
+   * the state (`late` and `not-found` come first), so that it learns nothing of the decision.
    */
   claim(authReqId: string, claim: PendingClaim, context: PendingStoreContext): Promise<PendingClaimResult>
   /**

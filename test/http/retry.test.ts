@@ -74,6 +74,22 @@ describe('retry policy', () => {
     expect(count()).toBe(4)
   })
 
+  it('says repeatedAfterSend when an earlier attempt may have been processed (afterSend: a 502, then a 503)', async () => {
+    await using c = client({ retry: { backoffMs: 1, afterSend: true } })
+    const count = script(status(502), status(503), status(503))
+    const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+    expect([error.status, error.attempts, error.repeatedAfterSend]).toEqual([503, 3, true])
+    expect(count()).toBe(3)
+  })
+
+  it('leaves repeatedAfterSend out when every repeated attempt was one Authlete did not process', async () => {
+    await using c = client({ retry: { backoffMs: 1, afterSend: true } })
+    script(status(503), status(429), status(500))
+    const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
+    expect([error.status, error.attempts]).toEqual([500, 3])
+    expect('repeatedAfterSend' in error).toBe(false)
+  })
+
   it('retry: false makes a single attempt', async () => {
     await using c = client({ retry: false })
     const count = script(status(503))

@@ -1,6 +1,9 @@
 // decideBackchannelAuthentication on the in-process store (and on stores that fail, hang or answer
 // nonsense), with a stand-in for Authlete's /complete that records every call.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { AuthleteClient } from '../../src/client.js'
 import {
   AuthleteApiError,
   AuthleteInputError,
@@ -159,6 +162,37 @@ describe('decideBackchannelAuthentication', () => {
     expect((await pending.get(r.authReqId))?.state).toBe('pending')
   })
 
+  it('refuses a subject other than the saved one the same way whatever the state: it learns nothing of the decision', async () => {
+    const { pending, r } = await saved()
+    let answer: (value: typeof NO_ACTION) => void = () => {}
+    const authlete = authleteStandIn(() => new Promise((resolve) => (answer = resolve)))
+    const stranger = { authReqId: r.authReqId, result: 'ACCESS_DENIED', subject: 'jane' } as const
+    const refusal = async () => {
+      const error = await decideBackchannelAuthentication(authlete, pending, stranger).catch((e) => e)
+      return { type: error.constructor.name, code: error.code, field: error.field, message: error.message }
+    }
+    const before = await refusal()
+    expect(before).toEqual({
+      type: 'AuthleteInputError',
+      code: 'AUTHLETE_INVALID_INPUT',
+      field: 'subject',
+      message: 'subject: is not the subject of this request',
+    })
+    const owner = decideBackchannelAuthentication(authlete, pending, {
+      authReqId: r.authReqId,
+      result: 'AUTHORIZED',
+      subject: 'john',
+    })
+    await until(async () => authlete.calls.length === 1)
+    expect((await pending.get(r.authReqId))?.state).toBe('deciding')
+    expect(await refusal()).toEqual(before)
+    answer(NO_ACTION)
+    await owner
+    expect((await pending.get(r.authReqId))?.state).toBe('decided')
+    expect(await refusal()).toEqual(before)
+    expect(authlete.calls).toHaveLength(1)
+  })
+
   it.each([
     ['a result it does not know', { result: 'MAYBE' }, 'result'],
     ['a ticket (the store has it)', { ticket: 't' }, 'ticket'],
@@ -208,6 +242,78 @@ describe('decideBackchannelAuthentication', () => {
     }).catch((e) => e)
     expect(error.code).toBe('AUTHLETE_API_ERROR')
     expect((await pending.get(r.authReqId))?.state).toBe('pending')
+  })
+
+  it('keeps the claim when an earlier attempt may have reached Authlete (retry afterSend: a 502, then connection refused)', async () => {
+    const { pending, r } = await saved()
+    const hits: string[] = []
+    const server = http.createServer((request, response) => {
+      request.resume().on('end', () => {
+        hits.push(request.url ?? '')
+        response.writeHead(502, { 'content-type': 'text/plain', connection: 'close' })
+        response.end('bad gateway')
+        server.close() // every later attempt: ECONNREFUSED
+      })
+    })
+    const port = await listening(server)
+    await using authlete = new AuthleteClient({
+      serviceId: '1',
+      accessToken: 'an-access-token',
+      baseUrl: `http://127.0.0.1:${port}`,
+      retry: { afterSend: true, backoffMs: 1 },
+    })
+    const error = await decideBackchannelAuthentication(authlete, pending, {
+      authReqId: r.authReqId,
+      result: 'AUTHORIZED',
+      subject: 'john',
+    }).catch((e) => e)
+    expect([error.code, error.causeCode, error.attempts]).toEqual(['AUTHLETE_NETWORK', 'ECONNREFUSED', 3])
+    expect(error.repeatedAfterSend).toBe(true)
+    expect(hits).toEqual(['/api/1/backchannel/authentication/complete'])
+    expect((await pending.get(r.authReqId))?.state).toBe('deciding')
+    const other = authleteStandIn()
+    const second = await decideBackchannelAuthentication(other, pending, {
+      authReqId: r.authReqId,
+      result: 'ACCESS_DENIED',
+      subject: 'john',
+    }).catch((e) => e)
+    expect(second.code).toBe('AUTHLETE_ALREADY_DECIDED')
+    expect(other.calls).toEqual([])
+  })
+
+  it('releases the claim when every attempt was refused (the default retry: three refused connections)', async () => {
+    const { pending, r } = await saved()
+    const closed = http.createServer()
+    const port = await listening(closed)
+    await new Promise((resolve) => closed.close(resolve))
+    await using authlete = new AuthleteClient({
+      serviceId: '1',
+      accessToken: 'an-access-token',
+      baseUrl: `http://127.0.0.1:${port}`,
+      retry: { backoffMs: 1 },
+    })
+    const error = await decideBackchannelAuthentication(authlete, pending, {
+      authReqId: r.authReqId,
+      result: 'AUTHORIZED',
+      subject: 'john',
+    }).catch((e) => e)
+    expect([error.code, error.causeCode, error.attempts]).toEqual(['AUTHLETE_NETWORK', 'ECONNREFUSED', 3])
+    expect(error.repeatedAfterSend).toBeUndefined()
+    expect((await pending.get(r.authReqId))?.state).toBe('pending')
+  })
+
+  it('keeps the claim when a 429 or 503 follows an attempt that may have reached Authlete', async () => {
+    const { pending, r } = await saved()
+    const authlete = authleteStandIn(() => {
+      throw new AuthleteApiError({ status: 503 }, { attempts: 2, repeatedAfterSend: true })
+    })
+    const error = await decideBackchannelAuthentication(authlete, pending, {
+      authReqId: r.authReqId,
+      result: 'AUTHORIZED',
+      subject: 'john',
+    }).catch((e) => e)
+    expect(error.status).toBe(503)
+    expect((await pending.get(r.authReqId))?.state).toBe('deciding')
   })
 
   it.each([
@@ -485,6 +591,12 @@ describe('createPendingAuthentications', () => {
     expect(() => createPendingAuthentications({ leaseMs: 0 })).toThrow('leaseMs: must be an integer')
   })
 })
+
+/** Listens on a free loopback port and answers it. */
+async function listening(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as AddressInfo).port
+}
 
 async function until(condition: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 5000
