@@ -29,12 +29,24 @@ const WORD = /[A-Za-z0-9\-._~+/=]/
 const MAYBE_ENCODED = /[%&\\]/
 
 /**
+ * What {@link redact} replaces: secret values, longest first, and, from {@link withRequestSecrets},
+ * the names of the request's secret fields that were sent (`clientSecret`, `user_code` for
+ * `parameters.user_code`). A field's value is replaced where it follows `name=`, whatever its
+ * length: a PIN or a test password is too short to be found by its value inside `user_code=4821`.
+ */
+export type Secrets = readonly string[] & { readonly fieldNames?: readonly string[] }
+/** Characters of a name in a form: before one of them, `name=` is the end of another field's name. */
+const NAME = /[A-Za-z0-9_.-]/
+/** Where a field's value ends in an echo, if not at a known secret: the next field, markup, a quote. */
+const VALUE_END = /[&<>"'`\\\s]/
+
+/**
  * `text` with every occurrence of each secret replaced by `[REDACTED]`: as it is, URL-encoded
  * (`%2B`, either case), as HTML character references (`&#43;`, `&#x2B;`, `&plus;`), JSON-escaped
  * (`\/`, `\u002B`), or these applied up to three times over. Only the credential is replaced; the text
  * around it stays as it came. `secrets` should be ordered longest first.
  */
-export function redact(text: string, secrets: readonly string[]): string {
+export function redact(text: string, secrets: Secrets): string {
   for (const secret of secrets) {
     if (!text.includes(secret)) continue
     text =
@@ -42,7 +54,33 @@ export function redact(text: string, secrets: readonly string[]): string {
         ? text.replaceAll(secret, MARK)
         : replaceRanges(text, find(text, secret, null))
   }
+  if (secrets.fieldNames !== undefined) text = replaceRanges(text, findValues(text, secrets, null))
   return MAYBE_ENCODED.test(text) ? redactEncoded(text, secrets) : text
+}
+
+/**
+ * Where a value of one of `secrets.fieldNames` stands in `text` (`name=value`), as {@link find}
+ * gives ranges: up to the next `&` (or markup, a quote, white space), or over the whole of a secret
+ * that starts there, whichever is longer (a decoded password may hold `&`).
+ */
+function findValues(text: string, secrets: Secrets, starts: readonly number[] | null): number[] {
+  const ranges: number[] = []
+  for (const name of secrets.fieldNames ?? []) {
+    const key = `${name}=`
+    for (let at = text.indexOf(key); at !== -1; at = text.indexOf(key, at + 1)) {
+      if (NAME.test(text.charAt(at - 1))) continue
+      const value = at + key.length
+      if (text.startsWith(MARK, value)) continue
+      let end = value
+      while (end < text.length && !VALUE_END.test(text.charAt(end))) end++
+      for (const secret of secrets) {
+        if (value + secret.length > end && text.startsWith(secret, value)) end = value + secret.length
+      }
+      if (end === value) continue
+      ranges.push(starts ? (starts[value] as number) : value, starts ? (starts[end] as number) : end)
+    }
+  }
+  return ranges
 }
 
 /**
@@ -77,7 +115,7 @@ function replaceRanges(text: string, ranges: number[]): string {
 }
 
 /** Decodes up to three layers of encoding, finds the secrets there, and replaces their sources. */
-function redactEncoded(text: string, secrets: readonly string[]): string {
+function redactEncoded(text: string, secrets: Secrets): string {
   let decoded = text
   let starts: number[] | null = null
   for (let pass = 0; pass < 3 && MAYBE_ENCODED.test(decoded); pass++) {
@@ -90,6 +128,7 @@ function redactEncoded(text: string, secrets: readonly string[]): string {
   if (starts === null) return text
   const ranges: number[] = []
   for (const secret of secrets) if (decoded.includes(secret)) ranges.push(...find(decoded, secret, starts))
+  if (secrets.fieldNames !== undefined) ranges.push(...findValues(decoded, secrets, starts))
   return replaceRanges(text, ranges)
 }
 
@@ -172,25 +211,35 @@ function decodeOnce(text: string): { text: string; starts: number[] } | null {
 
 /**
  * `credentials` and the values of a request's secret fields (see `Operation.secretFields`), longest
- * first, as {@link redact} wants them. A parameter's value is taken as it stands in its form and
- * as decoded; where the form encoding hides it again, `redact` decodes it.
+ * first, with the names of the fields that were sent, as {@link redact} wants them. A parameter's
+ * value is taken as it stands in its form and as decoded; where the form encoding hides it again,
+ * `redact` decodes it.
  */
 export function withRequestSecrets(
   credentials: readonly string[],
   body: RequestBody | null,
   fields: readonly string[] | undefined,
-): readonly string[] {
+): Secrets {
   if (body === null || fields === undefined || fields.length === 0) return credentials
   const field = bodyFields(body)
   const values = new Set(credentials)
+  const fieldNames = new Set<string>()
   for (const name of fields) {
     const dot = name.indexOf('.')
     const value = field(dot === -1 ? name : name.slice(0, dot))
     if (typeof value !== 'string' || value === '') continue
-    if (dot === -1) values.add(value)
-    else for (const secret of formParameter(value, name.slice(dot + 1))) values.add(secret)
+    if (dot === -1) {
+      values.add(value)
+      fieldNames.add(name)
+      continue
+    }
+    const parameter = name.slice(dot + 1)
+    const found = formParameter(value, parameter)
+    for (const secret of found) values.add(secret)
+    if (found.length > 0) fieldNames.add(parameter)
   }
-  return [...values].sort((a, b) => b.length - a.length)
+  const secrets = [...values].sort((a, b) => b.length - a.length)
+  return fieldNames.size === 0 ? secrets : Object.assign(secrets, { fieldNames: [...fieldNames] })
 }
 
 /** How the top-level fields of a request body are read. */
@@ -245,12 +294,12 @@ const REBUILT = new Set<PropertyKey>(['name', 'message', 'stack', 'cause', 'erro
  * message and stack redacted, its own `cause` and `AggregateError.errors` treated the same way.
  * Objects hanging off a leaking cause (undici's request headers, say) are dropped.
  */
-export function scrubCause(cause: unknown, secrets: readonly string[]): unknown {
+export function scrubCause(cause: unknown, secrets: Secrets): unknown {
   if (secrets.length === 0) return cause
   return scrub(cause, secrets, 0)
 }
 
-function scrub(value: unknown, secrets: readonly string[], depth: number): unknown {
+function scrub(value: unknown, secrets: Secrets, depth: number): unknown {
   if (typeof value === 'string') return redact(value, secrets)
   if (typeof value !== 'object' || value === null) return value
   if (!holdsSecret(value, secrets)) return value
@@ -263,7 +312,7 @@ function scrub(value: unknown, secrets: readonly string[], depth: number): unkno
   }
 }
 
-function holdsSecret(value: object, secrets: readonly string[]): boolean {
+function holdsSecret(value: object, secrets: Secrets): boolean {
   let text: string
   try {
     text = inspect(value, INSPECT)
@@ -280,7 +329,7 @@ function holdsSecret(value: object, secrets: readonly string[]): boolean {
   return redact(text, secrets) !== text
 }
 
-function copy(source: Record<PropertyKey, unknown>, secrets: readonly string[], depth: number): Error {
+function copy(source: Record<PropertyKey, unknown>, secrets: Secrets, depth: number): Error {
   const message = typeof source.message === 'string' ? redact(source.message, secrets) : MARK
   const errors = Array.isArray(source.errors) ? source.errors : undefined
   const error = (

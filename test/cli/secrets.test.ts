@@ -71,3 +71,43 @@ describe.each(ECHOES)('AUTHLETE_CLIENT_SECRET is never printed: %s', (_echo, ans
     expectNoSecret(result)
   })
 })
+
+// Issue 20, defect 3, a short secret: a 5-character AUTHLETE_CLIENT_SECRET, a PIN and a test
+// password are too short to be found by their value inside `clientSecret=Zq7x9`; they are
+// redacted by their position in the request as the echo shows it.
+const SHORT_SECRET = 'Zq7x9'
+const PASSWORD = 'pw7Q'
+const PIN = /user_code(=|%3D|\\u003d)4821/i
+
+describe.each(ECHOES)(
+  'a short AUTHLETE_CLIENT_SECRET, PIN or password is never printed: %s',
+  (_echo, answer) => {
+    it.each([
+      ['authenticate', 'readable', 'scope=openid&login_hint=john&user_code=4821', []],
+      ['authenticate', '--json', 'scope=openid&login_hint=john&user_code=4821', ['--json']],
+      ['token', 'readable', `grant_type=password&username=bob&password=${PASSWORD}`, []],
+      ['token', '--json', `grant_type=password&username=bob&password=${PASSWORD}`, ['--json']],
+    ] as Array<[string, string, string, string[]]>)('%s, %s', async (command, _output, parameters, flags) => {
+      server.handle(answer)
+      const before = server.requests.length
+      const result = await run(
+        [command, parameters, '--client-id', 'c1', ...flags, '--base-url', server.url],
+        {
+          AUTHLETE_SERVICE_ID: '715948317',
+          AUTHLETE_ACCESS_TOKEN: TOKEN,
+          AUTHLETE_CLIENT_SECRET: SHORT_SECRET,
+        },
+      )
+      const sent = server.requests.slice(before).map((request) => request.body)
+      expect(sent.length).toBeGreaterThan(0)
+      for (const body of sent) expect(body).toContain(`&clientSecret=${SHORT_SECRET}`)
+      expect(result.code).toBe(3)
+      const printed = result.stdout + result.stderr
+      expect(printed).toContain('clientSecret')
+      expect(printed).not.toContain(SHORT_SECRET)
+      expect(printed).not.toContain(PASSWORD)
+      expect(printed).not.toMatch(PIN)
+      expectNoSecret(result)
+    })
+  },
+)

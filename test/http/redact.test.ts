@@ -427,3 +427,144 @@ describe("13. the call's own secrets: the client's secret, the secret parameters
     expect(error.bodyExcerpt).toContain('clientSecret=[REDACTED]')
   })
 })
+
+describe("14. the call's own short secrets (a PIN, a test password): redacted by position, whatever their length", () => {
+  const server = useLoopback()
+  const PIN = '4821'
+  const CLIENT_SECRET = 'Zq7x9'
+  const NOTIFICATION_TOKEN = 'nt_NOTIFY_8f3a1c9e'
+  const parameters = `scope=openid&login_hint=alice&user_code=${PIN}&client_notification_token=${NOTIFICATION_TOKEN}`
+  /** The short secrets as the echoes below would show them. */
+  const forbidden = [
+    ...FORBIDDEN,
+    NOTIFICATION_TOKEN,
+    `user_code=${PIN}`,
+    `user_code%3D${PIN}`,
+    `user_code&#61;${PIN}`,
+    `user_code&#x3D;${PIN}`,
+    `clientSecret=${CLIENT_SECRET}`,
+    `clientSecret&#61;${CLIENT_SECRET}`,
+    `"${CLIENT_SECRET}"`,
+    `"${PIN}"`,
+  ]
+
+  const echoBody = (status: number, type: string, render: (body: string) => string) =>
+    server.handle((request, res) => {
+      res.writeHead(status, { 'content-type': type })
+      res.end(render(request.body))
+    })
+
+  const forms: Array<[string, number, string, (body: string) => string]> = [
+    ['the form as sent, in a proxy page', 502, 'text/html', (body) => `<pre>${body}</pre>`],
+    ['the form as sent, at the end of a plain page', 502, 'text/plain', (body) => `got ${body}`],
+    ['the form decoded once', 502, 'text/plain', (body) => `got ${decodeURIComponent(body)}`],
+    [
+      'the form decoded, as HTML entities',
+      502,
+      'text/html',
+      (body) => `<pre>${htmlEntities(decodeURIComponent(body), false)}</pre>`,
+    ],
+    [
+      'the form decoded, HTML-escaped hex',
+      502,
+      'text/html',
+      (body) => `<pre>${htmlEntities(decodeURIComponent(body), true)}</pre>`,
+    ],
+    [
+      'the form as sent, JSON-escaped in a resultMessage',
+      400,
+      'application/json',
+      (body) => JSON.stringify({ resultCode: 'A001201', resultMessage: `bad request ${body}` }),
+    ],
+    [
+      'each field decoded, JSON-escaped in a resultMessage',
+      400,
+      'application/json',
+      (body) =>
+        JSON.stringify({
+          resultCode: 'A001201',
+          resultMessage: `bad request ${JSON.stringify(Object.fromEntries(new URLSearchParams(body)))}`,
+        }),
+    ],
+  ]
+
+  it.each(forms)(
+    'backchannelAuthentication, %s: the PIN and the client secret are redacted',
+    async (_name, status, type, render) => {
+      echoBody(status, type, render)
+      await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+      const error = (await failure(
+        client.backchannelAuthentication({ parameters, clientId: 'c1', clientSecret: CLIENT_SECRET }),
+      )) as AuthleteApiError
+      expect(error).toBeInstanceOf(AuthleteApiError)
+      const shown = `${error.bodyExcerpt ?? ''}${error.resultMessage ?? ''}`
+      expect(shown).toContain('[REDACTED]')
+      expect(shown).toContain('alice')
+      expect(leaks(error, forbidden)).toEqual([])
+      expect(JSON.stringify(error)).not.toMatch(/4821|Zq7x9/)
+    },
+  )
+
+  it('only the value is replaced: the form around it stays as it came', async () => {
+    echoBody(502, 'text/html', (body) => `<pre>${body}</pre>`)
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = (await failure(
+      client.backchannelAuthentication({ parameters, clientId: 'c1', clientSecret: CLIENT_SECRET }),
+    )) as AuthleteApiError
+    expect(error.bodyExcerpt).toBe(
+      '<pre>parameters=scope%3Dopenid%26login_hint%3Dalice%26user_code%3D[REDACTED]%26client_notification_token%3D[REDACTED]&clientId=c1&clientSecret=[REDACTED]</pre>',
+    )
+  })
+
+  it('the same digits elsewhere, and a field of another name, stay readable', async () => {
+    echoBody(
+      502,
+      'text/plain',
+      (body) => `${decodeURIComponent(body)} ticket=x${PIN} my_user_code=${PIN} at ${PIN}0`,
+    )
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = (await failure(
+      client.backchannelAuthentication({ parameters, clientId: 'c1', clientSecret: CLIENT_SECRET }),
+    )) as AuthleteApiError
+    expect(error.bodyExcerpt).toBe(
+      'parameters=scope=openid&login_hint=alice&user_code=[REDACTED]&client_notification_token=[REDACTED]&clientId=c1&clientSecret=[REDACTED]' +
+        ` ticket=x${PIN} my_user_code=${PIN} at ${PIN}0`,
+    )
+  })
+
+  it('token (/auth/token): a short password and a short client secret are redacted', async () => {
+    echoBody(502, 'text/html', (body) => `<pre>${body}</pre><p>${decodeURIComponent(body)}</p>`)
+    await using client = new AuthleteClient({ ...V3, baseUrl: server.url, retry: false })
+    const error = (await failure(
+      client.token({
+        parameters: 'grant_type=password&username=bob&password=pw12',
+        clientId: 'c1',
+        clientSecret: 's3cr',
+      }),
+    )) as AuthleteApiError
+    expect(error.bodyExcerpt).toContain('username%3Dbob')
+    expect(error.bodyExcerpt).toContain('password%3D[REDACTED]')
+    expect(error.bodyExcerpt).toContain('clientSecret=[REDACTED]')
+    expect(leaks(error, ['pw12', 's3cr'])).toEqual([])
+  })
+
+  it('a cause that quotes the request body (a proxy agent): redacted', async () => {
+    const transport = new Transport({
+      ...V3,
+      baseUrl: 'http://127.0.0.1:9',
+      retry: false,
+      dispatcher: failingDispatcher(() =>
+        Object.assign(new Error(`upstream refused clientSecret=${CLIENT_SECRET}&user_code=${PIN}`), {
+          code: 'EPROXY',
+        }),
+      ),
+    })
+    const error = await failure(
+      transport.call(backchannelAuthentication, { parameters, clientSecret: CLIENT_SECRET }, undefined),
+    )
+    expect((error.cause as Error).message).toBe(
+      'upstream refused clientSecret=[REDACTED]&user_code=[REDACTED]',
+    )
+    expect(leaks(error, forbidden)).toEqual([])
+  })
+})
