@@ -312,20 +312,40 @@ async function own<Response extends TokenResponse>(
   }
 }
 
+/**
+ * Whether a hook's answer is one a server can send as it is: a status the Fetch API accepts, no
+ * body with a status that has none, header names that are RFC 9110 tokens and values Node's
+ * `res.setHeader` and `new Response` both accept (no CR, LF, NUL or other control but tab; no
+ * character beyond Latin-1).
+ */
 function isEndpointAnswer(value: unknown): value is TokenEndpointAnswer {
   if (typeof value !== 'object' || value === null) return false
   const { status, headers, body } = value as Record<string, unknown>
-  return (
-    typeof status === 'number' &&
-    Number.isInteger(status) &&
-    status >= 200 &&
-    status <= 599 &&
-    typeof body === 'string' &&
-    typeof headers === 'object' &&
-    headers !== null &&
-    Object.values(headers).every((header) => typeof header === 'string')
-  )
+  if (
+    typeof status !== 'number' ||
+    !Number.isInteger(status) ||
+    status < 200 ||
+    status > 599 ||
+    typeof body !== 'string' ||
+    (body !== '' && NULL_BODY_STATUSES.has(status)) ||
+    typeof headers !== 'object' ||
+    headers === null ||
+    Array.isArray(headers)
+  ) {
+    return false
+  }
+  for (const [name, header] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || typeof header !== 'string' || !HEADER_VALUE.test(header)) return false
+  }
+  return true
 }
+
+/** Statuses whose response has no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304])
+/** A field name: an RFC 9110 token (§5.1). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** A field value as Node sends it: tab, visible ASCII, space, obs-text (RFC 9110 §5.5). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 /** Options of {@link handleTokenWebRequest}: {@link TokenRequestOptions}, and what a `Request` does not carry. */
 export interface TokenWebRequestOptions extends TokenRequestOptions {
@@ -400,8 +420,17 @@ export async function handleTokenWebRequest(
     callerSignal?.removeEventListener('abort', onCallerAbort)
   }
   const answer = await handleTokenRequest(authlete, input, hooks, callOptions)
-  return new Response(answer.body, {
-    status: answer.status,
-    headers: answer.headers as Record<string, string>,
-  })
+  try {
+    const { status } = answer
+    return new Response(NULL_BODY_STATUSES.has(status) ? null : answer.body, {
+      status,
+      headers: answer.headers as Record<string, string>,
+    })
+  } catch (error) {
+    // isEndpointAnswer refuses what a Response cannot carry; this keeps "never rejects" true all
+    // the same (an answer changed after it was checked).
+    reporterOf(hooks)(error, 'request')
+    const { body, status, headers } = toTokenResponse(undefined)
+    return new Response(body, { status, headers })
+  }
 }
