@@ -9,10 +9,11 @@
 
 import type { AuthleteClient } from '../client.js'
 import { type BackchannelEndpointResponse, toBackchannelResponse } from '../endpoint/backchannel-response.js'
-import { AuthleteAbortError, AuthleteInputError, isAuthleteError } from '../errors.js'
-import { type AuthleteCallOptions, resolveTimeout } from '../http/options.js'
+import { isAuthleteError } from '../errors.js'
+import type { AuthleteCallOptions } from '../http/options.js'
 import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
 import type { BackchannelFailReason } from '../operations/backchannel-fail.js'
+import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, startFlow, untilEnd } from './flow-deadline.js'
 import {
   type BackchannelAuthenticationHooks,
   type BackchannelFlowStage,
@@ -69,11 +70,6 @@ export interface BackchannelFlowOptions extends AuthleteCallOptions {
    */
   flowTimeoutMs?: number | undefined
 }
-
-/** The default of {@link BackchannelFlowOptions.flowTimeoutMs}. */
-const DEFAULT_FLOW_TIMEOUT_MS = 20_000
-/** The budget of the `/fail` that frees a ticket once the flow has ended without issuing it. */
-const FAIL_AFTER_END_TIMEOUT_MS = 2_000
 
 const INVALID_CLIENT = '{"error":"invalid_client"}'
 const INVALID_REQUEST = '{"error":"invalid_request"}'
@@ -242,83 +238,6 @@ async function run<User extends BackchannelUser>(
     return serverError()
   }
   return toBackchannelResponse(issued)
-}
-
-/** One run of the flow: its signal fires at its deadline or with the caller's signal. */
-interface Flow {
-  readonly signal: AbortSignal
-  /** The options of each Authlete call: the flow's signal, the caller's per-call deadline. */
-  readonly call: AuthleteCallOptions
-  /** Whether the flow's deadline (not the caller's signal) ended it. */
-  timedOut(): boolean
-  /** Stops the deadline and lets go of the caller's signal. */
-  end(): void
-}
-
-function startFlow(options: BackchannelFlowOptions | undefined): Flow {
-  const timeoutMs =
-    options?.flowTimeoutMs === undefined
-      ? DEFAULT_FLOW_TIMEOUT_MS
-      : resolveTimeout('flowTimeoutMs', options.flowTimeoutMs)
-  const caller = options?.signal
-  if (caller !== undefined && !(caller instanceof AbortSignal)) {
-    throw new AuthleteInputError('signal', 'must be an AbortSignal')
-  }
-  // One controller rather than AbortSignal.any: the listener on a long-lived caller's signal (a
-  // server's shutdown signal, say) is removed when the flow ends, so nothing piles up on it.
-  const controller = new AbortController()
-  let expiry: DOMException | undefined // made when it happens: no stack trace per request
-  const timer = setTimeout(() => {
-    expiry = new DOMException(`The flow did not end within ${timeoutMs} ms (flowTimeoutMs)`, 'TimeoutError')
-    controller.abort(expiry)
-  }, timeoutMs)
-  const onCallerAbort = () => controller.abort(caller?.reason)
-  if (caller?.aborted) onCallerAbort()
-  else caller?.addEventListener('abort', onCallerAbort, { once: true })
-  const { signal } = controller
-  return {
-    signal,
-    call: { signal, timeoutMs: options?.timeoutMs },
-    timedOut: () => expiry !== undefined && signal.reason === expiry,
-    end() {
-      clearTimeout(timer)
-      caller?.removeEventListener('abort', onCallerAbort)
-    },
-  }
-}
-
-/** The error the flow's end is reported with: `cause` is the caller's reason, or a `TimeoutError`. */
-function endOf(signal: AbortSignal): AuthleteAbortError {
-  return new AuthleteAbortError(signal.reason)
-}
-
-/**
- * What `hook()` gives, unless the flow ends first: then it rejects with the flow's end at once,
- * and whatever the hook settles with later is dropped (its rejection included, never unhandled).
- */
-function untilEnd<T>(signal: AbortSignal, hook: () => T | PromiseLike<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(endOf(signal))
-  const value = hook()
-  if (!isThenable(value)) return Promise.resolve(value)
-  return new Promise<T>((resolve, reject) => {
-    const onEnd = () => reject(endOf(signal))
-    signal.addEventListener('abort', onEnd, { once: true })
-    const settle =
-      <A>(then: (a: A) => void) =>
-      (a: A) => {
-        signal.removeEventListener('abort', onEnd)
-        then(a)
-      }
-    Promise.resolve(value).then(settle(resolve), settle(reject))
-  })
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
 }
 
 /**

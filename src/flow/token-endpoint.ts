@@ -17,6 +17,8 @@ import {
 import { isAuthleteError } from '../errors.js'
 import type { AuthleteCallOptions } from '../http/options.js'
 import type { TokenPassword, TokenResponse } from '../operations/token.js'
+import type { TokenFailReason } from '../operations/token-fail.js'
+import { endOf, FAIL_AFTER_END_TIMEOUT_MS, flowTimeoutOf, startFlow, untilEnd } from './flow-deadline.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type FormBody, readBodyText, readClientRequest } from './request-input.js'
 import type { GrantHook, TokenEndpointAnswer, TokenEndpointHooks, TokenFlowStage } from './token-hooks.js'
@@ -50,6 +52,18 @@ export interface TokenRequestOptions extends AuthleteCallOptions {
    * @default undefined (Authlete uses the service's `tokenEndpoint`)
    */
   htu?: string | undefined
+  /**
+   * The flow's own deadline, in milliseconds, from the call to the answer. It bounds your hooks
+   * (`authenticateUser`, `tokenExchange`, `jwtBearer`, `nativeSso`) and the Authlete calls after
+   * one; `signal` ends them too. When either ends while a hook is pending, the answer is a 500
+   * `server_error` at once, reported to `onError` as an `AuthleteAbortError` with the hook's stage;
+   * a password grant's ticket not yet issued nor failed is then failed (`/auth/token/fail`
+   * `UNKNOWN`) on a budget of its own of 2000 ms, since the flow's signal has fired. A hook that
+   * settles later changes nothing. A grant no hook of yours runs for (the CIBA grant) starts no
+   * deadline: `signal` and `timeoutMs` bound its one call to `/auth/token`.
+   * @default 20000
+   */
+  flowTimeoutMs?: number | undefined
 }
 
 /** What the token endpoint answers: {@link TokenEndpointResponse}, or a hook's own answer. */
@@ -83,6 +97,9 @@ type Report = ReportOf<TokenFlowStage>
  * a grant hook throwing, or answering something that is not `{ status, headers, body }`, is a 500;
  * Authlete unreachable at any step is a 500 `server_error`. Each error goes to
  * `onError(error, stage)`; no detail reaches the client.
+ *
+ * A hook runs on the flow's deadline (`flowTimeoutMs`) and `signal`: when either ends while it is
+ * pending, the answer is a 500 `server_error` at once; see {@link TokenRequestOptions.flowTimeoutMs}.
  */
 export async function handleTokenRequest(
   authlete: TokenEndpointClient,
@@ -107,6 +124,10 @@ async function run(
   options: TokenRequestOptions,
   report: Report,
 ): Promise<TokenEndpointResult> {
+  // The flow's deadline counts from here, but is started only when a hook is about to run: the
+  // CIBA grant, which runs none, pays for no timer.
+  const startedAt = Date.now()
+  if (options.flowTimeoutMs !== undefined) flowTimeoutOf(options)
   const client = readClientRequest(input.body, input.authorization)
   if ('refused' in client) {
     report(client.error, client.stage)
@@ -119,7 +140,7 @@ async function run(
   }
   const { parameters } = client
   const basic = client.clientId !== undefined
-  const { htu, ...callOptions } = options
+  const { htu, flowTimeoutMs, ...callOptions } = options
   const dpop = input.dpop || undefined
 
   let answer: TokenResponse
@@ -154,13 +175,13 @@ async function run(
 
   switch (answer.action) {
     case 'PASSWORD':
-      return password(authlete, answer, hooks, callOptions, report)
+      return password(authlete, answer, hooks, options, startedAt, report)
     case 'TOKEN_EXCHANGE':
-      return own(answer, hooks.tokenExchange, 'tokenExchange', report)
+      return own(answer, hooks.tokenExchange, 'tokenExchange', options, startedAt, report)
     case 'JWT_BEARER':
-      return own(answer, hooks.jwtBearer, 'jwtBearer', report)
+      return own(answer, hooks.jwtBearer, 'jwtBearer', options, startedAt, report)
     case 'NATIVE_SSO':
-      return own(answer, hooks.nativeSso, 'nativeSso', report)
+      return own(answer, hooks.nativeSso, 'nativeSso', options, startedAt, report)
     default:
       return toTokenResponse(answer, { basic })
   }
@@ -171,18 +192,32 @@ async function password(
   authlete: TokenEndpointClient,
   answer: TokenPassword,
   hooks: TokenEndpointHooks,
-  options: AuthleteCallOptions,
+  options: TokenRequestOptions,
+  startedAt: number,
   report: Report,
 ): Promise<TokenEndpointResponse> {
-  const context = { dpopNonce: answer.dpopNonce }
-  let subject: string | undefined
-  let reason = 'INVALID_RESOURCE_OWNER_CREDENTIALS'
   const authenticate = hooks.authenticateUser
-  if (authenticate !== undefined) {
+  if (authenticate === undefined) {
+    const { signal, timeoutMs } = options
+    return settle(
+      authlete,
+      answer,
+      undefined,
+      'INVALID_RESOURCE_OWNER_CREDENTIALS',
+      { signal, timeoutMs },
+      report,
+    )
+  }
+  const flow = startFlow(options, Date.now() - startedAt)
+  try {
+    let subject: string | undefined
+    let reason: TokenFailReason = 'INVALID_RESOURCE_OWNER_CREDENTIALS'
     try {
-      const found = await authenticate(
-        { username: answer.username ?? '', password: answer.password ?? '', clientId: answer.clientId },
-        answer,
+      const found = await untilEnd(flow.signal, () =>
+        authenticate(
+          { username: answer.username ?? '', password: answer.password ?? '', clientId: answer.clientId },
+          answer,
+        ),
       )
       if (found !== undefined && found !== null) {
         if (typeof found !== 'string' || found === '') {
@@ -194,7 +229,29 @@ async function password(
       report(error, 'authenticateUser')
       reason = 'UNKNOWN'
     }
+    if (flow.signal.aborted) {
+      // The flow ended before the ticket was used: answer now, and free the ticket with a /fail of
+      // its own, since any call on the flow's signal would be refused.
+      if (reason !== 'UNKNOWN') report(endOf(flow.signal), subject === undefined ? 'tokenFail' : 'tokenIssue')
+      failAfterEnd(authlete, answer.ticket, report)
+      return toTokenResponse(undefined)
+    }
+    return await settle(authlete, answer, subject, reason, flow.call, report)
+  } finally {
+    flow.end()
   }
+}
+
+/** `/auth/token/issue` with the subject, or `/auth/token/fail` with the reason when there is none. */
+async function settle(
+  authlete: TokenEndpointClient,
+  answer: TokenPassword,
+  subject: string | undefined,
+  reason: TokenFailReason,
+  options: AuthleteCallOptions,
+  report: Report,
+): Promise<TokenEndpointResponse> {
+  const context = { dpopNonce: answer.dpopNonce }
   if (subject === undefined) {
     try {
       return toTokenResponse(await authlete.tokenFail({ ticket: answer.ticket, reason }, options), context)
@@ -211,16 +268,35 @@ async function password(
   }
 }
 
+/**
+ * `/auth/token/fail` `UNKNOWN` for a ticket the flow ended without using, on a budget of its own
+ * and without the flow's signal (it has fired). Not awaited: the answer goes out now; its failure
+ * is only reported.
+ */
+function failAfterEnd(authlete: TokenEndpointClient, ticket: string, report: Report): void {
+  try {
+    authlete
+      .tokenFail({ ticket, reason: 'UNKNOWN' }, { timeoutMs: FAIL_AFTER_END_TIMEOUT_MS })
+      .then(undefined, (error: unknown) => report(error, 'tokenFail'))
+  } catch (error) {
+    report(error, 'tokenFail')
+  }
+}
+
 /** A grant Authlete leaves to the server: the hook's answer, or 400 `unsupported_grant_type`. */
 async function own<Response extends TokenResponse>(
   answer: Response,
   hook: GrantHook<Response> | undefined,
   stage: TokenFlowStage,
+  options: TokenRequestOptions,
+  startedAt: number,
   report: Report,
 ): Promise<TokenEndpointResult> {
   if (hook === undefined) return toTokenResponse(answer)
+  const flow = startFlow(options, Date.now() - startedAt)
   try {
-    const result = await hook(answer)
+    // Ended (the deadline, the caller's signal): a 500 at once, whatever the hook does later.
+    const result = await untilEnd(flow.signal, () => hook(answer))
     if (result === undefined || result === null) {
       return toTokenResponse({ action: 'BAD_REQUEST', responseContent: UNSUPPORTED_GRANT_TYPE_BODY })
     }
@@ -231,23 +307,45 @@ async function own<Response extends TokenResponse>(
   } catch (error) {
     report(error, stage)
     return toTokenResponse(undefined)
+  } finally {
+    flow.end()
   }
 }
 
+/**
+ * Whether a hook's answer is one a server can send as it is: a status the Fetch API accepts, no
+ * body with a status that has none, header names that are RFC 9110 tokens and values Node's
+ * `res.setHeader` and `new Response` both accept (no CR, LF, NUL or other control but tab; no
+ * character beyond Latin-1).
+ */
 function isEndpointAnswer(value: unknown): value is TokenEndpointAnswer {
   if (typeof value !== 'object' || value === null) return false
   const { status, headers, body } = value as Record<string, unknown>
-  return (
-    typeof status === 'number' &&
-    Number.isInteger(status) &&
-    status >= 200 &&
-    status <= 599 &&
-    typeof body === 'string' &&
-    typeof headers === 'object' &&
-    headers !== null &&
-    Object.values(headers).every((header) => typeof header === 'string')
-  )
+  if (
+    typeof status !== 'number' ||
+    !Number.isInteger(status) ||
+    status < 200 ||
+    status > 599 ||
+    typeof body !== 'string' ||
+    (body !== '' && NULL_BODY_STATUSES.has(status)) ||
+    typeof headers !== 'object' ||
+    headers === null ||
+    Array.isArray(headers)
+  ) {
+    return false
+  }
+  for (const [name, header] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || typeof header !== 'string' || !HEADER_VALUE.test(header)) return false
+  }
+  return true
 }
+
+/** Statuses whose response has no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304])
+/** A field name: an RFC 9110 token (§5.1). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** A field value as Node sends it: tab, visible ASCII, space, obs-text (RFC 9110 §5.5). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 /** Options of {@link handleTokenWebRequest}: {@link TokenRequestOptions}, and what a `Request` does not carry. */
 export interface TokenWebRequestOptions extends TokenRequestOptions {
@@ -322,8 +420,17 @@ export async function handleTokenWebRequest(
     callerSignal?.removeEventListener('abort', onCallerAbort)
   }
   const answer = await handleTokenRequest(authlete, input, hooks, callOptions)
-  return new Response(answer.body, {
-    status: answer.status,
-    headers: answer.headers as Record<string, string>,
-  })
+  try {
+    const { status } = answer
+    return new Response(NULL_BODY_STATUSES.has(status) ? null : answer.body, {
+      status,
+      headers: answer.headers as Record<string, string>,
+    })
+  } catch (error) {
+    // isEndpointAnswer refuses what a Response cannot carry; this keeps "never rejects" true all
+    // the same (an answer changed after it was checked).
+    reporterOf(hooks)(error, 'request')
+    const { body, status, headers } = toTokenResponse(undefined)
+    return new Response(body, { status, headers })
+  }
 }

@@ -44,9 +44,12 @@ export interface ResourceOwnerCredentials {
 export interface TokenEndpointAnswer {
   /** An HTTP status, 200 to 599. */
   status: number
-  /** Response headers (send `Cache-Control: no-store` with tokens). */
+  /**
+   * Response headers (send `Cache-Control: no-store` with tokens): names RFC 9110 tokens, values
+   * without CR, LF, NUL, other controls but tab, or characters beyond Latin-1.
+   */
   headers: Readonly<Record<string, string>>
-  /** The body text (JSON for a token response). */
+  /** The body text (JSON for a token response); empty with 204, 205 and 304. */
   body: string
 }
 

@@ -424,6 +424,25 @@ describe('the password grant', () => {
   })
 })
 
+/** Answers shaped as `{ status, headers, body }` that no server can send. */
+const JUNK_ANSWERS = [
+  ['204 with a body', { status: 204, headers: {}, body: '{}' }],
+  ['205 with a body', { status: 205, headers: {}, body: 'x' }],
+  ['304 with a body', { status: 304, headers: {}, body: 'x' }],
+  ['a header value with CR LF', { status: 200, headers: { 'X-A': 'a\r\nSet-Cookie: x=1' }, body: '{}' }],
+  ['a header value with a lone LF', { status: 200, headers: { 'X-A': 'a\nb' }, body: '{}' }],
+  ['a header value with NUL', { status: 200, headers: { 'X-A': 'a\u0000b' }, body: '{}' }],
+  [
+    'a header value with another control character',
+    { status: 200, headers: { 'X-A': 'a\u0001b' }, body: '{}' },
+  ],
+  ['a header value beyond Latin-1', { status: 200, headers: { 'X-A': '\u20ac' }, body: '{}' }],
+  ['a header name with a space', { status: 200, headers: { 'Bad Name': 'v' }, body: '{}' }],
+  ['a header name with a colon', { status: 200, headers: { 'X-A:': 'v' }, body: '{}' }],
+  ['an empty header name', { status: 200, headers: { '': 'v' }, body: '{}' }],
+  ['headers as an array', { status: 200, headers: ['X-A', 'v'], body: '{}' }],
+] as const
+
 describe.each([
   ['TOKEN_EXCHANGE', 'tokenExchange'],
   ['JWT_BEARER', 'jwtBearer'],
@@ -460,13 +479,22 @@ describe.each([
     expect(given).toEqual(answers[TOKEN])
   })
 
+  it('the hook answers 204 without a body, tab and Latin-1 in a header value: its answer as it is', async () => {
+    for (const own of [
+      { status: 204, headers: {}, body: '' },
+      { status: 200, headers: { 'X-Own': 'a\tb', "x-Ok!#$%&'*+.^_`|~": 'caf\u00e9' }, body: '{}' },
+    ]) {
+      expect(await handleTokenRequest(authlete, { body: 'grant_type=x' }, { [hook]: () => own })).toBe(own)
+    }
+  })
+
   it('the hook answers nothing: 400 unsupported_grant_type, as Java', async () => {
     expect(
       await handleTokenRequest(authlete, { body: 'grant_type=x' }, { [hook]: async () => undefined }),
     ).toEqual(UNSUPPORTED)
   })
 
-  it.each([
+  it.each<[string, () => unknown, ErrorConstructor]>([
     [
       'throws',
       () => {
@@ -476,6 +504,12 @@ describe.each([
     ],
     ['answers no { status, headers, body }', () => ({ status: 200, body: 1 }), TypeError],
     ['answers a status out of range', () => ({ status: 99, headers: {}, body: '' }), TypeError],
+    // What a server refuses to send (new Response, Node's res.setHeader): refused here, not there.
+    ...JUNK_ANSWERS.map(([name, answer]): [string, () => unknown, ErrorConstructor] => [
+      `answers ${name}`,
+      () => answer,
+      TypeError,
+    ]),
   ])(`the hook %s: 500 server_error, reported at ${hook}`, async (_, fn, kind) => {
     const { hooks, errors } = recorded({ [hook]: fn as never })
     expect(await handleTokenRequest(authlete, { body: 'grant_type=x' }, hooks)).toEqual({
@@ -581,6 +615,45 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
     )
     expect(response.status).toBe(401)
     expect(response.headers.get('www-authenticate')).toBe('Basic realm="token"')
+  })
+
+  it.each(JUNK_ANSWERS)(
+    'a grant hook answering %s: a 500 Response, reported at the hook, never a rejection',
+    async (_, own) => {
+      answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
+      const { hooks, errors } = recorded({ tokenExchange: () => own as never })
+      const response = await handleTokenWebRequest(authlete, request({ body: 'grant_type=x' }), hooks)
+      expect(response.status).toBe(500)
+      expect(await response.json()).toEqual({ error: 'server_error' })
+      expect(errors).toEqual([[expect.any(TypeError), 'tokenExchange']])
+    },
+  )
+
+  it('a grant hook answering 204 without a body: a 204 Response', async () => {
+    answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
+    const response = await handleTokenWebRequest(authlete, request({ body: 'grant_type=x' }), {
+      tokenExchange: () => ({ status: 204, headers: { 'X-Own': '1' }, body: '' }),
+    })
+    expect([response.status, response.headers.get('x-own'), response.body]).toEqual([204, '1', null])
+  })
+
+  it('an answer no Response can carry, whatever slipped through: a 500 Response, reported at request', async () => {
+    answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
+    // Checked once, then changed under the endpoint: the Response is the last line of defence.
+    let reads = 0
+    const shifty = {
+      status: 200,
+      body: '{}',
+      get headers() {
+        reads += 1
+        return reads === 1 ? { 'X-A': 'ok' } : { 'X-A': 'a\r\nb' }
+      },
+    }
+    const { hooks, errors } = recorded({ tokenExchange: () => shifty })
+    const response = await handleTokenWebRequest(authlete, request({ body: 'grant_type=x' }), hooks)
+    expect(response.status).toBe(500)
+    expect(await response.json()).toEqual({ error: 'server_error' })
+    expect(errors).toEqual([[expect.any(TypeError), 'request']])
   })
 
   it('a body that cannot be read: 400 invalid_request, reported', async () => {
