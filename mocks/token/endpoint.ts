@@ -142,7 +142,8 @@ export function createTokenEndpoint(
       serviceConfiguration({
         issuer,
         tokenEndpoint,
-        backchannelAuthenticationEndpoint: options.backchannelAuthenticationEndpoint ?? `${base}/backchannel/authentication`,
+        backchannelAuthenticationEndpoint:
+          options.backchannelAuthenticationEndpoint ?? `${base}/backchannel/authentication`,
         jwksUri: options.jwksUri ?? `${base}/jwks`,
         idTokenSigningAlg,
         scopes: state.knownScopes,
