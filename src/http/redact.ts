@@ -37,8 +37,8 @@ const MAYBE_ENCODED = /[%&\\]/
 export type Secrets = readonly string[] & { readonly fieldNames?: readonly string[] }
 /** Characters of a name in a form: before one of them, `name=` is the end of another field's name. */
 const NAME = /[A-Za-z0-9_.-]/
-/** Where a field's value ends in an echo, if not at a known secret: the next field, markup, a quote. */
-const VALUE_END = /[&<>"'`\\\s]/
+/** Where a field's value ends in an echo, if not at a known secret: the next field, markup, a quote, a separator or closing bracket. */
+const VALUE_END = /[&<>"'`\\\s,;)\]}]/
 
 /**
  * `text` with every occurrence of each secret replaced by `[REDACTED]`: as it is, URL-encoded
@@ -67,12 +67,16 @@ function findValues(text: string, secrets: Secrets, starts: readonly number[] | 
   const ranges: number[] = []
   for (const name of secrets.fieldNames ?? []) {
     const key = `${name}=`
+    // The end of the last value scanned: a value starting before it ends there too (nothing in
+    // between ends a value), so each character is scanned once, however often `name=` repeats.
+    let scannedEnd = -1
     for (let at = text.indexOf(key); at !== -1; at = text.indexOf(key, at + 1)) {
       if (NAME.test(text.charAt(at - 1))) continue
       const value = at + key.length
       if (text.startsWith(MARK, value)) continue
-      let end = value
+      let end = value < scannedEnd ? scannedEnd : value
       while (end < text.length && !VALUE_END.test(text.charAt(end))) end++
+      scannedEnd = end
       for (const secret of secrets) {
         if (value + secret.length > end && text.startsWith(secret, value)) end = value + secret.length
       }

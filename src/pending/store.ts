@@ -88,7 +88,10 @@ export interface PendingStore {
   /**
    * Keeps `record` as `pending` until `record.expiresAt`. Rejects when a record with that
    * `authReqId` exists (it is never overwritten) or the store is full (never evict another to make
-   * room: a pending request lost is a login nobody can finish).
+   * room: a pending request lost is a login nobody can finish). A save whose caller gave up
+   * (`context.signal` fired) should not be applied; a store that may still apply it later (a
+   * paused server) should apply one caller's later calls after it, as Redis does on one connection:
+   * the endpoint withdraws such a request (a claim and a settle) right after the save failed.
    */
   save(record: PendingRecord, context: PendingStoreContext): Promise<void>
   /**

@@ -5,6 +5,7 @@
 import type http from 'node:http'
 import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
+import { redact, withRequestSecrets } from '../../src/http/redact.js'
 import { Transport } from '../../src/http/transport.js'
 import {
   AuthleteApiError,
@@ -566,5 +567,33 @@ describe("14. the call's own short secrets (a PIN, a test password): redacted by
       'upstream refused clientSecret=[REDACTED]&user_code=[REDACTED]',
     )
     expect(leaks(error, forbidden)).toEqual([])
+  })
+})
+
+describe("15. a secret field's value is found in one pass over the text", () => {
+  const secrets = withRequestSecrets(
+    [],
+    {
+      form: `parameters=${encodeURIComponent('grant_type=password&username=u&password=ab')}&clientSecret=xy`,
+    },
+    ['clientSecret', 'parameters.password'],
+  )
+
+  // 120 KB: one scan to the end per occurrence (quadratic) takes some 15 s here, one pass
+  // milliseconds. A test cannot stop synchronous code; it fails on its deadline once it returns.
+  it('120 KB of `password=` with no separator is redacted in one pass', { timeout: 5000 }, () => {
+    const text = 'password='.repeat(13_000)
+    const redacted = redact(text, secrets)
+    expect(redacted.startsWith('password=[REDACTED]')).toBe(true)
+    expect(redacted).not.toContain('ab')
+  })
+
+  it('a value ends at a comma, semicolon or closing bracket too: the text after it stays readable', () => {
+    expect(redact('password=ab,grant_type=password,scope=openid profile', secrets)).toBe(
+      'password=[REDACTED],grant_type=password,scope=openid profile',
+    )
+    expect(redact('(password=ab); clientSecret=xy]', secrets)).toBe(
+      '(password=[REDACTED]); clientSecret=[REDACTED]]',
+    )
   })
 })
