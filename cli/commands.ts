@@ -8,7 +8,12 @@
 
 import { readFileSync } from 'node:fs'
 // Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
-import { type AuthleteClient, toBackchannelResponse, toTokenResponse } from '../src/index.js'
+import {
+  type AuthleteClient,
+  type BackchannelCompleteResult,
+  toBackchannelResponse,
+  toTokenResponse,
+} from '../src/index.js'
 import { text } from './text.js'
 
 /** Every variable the command reads. */
@@ -203,7 +208,8 @@ export const CALLS: readonly CallCommand[] = [
       }
       const input = {
         ticket,
-        result: flags.result as string,
+        // Checked by the client: any other result is refused before it is sent.
+        result: flags.result as BackchannelCompleteResult,
         subject: flags.subject as string,
         ...given('authTime', authTime === undefined ? undefined : Number(authTime)),
         ...given('acr', flags.acr),

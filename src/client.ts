@@ -4,34 +4,24 @@
  * @module
  */
 
-import type { AuthleteCallOptions, AuthleteClientOptions } from './http/options.js'
-import { Transport } from './http/transport.js'
-import {
-  type BackchannelAuthenticationRequest,
-  type BackchannelAuthenticationResponse,
-  backchannelAuthentication,
+import type {
+  BackchannelAuthenticationAnswer,
+  BackchannelAuthenticationRequest,
 } from './operations/backchannel-authentication.js'
-import {
-  type BackchannelCompleteRequest,
-  type BackchannelCompleteResponse,
-  backchannelComplete,
+import type {
+  BackchannelCompleteAnswer,
+  BackchannelCompleteRequest,
 } from './operations/backchannel-complete.js'
-import {
-  type BackchannelFailRequest,
-  type BackchannelFailResponse,
-  backchannelFail,
-} from './operations/backchannel-fail.js'
-import { type BackchannelIssueResponse, backchannelIssue } from './operations/backchannel-issue.js'
-import { type ServiceConfiguration, serviceConfiguration } from './operations/service-configuration.js'
-import { type ServiceJwks, serviceJwks } from './operations/service-jwks.js'
-import { type TokenRequest, type TokenResponse, token } from './operations/token.js'
-import { type TokenFailRequest, type TokenFailResponse, tokenFail } from './operations/token-fail.js'
-import { type TokenIssueRequest, type TokenIssueResponse, tokenIssue } from './operations/token-issue.js'
-
-/**
- * Per-call options of {@link AuthleteClient.backchannelIssue}: {@link AuthleteCallOptions}.
- */
-export type BackchannelIssueOptions = AuthleteCallOptions
+import type { BackchannelFailAnswer, BackchannelFailRequest } from './operations/backchannel-fail.js'
+import type { BackchannelIssueAnswer } from './operations/backchannel-issue.js'
+import { OPERATIONS } from './operations/index.js'
+import type { ServiceConfiguration } from './operations/service-configuration.js'
+import type { ServiceJwks } from './operations/service-jwks.js'
+import type { TokenAnswer, TokenRequest } from './operations/token.js'
+import type { TokenFailAnswer, TokenFailRequest } from './operations/token-fail.js'
+import type { TokenIssueAnswer, TokenIssueRequest } from './operations/token-issue.js'
+import type { AuthleteCallOptions, AuthleteClientOptions } from './transport/options.js'
+import { Transport } from './transport/transport.js'
 
 /**
  * A client of Authlete's CIBA API. Safe to share: create one per Authlete service and reuse it; it
@@ -75,8 +65,8 @@ export class AuthleteClient {
   backchannelAuthentication(
     request: BackchannelAuthenticationRequest,
     options?: AuthleteCallOptions,
-  ): Promise<BackchannelAuthenticationResponse> {
-    return this.#transport.call(backchannelAuthentication, request, options)
+  ): Promise<BackchannelAuthenticationAnswer> {
+    return this.#transport.call(OPERATIONS.backchannelAuthentication, request, options)
   }
 
   /**
@@ -94,8 +84,8 @@ export class AuthleteClient {
    * @throws {AuthleteNetworkError} when Authlete cannot be reached.
    * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
    */
-  backchannelIssue(ticket: string, options?: AuthleteCallOptions): Promise<BackchannelIssueResponse> {
-    return this.#transport.call(backchannelIssue, ticket, options)
+  backchannelIssue(ticket: string, options?: AuthleteCallOptions): Promise<BackchannelIssueAnswer> {
+    return this.#transport.call(OPERATIONS.backchannelIssue, ticket, options)
   }
 
   /**
@@ -109,8 +99,8 @@ export class AuthleteClient {
   backchannelFail(
     request: BackchannelFailRequest,
     options?: AuthleteCallOptions,
-  ): Promise<BackchannelFailResponse> {
-    return this.#transport.call(backchannelFail, request, options)
+  ): Promise<BackchannelFailAnswer> {
+    return this.#transport.call(OPERATIONS.backchannelFail, request, options)
   }
 
   /**
@@ -124,8 +114,8 @@ export class AuthleteClient {
   backchannelComplete(
     request: BackchannelCompleteRequest,
     options?: AuthleteCallOptions,
-  ): Promise<BackchannelCompleteResponse> {
-    return this.#transport.call(backchannelComplete, request, options)
+  ): Promise<BackchannelCompleteAnswer> {
+    return this.#transport.call(OPERATIONS.backchannelComplete, request, options)
   }
 
   /**
@@ -137,8 +127,8 @@ export class AuthleteClient {
    * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
    * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token
    */
-  token(request: TokenRequest, options?: AuthleteCallOptions): Promise<TokenResponse> {
-    return this.#transport.call(token, request, options)
+  token(request: TokenRequest, options?: AuthleteCallOptions): Promise<TokenAnswer> {
+    return this.#transport.call(OPERATIONS.token, request, options)
   }
 
   /**
@@ -148,8 +138,8 @@ export class AuthleteClient {
    * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
    * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/issue
    */
-  tokenIssue(request: TokenIssueRequest, options?: AuthleteCallOptions): Promise<TokenIssueResponse> {
-    return this.#transport.call(tokenIssue, request, options)
+  tokenIssue(request: TokenIssueRequest, options?: AuthleteCallOptions): Promise<TokenIssueAnswer> {
+    return this.#transport.call(OPERATIONS.tokenIssue, request, options)
   }
 
   /**
@@ -159,8 +149,8 @@ export class AuthleteClient {
    * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
    * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/fail
    */
-  tokenFail(request: TokenFailRequest, options?: AuthleteCallOptions): Promise<TokenFailResponse> {
-    return this.#transport.call(tokenFail, request, options)
+  tokenFail(request: TokenFailRequest, options?: AuthleteCallOptions): Promise<TokenFailAnswer> {
+    return this.#transport.call(OPERATIONS.tokenFail, request, options)
   }
 
   /**
@@ -170,7 +160,7 @@ export class AuthleteClient {
    * @see https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/configuration
    */
   serviceConfiguration(options?: AuthleteCallOptions): Promise<ServiceConfiguration> {
-    return this.#transport.call(serviceConfiguration, undefined, options)
+    return this.#transport.call(OPERATIONS.serviceConfiguration, undefined, options)
   }
 
   /**
@@ -180,7 +170,7 @@ export class AuthleteClient {
    * @see https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/jwks/get
    */
   serviceJwks(options?: AuthleteCallOptions): Promise<ServiceJwks> {
-    return this.#transport.call(serviceJwks, undefined, options)
+    return this.#transport.call(OPERATIONS.serviceJwks, undefined, options)
   }
 
   /**

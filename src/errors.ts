@@ -43,6 +43,8 @@ export interface AuthleteErrorOptions {
   attempts?: number | undefined
   /** An attempt before the last may have reached Authlete (see `AuthleteError.repeatedAfterSend`). */
   repeatedAfterSend?: boolean | undefined
+  /** See `AuthleteError.mayHaveBeenProcessed`. @default false */
+  mayHaveBeenProcessed?: boolean | undefined
 }
 
 // `instanceof` must hold across two copies of this package in one process (its ESM and CJS builds,
@@ -70,6 +72,14 @@ export class AuthleteError extends Error {
    */
   // `declare`: no own property when absent (JSON, inspect, and errors made before it existed).
   declare readonly repeatedAfterSend?: true
+  /**
+   * Whether the request may have been processed by the server it went to (Authlete; for a
+   * notification, the client's endpoint), by any attempt of the call: `false` only when it
+   * certainly was not (nothing was written, the connection was refused, the server answered 429 or
+   * 503, or the call failed before any I/O). What may be retried without a second effect, and
+   * whether a pending decision's claim may be released, are read from here.
+   */
+  declare readonly mayHaveBeenProcessed: boolean
 
   /** @internal */
   constructor(code: AuthleteErrorCode, message: string, options: AuthleteErrorOptions = {}) {
@@ -86,6 +96,7 @@ export class AuthleteError extends Error {
     }
     if (options.attempts !== undefined) this.attempts = options.attempts
     if (options.repeatedAfterSend === true) (this as { repeatedAfterSend?: true }).repeatedAfterSend = true
+    ;(this as { mayHaveBeenProcessed: boolean }).mayHaveBeenProcessed = options.mayHaveBeenProcessed === true
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -1,9 +1,9 @@
 /**
- * authlete-ciba: Authlete's CIBA API for Node.js authorization servers. The client
- * (`AuthleteClient`), its errors, the mapping of Authlete's answers to the responses of the
- * backchannel authentication endpoint, and the whole flow on top of them: the endpoint
- * (`handleBackchannelAuthentication`) and completion with its client notification
- * (`completeBackchannelAuthentication`).
+ * authlete-ciba: a CIBA authorization server on Authlete. The client (`AuthleteClient`, one method
+ * per Authlete call) and its errors; the endpoints, each in one call (`handleBackchannelAuthentication`,
+ * `handleTokenRequest`, and their Fetch API variants); completion with its client notification
+ * (`completeBackchannelAuthentication`) and the exactly-once decision of a pending request
+ * (`decideBackchannelAuthentication`, `createPendingAuthentications`).
  *
  * @see https://docs.authlete.com/en/shared/latest#tag/CIBA
  * @module
@@ -12,18 +12,72 @@
 // First: on an unsupported Node.js, fail with one clear line before undici is loaded.
 import './node-guard.js'
 
-export { AuthleteClient, type BackchannelIssueOptions } from './client.js'
+// ---- The client and its errors.
+export { AuthleteClient } from './client.js'
+// ---- Completion: /complete, the client's notification, and deciding exactly once.
 export {
-  type BackchannelEndpointResponse,
+  type BackchannelCompleteClient,
+  type BackchannelCompletion,
+  type CompleteBackchannelAuthenticationOptions,
+  completeBackchannelAuthentication,
+} from './completion/complete.js'
+export {
+  type BackchannelDecision,
+  type DecideBackchannelAuthenticationOptions,
+  decideBackchannelAuthentication,
+} from './completion/decide.js'
+export {
+  type ClientNotification,
+  deliverClientNotification,
+  type NotificationDelivery,
+  type NotificationOptions,
+} from './completion/deliver.js'
+export {
+  createNotificationDispatcher,
+  type NotificationDispatcherOptions,
+  type NotificationLookup,
+  type ResolvedAddress,
+} from './completion/notification-dispatcher.js'
+// ---- Names of before the first release, deprecated: see CHANGELOG.md.
+export * from './deprecated.js'
+export {
+  type BackchannelAuthenticationInput,
+  type BackchannelAuthenticationOptions,
+  type BackchannelAuthenticationWebRequestOptions,
+  type BackchannelEndpointClient,
+  handleBackchannelAuthentication,
+  handleBackchannelAuthenticationWebRequest,
+} from './endpoints/backchannel-authentication.js'
+export {
+  type BackchannelAuthenticationHooks,
+  type BackchannelAuthenticationStage,
+  type BackchannelUser,
+  type BackchannelUserHint,
+  isPlainBindingMessage,
+  type StartAuthenticationContext,
+} from './endpoints/backchannel-authentication-hooks.js'
+export {
   toBackchannelResponse,
   toBackchannelWebResponse,
-} from './endpoint/backchannel-response.js'
+} from './endpoints/backchannel-authentication-response.js'
+export type { FormBody } from './endpoints/request-input.js'
+// ---- The endpoints: the request in, the response out.
+export { type EndpointResponse, toWebResponse } from './endpoints/response.js'
 export {
-  type TokenEndpointResponse,
-  type TokenResponseContext,
-  toTokenResponse,
-  toTokenWebResponse,
-} from './endpoint/token-response.js'
+  handleTokenRequest,
+  handleTokenWebRequest,
+  type TokenEndpointClient,
+  type TokenRequestInput,
+  type TokenRequestOptions,
+  type TokenWebRequestOptions,
+} from './endpoints/token.js'
+export type {
+  GrantHook,
+  ResourceOwnerCredentials,
+  TokenRequestHooks,
+  TokenRequestStage,
+} from './endpoints/token-hooks.js'
+export { type TokenResponseContext, toTokenResponse, toTokenWebResponse } from './endpoints/token-response.js'
 export {
   type AnyAuthleteError,
   AuthleteAbortError,
@@ -44,119 +98,53 @@ export {
   AuthleteTimeoutError,
   isAuthleteError,
 } from './errors.js'
-export {
-  type BackchannelAuthenticationInput,
-  type BackchannelEndpointClient,
-  type BackchannelFlowOptions,
-  type BackchannelRequestOptions,
-  handleBackchannelAuthentication,
-  handleBackchannelAuthenticationRequest,
-} from './flow/backchannel-endpoint.js'
-export {
-  type BackchannelCompleteClient,
-  type BackchannelCompletion,
-  type CompleteBackchannelAuthenticationOptions,
-  completeBackchannelAuthentication,
-} from './flow/complete.js'
-export {
-  createNotificationDispatcher,
-  type NotificationDispatcherOptions,
-  type NotificationLookup,
-  type ResolvedAddress,
-} from './flow/connector.js'
-export {
-  type BackchannelDecision,
-  type DecideBackchannelAuthenticationOptions,
-  decideBackchannelAuthentication,
-} from './flow/decide.js'
-export {
-  type ClientNotification,
-  deliverClientNotification,
-  type NotificationDelivery,
-  type NotificationOptions,
-} from './flow/deliver.js'
-export {
-  type BackchannelAuthenticationHooks,
-  type BackchannelFlowStage,
-  type BackchannelUser,
-  type BackchannelUserHint,
-  isPlainBindingMessage,
-  type StartAuthenticationContext,
-} from './flow/hooks.js'
-export type { FormBody } from './flow/request-input.js'
-export {
-  handleTokenRequest,
-  handleTokenWebRequest,
-  type TokenEndpointClient,
-  type TokenEndpointResult,
-  type TokenRequestInput,
-  type TokenRequestOptions,
-  type TokenWebRequestOptions,
-} from './flow/token-endpoint.js'
-export type {
-  GrantHook,
-  ResourceOwnerCredentials,
-  TokenEndpointAnswer,
-  TokenEndpointHooks,
-  TokenFlowStage,
-} from './flow/token-hooks.js'
-export type {
-  AuthleteCallOptions,
-  AuthleteClientOptions,
-  AuthleteRegion,
-  CredentialFunction,
-} from './http/options.js'
 export type { RetryOptions } from './http/retry.js'
 export type { AuthleteTraceContext } from './http/tracing.js'
+// ---- The calls' requests and answers, one module each, in the order of the table of calls.
 export {
   BACKCHANNEL_AUTHENTICATION_ACTIONS,
   type BackchannelAuthenticationAction,
+  type BackchannelAuthenticationAnswer,
   type BackchannelAuthenticationBadRequest,
   type BackchannelAuthenticationInternalServerError,
   type BackchannelAuthenticationRequest,
-  type BackchannelAuthenticationResponse,
   type BackchannelAuthenticationUnauthorized,
   type BackchannelAuthenticationUnknownAction,
   type BackchannelAuthenticationUserIdentification,
   type HintType,
-  MAX_PARAMETERS_LENGTH,
 } from './operations/backchannel-authentication.js'
 export {
   BACKCHANNEL_COMPLETE_ACTIONS,
   BACKCHANNEL_COMPLETE_RESULTS,
   type BackchannelCompleteAction,
+  type BackchannelCompleteAnswer,
   type BackchannelCompleteNoAction,
   type BackchannelCompleteNotification,
   type BackchannelCompleteRequest,
-  type BackchannelCompleteResponse,
   type BackchannelCompleteResult,
   type BackchannelCompleteServerError,
   type BackchannelCompleteUnknownAction,
-  type TokenProperty,
 } from './operations/backchannel-complete.js'
 export {
   BACKCHANNEL_FAIL_ACTIONS,
   BACKCHANNEL_FAIL_REASONS,
   type BackchannelFailAction,
+  type BackchannelFailAnswer,
   type BackchannelFailBadRequest,
   type BackchannelFailForbidden,
   type BackchannelFailInternalServerError,
   type BackchannelFailReason,
   type BackchannelFailRequest,
-  type BackchannelFailResponse,
   type BackchannelFailUnknownAction,
 } from './operations/backchannel-fail.js'
 export {
   BACKCHANNEL_ISSUE_ACTIONS,
   type BackchannelIssueAction,
+  type BackchannelIssueAnswer,
   type BackchannelIssueInternalServerError,
   type BackchannelIssueInvalidTicket,
   type BackchannelIssueOk,
-  type BackchannelIssueResponse,
   type BackchannelIssueUnknownAction,
-  isKnownBackchannelIssueAction,
-  MAX_TICKET_LENGTH,
-  type UnknownBackchannelIssueAction,
 } from './operations/backchannel-issue.js'
 export type {
   AuthorizationDetails,
@@ -167,15 +155,14 @@ export type {
   UnknownAction,
   UnknownValue,
 } from './operations/fields.js'
+export { MAX_PARAMETERS_LENGTH, MAX_TICKET_LENGTH, type TokenProperty } from './operations/request-fields.js'
 export type { ServiceConfiguration } from './operations/service-configuration.js'
-export type {
-  JsonWebKeyAnswer,
-  ServiceJwks,
-} from './operations/service-jwks.js'
+export type { JsonWebKeyAnswer, ServiceJwks } from './operations/service-jwks.js'
 export {
   type GrantType,
   TOKEN_ACTIONS,
   type TokenAction,
+  type TokenAnswer,
   type TokenBadRequest,
   type TokenIdTokenReissuable,
   type TokenInfo,
@@ -187,7 +174,6 @@ export {
   type TokenPassword,
   type TokenPropertyAnswer,
   type TokenRequest,
-  type TokenResponse,
   type TokenTokenExchange,
   type TokenUnknownAction,
 } from './operations/token.js'
@@ -195,26 +181,25 @@ export {
   TOKEN_FAIL_ACTIONS,
   TOKEN_FAIL_REASONS,
   type TokenFailAction,
+  type TokenFailAnswer,
   type TokenFailBadRequest,
   type TokenFailInternalServerError,
   type TokenFailReason,
   type TokenFailRequest,
-  type TokenFailResponse,
   type TokenFailUnknownAction,
 } from './operations/token-fail.js'
 export {
   TOKEN_ISSUE_ACTIONS,
   type TokenIssueAction,
+  type TokenIssueAnswer,
   type TokenIssueInternalServerError,
   type TokenIssueOk,
   type TokenIssueRequest,
-  type TokenIssueResponse,
   type TokenIssueUnknownAction,
 } from './operations/token-issue.js'
-export {
-  type InProcessPendingStoreOptions,
-  inProcessPendingStore,
-} from './pending/in-process.js'
+
+// ---- Pending authentications, shared by every instance.
+export { type InProcessPendingStoreOptions, inProcessPendingStore } from './pending/in-process.js'
 export {
   createPendingAuthentications,
   type PendingAuthentication,
@@ -231,4 +216,10 @@ export type {
   PendingStoreContext,
   StoredPending,
 } from './pending/store.js'
+export type {
+  AuthleteCallOptions,
+  AuthleteClientOptions,
+  AuthleteRegion,
+  CredentialFunction,
+} from './transport/options.js'
 export { VERSION } from './version.js'

@@ -10,7 +10,7 @@
  */
 
 import { inspect } from 'node:util'
-import type { RequestBody } from './operation.js'
+import type { RequestBody } from './request.js'
 
 const MARK = '[REDACTED]'
 

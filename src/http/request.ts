@@ -8,8 +8,12 @@
 
 import type { Dispatcher } from 'undici'
 
-/** setTimeout's limit: a longer deadline would fire at once. */
-export const MAX_TIMEOUT_MS = 2_147_483_647
+/** A request body, ready to send. */
+export type RequestBody =
+  /** `application/x-www-form-urlencoded` */
+  | { readonly form: string }
+  /** `application/json` */
+  | { readonly json: string }
 
 /** A request body, or none (`GET`). */
 export type DispatchBody = string | undefined

@@ -220,7 +220,29 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-/** Transport error codes raised before any byte of the request can have been processed. */
+/** Transport failures of a connection that never opened: the request never left. */
+const NOT_CONNECTED: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/**
+ * Whether a failed request may have been processed by the server it went to: the one answer to
+ * "did it leave?". `status` is the answer's (0 when none came), `code` the transport failure's,
+ * `written` whether the request was fully written. An answer was processed, unless it asks for a
+ * repeat (429, 503); a request never fully written, or whose connection never opened, was not.
+ */
+export function mayHaveBeenProcessed(status: number, code: string | undefined, written: boolean): boolean {
+  if (status !== 0) return status !== 429 && status !== 503
+  if (code !== undefined && NOT_CONNECTED.has(code)) return false
+  return written
+}
+
+/** Transport failures of a connection: the ones worth another attempt. */
 const CONNECT_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -234,8 +256,8 @@ const CONNECT_ERROR_CODES = new Set([
 ])
 
 /**
- * Whether a transport failure with this code may be retried, given whether the request was written.
- *
+ * Whether a transport failure with this code may be retried: a failure of the connection, which
+ * may not have been processed (see {@link mayHaveBeenProcessed}), or `afterSend`.
  */
 export function isRetryableNetworkFailure(
   code: string | undefined,
@@ -243,7 +265,7 @@ export function isRetryableNetworkFailure(
   afterSend: boolean,
 ): boolean {
   if (code === undefined || !CONNECT_ERROR_CODES.has(code)) return false
-  return !requestSent || afterSend
+  return afterSend || !mayHaveBeenProcessed(0, code, requestSent)
 }
 
 /** How a request fails when the server closed its keep-alive connection as the request went out. */

@@ -8,9 +8,6 @@
  */
 
 import { z } from 'zod'
-import { AuthleteInputError } from '../errors.js'
-import type { Operation } from '../http/operation.js'
-import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
 import {
   type AuthorizationDetails,
   type DeliveryMode,
@@ -28,31 +25,35 @@ import {
   type Scope,
   type UnknownAction,
 } from './fields.js'
-import { CLIENT_REQUEST_SECRETS, formEncode } from './form.js'
-import { modelParser } from './model.js'
+import { CLIENT_REQUEST_SECRETS } from './form.js'
+import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
+import { parameters, type RequestOf, requestFields, strings, text } from './request-fields.js'
+import { AUTHLETE_CALL } from './table.js'
 
-/**
- * The request of {@link AuthleteClient.backchannelAuthentication}.
- */
-export interface BackchannelAuthenticationRequest {
+const REQUEST = requestFields('the backchannel authentication request', {
   /**
    * The client application's request body, exactly as received (`application/x-www-form-urlencoded`):
    * `scope=openid&login_hint=…`. Authlete parses it.
    */
-  parameters: string | URLSearchParams
+  parameters: parameters(),
   /** The client ID from the client's `Authorization: Basic` header (`client_secret_basic`). */
-  clientId?: string | undefined
+  clientId: text(),
   /** The client secret from the client's `Authorization: Basic` header. */
-  clientSecret?: string | undefined
+  clientSecret: text(),
   /** The client's certificate (PEM), when it authenticated with mutual TLS. */
-  clientCertificate?: string | undefined
-  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
-  clientCertificatePath?: readonly string[] | undefined
+  clientCertificate: text(),
   /** The `OAuth-Client-Attestation` header (attestation-based client authentication). */
-  oauthClientAttestation?: string | undefined
+  oauthClientAttestation: text(),
   /** The `OAuth-Client-Attestation-PoP` header. */
-  oauthClientAttestationPop?: string | undefined
-}
+  oauthClientAttestationPop: text(),
+  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
+  clientCertificatePath: strings(),
+})
+
+/**
+ * The request of {@link AuthleteClient.backchannelAuthentication}.
+ */
+export type BackchannelAuthenticationRequest = RequestOf<typeof REQUEST.fields>
 
 /** Which hint the client's request carried (CIBA Core §7.1: exactly one). */
 export type HintType = OpenEnum<'LOGIN_HINT' | 'LOGIN_HINT_TOKEN' | 'ID_TOKEN_HINT'>
@@ -119,13 +120,16 @@ interface BackchannelAuthenticationFields extends ResultFields {
   warnings?: string[]
 }
 
+/** The fields an action requires. */
+const REQUIRED = { USER_IDENTIFICATION: { ticket: 'text' } } as const satisfies Requirements
+
 /**
  * `action: USER_IDENTIFICATION`: the request is valid. Identify the user from the hint, then call
  * `/issue` (or `/fail`) with `ticket`.
  */
-export interface BackchannelAuthenticationUserIdentification extends BackchannelAuthenticationFields {
+export interface BackchannelAuthenticationUserIdentification
+  extends WithRequired<BackchannelAuthenticationFields, typeof REQUIRED.USER_IDENTIFICATION> {
   action: 'USER_IDENTIFICATION'
-  ticket: string
 }
 
 /** `action: BAD_REQUEST`: the request is invalid. Answer 400 with `responseContent`. */
@@ -155,25 +159,12 @@ export interface BackchannelAuthenticationUnknownAction extends BackchannelAuthe
  * The validated answer of `/backchannel/authentication`. Narrow on `action`:
  * `if (res.action === 'USER_IDENTIFICATION') res.ticket` is a `string`.
  */
-export type BackchannelAuthenticationResponse =
+export type BackchannelAuthenticationAnswer =
   | BackchannelAuthenticationUserIdentification
   | BackchannelAuthenticationBadRequest
   | BackchannelAuthenticationUnauthorized
   | BackchannelAuthenticationInternalServerError
   | BackchannelAuthenticationUnknownAction
-
-const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelAuthenticationRequest>([
-  'parameters',
-  'clientId',
-  'clientSecret',
-  'clientCertificate',
-  'clientCertificatePath',
-  'oauthClientAttestation',
-  'oauthClientAttestationPop',
-])
-
-/** The longest `parameters` accepted: a CIBA request is a few hundred bytes, a signed one a few KB. */
-export const MAX_PARAMETERS_LENGTH = 1_048_576
 
 /** The answer's model (exported for the test that holds the compiled check to zod's word). */
 export const backchannelAuthenticationModel = z.looseObject({
@@ -204,45 +195,14 @@ export const backchannelAuthenticationModel = z.looseObject({
   warnings: optionalStrings,
 })
 
-function encode(request: BackchannelAuthenticationRequest) {
-  const fields = checkFields(request, FIELDS, 'the backchannel authentication request')
-  const raw = fields.parameters
-  if (raw === undefined) throw new AuthleteInputError('parameters', 'is required')
-  const parameters = requiredString(
-    raw instanceof URLSearchParams ? raw.toString() : raw,
-    'parameters',
-    MAX_PARAMETERS_LENGTH,
-  )
-  const body = {
-    parameters,
-    clientId: optionalText(fields.clientId, 'clientId'),
-    clientSecret: optionalText(fields.clientSecret, 'clientSecret'),
-    clientCertificate: optionalText(fields.clientCertificate, 'clientCertificate'),
-    oauthClientAttestation: optionalText(fields.oauthClientAttestation, 'oauthClientAttestation'),
-    oauthClientAttestationPop: optionalText(fields.oauthClientAttestationPop, 'oauthClientAttestationPop'),
-  }
-  const path = fields.clientCertificatePath
-  if (path === undefined) return { form: formEncode(body) }
-  if (!Array.isArray(path))
-    throw new AuthleteInputError('clientCertificatePath', 'must be an array of strings')
-  // Array.from, not map: a hole must be refused, not skipped (JSON would send it as null).
-  const chain = Array.from(path, (pem, i) => requiredString(pem, `clientCertificatePath[${i}]`))
-  // A form body has no arrays; Authlete's JSON body takes the chain as one.
-  return { json: JSON.stringify({ ...body, clientCertificatePath: chain }) }
-}
-
 /** @internal */
-export const backchannelAuthentication: Operation<
+export const backchannelAuthentication: ModelledOperation<
   BackchannelAuthenticationRequest,
-  BackchannelAuthenticationResponse
+  BackchannelAuthenticationAnswer
 > = {
-  name: 'backchannelAuthentication',
-  path: '/backchannel/authentication',
+  ...AUTHLETE_CALL.backchannelAuthentication,
   repeatableAfterSend: false,
   secretFields: CLIENT_REQUEST_SECRETS,
-  encode,
-  parse: modelParser(backchannelAuthenticationModel, {
-    action: 'USER_IDENTIFICATION',
-    fields: { ticket: 'text' },
-  }),
+  encode: REQUEST.encode,
+  ...answerModel(backchannelAuthenticationModel, REQUIRED),
 }

@@ -8,10 +8,6 @@
  */
 
 import { z } from 'zod'
-import { AuthleteInputError } from '../errors.js'
-import type { Operation } from '../http/operation.js'
-import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
-import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import {
   type AuthorizationDetails,
   type DeliveryMode,
@@ -26,63 +22,83 @@ import {
   resultShape,
   type UnknownAction,
 } from './fields.js'
-import { modelParser } from './model.js'
-import { jsonText, properties, seconds, strings, type TokenProperty } from './request-values.js'
+import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
+import {
+  epochSeconds,
+  jsonObject,
+  oneOf,
+  properties,
+  type RequestOf,
+  requestFields,
+  requiredText,
+  seconds,
+  strings,
+  text,
+  ticket,
+} from './request-fields.js'
+import { AUTHLETE_CALL } from './table.js'
 import { BACKCHANNEL_COMPLETE_RESULTS } from './values.js'
 
 export { BACKCHANNEL_COMPLETE_RESULTS }
 
-/**
- * The end-user's decision: `AUTHORIZED`, `ACCESS_DENIED`, `TRANSACTION_FAILED` (no answer could be
- * had), or one Authlete adds later (any string).
- */
-// `string & {}` keeps the literals offered by editors while accepting a future result.
-export type BackchannelCompleteResult = (typeof BACKCHANNEL_COMPLETE_RESULTS)[number] | (string & {})
+/** @internal */
+export const COMPLETE_REQUEST = requestFields(
+  'the complete request',
+  {
+    /** The ticket from `/backchannel/authentication`, kept since. */
+    ticket: ticket(),
+    /**
+     * The end-user's decision: `AUTHORIZED`, `ACCESS_DENIED`, or `TRANSACTION_FAILED` (no answer
+     * could be had). Any other is refused before it is sent: Authlete refuses it too.
+     */
+    result: oneOf(BACKCHANNEL_COMPLETE_RESULTS),
+    /** The end-user's subject (required by Authlete's schema, whatever the result). */
+    subject: requiredText(),
+    /** A `sub` for the ID token other than `subject` (e.g. a pairwise identifier). */
+    sub: text(),
+    /**
+     * When the end-user authenticated, in whole seconds since the epoch
+     * (`Math.floor(Date.now() / 1000)`); a value that can only be milliseconds is refused.
+     */
+    authTime: epochSeconds(),
+    /** The ACR the authentication met. */
+    acr: text(),
+    /** Claims for the ID token: a JSON object, or its JSON text. */
+    claims: jsonObject(),
+    /** Extra properties attached to the tokens. */
+    properties: properties(),
+    /** Scopes that replace the requested ones. */
+    scopes: strings(),
+    /** Extra JOSE header parameters of the ID token: an object or its JSON text. */
+    idtHeaderParams: jsonObject(),
+    /** The `error_description` when the result is not `AUTHORIZED`. */
+    errorDescription: text(),
+    /** The `error_uri` when the result is not `AUTHORIZED`. */
+    errorUri: text(),
+    /** The claims the end-user consented to. */
+    consentedClaims: strings(),
+    /** Extra claims of a JWT access token: an object or its JSON text. */
+    jwtAtClaims: jsonObject(),
+    /** An access token to use instead of one Authlete generates (push mode). */
+    accessToken: text(),
+    /** The access token's lifetime in seconds, overriding the service's. */
+    accessTokenDuration: seconds(),
+    /** The refresh token's lifetime in seconds, overriding the service's. */
+    refreshTokenDuration: seconds(),
+    /** `aud` of the ID token as a string (`string`) or an array (`array`). */
+    idTokenAudType: text(),
+  },
+  { json: true },
+)
 
-export type { TokenProperty }
+/** The end-user's decision: `AUTHORIZED`, `ACCESS_DENIED` or `TRANSACTION_FAILED`. */
+export type BackchannelCompleteResult = (typeof BACKCHANNEL_COMPLETE_RESULTS)[number]
 
 /**
  * The request of {@link AuthleteClient.backchannelComplete}. Claims are used only when
  * `result` is `AUTHORIZED`.
  */
-export interface BackchannelCompleteRequest {
-  /** The ticket from `/backchannel/authentication`, kept since. */
-  ticket: string
-  /** The end-user's decision. */
-  result: BackchannelCompleteResult
-  /** The end-user's subject (required by Authlete's schema, whatever the result). */
-  subject: string
-  /** A `sub` for the ID token other than `subject` (e.g. a pairwise identifier). */
-  sub?: string | undefined
-  /** When the end-user authenticated, in seconds since the epoch. */
-  authTime?: number | undefined
-  /** The ACR the authentication met. */
-  acr?: string | undefined
-  /** Claims for the ID token: a JSON object, or its JSON text. */
-  claims?: string | Record<string, unknown> | undefined
-  /** Extra properties attached to the tokens. */
-  properties?: readonly TokenProperty[] | undefined
-  /** Scopes that replace the requested ones. */
-  scopes?: readonly string[] | undefined
-  /** Extra JOSE header parameters of the ID token: an object or its JSON text. */
-  idtHeaderParams?: string | Record<string, unknown> | undefined
-  /** The `error_description` when the result is not `AUTHORIZED`. */
-  errorDescription?: string | undefined
-  /** The `error_uri` when the result is not `AUTHORIZED`. */
-  errorUri?: string | undefined
-  /** The claims the end-user consented to. */
-  consentedClaims?: readonly string[] | undefined
-  /** Extra claims of a JWT access token: an object or its JSON text. */
-  jwtAtClaims?: string | Record<string, unknown> | undefined
-  /** An access token to use instead of one Authlete generates (push mode). */
-  accessToken?: string | undefined
-  /** The access token's lifetime in seconds, overriding the service's. */
-  accessTokenDuration?: number | undefined
-  /** The refresh token's lifetime in seconds, overriding the service's. */
-  refreshTokenDuration?: number | undefined
-  /** `aud` of the ID token as a string (`string`) or an array (`array`). */
-  idTokenAudType?: string | undefined
-}
+export type BackchannelCompleteRequest = RequestOf<typeof COMPLETE_REQUEST.fields>
 
 /** The `action` values documented for this API. */
 export const BACKCHANNEL_COMPLETE_ACTIONS = ['NOTIFICATION', 'NO_ACTION', 'SERVER_ERROR'] as const
@@ -121,14 +137,18 @@ interface BackchannelCompleteFields extends ResultFields {
   grantId?: string
 }
 
+/** The fields an action requires. */
+const REQUIRED = {
+  NOTIFICATION: { clientNotificationEndpoint: 'text', responseContent: 'text' },
+} as const satisfies Requirements
+
 /**
  * `action: NOTIFICATION` (ping and push modes): POST `responseContent` to
  * `clientNotificationEndpoint` with `Authorization: Bearer <clientNotificationToken>`.
  */
-export interface BackchannelCompleteNotification extends BackchannelCompleteFields {
+export interface BackchannelCompleteNotification
+  extends WithRequired<BackchannelCompleteFields, typeof REQUIRED.NOTIFICATION> {
   action: 'NOTIFICATION'
-  clientNotificationEndpoint: string
-  responseContent: string
 }
 
 /** `action: NO_ACTION` (poll mode): nothing to do; the client learns the result at the token endpoint. */
@@ -150,34 +170,11 @@ export interface BackchannelCompleteUnknownAction extends BackchannelCompleteFie
  * The validated answer of `/backchannel/authentication/complete`. Narrow on `action`:
  * `if (res.action === 'NOTIFICATION') res.clientNotificationEndpoint` is a `string`.
  */
-export type BackchannelCompleteResponse =
+export type BackchannelCompleteAnswer =
   | BackchannelCompleteNotification
   | BackchannelCompleteNoAction
   | BackchannelCompleteServerError
   | BackchannelCompleteUnknownAction
-
-/** The fields of a complete request. @internal */
-export const COMPLETE_FIELDS: ReadonlySet<string> = new Set<keyof BackchannelCompleteRequest>([
-  'ticket',
-  'result',
-  'subject',
-  'sub',
-  'authTime',
-  'acr',
-  'claims',
-  'properties',
-  'scopes',
-  'idtHeaderParams',
-  'errorDescription',
-  'errorUri',
-  'consentedClaims',
-  'jwtAtClaims',
-  'accessToken',
-  'accessTokenDuration',
-  'refreshTokenDuration',
-  'idTokenAudType',
-])
-const RESULT = /^[A-Z][A-Z_]*$/
 
 /** The answer's model (exported for the test that holds the compiled check to zod's word). */
 export const backchannelCompleteModel = z.looseObject({
@@ -204,48 +201,12 @@ export const backchannelCompleteModel = z.looseObject({
   grantId: optionalString,
 })
 
-function encode(request: BackchannelCompleteRequest) {
-  const fields = checkFields(request, COMPLETE_FIELDS, 'the complete request')
-  const result = requiredString(fields.result, 'result', 64)
-  if (!RESULT.test(result)) {
-    throw new AuthleteInputError('result', 'must be an upper-case result such as AUTHORIZED')
-  }
-  // Each field read by name at its own site (a getter or an inherited field counts, and the read
-  // stays cheap where the field is absent); JSON.stringify leaves out the undefined ones.
-  return {
-    json: JSON.stringify({
-      ticket: requiredString(fields.ticket, 'ticket', MAX_TICKET_LENGTH),
-      result,
-      subject: requiredString(fields.subject, 'subject'),
-      sub: optionalText(fields.sub, 'sub'),
-      authTime: seconds(fields.authTime, 'authTime'),
-      acr: optionalText(fields.acr, 'acr'),
-      claims: jsonText(fields.claims, 'claims'),
-      properties: properties(fields.properties),
-      scopes: strings(fields.scopes, 'scopes'),
-      idtHeaderParams: jsonText(fields.idtHeaderParams, 'idtHeaderParams'),
-      errorDescription: optionalText(fields.errorDescription, 'errorDescription'),
-      errorUri: optionalText(fields.errorUri, 'errorUri'),
-      consentedClaims: strings(fields.consentedClaims, 'consentedClaims'),
-      jwtAtClaims: jsonText(fields.jwtAtClaims, 'jwtAtClaims'),
-      accessToken: optionalText(fields.accessToken, 'accessToken'),
-      accessTokenDuration: seconds(fields.accessTokenDuration, 'accessTokenDuration'),
-      refreshTokenDuration: seconds(fields.refreshTokenDuration, 'refreshTokenDuration'),
-      idTokenAudType: optionalText(fields.idTokenAudType, 'idTokenAudType'),
-    }),
-  }
-}
-
 /** @internal */
-export const backchannelComplete: Operation<BackchannelCompleteRequest, BackchannelCompleteResponse> = {
-  name: 'backchannelComplete',
-  path: '/backchannel/authentication/complete',
+export const backchannelComplete: ModelledOperation<BackchannelCompleteRequest, BackchannelCompleteAnswer> = {
+  ...AUTHLETE_CALL.backchannelComplete,
   repeatableAfterSend: false,
   // An access token of the caller's (push mode) is a bearer credential.
   secretFields: ['accessToken'],
-  encode,
-  parse: modelParser(backchannelCompleteModel, {
-    action: 'NOTIFICATION',
-    fields: { clientNotificationEndpoint: 'text', responseContent: 'text' },
-  }),
+  encode: COMPLETE_REQUEST.encode,
+  ...answerModel(backchannelCompleteModel, REQUIRED),
 }

@@ -8,36 +8,34 @@
  */
 
 import { z } from 'zod'
-import { AuthleteInputError } from '../errors.js'
-import type { Operation } from '../http/operation.js'
-import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
-import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import { type ResultFields, resultShape, type UnknownAction } from './fields.js'
-import { formEncode } from './form.js'
-import { modelParser } from './model.js'
+import { answerModel, type ModelledOperation } from './model.js'
+import { type RequestOf, requestFields, text, ticket, upperCase } from './request-fields.js'
+import { AUTHLETE_CALL } from './table.js'
 import { BACKCHANNEL_FAIL_REASONS } from './values.js'
 
 export { BACKCHANNEL_FAIL_REASONS }
 
+const REQUEST = requestFields('the fail request', {
+  /** The ticket from `/backchannel/authentication`. */
+  ticket: ticket(),
+  /** Why the request is refused: a documented reason, or one Authlete adds later. */
+  reason: upperCase<(typeof BACKCHANNEL_FAIL_REASONS)[number]>('UNKNOWN_USER_ID'),
+  /** The `error_description` for the client application (ASCII, no `"` or `\`, per RFC 6749). */
+  errorDescription: text(),
+  /** The `error_uri` for the client application. */
+  errorUri: text(),
+})
+
 /**
  * Why the request is refused: a documented reason, or one Authlete adds later (any string).
  */
-// `string & {}` keeps the literals offered by editors while accepting a future reason.
-export type BackchannelFailReason = (typeof BACKCHANNEL_FAIL_REASONS)[number] | (string & {})
+export type BackchannelFailReason = BackchannelFailRequest['reason']
 
 /**
  * The request of {@link AuthleteClient.backchannelFail}.
  */
-export interface BackchannelFailRequest {
-  /** The ticket from `/backchannel/authentication`. */
-  ticket: string
-  /** Why the request is refused. */
-  reason: BackchannelFailReason
-  /** The `error_description` for the client application (ASCII, no `"` or `\`, per RFC 6749). */
-  errorDescription?: string | undefined
-  /** The `error_uri` for the client application. */
-  errorUri?: string | undefined
-}
+export type BackchannelFailRequest = RequestOf<typeof REQUEST.fields>
 
 /** The `action` values documented for this API. */
 export const BACKCHANNEL_FAIL_ACTIONS = ['BAD_REQUEST', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR'] as const
@@ -74,7 +72,7 @@ export interface BackchannelFailUnknownAction extends BackchannelFailFields {
 /**
  * The validated answer of `/backchannel/authentication/fail`.
  */
-export type BackchannelFailResponse =
+export type BackchannelFailAnswer =
   | BackchannelFailBadRequest
   | BackchannelFailForbidden
   | BackchannelFailInternalServerError
@@ -83,38 +81,10 @@ export type BackchannelFailResponse =
 /** The answer's model (exported for the test that holds the compiled check to zod's word). */
 export const backchannelFailModel = z.looseObject(resultShape)
 
-const FIELDS: ReadonlySet<string> = new Set<keyof BackchannelFailRequest>([
-  'ticket',
-  'reason',
-  'errorDescription',
-  'errorUri',
-])
-const REASON = /^[A-Z][A-Z_]*$/
-
-function encode(request: BackchannelFailRequest) {
-  const fields = checkFields(request, FIELDS, 'the fail request')
-  const reason = requiredString(fields.reason, 'reason', 64)
-  if (!REASON.test(reason)) {
-    throw new AuthleteInputError(
-      'reason',
-      `must be an upper-case reason such as ${BACKCHANNEL_FAIL_REASONS[8]}`,
-    )
-  }
-  return {
-    form: formEncode({
-      ticket: requiredString(fields.ticket, 'ticket', MAX_TICKET_LENGTH),
-      reason,
-      errorDescription: optionalText(fields.errorDescription, 'errorDescription'),
-      errorUri: optionalText(fields.errorUri, 'errorUri'),
-    }),
-  }
-}
-
 /** @internal */
-export const backchannelFail: Operation<BackchannelFailRequest, BackchannelFailResponse> = {
-  name: 'backchannelFail',
-  path: '/backchannel/authentication/fail',
+export const backchannelFail: ModelledOperation<BackchannelFailRequest, BackchannelFailAnswer> = {
+  ...AUTHLETE_CALL.backchannelFail,
   repeatableAfterSend: false,
-  encode,
-  parse: modelParser(backchannelFailModel),
+  encode: REQUEST.encode,
+  ...answerModel(backchannelFailModel),
 }

@@ -12,8 +12,6 @@
  */
 
 import { z } from 'zod'
-import type { Operation } from '../http/operation.js'
-import { requiredString } from '../input.js'
 import {
   optionalSeconds,
   optionalString,
@@ -22,7 +20,9 @@ import {
   type UnknownAction,
 } from './fields.js'
 import { formValue } from './form.js'
-import { modelParser } from './model.js'
+import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
+import { ticket } from './request-fields.js'
+import { AUTHLETE_CALL } from './table.js'
 
 /**
  * The `action` values documented for this API, in the order of Authlete's reference.
@@ -33,11 +33,6 @@ export const BACKCHANNEL_ISSUE_ACTIONS = ['OK', 'INVALID_TICKET', 'INTERNAL_SERV
  * An `action` value documented for this API.
  */
 export type BackchannelIssueAction = (typeof BACKCHANNEL_ISSUE_ACTIONS)[number]
-
-/**
- * {@link UnknownAction}, by its earlier name.
- */
-export type UnknownBackchannelIssueAction = UnknownAction
 
 /** Fields every answer may carry. All are optional in Authlete's schema. */
 interface BackchannelIssueFields extends ResultFields {
@@ -54,15 +49,17 @@ interface BackchannelIssueFields extends ResultFields {
   interval?: number
 }
 
+/** The fields an action requires. */
+const REQUIRED = {
+  OK: { authReqId: 'text', expiresIn: 'number', interval: 'number' },
+} as const satisfies Requirements
+
 /**
  * `action: OK`: an `auth_req_id` was issued. Return `responseContent` to the client with status 200,
  * then start authenticating the user on their device.
  */
-export interface BackchannelIssueOk extends BackchannelIssueFields {
+export interface BackchannelIssueOk extends WithRequired<BackchannelIssueFields, typeof REQUIRED.OK> {
   action: 'OK'
-  authReqId: string
-  expiresIn: number
-  interval: number
 }
 
 /**
@@ -90,24 +87,11 @@ export interface BackchannelIssueUnknownAction extends BackchannelIssueFields {
  * The validated answer of `/backchannel/authentication/issue`. Narrow on `action`:
  * `if (res.action === 'OK') res.authReqId` is a `string`.
  */
-export type BackchannelIssueResponse =
+export type BackchannelIssueAnswer =
   | BackchannelIssueOk
   | BackchannelIssueInvalidTicket
   | BackchannelIssueInternalServerError
   | BackchannelIssueUnknownAction
-
-/**
- * Whether `action` is one of the documented values ({@link BACKCHANNEL_ISSUE_ACTIONS}).
- */
-export function isKnownBackchannelIssueAction(action: string): action is BackchannelIssueAction {
-  return action === 'OK' || action === 'INVALID_TICKET' || action === 'INTERNAL_SERVER_ERROR'
-}
-
-/**
- * The longest ticket accepted. Authlete's tickets are about 43 characters; anything near this limit
- * is a bug in the caller, rejected before it costs a round trip.
- */
-export const MAX_TICKET_LENGTH = 1024
 
 /** The answer's model (exported for the test that holds the compiled check to zod's word). */
 export const backchannelIssueModel = z.looseObject({
@@ -117,15 +101,14 @@ export const backchannelIssueModel = z.looseObject({
   interval: optionalSeconds,
 })
 
-export const backchannelIssue: Operation<string, BackchannelIssueResponse> = {
-  name: 'backchannelIssue',
-  path: '/backchannel/authentication/issue',
+/** The request's one field. */
+const TICKET = ticket()
+
+/** @internal */
+export const backchannelIssue: ModelledOperation<string, BackchannelIssueAnswer> = {
+  ...AUTHLETE_CALL.backchannelIssue,
   repeatableAfterSend: false,
-  encode: (ticket) => ({
-    form: `ticket=${formValue(requiredString(ticket, 'ticket', MAX_TICKET_LENGTH))}`,
-  }),
-  parse: modelParser(backchannelIssueModel, {
-    action: 'OK',
-    fields: { authReqId: 'text', expiresIn: 'number', interval: 'number' },
-  }),
+  // The ticket alone, as a form: the hot path of a login, with no object to check.
+  encode: (ticket) => ({ form: `ticket=${formValue(TICKET.read(ticket, 'ticket') as string)}` }),
+  ...answerModel(backchannelIssueModel, REQUIRED),
 }

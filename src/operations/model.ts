@@ -9,12 +9,24 @@
  */
 
 import type { z } from 'zod'
-import type { ParseResult } from '../http/operation.js'
+import type { Operation, ParseResult } from '../transport/operation.js'
 
 export type { ParseResult }
 
-/** Fields an answer must carry when its `action` is `action`: text is a non-empty string. */
-export interface Requirement {
+/**
+ * The fields an answer must carry, by `action`: `text` is a non-empty string, `number` a number.
+ * Declared once per operation: the parser checks it, and the answer's types are made from it
+ * ({@link WithRequired}).
+ */
+export type Requirements = Readonly<Record<string, Readonly<Record<string, 'text' | 'number'>>>>
+
+/** `Fields` with the fields `Required` names made required (`{ ticket: 'text' }`: `ticket: string`). */
+export type WithRequired<Fields, Required> = Fields & {
+  [Field in keyof Required]: Required[Field] extends 'number' ? number : string
+}
+
+/** One action's requirement. */
+interface Requirement {
   readonly action: string
   readonly fields: Readonly<Record<string, 'text' | 'number'>>
 }
@@ -188,8 +200,8 @@ function withoutNulls<Result>(answer: Record<string, unknown>, fields: ReadonlyS
 }
 
 /**
- * The parse of an operation's answer, from a zod object schema compiled once and the fields its
- * `action` requires (one requirement, or one per action that has some). `null` in one of the model's top-level fields is read as absent (Authlete's
+ * The parse of an operation's answer, from a zod object schema compiled once and the fields each
+ * `action` requires. `null` in one of the model's top-level fields is read as absent (Authlete's
  * schemas mark fields optional without saying whether an absent one is omitted or sent as `null`),
  * so that `field?: T` holds after parsing; an unknown field is kept as it came, `null` included.
  *
@@ -198,14 +210,12 @@ function withoutNulls<Result>(answer: Record<string, unknown>, fields: ReadonlyS
  */
 export function modelParser<Result>(
   schema: z.ZodObject,
-  requirement?: Requirement | readonly Requirement[],
+  required?: Requirements,
 ): (json: unknown) => ParseResult<Result> {
   const requirements: readonly Requirement[] =
-    requirement === undefined
+    required === undefined
       ? NONE_REQUIRED
-      : Array.isArray(requirement)
-        ? requirement
-        : [requirement as Requirement]
+      : Object.entries(required).map(([action, fields]) => ({ action, fields }))
   const accept = compileAccept(schema)
   const fields: ReadonlySet<string> = new Set(Object.keys(schema.shape))
   return (json) => {
@@ -238,4 +248,17 @@ export function modelParser<Result>(
       })),
     }
   }
+}
+
+/**
+ * An operation with its answer's model: the transport reads `parse`; the tests that hold the
+ * compiled check to zod's word read `model`.
+ */
+export interface ModelledOperation<Input, Result> extends Operation<Input, Result> {
+  readonly model: z.ZodObject
+}
+
+/** `model` and its `parse` ({@link modelParser}), to spread into an operation. */
+export function answerModel<Result>(model: z.ZodObject, required?: Requirements) {
+  return { model, parse: modelParser<Result>(model, required) }
 }

@@ -9,9 +9,9 @@
  */
 
 import { z } from 'zod'
-import type { Operation } from '../http/operation.js'
 import { optionalBoolean, optionalString, optionalStrings } from './fields.js'
-import { modelParser } from './model.js'
+import { answerModel, type ModelledOperation } from './model.js'
+import { AUTHLETE_CALL } from './table.js'
 
 /**
  * The OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, CIBA Core §4), the fields an
@@ -58,16 +58,11 @@ export const serviceConfigurationModel = z.looseObject({
   backchannel_user_code_parameter_supported: optionalBoolean,
 })
 
-/** The request fields that carry a credential: none (there is no request body). */
-export const SERVICE_CONFIGURATION_SECRET_FIELDS = [] as const
-
 /** @internal */
-export const serviceConfiguration: Operation<void, ServiceConfiguration> = {
-  name: 'serviceConfiguration',
-  method: 'GET',
-  path: '/service/configuration',
+export const serviceConfiguration: ModelledOperation<void, ServiceConfiguration> = {
+  ...AUTHLETE_CALL.serviceConfiguration,
   // A read: repeating it changes nothing at Authlete.
   repeatableAfterSend: true,
   encode: () => null,
-  parse: modelParser(serviceConfigurationModel),
+  ...answerModel(serviceConfigurationModel),
 }

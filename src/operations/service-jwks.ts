@@ -8,9 +8,9 @@
  */
 
 import { z } from 'zod'
-import type { Operation } from '../http/operation.js'
 import { optionalString } from './fields.js'
-import { modelParser } from './model.js'
+import { answerModel, type ModelledOperation } from './model.js'
+import { AUTHLETE_CALL } from './table.js'
 
 /** A public JSON Web Key (RFC 7517 §4): its members as they came. */
 export interface JsonWebKeyAnswer {
@@ -34,18 +34,13 @@ export const serviceJwksModel = z.looseObject({
   ),
 })
 
-/** The request fields that carry a credential: none (there is no request body). */
-export const SERVICE_JWKS_SECRET_FIELDS = [] as const
-
 /** @internal */
-export const serviceJwks: Operation<void, ServiceJwks> = {
-  name: 'serviceJwks',
-  method: 'GET',
-  path: '/service/jwks/get',
+export const serviceJwks: ModelledOperation<void, ServiceJwks> = {
+  ...AUTHLETE_CALL.serviceJwks,
   // A read: repeating it changes nothing at Authlete.
   repeatableAfterSend: true,
   encode: () => null,
-  parse: modelParser(serviceJwksModel),
+  ...answerModel(serviceJwksModel),
   // The service has no JWK Set (Authlete answers 204): an empty set, which verifies no signature.
   noContent: () => ({ keys: [] }),
 }

@@ -8,36 +8,28 @@
  */
 
 import { z } from 'zod'
-import { AuthleteInputError } from '../errors.js'
-import type { Operation } from '../http/operation.js'
-import { checkFields, requiredString } from '../input.js'
-import { MAX_TICKET_LENGTH } from './backchannel-issue.js'
 import { type ResultFields, resultShape, type UnknownAction } from './fields.js'
-import { formEncode } from './form.js'
-import { modelParser } from './model.js'
+import { answerModel, type ModelledOperation } from './model.js'
+import { type RequestOf, requestFields, ticket, upperCase } from './request-fields.js'
+import { AUTHLETE_CALL } from './table.js'
+import { TOKEN_FAIL_REASONS } from './values.js'
 
-/**
- * The reasons documented for `/auth/token/fail`. (authlete-java-common 4.46 adds `INVALID_CLIENT`,
- * `UNAUTHORIZED_CLIENT` and `INVALID_SCOPE`, which the OpenAPI document does not list yet.)
- */
-export const TOKEN_FAIL_REASONS = ['UNKNOWN', 'INVALID_RESOURCE_OWNER_CREDENTIALS', 'INVALID_TARGET'] as const
+export { TOKEN_FAIL_REASONS }
+
+const REQUEST = requestFields('the token fail request', {
+  /** The ticket from `/auth/token` (action `PASSWORD`). */
+  ticket: ticket(),
+  /** Why the request is refused: a documented reason, or one Authlete adds later. */
+  reason: upperCase<(typeof TOKEN_FAIL_REASONS)[number]>('INVALID_RESOURCE_OWNER_CREDENTIALS'),
+})
 
 /** Why the request is refused: a documented reason, or one Authlete adds later (any string). */
-// `string & {}` keeps the literals offered by editors while accepting a future reason.
-export type TokenFailReason = (typeof TOKEN_FAIL_REASONS)[number] | (string & {})
+export type TokenFailReason = TokenFailRequest['reason']
 
 /**
  * The request of {@link AuthleteClient.tokenFail}.
  */
-export interface TokenFailRequest {
-  /** The ticket from `/auth/token` (action `PASSWORD`). */
-  ticket: string
-  /** Why the request is refused. */
-  reason: TokenFailReason
-}
-
-/** The request fields that carry a credential: none. */
-export const TOKEN_FAIL_SECRET_FIELDS = [] as const
+export type TokenFailRequest = RequestOf<typeof REQUEST.fields>
 
 /** The `action` values documented for this API. */
 export const TOKEN_FAIL_ACTIONS = ['INTERNAL_SERVER_ERROR', 'BAD_REQUEST'] as const
@@ -67,30 +59,15 @@ export interface TokenFailUnknownAction extends TokenFailFields {
 }
 
 /** The validated answer of `/auth/token/fail`. */
-export type TokenFailResponse = TokenFailBadRequest | TokenFailInternalServerError | TokenFailUnknownAction
+export type TokenFailAnswer = TokenFailBadRequest | TokenFailInternalServerError | TokenFailUnknownAction
 
 /** The answer's model (exported for the test that holds the compiled check to zod's word). */
 export const tokenFailModel = z.looseObject(resultShape)
 
-const FIELDS: ReadonlySet<string> = new Set<keyof TokenFailRequest>(['ticket', 'reason'])
-const REASON = /^[A-Z][A-Z_]*$/
-
-function encode(request: TokenFailRequest) {
-  const fields = checkFields(request, FIELDS, 'the token fail request')
-  const reason = requiredString(fields.reason, 'reason', 64)
-  if (!REASON.test(reason)) {
-    throw new AuthleteInputError('reason', `must be an upper-case reason such as ${TOKEN_FAIL_REASONS[1]}`)
-  }
-  return {
-    form: formEncode({ ticket: requiredString(fields.ticket, 'ticket', MAX_TICKET_LENGTH), reason }),
-  }
-}
-
 /** @internal */
-export const tokenFail: Operation<TokenFailRequest, TokenFailResponse> = {
-  name: 'tokenFail',
-  path: '/auth/token/fail',
+export const tokenFail: ModelledOperation<TokenFailRequest, TokenFailAnswer> = {
+  ...AUTHLETE_CALL.tokenFail,
   repeatableAfterSend: false,
-  encode,
-  parse: modelParser(tokenFailModel),
+  encode: REQUEST.encode,
+  ...answerModel(tokenFailModel),
 }

@@ -9,11 +9,6 @@
  */
 
 import { z } from 'zod'
-import { AuthleteInputError } from '../errors.js'
-import type { Operation } from '../http/operation.js'
-import { checkFields, optionalString as optionalText, requiredString } from '../input.js'
-import { MAX_PARAMETERS_LENGTH } from './backchannel-authentication.js'
-import type { TokenProperty } from './backchannel-complete.js'
 import {
   type AuthorizationDetails,
   type OpenEnum,
@@ -30,53 +25,74 @@ import {
   type Scope,
   type UnknownAction,
 } from './fields.js'
-import { formEncode } from './form.js'
-import { modelParser } from './model.js'
-import { jsonText, optionalFlag, properties, seconds, strings } from './request-values.js'
+import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
+import {
+  flag,
+  jsonObject,
+  parameters,
+  properties,
+  type RequestOf,
+  requestFields,
+  seconds,
+  strings,
+  text,
+} from './request-fields.js'
+import { AUTHLETE_CALL } from './table.js'
 
 /**
- * The request of {@link AuthleteClient.token}.
+ * What a caller may set of the tokens Authlete issues, at `/auth/token` and `/auth/token/issue`.
+ *
+ * @internal
  */
-export interface TokenRequest {
+export const TOKEN_SETTINGS = {
+  /** An access token to use instead of one Authlete generates. */
+  accessToken: text(),
+  /** Extra claims of a JWT access token: an object or its JSON text. */
+  jwtAtClaims: jsonObject(),
+  /** Extra properties attached to the tokens. Sent as JSON. */
+  properties: properties(),
+  /** The access token's lifetime in seconds, overriding the service's. Sent as JSON. */
+  accessTokenDuration: seconds(),
+  /** The refresh token's lifetime in seconds, overriding the service's. Sent as JSON. */
+  refreshTokenDuration: seconds(),
+}
+
+const REQUEST = requestFields('the token request', {
   /**
    * The client application's request body, exactly as received (`application/x-www-form-urlencoded`):
    * `grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=…`. Authlete parses it.
    */
-  parameters: string | URLSearchParams
+  parameters: parameters(),
   /** The client ID from the client's `Authorization: Basic` header (`client_secret_basic`). */
-  clientId?: string | undefined
+  clientId: text(),
   /** The client secret from the client's `Authorization: Basic` header. */
-  clientSecret?: string | undefined
+  clientSecret: text(),
   /** The client's certificate (PEM), when it authenticated with mutual TLS. */
-  clientCertificate?: string | undefined
-  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
-  clientCertificatePath?: readonly string[] | undefined
+  clientCertificate: text(),
   /** The `DPoP` header of the request: a DPoP proof JWT (RFC 9449). */
-  dpop?: string | undefined
+  dpop: text(),
   /** The HTTP method of the request, for the DPoP proof's `htm`: `POST`. */
-  htm?: string | undefined
+  htm: text(),
   /**
    * The token endpoint's public URL, for the DPoP proof's `htu`. Leave it out behind a proxy (the
    * request URL is not the public one): Authlete then uses the service's `tokenEndpoint`.
    */
-  htu?: string | undefined
-  /** Extra properties attached to the tokens. Sent as JSON. */
-  properties?: readonly TokenProperty[] | undefined
-  /** An access token to use instead of one Authlete generates. */
-  accessToken?: string | undefined
-  /** Extra claims of a JWT access token: an object or its JSON text. */
-  jwtAtClaims?: string | Record<string, unknown> | undefined
-  /** The access token's lifetime in seconds, overriding the service's. Sent as JSON. */
-  accessTokenDuration?: number | undefined
-  /** The refresh token's lifetime in seconds, overriding the service's. Sent as JSON. */
-  refreshTokenDuration?: number | undefined
-  /** Whether to require a server-issued nonce in the DPoP proof. Sent as JSON. */
-  dpopNonceRequired?: boolean | undefined
+  htu: text(),
+  ...TOKEN_SETTINGS,
   /** The `OAuth-Client-Attestation` header (attestation-based client authentication). */
-  oauthClientAttestation?: string | undefined
+  oauthClientAttestation: text(),
   /** The `OAuth-Client-Attestation-PoP` header. */
-  oauthClientAttestationPop?: string | undefined
-}
+  oauthClientAttestationPop: text(),
+  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
+  clientCertificatePath: strings(),
+  /** Whether to require a server-issued nonce in the DPoP proof. Sent as JSON. */
+  dpopNonceRequired: flag(),
+})
+
+/**
+ * The request of {@link AuthleteClient.token}.
+ */
+export type TokenRequest = RequestOf<typeof REQUEST.fields>
 
 /**
  * The request fields that carry a credential, and the form parameters of `parameters` that do:
@@ -154,15 +170,14 @@ export interface TokenInfo {
   [field: string]: unknown
 }
 
-/** Fields every answer may carry. All are optional in Authlete's schema. */
-interface TokenFields extends ResultFields {
+/**
+ * The fields of an answer that issued tokens, at `/auth/token` and `/auth/token/issue` alike.
+ *
+ * @internal
+ */
+export interface IssuedTokenFields extends ResultFields {
   /** JSON text for the client application: the body of the token response. */
   responseContent?: string
-  /** `PASSWORD`: the resource owner's credentials, to check. */
-  username?: string
-  password?: string
-  /** `PASSWORD`: the ticket for `/auth/token/issue` or `/auth/token/fail`. */
-  ticket?: string
   accessToken?: string
   /** Milliseconds since the epoch. */
   accessTokenExpiresAt?: number
@@ -171,9 +186,6 @@ interface TokenFields extends ResultFields {
   refreshToken?: string
   refreshTokenExpiresAt?: number
   refreshTokenDuration?: number
-  idToken?: string
-  /** The grant type of the request. */
-  grantType?: GrantType
   /** The client's numeric ID. */
   clientId?: number
   clientIdAlias?: string
@@ -183,12 +195,27 @@ interface TokenFields extends ResultFields {
   scopes?: string[]
   properties?: TokenPropertyAnswer[]
   jwtAccessToken?: string
-  resources?: string[]
   accessTokenResources?: string[]
   authorizationDetails?: AuthorizationDetails
-  additionalClaims?: string
   serviceAttributes?: Pair[]
   clientAttributes?: Pair[]
+  clientEntityId?: string
+  clientEntityIdUsed?: boolean
+  refreshTokenScopes?: string[]
+}
+
+/** Fields every answer may carry. All are optional in Authlete's schema. */
+interface TokenFields extends IssuedTokenFields {
+  /** `PASSWORD`: the resource owner's credentials, to check. */
+  username?: string
+  password?: string
+  /** `PASSWORD`: the ticket for `/auth/token/issue` or `/auth/token/fail`. */
+  ticket?: string
+  idToken?: string
+  /** The grant type of the request. */
+  grantType?: GrantType
+  resources?: string[]
+  additionalClaims?: string
   /** How the client authenticated, e.g. `CLIENT_SECRET_BASIC`. */
   clientAuthMethod?: string
   grantId?: string
@@ -204,15 +231,12 @@ interface TokenFields extends ResultFields {
   /** `JWT_BEARER` (RFC 7523): the assertion. */
   assertion?: string
   previousRefreshTokenUsed?: boolean
-  clientEntityId?: string
-  clientEntityIdUsed?: boolean
   cnonce?: string
   cnonceExpiresAt?: number
   cnonceDuration?: number
   /** A nonce to send in the `DPoP-Nonce` header of the answer. */
   dpopNonce?: string
   requestedIdTokenClaims?: string[]
-  refreshTokenScopes?: string[]
   /** `NATIVE_SSO`: the session and device secret. */
   sessionId?: string
   deviceSecret?: string
@@ -221,11 +245,16 @@ interface TokenFields extends ResultFields {
   metadataDocumentUsed?: boolean
 }
 
+/** The fields an action requires. */
+const REQUIRED = {
+  OK: { responseContent: 'text', accessToken: 'text' },
+  PASSWORD: { ticket: 'text' },
+  ID_TOKEN_REISSUABLE: { responseContent: 'text' },
+} as const satisfies Requirements
+
 /** `action: OK`: the tokens were issued. Answer 200 with `responseContent`. */
-export interface TokenOk extends TokenFields {
+export interface TokenOk extends WithRequired<TokenFields, typeof REQUIRED.OK> {
   action: 'OK'
-  responseContent: string
-  accessToken: string
 }
 
 /** `action: BAD_REQUEST`: answer 400 with `responseContent` (`authorization_pending`, `slow_down`, …). */
@@ -247,9 +276,8 @@ export interface TokenInternalServerError extends TokenFields {
  * `action: PASSWORD` (resource owner password credentials): check `username` and `password`, then
  * call `/auth/token/issue` or `/auth/token/fail` with `ticket`.
  */
-export interface TokenPassword extends TokenFields {
+export interface TokenPassword extends WithRequired<TokenFields, typeof REQUIRED.PASSWORD> {
   action: 'PASSWORD'
-  ticket: string
 }
 
 /** `action: TOKEN_EXCHANGE` (RFC 8693): the authorization server decides and answers itself. */
@@ -271,9 +299,9 @@ export interface TokenNativeSso extends TokenFields {
  * `action: ID_TOKEN_REISSUABLE`: a refresh whose ID token may be reissued. Answer 200 with
  * `responseContent` (no ID token is reissued then).
  */
-export interface TokenIdTokenReissuable extends TokenFields {
+export interface TokenIdTokenReissuable
+  extends WithRequired<TokenFields, typeof REQUIRED.ID_TOKEN_REISSUABLE> {
   action: 'ID_TOKEN_REISSUABLE'
-  responseContent: string
 }
 
 /** An answer whose `action` this version does not know. Treat it as a failure (status 500). */
@@ -285,7 +313,7 @@ export interface TokenUnknownAction extends TokenFields {
  * The validated answer of `/auth/token`. Narrow on `action`:
  * `if (res.action === 'PASSWORD') res.ticket` is a `string`.
  */
-export type TokenResponse =
+export type TokenAnswer =
   | TokenOk
   | TokenBadRequest
   | TokenInvalidClient
@@ -296,25 +324,6 @@ export type TokenResponse =
   | TokenNativeSso
   | TokenIdTokenReissuable
   | TokenUnknownAction
-
-const FIELDS: ReadonlySet<string> = new Set<keyof TokenRequest>([
-  'parameters',
-  'clientId',
-  'clientSecret',
-  'clientCertificate',
-  'clientCertificatePath',
-  'dpop',
-  'htm',
-  'htu',
-  'properties',
-  'accessToken',
-  'jwtAtClaims',
-  'accessTokenDuration',
-  'refreshTokenDuration',
-  'dpopNonceRequired',
-  'oauthClientAttestation',
-  'oauthClientAttestationPop',
-])
 
 /** Authlete's `property`, as it answers it. */
 export const optionalProperties = z
@@ -334,20 +343,15 @@ const optionalTokenInfo = z
   })
   .nullish()
 
-/** The answer's model (exported for the test that holds the compiled check to zod's word). */
-export const tokenModel = z.looseObject({
+/** The model's fields of an answer that issued tokens (see {@link IssuedTokenFields}). @internal */
+export const issuedTokenShape = {
   ...resultShape,
-  username: optionalString,
-  password: optionalString,
-  ticket: optionalString,
   accessToken: optionalString,
   accessTokenExpiresAt: optionalInteger,
   accessTokenDuration: optionalInteger,
   refreshToken: optionalString,
   refreshTokenExpiresAt: optionalInteger,
   refreshTokenDuration: optionalInteger,
-  idToken: optionalString,
-  grantType: optionalString,
   clientId: optionalInteger,
   clientIdAlias: optionalString,
   clientIdAliasUsed: optionalBoolean,
@@ -355,12 +359,25 @@ export const tokenModel = z.looseObject({
   scopes: optionalStrings,
   properties: optionalProperties,
   jwtAccessToken: optionalString,
-  resources: optionalStrings,
   accessTokenResources: optionalStrings,
   authorizationDetails: optionalAuthorizationDetails,
-  additionalClaims: optionalString,
   serviceAttributes: optionalPairs,
   clientAttributes: optionalPairs,
+  clientEntityId: optionalString,
+  clientEntityIdUsed: optionalBoolean,
+  refreshTokenScopes: optionalStrings,
+}
+
+/** The answer's model (exported for the test that holds the compiled check to zod's word). */
+export const tokenModel = z.looseObject({
+  ...issuedTokenShape,
+  username: optionalString,
+  password: optionalString,
+  ticket: optionalString,
+  idToken: optionalString,
+  grantType: optionalString,
+  resources: optionalStrings,
+  additionalClaims: optionalString,
   clientAuthMethod: optionalString,
   grantId: optionalString,
   audiences: optionalStrings,
@@ -373,14 +390,11 @@ export const tokenModel = z.looseObject({
   actorTokenInfo: optionalTokenInfo,
   assertion: optionalString,
   previousRefreshTokenUsed: optionalBoolean,
-  clientEntityId: optionalString,
-  clientEntityIdUsed: optionalBoolean,
   cnonce: optionalString,
   cnonceExpiresAt: optionalInteger,
   cnonceDuration: optionalInteger,
   dpopNonce: optionalString,
   requestedIdTokenClaims: optionalStrings,
-  refreshTokenScopes: optionalStrings,
   sessionId: optionalString,
   deviceSecret: optionalString,
   deviceSecretHash: optionalString,
@@ -388,51 +402,11 @@ export const tokenModel = z.looseObject({
   metadataDocumentUsed: optionalBoolean,
 })
 
-function encode(request: TokenRequest) {
-  const fields = checkFields(request, FIELDS, 'the token request')
-  const raw = fields.parameters
-  if (raw === undefined) throw new AuthleteInputError('parameters', 'is required')
-  const body = {
-    parameters: requiredString(
-      raw instanceof URLSearchParams ? raw.toString() : raw,
-      'parameters',
-      MAX_PARAMETERS_LENGTH,
-    ),
-    clientId: optionalText(fields.clientId, 'clientId'),
-    clientSecret: optionalText(fields.clientSecret, 'clientSecret'),
-    clientCertificate: optionalText(fields.clientCertificate, 'clientCertificate'),
-    dpop: optionalText(fields.dpop, 'dpop'),
-    htm: optionalText(fields.htm, 'htm'),
-    htu: optionalText(fields.htu, 'htu'),
-    accessToken: optionalText(fields.accessToken, 'accessToken'),
-    jwtAtClaims: jsonText(fields.jwtAtClaims, 'jwtAtClaims'),
-    oauthClientAttestation: optionalText(fields.oauthClientAttestation, 'oauthClientAttestation'),
-    oauthClientAttestationPop: optionalText(fields.oauthClientAttestationPop, 'oauthClientAttestationPop'),
-  }
-  const more = {
-    clientCertificatePath: strings(fields.clientCertificatePath, 'clientCertificatePath'),
-    properties: properties(fields.properties),
-    accessTokenDuration: seconds(fields.accessTokenDuration, 'accessTokenDuration'),
-    refreshTokenDuration: seconds(fields.refreshTokenDuration, 'refreshTokenDuration'),
-    dpopNonceRequired: optionalFlag(fields.dpopNonceRequired, 'dpopNonceRequired'),
-  }
-  // A form has text only: a list, a number or a flag goes as JSON (Authlete takes both bodies).
-  for (const key in more) {
-    if (more[key as keyof typeof more] !== undefined) return { json: JSON.stringify({ ...body, ...more }) }
-  }
-  return { form: formEncode(body) }
-}
-
 /** @internal */
-export const token: Operation<TokenRequest, TokenResponse> = {
-  name: 'token',
-  path: '/auth/token',
+export const token: ModelledOperation<TokenRequest, TokenAnswer> = {
+  ...AUTHLETE_CALL.token,
   repeatableAfterSend: false,
   secretFields: [...TOKEN_SECRET_FIELDS, ...TOKEN_SECRET_PARAMETERS.map((name) => `parameters.${name}`)],
-  encode,
-  parse: modelParser(tokenModel, [
-    { action: 'OK', fields: { responseContent: 'text', accessToken: 'text' } },
-    { action: 'PASSWORD', fields: { ticket: 'text' } },
-    { action: 'ID_TOKEN_REISSUABLE', fields: { responseContent: 'text' } },
-  ]),
+  encode: REQUEST.encode,
+  ...answerModel(tokenModel, REQUIRED),
 }

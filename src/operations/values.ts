@@ -22,3 +22,9 @@ export const BACKCHANNEL_FAIL_REASONS = [
 
 /** The results documented for `/complete`. */
 export const BACKCHANNEL_COMPLETE_RESULTS = ['AUTHORIZED', 'ACCESS_DENIED', 'TRANSACTION_FAILED'] as const
+
+/**
+ * The reasons documented for `/auth/token/fail`. (authlete-java-common 4.46 adds `INVALID_CLIENT`,
+ * `UNAUTHORIZED_CLIENT` and `INVALID_SCOPE`, which the OpenAPI document does not list yet.)
+ */
+export const TOKEN_FAIL_REASONS = ['UNKNOWN', 'INVALID_RESOURCE_OWNER_CREDENTIALS', 'INVALID_TARGET'] as const

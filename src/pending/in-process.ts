@@ -5,6 +5,8 @@
  * @module
  */
 
+import { timeoutOr } from '../deadline.js'
+import { AuthleteInputError } from '../errors.js'
 import type { PendingClaim, PendingClaimResult, PendingRecord, PendingStore, StoredPending } from './store.js'
 
 /** Options of {@link inProcessPendingStore}. */
@@ -45,11 +47,10 @@ export class PendingStoreFullError extends Error {
  */
 export function inProcessPendingStore(options: InProcessPendingStoreOptions = {}): PendingStore {
   const maxEntries = options.maxEntries ?? 100_000
-  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000
-  if (!Number.isInteger(maxEntries) || maxEntries < 1)
-    throw new RangeError('maxEntries must be an integer >= 1')
-  if (!Number.isInteger(sweepIntervalMs) || sweepIntervalMs < 1)
-    throw new RangeError('sweepIntervalMs must be an integer >= 1')
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw new AuthleteInputError('maxEntries', 'must be a whole number >= 1')
+  }
+  const sweepIntervalMs = timeoutOr('sweepIntervalMs', options.sweepIntervalMs, 60_000)
   const now = options.now ?? Date.now
   const entries = new Map<string, Entry>()
   // subject → its requests' IDs.

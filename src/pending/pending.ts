@@ -6,11 +6,12 @@
  * @module
  */
 
+import { type Deadline, timeoutOr, withDeadline } from '../deadline.js'
 import { AuthleteInputError } from '../errors.js'
 import { MAX_FIELD_LENGTH, requiredString } from '../input.js'
-import { checkTimeout, type Deadline, nonsense, storeCall, withDeadline } from './deadline.js'
 import { inProcessPendingStore } from './in-process.js'
 import type { PendingRecord, PendingState, PendingStore, StoredPending } from './store.js'
+import { nonsense, storeCall } from './store-call.js'
 
 /**
  * A pending request as the device shows it. The ticket is kept in the store, never handed out: it
@@ -122,14 +123,10 @@ export function createPendingAuthentications(
       throw new AuthleteInputError('store', `must be a PendingStore (it has no ${method} function)`)
     }
   }
-  const leaseMs = options.leaseMs === undefined ? 60_000 : checkTimeout(options.leaseMs, 'leaseMs')
-  const timeoutMs = options.timeoutMs === undefined ? 5000 : checkTimeout(options.timeoutMs, 'timeoutMs')
+  const leaseMs = timeoutOr('leaseMs', options.leaseMs, 60_000)
+  const timeoutMs = timeoutOr('timeoutMs', options.timeoutMs, 5000)
   const within = <T>(call: PendingCallOptions | undefined, body: (deadline: Deadline) => Promise<T>) =>
-    withDeadline(
-      call?.timeoutMs === undefined ? timeoutMs : checkTimeout(call.timeoutMs, 'timeoutMs'),
-      call?.signal,
-      body,
-    )
+    withDeadline(timeoutOr('timeoutMs', call?.timeoutMs, timeoutMs), call?.signal, body)
 
   return {
     store,

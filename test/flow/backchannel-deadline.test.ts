@@ -141,12 +141,12 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     // Each call gets the flow's signal beside its own deadline.
     expect(fake.calls[0]?.options).toEqual({ signal: expect.any(AbortSignal), timeoutMs: 800 })
     expect(fake.calls[0]?.options?.signal?.aborted).toBe(true)
-    expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'authentication']])
+    expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'backchannelAuthentication']])
   })
 
   it.each([
-    ['/issue', 'backchannelIssue', {}, 'issue'],
-    ['/fail', 'backchannelFail', { hint: 'nobody' }, 'fail'],
+    ['/issue', 'backchannelIssue', {}, 'backchannelIssue'],
+    ['/fail', 'backchannelFail', { hint: 'nobody' }, 'backchannelFail'],
   ] as const)(
     '%s cut off by the deadline: 500, and the ticket is failed with SERVER_ERROR on its own budget',
     async (_call, name, identification, stage) => {
@@ -224,7 +224,7 @@ describe("the caller's signal", () => {
     })
   }
 
-  it('fired while a hook ran, which then let the request through: no /issue, the ticket failed, reported at issue', async () => {
+  it('fired while a hook ran, which then let the request through: no /issue, the ticket failed, reported at backchannelIssue', async () => {
     const fake = fakeBackchannelClient()
     const controller = new AbortController()
     const h = hooks({
@@ -239,7 +239,7 @@ describe("the caller's signal", () => {
     expect(answer).toEqual(SERVER_ERROR)
     expect(fake.names()).toEqual(['backchannelAuthentication', 'backchannelFail'])
     expect(fake.calls[1]?.input).toEqual({ ticket: 'tk-1', reason: 'SERVER_ERROR' })
-    expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'issue']])
+    expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'backchannelIssue']])
   })
 
   it('fired while a hook ran, which then refused the request: the ticket failed with SERVER_ERROR on its own budget', async () => {
@@ -260,7 +260,7 @@ describe("the caller's signal", () => {
       input: { ticket: 'tk-1', reason: 'SERVER_ERROR' },
       options: FAIL_AFTER_END,
     })
-    expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'fail']])
+    expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'backchannelFail']])
   })
 
   it('fired while startAuthentication is pending: 500 at once; no /fail after /issue', async () => {
@@ -282,7 +282,7 @@ describe("the caller's signal", () => {
     expect(h.errors).toEqual([[expect.any(AuthleteAbortError), 'startAuthentication']])
   })
 
-  it('the /fail goes out on a failing Authlete too: its error is reported at fail, never thrown', async () => {
+  it('the /fail goes out on a failing Authlete too: its error is reported at backchannelFail, never thrown', async () => {
     const fake = fakeBackchannelClient()
     fake.client.backchannelFail = () => Promise.reject(new Error('Authlete down'))
     const hook = deferred<User>()
@@ -295,7 +295,7 @@ describe("the caller's signal", () => {
     controller.abort()
     expect(await answer).toEqual(SERVER_ERROR)
     await vi.waitFor(() => expect(h.errors).toHaveLength(2))
-    expect(h.errors[1]).toEqual([new Error('Authlete down'), 'fail'])
+    expect(h.errors[1]).toEqual([new Error('Authlete down'), 'backchannelFail'])
   })
 
   describe('with AuthleteClient on a loopback Authlete', () => {

@@ -18,7 +18,7 @@ import {
   type MockUserIdentification,
   startAuthleteStandIn,
 } from '../../mocks/index.js'
-import { parseBasicCredentials } from '../../src/flow/basic-credentials.js'
+import { parseBasicCredentials } from '../../src/endpoints/basic-credentials.js'
 import {
   AuthleteApiError,
   AuthleteClient,
@@ -496,16 +496,16 @@ describe('a hook that throws or rejects', () => {
 })
 
 describe('Authlete failing at each step', () => {
-  it('/backchannel/authentication: a 500 server_error, onError(AuthleteApiError, authentication)', async () => {
+  it('/backchannel/authentication: a 500 server_error, onError(AuthleteApiError, backchannelAuthentication)', async () => {
     env = await startFlowStandIn((baseUrl) => [authenticationApiError(500, 'A001101', 'boom', { baseUrl })])
     const h = hooks()
     const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all)
     expect(answer).toEqual({ status: 500, headers: JSON_HEADERS, body: '{"error":"server_error"}' })
-    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'authentication']])
+    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'backchannelAuthentication']])
     expect(h.identifyUser).not.toHaveBeenCalled()
   })
 
-  it('Authlete unreachable: a 500 server_error, onError(AuthleteNetworkError, authentication)', async () => {
+  it('Authlete unreachable: a 500 server_error, onError(AuthleteNetworkError, backchannelAuthentication)', async () => {
     const authlete = new AuthleteClient({
       serviceId: '1',
       accessToken: 't',
@@ -516,16 +516,16 @@ describe('Authlete failing at each step', () => {
     const answer = await handleBackchannelAuthentication(authlete, { body: BODY }, h.all)
     await authlete.close()
     expect(answer.status).toBe(500)
-    expect(h.errors).toEqual([[expect.any(AuthleteNetworkError), 'authentication']])
+    expect(h.errors).toEqual([[expect.any(AuthleteNetworkError), 'backchannelAuthentication']])
   })
 
-  it('/issue: a 500 server_error, onError(…, issue); startAuthentication not called', async () => {
+  it('/issue: a 500 server_error, onError(…, backchannelIssue); startAuthentication not called', async () => {
     const stand = await identified({}, (baseUrl) => [issueApiError(500, 'A001101', 'boom', { baseUrl })])
     const h = hooks()
     const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
     expect(stand.paths()).toEqual([AUTH, ISSUE])
     expect(answer.body).toBe('{"error":"server_error"}')
-    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'issue']])
+    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'backchannelIssue']])
     expect(h.started).not.toHaveBeenCalled()
   })
 
@@ -538,13 +538,13 @@ describe('Authlete failing at each step', () => {
     expect(h.started).not.toHaveBeenCalled()
   })
 
-  it('/fail: a 500 server_error, onError(…, fail)', async () => {
+  it('/fail: a 500 server_error, onError(…, backchannelFail)', async () => {
     const stand = await identified({}, (baseUrl) => [failApiError(500, 'A001101', 'boom', { baseUrl })])
     const h = hooks({ identifyUser: async () => undefined })
     const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
     expect(stand.paths()).toEqual([AUTH, FAIL])
     expect(answer.body).toBe('{"error":"server_error"}')
-    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'fail']])
+    expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'backchannelFail']])
   })
 })
 
@@ -561,7 +561,7 @@ describe('the request body', () => {
     const answer = await handleBackchannelAuthentication(env.authlete, { body } as never, h.all)
     expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
     expect(env.calls).toEqual([])
-    expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'authentication']])
+    expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'backchannelAuthentication']])
   })
 
   it.each([

@@ -2,7 +2,7 @@
 // and token endpoints: the form body in each shape a framework hands over, the Basic credentials,
 // and a Fetch body read within its limit. Pure functions and hand-made streams: no I/O.
 import { describe, expect, it } from 'vitest'
-import { formText, readBodyText, readClientRequest } from '../../src/flow/request-input.js'
+import { formText, readBodyText, readClientRequest } from '../../src/endpoints/request-input.js'
 import { AuthleteAbortError, AuthleteInputError } from '../../src/index.js'
 
 const basic = (pair: string) => `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`

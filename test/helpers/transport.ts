@@ -2,8 +2,8 @@
 // operation (as any Authlete call is to the transport), and servers that `await using` closes.
 import type { Dispatcher } from 'undici'
 import { expect } from 'vitest'
-import type { Operation } from '../../src/http/operation.js'
 import { AuthleteError } from '../../src/index.js'
+import type { Operation } from '../../src/transport/operation.js'
 import { type Loopback, startLoopback } from './loopback.js'
 import { type RawServer, startRawServer } from './raw-server.js'
 
@@ -19,6 +19,7 @@ export const FORBIDDEN = [TOKEN, API_SECRET, BASIC, 'SECRET']
 /** A minimal operation, as any Authlete call is to the transport. */
 export const echo: Operation<string, Record<string, unknown>> = {
   name: 'echo',
+  method: 'POST',
   path: '/echo',
   repeatableAfterSend: false,
   encode: (input) => ({ form: `value=${encodeURIComponent(input)}` }),

@@ -54,13 +54,15 @@ const BESIDE_SRC_MAY_LOAD = new Set(['src/node-guard.ts', 'src/node-version.ts',
 /** src/'s layers, bottom up: a file imports files of its own layer or of the layers below. */
 const LAYERS: ReadonlyArray<readonly string[]> = [
   ['src/errors.ts', 'src/version.ts', 'src/node-version.ts'],
-  ['src/input.ts', 'src/node-guard.ts'],
+  ['src/input.ts', 'src/deadline.ts', 'src/node-guard.ts'],
   ['src/http/'],
+  ['src/transport/'],
   ['src/operations/'],
   ['src/client.ts'],
-  ['src/endpoint/'],
   ['src/pending/'],
-  ['src/flow/'],
+  ['src/completion/'],
+  ['src/endpoints/'],
+  ['src/deprecated.ts'],
   ['src/index.ts'],
 ]
 
@@ -74,15 +76,17 @@ describe('the layers of the house', () => {
   it('the graph is read: each folder has files, and their imports are found', () => {
     for (const dir of [
       'src/http/',
+      'src/transport/',
       'src/operations/',
-      'src/flow/',
       'src/pending/',
+      'src/completion/',
+      'src/endpoints/',
       'cli/',
       'mocks/simulator/',
     ]) {
       expect(FILES.some((file) => file.startsWith(dir))).toBe(true)
     }
-    expect(GRAPH.get('src/client.ts')).toContain('src/http/transport.ts')
+    expect(GRAPH.get('src/client.ts')).toContain('src/transport/transport.ts')
   })
 
   it('src/ imports nothing outside src/', () => {
@@ -116,7 +120,9 @@ describe('the layers of the house', () => {
     const transport = [...GRAPH]
       .filter(([file]) => file.startsWith('mocks/'))
       .flatMap(([file, targets]) =>
-        targets.filter((t) => t.startsWith('src/http/')).map((t) => `${file} → ${t}`),
+        targets
+          .filter((t) => t.startsWith('src/http/') || t.startsWith('src/transport/'))
+          .map((t) => `${file} → ${t}`),
       )
     expect(transport).toEqual([])
     // The bin loads the mocks by the package's own name (authlete-ciba/mocks), never by path.

@@ -1,7 +1,7 @@
 // The address rule of client notifications, as a pure function over IPv4 and IPv6 literals: only
 // public unicast addresses are destinations by default.
 import { describe, expect, it } from 'vitest'
-import { classifyAddress, isPublicAddress } from '../../src/http/address.js'
+import { classifyAddress, isPublicAddress } from '../../src/completion/address.js'
 
 describe('classifyAddress', () => {
   it.each([

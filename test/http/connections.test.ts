@@ -2,8 +2,8 @@
 // the keep-alive race (a request meeting a connection the server just closed) is repeated once,
 // only when it cannot have been processed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Transport } from '../../src/http/transport.js'
 import { AuthleteClient, AuthleteNetworkError, AuthleteTimeoutError } from '../../src/index.js'
+import { Transport } from '../../src/transport/transport.js'
 import { runFixture } from '../helpers/child.js'
 import { type HungPort, hungPort } from '../helpers/hung-port.js'
 import { useLeakCheck } from '../helpers/leak-check.js'

@@ -290,6 +290,7 @@ describe('JSON.stringify of an error', () => {
       method: 'POST',
       url: `${server.url}/api/1/backchannel/authentication/issue`,
       attempts: 1,
+      mayHaveBeenProcessed: true,
       status: 401,
       resultCode: 'A001202',
       resultMessage: 'Missing.',

@@ -93,6 +93,7 @@ describe('transport faults', () => {
     const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteNetworkError
     expect(error).toBeInstanceOf(AuthleteNetworkError)
     expect(error.causeCode).toBe('ECONNREFUSED')
+    expect(error.mayHaveBeenProcessed).toBe(false)
     expect(performance.now() - started).toBeLessThan(DEADLINE + MARGIN)
     const revived = await startLoopback(ok, port)
     try {
@@ -115,12 +116,15 @@ describe('transport faults', () => {
     const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteNetworkError
     expect(error).toBeInstanceOf(AuthleteNetworkError)
     expect(error.causeCode).toBe('ENOTFOUND')
+    expect(error.mayHaveBeenProcessed).toBe(false)
     await dispatcher.close()
   })
 
   it('reset before the status line: AuthleteNetworkError ECONNRESET', async () => {
     const error = await fault((r) => r.socket.resetAndDestroy(), AuthleteNetworkError, 'AUTHLETE_NETWORK')
     expect(error.causeCode).toBe('ECONNRESET')
+    // The server had read the whole request: it may have acted on it.
+    expect(error.mayHaveBeenProcessed).toBe(true)
   })
 
   it('reset in the middle of the body: AuthleteNetworkError ECONNRESET', async () => {
@@ -140,6 +144,7 @@ describe('transport faults', () => {
     const started = performance.now()
     const error = await fault(() => {}, AuthleteTimeoutError, 'AUTHLETE_TIMEOUT')
     expect(error.phase).toBe('headers')
+    expect(error.mayHaveBeenProcessed).toBe(true)
     expect(error.timeoutMs).toBe(DEADLINE)
     expect(performance.now() - started).toBeGreaterThanOrEqual(DEADLINE - 5)
   })
@@ -232,6 +237,7 @@ describe('error statuses: AuthleteApiError', () => {
     expect(error.status).toBe(status)
     expect(error.resultCode).toBe(code)
     expect(error.resultMessage).toBe(`[${code}] message`)
+    expect(error.mayHaveBeenProcessed).toBe(true)
   })
 
   it.each([502, 504])('%i with an HTML page (not retried by default)', async (status) => {
@@ -251,6 +257,8 @@ describe('error statuses: AuthleteApiError', () => {
     const error = await fault(raw(503, {}, ''), AuthleteApiError, 'AUTHLETE_API_ERROR')
     expect(error.status).toBe(503)
     expect(error.attempts).toBe(3)
+    // A 503 asks for a repeat: no attempt was processed.
+    expect(error.mayHaveBeenProcessed).toBe(false)
     expect(server.requests.length - before).toBe(4)
   })
 })
@@ -309,9 +317,10 @@ describe('rate limits and Retry-After', () => {
 describe('the caller aborts', () => {
   it('before the call', async () => {
     const before = server.requests.length
-    await fault(ok, AuthleteAbortError, 'AUTHLETE_ABORTED', (c) =>
+    const error = await fault(ok, AuthleteAbortError, 'AUTHLETE_ABORTED', (c) =>
       c.backchannelIssue('t', { signal: AbortSignal.abort(new Error('gone')) }),
     )
+    expect(error.mayHaveBeenProcessed).toBe(false)
     expect(server.requests.length - before).toBe(1) // only the next call
   })
 
@@ -324,6 +333,7 @@ describe('the caller aborts', () => {
     const error = (await call.catch((e: unknown) => e)) as AuthleteAbortError
     expect(error).toBeInstanceOf(AuthleteAbortError)
     expect(error.cause).toBe('now')
+    expect(error.mayHaveBeenProcessed).toBe(false)
     server.handle(ok)
     expect((await fresh.backchannelIssue('next')).action).toBe('OK')
   })
@@ -337,6 +347,7 @@ describe('the caller aborts', () => {
       (c) => c.backchannelIssue('t', { signal: controller.signal }),
     )
     expect(error.cause).toBe('user left')
+    expect(error.mayHaveBeenProcessed).toBe(true)
   })
 
   it('while reading the body', async () => {

@@ -3,7 +3,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { inspect } from 'node:util'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { deliverClientNotification } from '../../src/flow/deliver.js'
+import { deliverClientNotification } from '../../src/completion/deliver.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,

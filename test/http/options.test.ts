@@ -1,9 +1,9 @@
 import { inspect } from 'node:util'
 import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { isLoopbackHost } from '../../src/http/options.js'
-import { Transport } from '../../src/http/transport.js'
 import { AuthleteClient, AuthleteInputError } from '../../src/index.js'
+import { isLoopbackHost } from '../../src/transport/options.js'
+import { Transport } from '../../src/transport/transport.js'
 
 const v3 = { serviceId: '715948317', accessToken: 'tok-v3' }
 const v2 = { apiKey: '1234', apiSecret: 'sec-v2' }

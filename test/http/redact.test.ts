@@ -6,7 +6,6 @@ import type http from 'node:http'
 import { MockAgent } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { redact, withRequestSecrets } from '../../src/http/redact.js'
-import { Transport } from '../../src/http/transport.js'
 import {
   AuthleteApiError,
   AuthleteClient,
@@ -15,6 +14,7 @@ import {
   AuthleteResponseError,
 } from '../../src/index.js'
 import { backchannelAuthentication } from '../../src/operations/backchannel-authentication.js'
+import { Transport } from '../../src/transport/transport.js'
 import { runFixture } from '../helpers/child.js'
 import { useLeakCheck } from '../helpers/leak-check.js'
 import { json, type ReceivedRequest } from '../helpers/loopback.js'

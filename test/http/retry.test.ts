@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../../src/http/retry.js'
+import { backoffDelay, DEFAULT_RETRY, mayHaveBeenProcessed, retryAfterMs } from '../../src/http/retry.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,
@@ -79,6 +79,8 @@ describe('retry policy', () => {
     const count = script(status(502), status(503), status(503))
     const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
     expect([error.status, error.attempts, error.repeatedAfterSend]).toEqual([503, 3, true])
+    // The last answer asked for a repeat, the first may have been processed: the call may have been.
+    expect(error.mayHaveBeenProcessed).toBe(true)
     expect(count()).toBe(3)
   })
 
@@ -88,6 +90,7 @@ describe('retry policy', () => {
     const error = (await c.backchannelIssue('t').catch((e: unknown) => e)) as AuthleteApiError
     expect([error.status, error.attempts]).toEqual([500, 3])
     expect('repeatedAfterSend' in error).toBe(false)
+    expect(error.mayHaveBeenProcessed).toBe(true)
   })
 
   it('retry: false makes a single attempt', async () => {
@@ -239,5 +242,26 @@ describe('halts that race the retry loop', () => {
     expect(error).toBeInstanceOf(AuthleteAbortError)
     expect(error.cause).toBe('late')
     expect(dispatched).toBe(1)
+  })
+})
+
+describe('mayHaveBeenProcessed: the one answer to "did it leave?"', () => {
+  it.each([
+    [200, undefined, true, true],
+    [500, undefined, true, true],
+    [502, undefined, true, true],
+    [429, undefined, true, false],
+    [503, undefined, true, false],
+    [0, 'ECONNREFUSED', false, false],
+    [0, 'ENOTFOUND', false, false],
+    [0, 'EAI_AGAIN', false, false],
+    [0, 'UND_ERR_CONNECT_TIMEOUT', false, false],
+    [0, 'ECONNRESET', false, false],
+    [0, 'ECONNRESET', true, true],
+    [0, 'UND_ERR_SOCKET', true, true],
+    [0, undefined, true, true],
+    [0, undefined, false, false],
+  ])('status %i, code %s, written %s: %s', (status, code, written, expected) => {
+    expect(mayHaveBeenProcessed(status, code, written)).toBe(expected)
   })
 })

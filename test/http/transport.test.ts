@@ -2,8 +2,6 @@
 // deadline, retry policy and errors as the package's own calls, against a real loopback server.
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import type { Operation } from '../../src/http/operation.js'
-import { Transport } from '../../src/http/transport.js'
 import {
   AuthleteApiError,
   AuthleteInputError,
@@ -11,11 +9,14 @@ import {
   AuthleteTimeoutError,
 } from '../../src/index.js'
 import { modelParser } from '../../src/operations/model.js'
+import type { Operation } from '../../src/transport/operation.js'
+import { Transport } from '../../src/transport/transport.js'
 import { json } from '../helpers/loopback.js'
 import { useLoopback } from '../helpers/use-loopback.js'
 
 const echo: Operation<{ word: string }, { action: string; echoed: string }> = {
   name: 'echo',
+  method: 'POST',
   path: '/test/echo',
   repeatableAfterSend: false,
   encode: (input) => {

@@ -135,8 +135,7 @@ describe('the compiled check of an answer model', () => {
 
 describe('modelParser', () => {
   const parse = modelParser<Record<string, unknown>>(backchannelIssueModel, {
-    action: 'OK',
-    fields: { authReqId: 'text', expiresIn: 'number', interval: 'number' },
+    OK: { authReqId: 'text', expiresIn: 'number', interval: 'number' },
   })
   const ok = { action: 'OK', authReqId: 'id', expiresIn: 600, interval: 5 }
 

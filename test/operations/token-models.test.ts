@@ -71,10 +71,7 @@ describe('the compiled check of the token models', () => {
 describe('a model with a requirement per action', () => {
   const parse = modelParser(
     z.looseObject({ action: z.string(), a: z.string().nullish(), b: z.number().nullish() }),
-    [
-      { action: 'ONE', fields: { a: 'text' } },
-      { action: 'TWO', fields: { b: 'number' } },
-    ],
+    { ONE: { a: 'text' }, TWO: { b: 'number' } },
   )
 
   it('holds each action to its own fields, and others to none', () => {

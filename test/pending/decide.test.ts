@@ -4,6 +4,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { AuthleteClient } from '../../src/client.js'
+import { decideBackchannelAuthentication } from '../../src/completion/decide.js'
 import {
   AuthleteApiError,
   AuthleteInputError,
@@ -12,7 +13,6 @@ import {
   AuthleteTimeoutError,
   isAuthleteError,
 } from '../../src/errors.js'
-import { decideBackchannelAuthentication } from '../../src/flow/decide.js'
 import type { BackchannelCompleteRequest } from '../../src/operations/backchannel-complete.js'
 import { inProcessPendingStore } from '../../src/pending/in-process.js'
 import { createPendingAuthentications } from '../../src/pending/pending.js'
@@ -71,7 +71,9 @@ describe('decideBackchannelAuthentication', () => {
       acr: 'urn:acr:pwd',
       claims: { name: 'John Smith' },
     })
-    expect(outcome).toEqual({ action: 'NO_ACTION', response: NO_ACTION, notification: undefined })
+    expect(outcome).toEqual({ action: 'NO_ACTION', answer: NO_ACTION, notification: undefined })
+    // The name of before the first release, deprecated: the same answer, not enumerated.
+    expect(outcome.response).toBe(outcome.answer)
     expect(authlete.calls).toEqual([
       {
         ticket: r.ticket,
@@ -305,7 +307,11 @@ describe('decideBackchannelAuthentication', () => {
   it('keeps the claim when a 429 or 503 follows an attempt that may have reached Authlete', async () => {
     const { pending, r } = await saved()
     const authlete = authleteStandIn(() => {
-      throw new AuthleteApiError({ status: 503 }, { attempts: 2, repeatedAfterSend: true })
+      // As the transport tells it: an earlier attempt (a 502) may have reached Authlete.
+      throw new AuthleteApiError(
+        { status: 503 },
+        { attempts: 2, repeatedAfterSend: true, mayHaveBeenProcessed: true },
+      )
     })
     const error = await decideBackchannelAuthentication(authlete, pending, {
       authReqId: r.authReqId,
@@ -317,12 +323,19 @@ describe('decideBackchannelAuthentication', () => {
   })
 
   it.each([
-    ['a timeout waiting for the answer', () => new AuthleteTimeoutError(100, 'headers')],
+    // As the transport tells each: the request was written, so it may have been processed.
+    [
+      'a timeout waiting for the answer',
+      () => new AuthleteTimeoutError(100, 'headers', { mayHaveBeenProcessed: true }),
+    ],
     [
       'a connection reset',
-      () => new AuthleteNetworkError(Object.assign(new Error('reset'), { code: 'ECONNRESET' })),
+      () =>
+        new AuthleteNetworkError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), {
+          mayHaveBeenProcessed: true,
+        }),
     ],
-    ['a 500', () => new AuthleteApiError({ status: 500 })],
+    ['a 500', () => new AuthleteApiError({ status: 500 }, { mayHaveBeenProcessed: true })],
   ])(
     'keeps the claim for the lease when the fate of /complete is unknown (%s), then allows a retry',
     async (_, fault) => {
@@ -588,7 +601,9 @@ describe('createPendingAuthentications', () => {
     expect(() => createPendingAuthentications({ store: {} as any })).toThrow(
       'store: must be a PendingStore (it has no save function)',
     )
-    expect(() => createPendingAuthentications({ leaseMs: 0 })).toThrow('leaseMs: must be an integer')
+    expect(() => createPendingAuthentications({ leaseMs: 0 })).toThrow(
+      'leaseMs: must be a whole number of milliseconds from 1 to 2147483647',
+    )
   })
 })
 

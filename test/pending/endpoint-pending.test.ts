@@ -1,7 +1,7 @@
 // The endpoint's `pending` option: each issued request is saved before the device is asked, and a
 // store that cannot save it turns the answer into a 500 without asking the device.
 import { describe, expect, it, vi } from 'vitest'
-import type { BackchannelFlowStage } from '../../src/flow/hooks.js'
+import type { BackchannelAuthenticationStage } from '../../src/endpoints/backchannel-authentication-hooks.js'
 import {
   type BackchannelCompleteClient,
   type BackchannelEndpointClient,
@@ -50,7 +50,7 @@ function authleteStandIn() {
 }
 
 function hooksWith(pending: ReturnType<typeof createPendingAuthentications>) {
-  const errors: Array<[unknown, BackchannelFlowStage]> = []
+  const errors: Array<[unknown, BackchannelAuthenticationStage]> = []
   const startAuthentication = vi.fn(async () => {})
   return {
     errors,
@@ -58,7 +58,7 @@ function hooksWith(pending: ReturnType<typeof createPendingAuthentications>) {
     hooks: {
       identifyUser: () => ({ subject: 'john' }),
       startAuthentication,
-      onError: (error: unknown, stage: BackchannelFlowStage) => {
+      onError: (error: unknown, stage: BackchannelAuthenticationStage) => {
         errors.push([error, stage])
       },
       pending,

@@ -15,7 +15,13 @@ describe('AuthletePendingError', () => {
       expect(error).toBeInstanceOf(AuthleteError)
       expect(error).toBeInstanceOf(AuthletePendingError)
       expect(isAuthleteError(error, code)).toBe(true)
-      expect(error.toJSON()).toEqual({ name: 'AuthletePendingError', message: 'm', code })
+      // Nothing of a pending error reached Authlete.
+      expect(error.toJSON()).toEqual({
+        name: 'AuthletePendingError',
+        message: 'm',
+        code,
+        mayHaveBeenProcessed: false,
+      })
     },
   )
 

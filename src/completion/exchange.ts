@@ -8,11 +8,11 @@
 
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Dispatcher } from 'undici'
-import { Attempt, type AttemptOwner, type RawResponse } from './attempt.js'
-import type { Connections } from './connections.js'
+import { Attempt, type AttemptOwner, type RawResponse } from '../http/attempt.js'
+import type { Connections } from '../http/connections.js'
 
-/** What an exchange keeps of an answer: the status, and the headers (for `Retry-After`). */
-export interface Answer {
+/** What an exchange keeps of a response: the status, and the headers (for `Retry-After`). */
+export interface ResponseHead {
   status: number
   headers: IncomingHttpHeaders
 }
@@ -34,10 +34,12 @@ export class ExchangeTimeout extends Error {
  */
 export class Exchange implements AttemptOwner {
   timedOut = false
+  /** Whether the last request that failed before its status had been fully written. */
+  written = false
   /** The request waiting for its status, and how to settle it. */
   #pending: {
     attempt: Attempt
-    resolve: (answer: Answer) => void
+    resolve: (head: ResponseHead) => void
     reject: (error: unknown) => void
   } | null = null
   /** Every request not ended yet: an earlier one's body may still be coming. */
@@ -53,10 +55,10 @@ export class Exchange implements AttemptOwner {
     this.#request = request
   }
 
-  send(): Promise<Answer> {
+  send(): Promise<ResponseHead> {
     if (this.timedOut) return Promise.reject(new ExchangeTimeout())
     const attempt = new Attempt(ANSWER_BYTES_KEPT, this.#connections, this)
-    const answer = new Promise<Answer>((resolve, reject) => {
+    const answer = new Promise<ResponseHead>((resolve, reject) => {
       this.#pending = { attempt, resolve, reject }
     })
     this.#live.add(attempt)
@@ -82,6 +84,7 @@ export class Exchange implements AttemptOwner {
     const pending = this.#pending
     if (pending?.attempt !== attempt) return
     this.#pending = null
+    this.written = attempt.sent
     if (response !== null) pending.resolve(response)
     else pending.reject(error)
   }

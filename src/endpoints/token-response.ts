@@ -8,25 +8,7 @@
  * @module
  */
 
-import { isAnswer } from './answer.js'
-
-/**
- * An HTTP response as plain data: hand `status`, `headers` and `body` to any framework.
- */
-export interface TokenEndpointResponse {
-  status: number
-  headers: {
-    'Content-Type': 'application/json'
-    'Cache-Control': 'no-store'
-    Pragma: 'no-cache'
-    /** With 401 only: `Basic realm="token"`. */
-    'WWW-Authenticate'?: string
-    /** The nonce the client must put in its next DPoP proof (RFC 9449 §8), when Authlete gives one. */
-    'DPoP-Nonce'?: string
-  }
-  /** JSON text. */
-  body: string
-}
+import { type EndpointResponse, isAnswer, toWebResponse } from './response.js'
 
 /** What the mapping needs to know of the request besides Authlete's answer. */
 export interface TokenResponseContext {
@@ -65,9 +47,9 @@ const STATUS: Readonly<Record<string, number>> = {
 /** The grants the authorization server answers itself: without an answer of its own, unsupported. */
 const OWN_GRANTS: ReadonlySet<string> = new Set(['TOKEN_EXCHANGE', 'JWT_BEARER', 'NATIVE_SSO'])
 
-function response(status: number, body: string, nonce?: string, challenge = false): TokenEndpointResponse {
+function response(status: number, body: string, nonce?: string, challenge = false): EndpointResponse {
   // A fresh headers object per response: callers may add to it.
-  const headers: TokenEndpointResponse['headers'] = {
+  const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',
@@ -107,10 +89,7 @@ interface Answer {
  * res.status(answer.status).set(answer.headers).send(answer.body) // Express
  * ```
  */
-export function toTokenResponse(
-  resultOrError: unknown,
-  context?: TokenResponseContext,
-): TokenEndpointResponse {
+export function toTokenResponse(resultOrError: unknown, context?: TokenResponseContext): EndpointResponse {
   if (!isAnswer<Answer>(resultOrError)) return response(500, SERVER_ERROR_BODY)
   const { action, responseContent } = resultOrError
   const nonce = context?.dpopNonce ?? resultOrError.dpopNonce
@@ -128,6 +107,5 @@ export function toTokenResponse(
  * anything else built on the Fetch API.
  */
 export function toTokenWebResponse(resultOrError: unknown, context?: TokenResponseContext): Response {
-  const { status, headers, body } = toTokenResponse(resultOrError, context)
-  return new Response(body, { status, headers: headers as Record<string, string> })
+  return toWebResponse(toTokenResponse(resultOrError, context))
 }

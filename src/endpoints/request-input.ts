@@ -10,7 +10,7 @@
  */
 
 import { AuthleteAbortError, AuthleteInputError } from '../errors.js'
-import { MAX_PARAMETERS_LENGTH } from '../operations/backchannel-authentication.js'
+import { MAX_PARAMETERS_LENGTH } from '../operations/request-fields.js'
 import { parseBasicCredentials } from './basic-credentials.js'
 
 /** A request body as a framework may hand it over. */

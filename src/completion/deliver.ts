@@ -9,21 +9,29 @@
  */
 
 import type { Dispatcher } from 'undici'
+import { timeoutOr } from '../deadline.js'
 import {
   AuthleteInputError,
   AuthleteNotificationError,
   type AuthleteNotificationFailure,
   errorCodeOf,
 } from '../errors.js'
-import { Exchange } from '../http/exchange.js'
-import { connectionsOf, notificationAgent } from '../http/guarded-connector.js'
 import { redact, scrubCause } from '../http/redact.js'
-import { dispatchOptions, MAX_TIMEOUT_MS } from '../http/request.js'
-import { askedWait, DEFAULT_RETRY, isRetryableStatus, type RetryPolicy, retryWait } from '../http/retry.js'
+import { dispatchOptions } from '../http/request.js'
+import {
+  askedWait,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  mayHaveBeenProcessed,
+  type RetryPolicy,
+  retryWait,
+} from '../http/retry.js'
 import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
 import { checkFields } from '../input.js'
 import { VERSION } from '../version.js'
-import { checkConnectOptions, type NotificationDispatcherOptions } from './connector.js'
+import { Exchange } from './exchange.js'
+import { connectionsOf, notificationAgent } from './guarded-connector.js'
+import { checkConnectOptions, type NotificationDispatcherOptions } from './notification-dispatcher.js'
 
 /**
  * Options of a notification's delivery.
@@ -99,20 +107,15 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationOptions>([
  *
  * @internal
  */
-export function checkNotificationOptions(options: unknown): NotificationOptions {
+export function checkNotificationOptions(options: unknown, prefix = 'notification.'): NotificationOptions {
   if (options === undefined) return {}
   const fields = checkFields(options, OPTION_NAMES, 'the notification options') as NotificationOptions
   const { timeoutMs, attempts } = fields
-  if (
-    timeoutMs !== undefined &&
-    !(Number.isInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)
-  ) {
-    throw new AuthleteInputError('notification.timeoutMs', 'must be a positive integer of milliseconds')
-  }
+  timeoutOr(`${prefix}timeoutMs`, timeoutMs, DEFAULT_TIMEOUT_MS)
   if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= 10)) {
-    throw new AuthleteInputError('notification.attempts', 'must be an integer from 1 to 10')
+    throw new AuthleteInputError(`${prefix}attempts`, 'must be an integer from 1 to 10')
   }
-  checkConnectOptions(fields, 'notification.')
+  checkConnectOptions(fields, prefix)
   return fields
 }
 
@@ -126,7 +129,7 @@ export function deliverClientNotification(
   notificationOptions?: NotificationOptions,
 ): Promise<NotificationDelivery> {
   try {
-    return deliverChecked(notification, checkNotificationOptions(notificationOptions))
+    return deliverChecked(notification, checkNotificationOptions(notificationOptions, ''))
   } catch (error) {
     return Promise.reject(error)
   }
@@ -205,19 +208,29 @@ async function deliver(
       try {
         const { status, headers } = await exchange.send()
         if (status >= 200 && status < 300) return { delivered: true, status, attempts: attempt }
+        const processed = mayHaveBeenProcessed(status, undefined, true)
         if (status >= 300 && status < 400) {
           return fail('redirect', `the endpoint answered HTTP ${status}; redirects are not followed`, {
             status,
             attempts: attempt,
+            processed,
           })
         }
         wait = next(attempt, isRetryableStatus(status, false), askedWait(status, headers))
         if (wait === undefined) {
-          return fail('status', `the endpoint answered HTTP ${status}`, { status, attempts: attempt })
+          return fail('status', `the endpoint answered HTTP ${status}`, {
+            status,
+            attempts: attempt,
+            processed,
+          })
         }
       } catch (error) {
         if (exchange.timedOut) {
-          return fail('timeout', `no answer within ${timeoutMs} ms`, { attempts: attempt, cause: error })
+          return fail('timeout', `no answer within ${timeoutMs} ms`, {
+            attempts: attempt,
+            cause: error,
+            processed: exchange.written,
+          })
         }
         const causeCode = errorCodeOf(error)
         if (causeCode === 'ERR_AUTHLETE_REFUSED_ADDRESS') {
@@ -228,13 +241,15 @@ async function deliver(
             cause: error,
           })
         }
-        // Only a refused connection (or a DNS server that could not answer yet) sent nothing.
-        wait = next(attempt, causeCode === 'ECONNREFUSED' || causeCode === 'EAI_AGAIN', undefined)
+        // Repeated only when it cannot have reached the client's endpoint.
+        const processed = mayHaveBeenProcessed(0, causeCode, exchange.written)
+        wait = next(attempt, !processed, undefined)
         if (wait === undefined) {
           return fail('network', `could not reach the endpoint${causeCode ? ` (${causeCode})` : ''}`, {
             attempts: attempt,
             cause: error,
             causeCode,
+            processed,
           })
         }
       }
@@ -276,6 +291,8 @@ interface FailureDetails {
   attempts?: number
   cause?: unknown
   causeCode?: string | undefined
+  /** Whether an attempt may have been processed by the endpoint (see `mayHaveBeenProcessed`). */
+  processed?: boolean
 }
 
 function failure(
@@ -291,6 +308,7 @@ function failure(
     attempts: details.attempts,
     status: details.status,
     causeCode: details.causeCode,
+    mayHaveBeenProcessed: details.processed,
     // undici's errors do not carry request headers today; this keeps it so whatever they carry tomorrow.
     cause: token === undefined ? details.cause : scrubCause(details.cause, [token]),
   })

@@ -45,19 +45,20 @@ export interface StartAuthenticationContext<User extends BackchannelUser> {
 /**
  * Where in the flow an error happened, as {@link BackchannelAuthenticationHooks.onError} is told.
  * `request` is reading the client's request; `clientAuthentication` a malformed `Authorization`
- * header; `authentication`, `fail` and `issue` the Authlete calls; the others the hooks of the
+ * header; `backchannelAuthentication`, `backchannelFail` and `backchannelIssue` the Authlete
+ * calls, by the client method's name; `pending` saving the request; the others the hooks of the
  * same names.
  */
-export type BackchannelFlowStage =
+export type BackchannelAuthenticationStage =
   | 'request'
   | 'clientAuthentication'
-  | 'authentication'
+  | 'backchannelAuthentication'
   | 'identifyUser'
   | 'isLoginHintTokenExpired'
   | 'verifyUserCode'
   | 'validateBindingMessage'
-  | 'fail'
-  | 'issue'
+  | 'backchannelFail'
+  | 'backchannelIssue'
   | 'startAuthentication'
   | 'pending'
 
@@ -125,7 +126,7 @@ export interface BackchannelAuthenticationHooks<User extends BackchannelUser> {
    * an `AuthleteAbortError` whose `cause` is the signal's reason, or a `TimeoutError` at the deadline.
    * @default errors are not reported
    */
-  onError?: ((error: unknown, stage: BackchannelFlowStage) => unknown) | undefined
+  onError?: ((error: unknown, stage: BackchannelAuthenticationStage) => unknown) | undefined
   /**
    * Where each issued request is saved, before `startAuthentication`, so that any instance of the
    * server can list it (`forSubject`) and decide it (`decideBackchannelAuthentication`). A store

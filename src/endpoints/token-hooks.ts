@@ -6,20 +6,20 @@
  * @module
  */
 
-import type { TokenEndpointResponse } from '../endpoint/token-response.js'
 import type {
   TokenJwtBearer,
   TokenNativeSso,
   TokenPassword,
   TokenTokenExchange,
 } from '../operations/token.js'
+import type { EndpointResponse } from './response.js'
 
 /**
- * Where in the flow an error happened, as {@link TokenEndpointHooks.onError} is told. `request` is
+ * Where in the flow an error happened, as {@link TokenRequestHooks.onError} is told. `request` is
  * reading the client's request; `clientAuthentication` a malformed `Authorization` header; `token`,
  * `tokenIssue` and `tokenFail` the Authlete calls; the others the hooks of the same names.
  */
-export type TokenFlowStage =
+export type TokenRequestStage =
   | 'request'
   | 'clientAuthentication'
   | 'token'
@@ -40,34 +40,19 @@ export interface ResourceOwnerCredentials {
   clientId: number | undefined
 }
 
-/** An answer of your own to a grant Authlete leaves to you: `{ status, headers, body }`. */
-export interface TokenEndpointAnswer {
-  /** An HTTP status, 200 to 599. */
-  status: number
-  /**
-   * Response headers (send `Cache-Control: no-store` with tokens): names RFC 9110 tokens, values
-   * without CR, LF, NUL, other controls but tab, or characters beyond Latin-1.
-   */
-  headers: Readonly<Record<string, string>>
-  /** The body text (JSON for a token response); empty with 204, 205 and 304. */
-  body: string
-}
-
 type MaybePromise<T> = T | Promise<T>
 
 /**
  * A hook for a grant Authlete leaves to the authorization server: the answer to send, or
  * `undefined` (or `null`) for 400 `unsupported_grant_type`, as Java's `useOrUnsupported`.
  */
-export type GrantHook<Response> = (
-  response: Response,
-) => MaybePromise<TokenEndpointAnswer | TokenEndpointResponse | undefined | null>
+export type GrantHook<Answer> = (answer: Answer) => MaybePromise<EndpointResponse | undefined | null>
 
 /**
  * The hooks of the token endpoint, each optional; each may be synchronous or asynchronous. A hook
  * that throws or rejects never escapes: see {@link handleTokenRequest}.
  */
-export interface TokenEndpointHooks {
+export interface TokenRequestHooks {
   /**
    * Checks a password grant's credentials: the user's subject, or `undefined` (or `null`) when they
    * are wrong, which refuses the request with `/auth/token/fail`
@@ -100,5 +85,5 @@ export interface TokenEndpointHooks {
    * ignored. The `error` may hold your hooks' own details; none of it reaches the client.
    * @default errors are not reported
    */
-  onError?: ((error: unknown, stage: TokenFlowStage) => unknown) | undefined
+  onError?: ((error: unknown, stage: TokenRequestStage) => unknown) | undefined
 }

@@ -20,21 +20,22 @@ import {
   AuthleteTimeoutError,
   errorCodeOf,
 } from '../errors.js'
-import { Attempt, type AttemptOwner, BodyTooLarge, type RawResponse } from './attempt.js'
-import type { Connections } from './connections.js'
-import type { Operation, RequestBody } from './operation.js'
-import { type CredentialSource, isCredential, type TransportConfig } from './options.js'
-import { redact, scrubCause, withRequestSecrets } from './redact.js'
-import { dispatchOptions } from './request.js'
-import { readJsonBody, UnusableBody } from './response-body.js'
+import { Attempt, type AttemptOwner, BodyTooLarge, type RawResponse } from '../http/attempt.js'
+import type { Connections } from '../http/connections.js'
+import { redact, scrubCause, withRequestSecrets } from '../http/redact.js'
+import { dispatchOptions } from '../http/request.js'
+import { readJsonBody, UnusableBody } from '../http/response-body.js'
 import {
   askedWait,
   isRetryableNetworkFailure,
   isRetryableStatus,
   isStaleConnectionFailure,
+  mayHaveBeenProcessed,
   retryWait,
-} from './retry.js'
-import type { AuthleteTraceContext } from './tracing.js'
+} from '../http/retry.js'
+import type { AuthleteTraceContext } from '../http/tracing.js'
+import type { Operation, RequestBody } from './operation.js'
+import { type CredentialSource, isCredential, type TransportConfig } from './options.js'
 
 /** What a call needs of its client: made once per client, shared by its calls. @internal */
 export interface CallSite {
@@ -77,6 +78,10 @@ export class Call<Result> implements AttemptOwner {
   #repeats = 0
   /** A request that may have reached Authlete was repeated (on `afterSend`): told in every error. */
   #repeatedAfterSend = false
+  /** An attempt that ended may have been processed by Authlete (see `mayHaveBeenProcessed`). */
+  #processed = false
+  /** The attempt ending now may have been: told in the error it ends with. */
+  #ending = false
   /** A one-connection client of the repeat's own, so that it goes out on a new connection. */
   #single: Dispatcher | null = null
   #attempt: Attempt | null = null
@@ -112,7 +117,7 @@ export class Call<Result> implements AttemptOwner {
     this.#options = dispatchOptions(
       config.origin,
       config.apiPath + operation.path,
-      operation.method ?? 'POST',
+      operation.method,
       body === null ? config.bareHeaders : 'form' in body ? config.formHeaders : config.jsonHeaders,
       body === null ? undefined : 'form' in body ? body.form : body.json,
     )
@@ -164,6 +169,11 @@ export class Call<Result> implements AttemptOwner {
   attemptEnded(attempt: Attempt, response: RawResponse | null, cause: unknown): void {
     try {
       if (response !== null && this.#trace !== null) this.#trace.status = response.status
+      this.#ending = mayHaveBeenProcessed(
+        response?.status ?? attempt.status,
+        errorCodeOf(cause),
+        attempt.sent,
+      )
       const outcome =
         response !== null ? this.#interpret(response) : (this.#stop ?? this.#transportError(cause, attempt))
       this.#attempt = null
@@ -172,6 +182,8 @@ export class Call<Result> implements AttemptOwner {
         outcome instanceof AuthleteError && outcome !== this.#stop
           ? this.#retryWait(outcome, attempt)
           : undefined
+      this.#processed ||= this.#ending
+      this.#ending = false
       if (wait === undefined) this.#end(outcome)
       // Never from inside the undici callback that reported the end: the next attempt goes out on
       // a later turn, after a wait of 0 too (where a halt that came meanwhile still ends the call).
@@ -274,10 +286,16 @@ export class Call<Result> implements AttemptOwner {
   /** Where the call went and how many attempts it made, for an error. */
   info(): AuthleteErrorOptions {
     const { origin, path, method } = this.#options
+    const attempt = this.#attempt
     return {
       request: { method, url: origin + path },
       attempts: this.#attempts,
       repeatedAfterSend: this.#repeatedAfterSend,
+      mayHaveBeenProcessed:
+        this.#processed ||
+        this.#ending ||
+        // Halted (deadline, signal) while an attempt was out: as far as it got.
+        (attempt !== null && mayHaveBeenProcessed(attempt.status, undefined, attempt.sent)),
     }
   }
 
@@ -379,6 +397,8 @@ export class Call<Result> implements AttemptOwner {
       )
     ) {
       this.#repeats = 1
+      // Not processed: the server closed the connection without reading what arrived on it.
+      this.#ending = false
       // Not through the pool: it may hold other idle connections the server closed just as well.
       this.#single = this.#connections.single()
       return 0
@@ -387,20 +407,16 @@ export class Call<Result> implements AttemptOwner {
     if (retries >= policy.attempts) return undefined
     const afterSend = policy.afterSend || this.#operation.repeatableAfterSend
     let asked: number | undefined
-    // Retryable without `afterSend`: this attempt cannot have reached Authlete's logic.
-    let unsent: boolean
     if (error instanceof AuthleteApiError) {
       if (!isRetryableStatus(error.status, afterSend)) return undefined
       asked = error.retryAfterMs
-      unsent = isRetryableStatus(error.status, false)
     } else if (error instanceof AuthleteNetworkError) {
       if (!isRetryableNetworkFailure(error.causeCode, attempt.sent, afterSend)) return undefined
-      unsent = isRetryableNetworkFailure(error.causeCode, attempt.sent, false)
     } else {
       return undefined
     }
     const wait = retryWait(policy, retries, asked, this.#timeoutMs - (performance.now() - this.#startedAt))
-    if (wait !== undefined && !unsent) this.#repeatedAfterSend = true
+    if (wait !== undefined && this.#ending) this.#repeatedAfterSend = true
     return wait
   }
 

@@ -7,14 +7,14 @@
 
 import type { Dispatcher } from 'undici'
 import { AuthleteInputError } from '../errors.js'
-import { type NotificationDispatcherOptions, notificationAgent } from '../http/guarded-connector.js'
 import { checkFields } from '../input.js'
+import { type NotificationDispatcherOptions, notificationAgent } from './guarded-connector.js'
 
 export type {
   NotificationDispatcherOptions,
   NotificationLookup,
   ResolvedAddress,
-} from '../http/guarded-connector.js'
+} from './guarded-connector.js'
 
 /**
  * An undici dispatcher for client notifications: it connects only to public addresses (unless

@@ -14,8 +14,10 @@ import {
   AuthleteError,
   AuthleteInputError,
 } from '../errors.js'
+import { Connections } from '../http/connections.js'
+import { scrubCause } from '../http/redact.js'
+import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
 import { Call, type CallSite } from './call.js'
-import { Connections } from './connections.js'
 import type { Operation, RequestBody } from './operation.js'
 import {
   type AuthleteCallOptions,
@@ -24,8 +26,6 @@ import {
   resolveTransportConfig,
   type TransportConfig,
 } from './options.js'
-import { scrubCause } from './redact.js'
-import { type AuthleteTraceContext, traced, tracingChannelOf } from './tracing.js'
 
 export class Transport {
   readonly config: TransportConfig
@@ -100,7 +100,7 @@ export class Transport {
         throw this.#scrubbed(error)
       }
     }
-    const method = operation.method ?? 'POST'
+    const method = operation.method
     if (signal?.aborted) {
       const url = this.config.origin + this.config.apiPath + operation.path
       throw new AuthleteAbortError(signal.reason, { request: { method, url } })

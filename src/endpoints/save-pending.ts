@@ -6,13 +6,14 @@
  */
 
 import { randomUUID } from 'node:crypto'
-import type { AuthleteCallOptions } from '../http/options.js'
+import { withDeadline } from '../deadline.js'
 import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
 import type { BackchannelIssueOk } from '../operations/backchannel-issue.js'
-import { storeCall, withDeadline } from '../pending/deadline.js'
 import type { PendingAuthentications } from '../pending/pending.js'
 import type { PendingRecord } from '../pending/store.js'
-import type { BackchannelUser } from './hooks.js'
+import { storeCall } from '../pending/store-call.js'
+import type { AuthleteCallOptions } from '../transport/options.js'
+import type { BackchannelUser } from './backchannel-authentication-hooks.js'
 
 /** What is saved of an issued request. */
 export function pendingRecordOf(

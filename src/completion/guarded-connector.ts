@@ -13,8 +13,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP, type Socket } from 'node:net'
 import { Agent, buildConnector, type Dispatcher } from 'undici'
+import { type CancellableConnector, Connections, type PendingConnect } from '../http/connections.js'
 import { classifyAddress } from './address.js'
-import { type CancellableConnector, Connections, type PendingConnect } from './connections.js'
 
 /** One address a host name resolves to. */
 export interface ResolvedAddress {

@@ -8,23 +8,7 @@
  * @module
  */
 
-import { isAnswer } from './answer.js'
-
-/**
- * An HTTP response as plain data: hand `status`, `headers` and `body` to any framework.
- */
-export interface BackchannelEndpointResponse {
-  status: 200 | 400 | 401 | 403 | 500
-  headers: {
-    'Content-Type': 'application/json'
-    'Cache-Control': 'no-store'
-    Pragma: 'no-cache'
-    /** With 401 only: `Basic realm="backchannel/authentication"`. */
-    'WWW-Authenticate'?: string
-  }
-  /** JSON text. */
-  body: string
-}
+import { type EndpointResponse, isAnswer, toWebResponse } from './response.js'
 
 /** The body sent when Authlete gave nothing usable: RFC 6749 §5.2's `server_error`, and no detail. */
 const SERVER_ERROR_BODY = '{"error":"server_error"}'
@@ -32,7 +16,7 @@ const SERVER_ERROR_BODY = '{"error":"server_error"}'
 const CHALLENGE = 'Basic realm="backchannel/authentication"'
 
 /** Status by documented action; an action not listed here is not an answer to send. */
-const STATUS: Readonly<Record<string, BackchannelEndpointResponse['status']>> = {
+const STATUS: Readonly<Record<string, number>> = {
   OK: 200,
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
@@ -41,9 +25,9 @@ const STATUS: Readonly<Record<string, BackchannelEndpointResponse['status']>> = 
   INTERNAL_SERVER_ERROR: 500,
 }
 
-function response(status: BackchannelEndpointResponse['status'], body: string): BackchannelEndpointResponse {
+function response(status: number, body: string): EndpointResponse {
   // A fresh headers object per response: callers may add to it.
-  const headers: BackchannelEndpointResponse['headers'] = {
+  const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',
@@ -83,7 +67,7 @@ interface Answer {
  * res.status(answer.status).set(answer.headers).send(answer.body) // Express
  * ```
  */
-export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpointResponse {
+export function toBackchannelResponse(resultOrError: unknown): EndpointResponse {
   if (!isAnswer<Answer>(resultOrError)) return response(500, SERVER_ERROR_BODY)
   const result = resultOrError
   const status = Object.hasOwn(STATUS, result.action) ? STATUS[result.action] : undefined
@@ -114,6 +98,5 @@ export function toBackchannelResponse(resultOrError: unknown): BackchannelEndpoi
  * ```
  */
 export function toBackchannelWebResponse(resultOrError: unknown): Response {
-  const { status, headers, body } = toBackchannelResponse(resultOrError)
-  return new Response(body, { status, headers: headers as Record<string, string> })
+  return toWebResponse(toBackchannelResponse(resultOrError))
 }

@@ -8,12 +8,13 @@
  */
 
 import { randomUUID } from 'node:crypto'
-import { AuthleteError, AuthleteInputError, AuthletePendingError, isAuthleteError } from '../errors.js'
+import { type Deadline, timeoutOr, withDeadline } from '../deadline.js'
+import { AuthleteError, AuthleteInputError, AuthletePendingError } from '../errors.js'
 import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../input.js'
-import { type BackchannelCompleteRequest, COMPLETE_FIELDS } from '../operations/backchannel-complete.js'
-import { checkTimeout, type Deadline, nonsense, storeCall, withDeadline } from '../pending/deadline.js'
+import { type BackchannelCompleteRequest, COMPLETE_REQUEST } from '../operations/backchannel-complete.js'
 import { checkRecord, type PendingAuthentications } from '../pending/pending.js'
 import type { PendingClaimResult } from '../pending/store.js'
+import { nonsense, storeCall } from '../pending/store-call.js'
 import {
   type BackchannelCompleteClient,
   type BackchannelCompletion,
@@ -25,11 +26,9 @@ import {
  * The user's decision: what `/complete` takes, with the `auth_req_id` in place of the ticket (the
  * ticket stays in the store).
  */
-export interface BackchannelDecision extends Omit<BackchannelCompleteRequest, 'ticket' | 'result'> {
+export interface BackchannelDecision extends Omit<BackchannelCompleteRequest, 'ticket' | 'subject'> {
   /** The request decided. */
   authReqId: string
-  /** `AUTHORIZED`, `ACCESS_DENIED` or `TRANSACTION_FAILED`. */
-  result: 'AUTHORIZED' | 'ACCESS_DENIED' | 'TRANSACTION_FAILED'
   /** Who decided: must be the request's subject, or the decision is refused (`subject`). */
   subject: string
 }
@@ -48,9 +47,8 @@ export interface DecideBackchannelAuthenticationOptions extends CompleteBackchan
 
 /** A complete request's fields, with the request's `authReqId` for the ticket the store keeps. */
 const DECISION_FIELDS: ReadonlySet<string> = new Set(
-  [...COMPLETE_FIELDS].map((field) => (field === 'ticket' ? 'authReqId' : field)),
+  [...COMPLETE_REQUEST.names].map((field) => (field === 'ticket' ? 'authReqId' : field)),
 )
-const RESULTS: ReadonlySet<string> = new Set(['AUTHORIZED', 'ACCESS_DENIED', 'TRANSACTION_FAILED'])
 const DEFAULT_TIMEOUT_MS = 10_000
 /** The least time a settle or release gets after the deadline: the outcome is known by then. */
 const AFTERWARDS_MS = 2000
@@ -86,11 +84,10 @@ export async function decideBackchannelAuthentication(
   const fields = checkFields(decision, DECISION_FIELDS, 'the decision')
   const authReqId = requiredString(fields.authReqId, 'authReqId', MAX_FIELD_LENGTH)
   const subject = requiredString(fields.subject, 'subject', MAX_FIELD_LENGTH)
-  if (typeof fields.result !== 'string' || !RESULTS.has(fields.result)) {
-    throw new AuthleteInputError('result', 'must be AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED')
-  }
+  // Checked before the claim, as /complete will check it: a decision Authlete refuses claims nothing.
+  COMPLETE_REQUEST.fields.result.read(fields.result, 'result')
   const { timeoutMs: givenTimeout, signal, notification } = options
-  const timeoutMs = givenTimeout === undefined ? DEFAULT_TIMEOUT_MS : checkTimeout(givenTimeout, 'timeoutMs')
+  const timeoutMs = timeoutOr('timeoutMs', givenTimeout, DEFAULT_TIMEOUT_MS)
   const { store } = pending
   const token = randomUUID()
   const giveBack = () =>
@@ -177,28 +174,13 @@ function claimedRecord(claimed: PendingClaimResult, authReqId: string) {
   }
 }
 
-/** Transport failures that happen before a request is written: the request never left. */
-const NOT_CONNECTED = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-])
-
 /**
- * Whether `/complete` certainly did not reach Authlete: then releasing the claim is safe. Anything
- * else (a timeout, a reset, an answer) may have reached it, and keeps the claim for its lease. The
- * final error speaks for every attempt unless an earlier one may have reached Authlete (retry
- * `afterSend`: a 502, then a refused connection).
+ * Whether `/complete` certainly did not reach Authlete (the transport says so on its error, for
+ * every attempt of the call): then releasing the claim is safe. Anything else, a stand-in's own
+ * error included, keeps the claim for its lease.
  */
 function notSent(error: unknown): boolean {
-  if (!(error instanceof AuthleteError) || error.repeatedAfterSend) return false
-  if (isAuthleteError(error, 'AUTHLETE_NETWORK')) return NOT_CONNECTED.has(error.causeCode ?? '')
-  if (isAuthleteError(error, 'AUTHLETE_API_ERROR')) return error.status === 429 || error.status === 503
-  if (isAuthleteError(error, 'AUTHLETE_TIMEOUT')) return error.phase === 'credentials'
-  return error.code === 'AUTHLETE_CREDENTIALS' || error.code === 'AUTHLETE_INVALID_INPUT'
+  return error instanceof AuthleteError && error.mayHaveBeenProcessed === false
 }
 
 /**

@@ -8,20 +8,21 @@
  */
 
 import type { AuthleteClient } from '../client.js'
-import { type BackchannelEndpointResponse, toBackchannelResponse } from '../endpoint/backchannel-response.js'
 import { isAuthleteError } from '../errors.js'
-import type { AuthleteCallOptions } from '../http/options.js'
 import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
 import type { BackchannelFailReason } from '../operations/backchannel-fail.js'
-import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, startFlow, untilEnd } from './flow-deadline.js'
+import type { AuthleteCallOptions } from '../transport/options.js'
 import {
   type BackchannelAuthenticationHooks,
-  type BackchannelFlowStage,
+  type BackchannelAuthenticationStage,
   type BackchannelUser,
   isPlainBindingMessage,
-} from './hooks.js'
+} from './backchannel-authentication-hooks.js'
+import { toBackchannelResponse } from './backchannel-authentication-response.js'
+import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, startFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
+import { type EndpointResponse, toWebResponse } from './response.js'
 import { savePending, withdrawPending } from './save-pending.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -50,7 +51,7 @@ export interface BackchannelAuthenticationInput {
  * Options of {@link handleBackchannelAuthentication}: the flow's deadline and signal, and the
  * per-call deadline of each Authlete call.
  */
-export interface BackchannelFlowOptions extends AuthleteCallOptions {
+export interface BackchannelAuthenticationOptions extends AuthleteCallOptions {
   /**
    * Ends the flow: what is pending (an Authlete call, a hook, reading the body) is given up and the
    * answer goes out at once, as at the deadline (see `flowTimeoutMs`).
@@ -94,7 +95,7 @@ const INVALID_REQUEST = '{"error":"invalid_request"}'
  *
  * The flow has a deadline of its own (`flowTimeoutMs`) and honours `signal`: when either ends while
  * a hook or an Authlete call is pending, the answer is a 500 `server_error` at once; see
- * {@link BackchannelFlowOptions.flowTimeoutMs}.
+ * {@link BackchannelAuthenticationOptions.flowTimeoutMs}.
  *
  * @param options The flow's `flowTimeoutMs` and `signal`, and the per-call `timeoutMs` of each Authlete call.
  */
@@ -102,8 +103,8 @@ export async function handleBackchannelAuthentication<User extends BackchannelUs
   authlete: BackchannelEndpointClient,
   input: BackchannelAuthenticationInput,
   hooks: BackchannelAuthenticationHooks<User>,
-  options?: BackchannelFlowOptions,
-): Promise<BackchannelEndpointResponse> {
+  options?: BackchannelAuthenticationOptions,
+): Promise<EndpointResponse> {
   const report = reporterOf(hooks)
   let flow: Flow
   try {
@@ -125,7 +126,7 @@ async function runGuarded<User extends BackchannelUser>(
   hooks: BackchannelAuthenticationHooks<User>,
   flow: Flow,
   report: Report,
-): Promise<BackchannelEndpointResponse> {
+): Promise<EndpointResponse> {
   try {
     return await run(authlete, input, hooks, flow, report)
   } catch (error) {
@@ -141,7 +142,7 @@ async function run<User extends BackchannelUser>(
   hooks: BackchannelAuthenticationHooks<User>,
   flow: Flow,
   report: Report,
-): Promise<BackchannelEndpointResponse> {
+): Promise<EndpointResponse> {
   const client = readClientRequest(input.body, input.authorization)
   if ('refused' in client) {
     report(client.error, client.stage)
@@ -161,7 +162,7 @@ async function run<User extends BackchannelUser>(
       flow.call,
     )
   } catch (error) {
-    report(error, 'authentication')
+    report(error, 'backchannelAuthentication')
     // An empty or oversized body is the client's fault: refused before any I/O.
     const clientFault = isAuthleteError(error, 'AUTHLETE_INVALID_INPUT') && error.field === 'parameters'
     return clientFault
@@ -175,7 +176,8 @@ async function run<User extends BackchannelUser>(
   if ('ended' in verdict || flow.signal.aborted) {
     // The flow ended before the ticket was issued: answer now, and free the ticket with a /fail of
     // its own, since any call on the flow's signal would be refused.
-    if (!('ended' in verdict)) report(endOf(flow.signal), 'reason' in verdict ? 'fail' : 'issue')
+    if (!('ended' in verdict))
+      report(endOf(flow.signal), 'reason' in verdict ? 'backchannelFail' : 'backchannelIssue')
     failAfterEnd(authlete, request.ticket, report)
     return serverError()
   }
@@ -185,7 +187,7 @@ async function run<User extends BackchannelUser>(
         await authlete.backchannelFail({ ticket: request.ticket, reason: verdict.reason }, flow.call),
       )
     } catch (error) {
-      report(error, 'fail')
+      report(error, 'backchannelFail')
       // Cut off by the flow's end: its answer may never have reached Authlete.
       if (flow.signal.aborted) failAfterEnd(authlete, request.ticket, report)
       return serverError()
@@ -196,7 +198,7 @@ async function run<User extends BackchannelUser>(
   try {
     issued = await authlete.backchannelIssue(request.ticket, flow.call)
   } catch (error) {
-    report(error, 'issue')
+    report(error, 'backchannelIssue')
     // Cut off by the flow's end: if Authlete issued it all the same, the client never learns the
     // auth_req_id; a /fail frees the ticket, and is refused harmlessly if it is used up.
     if (flow.signal.aborted) failAfterEnd(authlete, request.ticket, report)
@@ -249,17 +251,17 @@ function failAfterEnd(authlete: BackchannelEndpointClient, ticket: string, repor
   try {
     authlete
       .backchannelFail({ ticket, reason: 'SERVER_ERROR' }, { timeoutMs: FAIL_AFTER_END_TIMEOUT_MS })
-      .then(undefined, (error: unknown) => report(error, 'fail'))
+      .then(undefined, (error: unknown) => report(error, 'backchannelFail'))
   } catch (error) {
-    report(error, 'fail')
+    report(error, 'backchannelFail')
   }
 }
 
 /**
- * Options of {@link handleBackchannelAuthenticationRequest}: the flow's options (its deadline also
+ * Options of {@link handleBackchannelAuthenticationWebRequest}: the flow's options (its deadline also
  * covers reading the body), and what a WHATWG `Request` does not carry.
  */
-export interface BackchannelRequestOptions extends BackchannelFlowOptions {
+export interface BackchannelAuthenticationWebRequestOptions extends BackchannelAuthenticationOptions {
   /**
    * The client's certificate (PEM), when your server terminates mutual TLS.
    * @default undefined
@@ -285,14 +287,14 @@ export interface BackchannelRequestOptions extends BackchannelFlowOptions {
  *
  * @example
  * ```ts
- * app.post('/backchannel/authentication', (c) => handleBackchannelAuthenticationRequest(authlete, c.req.raw, hooks))
+ * app.post('/backchannel/authentication', (c) => handleBackchannelAuthenticationWebRequest(authlete, c.req.raw, hooks))
  * ```
  */
-export async function handleBackchannelAuthenticationRequest<User extends BackchannelUser>(
+export async function handleBackchannelAuthenticationWebRequest<User extends BackchannelUser>(
   authlete: BackchannelEndpointClient,
   request: Request,
   hooks: BackchannelAuthenticationHooks<User>,
-  options: BackchannelRequestOptions = {},
+  options: BackchannelAuthenticationWebRequestOptions = {},
 ): Promise<Response> {
   const report = reporterOf(hooks)
   let flow: Flow
@@ -300,7 +302,7 @@ export async function handleBackchannelAuthenticationRequest<User extends Backch
     flow = startFlow(options)
   } catch (error) {
     report(error, 'request')
-    return webResponse(serverError())
+    return toWebResponse(serverError())
   }
   try {
     let input: BackchannelAuthenticationInput
@@ -314,24 +316,17 @@ export async function handleBackchannelAuthenticationRequest<User extends Backch
       // The caller's signal is the server's own decision.
       report(error, 'request')
       const callerEnded = flow.signal.aborted && !flow.timedOut()
-      return webResponse(callerEnded ? serverError() : refusal('invalid_request'))
+      return toWebResponse(callerEnded ? serverError() : refusal('invalid_request'))
     }
-    return webResponse(await runGuarded(authlete, input, hooks, flow, report))
+    return toWebResponse(await runGuarded(authlete, input, hooks, flow, report))
   } finally {
     flow.end()
   }
 }
 
-function webResponse(answer: BackchannelEndpointResponse): Response {
-  return new Response(answer.body, {
-    status: answer.status,
-    headers: answer.headers as Record<string, string>,
-  })
-}
-
 /** The user, or the reason to refuse the request with, or the flow's end (already reported). */
 type Verdict<User> = { user: User } | { reason: BackchannelFailReason } | { ended: true }
-type Report = ReportOf<BackchannelFlowStage>
+type Report = ReportOf<BackchannelAuthenticationStage>
 
 /** Steps 3 to 5 of the reference flow: the user, the login hint token, the user code, the binding message. */
 async function checkRequest<User extends BackchannelUser>(
@@ -340,7 +335,7 @@ async function checkRequest<User extends BackchannelUser>(
   signal: AbortSignal,
   report: Report,
 ): Promise<Verdict<User>> {
-  let stage: BackchannelFlowStage = 'identifyUser'
+  let stage: BackchannelAuthenticationStage = 'identifyUser'
   try {
     const user = await untilEnd(signal, () =>
       hooks.identifyUser({ hintType: request.hintType, hint: request.hint, sub: request.sub }, request),
@@ -389,12 +384,12 @@ async function checkRequest<User extends BackchannelUser>(
 
 /** `onError` made safe: what it throws or rejects with is dropped. */
 
-function serverError(): BackchannelEndpointResponse {
+function serverError(): EndpointResponse {
   return toBackchannelResponse(undefined)
 }
 
 /** The answer to a request refused before any call, as Authlete answers the same fault. */
-function refusal(refused: ClientRequestRefusal['refused']): BackchannelEndpointResponse {
+function refusal(refused: ClientRequestRefusal['refused']): EndpointResponse {
   if (refused === 'invalid_client') {
     return toBackchannelResponse({ action: 'UNAUTHORIZED', responseContent: INVALID_CLIENT })
   }

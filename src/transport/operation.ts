@@ -8,18 +8,14 @@
  */
 
 import type { AuthleteResponseIssue } from '../errors.js'
+import type { RequestBody } from '../http/request.js'
+
+export type { RequestBody }
 
 /** Outcome of a model's parse. */
 export type ParseResult<Result> =
   | { readonly success: true; readonly data: Result }
   | { readonly success: false; readonly issues: readonly AuthleteResponseIssue[] }
-
-/** A request body, ready to send. */
-export type RequestBody =
-  /** `application/x-www-form-urlencoded` */
-  | { readonly form: string }
-  /** `application/json` */
-  | { readonly json: string }
 
 /** @internal */
 export interface Operation<Input, Result> {
@@ -28,9 +24,8 @@ export interface Operation<Input, Result> {
   /**
    * The HTTP method: `GET` for the calls that only read the service (its configuration, its JWK
    * Set), which send no body.
-   * @default 'POST'
    */
-  readonly method?: 'GET' | undefined
+  readonly method: 'GET' | 'POST'
   /** The path below `/api` (v2) or `/api/{serviceId}` (v3), e.g. `/backchannel/authentication/issue`. */
   readonly path: string
   /**

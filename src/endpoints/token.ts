@@ -9,19 +9,16 @@
  */
 
 import type { AuthleteClient } from '../client.js'
-import {
-  type TokenEndpointResponse,
-  toTokenResponse,
-  UNSUPPORTED_GRANT_TYPE_BODY,
-} from '../endpoint/token-response.js'
 import { isAuthleteError } from '../errors.js'
-import type { AuthleteCallOptions } from '../http/options.js'
-import type { TokenPassword, TokenResponse } from '../operations/token.js'
+import type { TokenAnswer, TokenPassword } from '../operations/token.js'
 import type { TokenFailReason } from '../operations/token-fail.js'
-import { endOf, FAIL_AFTER_END_TIMEOUT_MS, flowTimeoutOf, startFlow, untilEnd } from './flow-deadline.js'
+import type { AuthleteCallOptions } from '../transport/options.js'
+import { endOf, FAIL_AFTER_END_TIMEOUT_MS, flowTimeoutOf, startFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type FormBody, readBodyText, readClientRequest } from './request-input.js'
-import type { GrantHook, TokenEndpointAnswer, TokenEndpointHooks, TokenFlowStage } from './token-hooks.js'
+import { type EndpointResponse, NULL_BODY_STATUSES, toWebResponse } from './response.js'
+import type { GrantHook, TokenRequestHooks, TokenRequestStage } from './token-hooks.js'
+import { toTokenResponse, UNSUPPORTED_GRANT_TYPE_BODY } from './token-response.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type TokenEndpointClient = Pick<AuthleteClient, 'token' | 'tokenIssue' | 'tokenFail'>
@@ -66,9 +63,6 @@ export interface TokenRequestOptions extends AuthleteCallOptions {
   flowTimeoutMs?: number | undefined
 }
 
-/** What the token endpoint answers: {@link TokenEndpointResponse}, or a hook's own answer. */
-export type TokenEndpointResult = TokenEndpointResponse | TokenEndpointAnswer
-
 const INVALID_CLIENT = '{"error":"invalid_client"}'
 const INVALID_REQUEST = '{"error":"invalid_request"}'
 const INVALID_DPOP_PROOF = '{"error":"invalid_dpop_proof"}'
@@ -77,7 +71,7 @@ const BODY_READ_TIMEOUT_MS = 10_000
 /** Fields of `/auth/token` that come from the client's request: a refusal there is the client's fault. */
 const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'clientSecret'])
 
-type Report = ReportOf<TokenFlowStage>
+type Report = ReportOf<TokenRequestStage>
 
 /**
  * Runs the token endpoint for one client request and resolves to the answer to send (`{ status,
@@ -104,9 +98,9 @@ type Report = ReportOf<TokenFlowStage>
 export async function handleTokenRequest(
   authlete: TokenEndpointClient,
   input: TokenRequestInput,
-  hooks: TokenEndpointHooks = {},
+  hooks: TokenRequestHooks = {},
   options?: TokenRequestOptions,
-): Promise<TokenEndpointResult> {
+): Promise<EndpointResponse> {
   const report = reporterOf(hooks)
   try {
     return await run(authlete, input, hooks ?? {}, options ?? {}, report)
@@ -120,10 +114,10 @@ export async function handleTokenRequest(
 async function run(
   authlete: TokenEndpointClient,
   input: TokenRequestInput,
-  hooks: TokenEndpointHooks,
+  hooks: TokenRequestHooks,
   options: TokenRequestOptions,
   report: Report,
-): Promise<TokenEndpointResult> {
+): Promise<EndpointResponse> {
   // The flow's deadline counts from here, but is started only when a hook is about to run: the
   // CIBA grant, which runs none, pays for no timer.
   const startedAt = Date.now()
@@ -143,7 +137,7 @@ async function run(
   const { htu, flowTimeoutMs, ...callOptions } = options
   const dpop = input.dpop || undefined
 
-  let answer: TokenResponse
+  let answer: TokenAnswer
   try {
     answer = await authlete.token(
       {
@@ -191,11 +185,11 @@ async function run(
 async function password(
   authlete: TokenEndpointClient,
   answer: TokenPassword,
-  hooks: TokenEndpointHooks,
+  hooks: TokenRequestHooks,
   options: TokenRequestOptions,
   startedAt: number,
   report: Report,
-): Promise<TokenEndpointResponse> {
+): Promise<EndpointResponse> {
   const authenticate = hooks.authenticateUser
   if (authenticate === undefined) {
     const { signal, timeoutMs } = options
@@ -250,7 +244,7 @@ async function settle(
   reason: TokenFailReason,
   options: AuthleteCallOptions,
   report: Report,
-): Promise<TokenEndpointResponse> {
+): Promise<EndpointResponse> {
   const context = { dpopNonce: answer.dpopNonce }
   if (subject === undefined) {
     try {
@@ -284,14 +278,14 @@ function failAfterEnd(authlete: TokenEndpointClient, ticket: string, report: Rep
 }
 
 /** A grant Authlete leaves to the server: the hook's answer, or 400 `unsupported_grant_type`. */
-async function own<Response extends TokenResponse>(
+async function own<Response extends TokenAnswer>(
   answer: Response,
   hook: GrantHook<Response> | undefined,
-  stage: TokenFlowStage,
+  stage: TokenRequestStage,
   options: TokenRequestOptions,
   startedAt: number,
   report: Report,
-): Promise<TokenEndpointResult> {
+): Promise<EndpointResponse> {
   if (hook === undefined) return toTokenResponse(answer)
   const flow = startFlow(options, Date.now() - startedAt)
   try {
@@ -318,7 +312,7 @@ async function own<Response extends TokenResponse>(
  * `res.setHeader` and `new Response` both accept (no CR, LF, NUL or other control but tab; no
  * character beyond Latin-1).
  */
-function isEndpointAnswer(value: unknown): value is TokenEndpointAnswer {
+function isEndpointAnswer(value: unknown): value is EndpointResponse {
   if (typeof value !== 'object' || value === null) return false
   const { status, headers, body } = value as Record<string, unknown>
   if (
@@ -340,8 +334,6 @@ function isEndpointAnswer(value: unknown): value is TokenEndpointAnswer {
   return true
 }
 
-/** Statuses whose response has no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */
-const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304])
 /** A field name: an RFC 9110 token (§5.1). */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** A field value as Node sends it: tab, visible ASCII, space, obs-text (RFC 9110 §5.5). */
@@ -378,7 +370,7 @@ export interface TokenWebRequestOptions extends TokenRequestOptions {
 export async function handleTokenWebRequest(
   authlete: TokenEndpointClient,
   request: Request,
-  hooks: TokenEndpointHooks = {},
+  hooks: TokenRequestHooks = {},
   options: TokenWebRequestOptions = {},
 ): Promise<Response> {
   let input: TokenRequestInput
@@ -411,26 +403,22 @@ export async function handleTokenWebRequest(
     // Too large, broken, too slow (or this is no Request): the answer is the client's. The caller's
     // signal is the server's own decision.
     reporterOf(hooks)(error, 'request')
-    const { status, headers, body } = callerSignal?.aborted
-      ? toTokenResponse(undefined)
-      : toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
-    return new Response(body, { status, headers })
+    return toWebResponse(
+      callerSignal?.aborted
+        ? toTokenResponse(undefined)
+        : toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST }),
+    )
   } finally {
     clearTimeout(deadline)
     callerSignal?.removeEventListener('abort', onCallerAbort)
   }
   const answer = await handleTokenRequest(authlete, input, hooks, callOptions)
   try {
-    const { status } = answer
-    return new Response(NULL_BODY_STATUSES.has(status) ? null : answer.body, {
-      status,
-      headers: answer.headers as Record<string, string>,
-    })
+    return toWebResponse(answer)
   } catch (error) {
     // isEndpointAnswer refuses what a Response cannot carry; this keeps "never rejects" true all
     // the same (an answer changed after it was checked).
     reporterOf(hooks)(error, 'request')
-    const { body, status, headers } = toTokenResponse(undefined)
-    return new Response(body, { status, headers })
+    return toWebResponse(toTokenResponse(undefined))
   }
 }

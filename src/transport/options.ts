@@ -7,11 +7,11 @@
  */
 
 import type { Dispatcher } from 'undici'
+import { timeoutOr } from '../deadline.js'
 import { AuthleteInputError } from '../errors.js'
+import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from '../http/retry.js'
 import { suggest } from '../input.js'
 import { VERSION } from '../version.js'
-import { MAX_TIMEOUT_MS } from './request.js'
-import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry.js'
 
 /**
  * Authlete's shared API v3 clusters: `https://{region}.authlete.com`.
@@ -272,7 +272,7 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
       'user-agent',
       userAgent,
     ]),
-    timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    timeoutMs: timeoutOr('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
     maxResponseBytes: positiveInteger(
       'maxResponseBytes',
       options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -318,7 +318,7 @@ export function resolveCallOptions(
     throw new AuthleteInputError('signal', 'must be an AbortSignal')
   }
   return {
-    timeoutMs: timeoutMs === undefined ? defaultTimeoutMs : resolveTimeout('timeoutMs', timeoutMs),
+    timeoutMs: timeoutOr('timeoutMs', timeoutMs, defaultTimeoutMs),
     signal: signal as AbortSignal | undefined,
   }
 }
@@ -442,18 +442,6 @@ function parseBaseUrl(value: string | URL, allowInsecureHttp: boolean | undefine
  */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-}
-
-/**
- * Validates a deadline in milliseconds (client option or per-call option).
- *
- * @internal
- */
-export function resolveTimeout(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
-    throw new AuthleteInputError(field, `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`)
-  }
-  return value
 }
 
 function positiveInteger(field: string, value: unknown): number {

@@ -7,14 +7,15 @@
  */
 
 import type { AuthleteClient } from '../client.js'
-import type { AuthleteCallOptions } from '../http/options.js'
 import type {
+  BackchannelCompleteAnswer,
   BackchannelCompleteNoAction,
   BackchannelCompleteNotification,
   BackchannelCompleteRequest,
   BackchannelCompleteServerError,
   BackchannelCompleteUnknownAction,
 } from '../operations/backchannel-complete.js'
+import type { AuthleteCallOptions } from '../transport/options.js'
 import {
   checkNotificationOptions,
   deliverChecked,
@@ -40,22 +41,26 @@ export interface CompleteBackchannelAuthenticationOptions extends AuthleteCallOp
 /**
  * What completion came to. Narrow on `action`: with `NOTIFICATION`, `notification` says whether the
  * client got it; otherwise it is `undefined` (`NO_ACTION` is poll mode: the client fetches the
- * result at the token endpoint). `response` is Authlete's `/complete` answer, as validated.
+ * result at the token endpoint). `answer` is Authlete's `/complete` answer, as validated.
  */
 export type BackchannelCompletion =
-  | {
-      readonly action: 'NOTIFICATION'
-      readonly response: BackchannelCompleteNotification
-      readonly notification: NotificationDelivery
-    }
-  | Settled<BackchannelCompleteNoAction>
-  | Settled<BackchannelCompleteServerError>
-  | Settled<BackchannelCompleteUnknownAction>
+  | Completed<BackchannelCompleteNotification, NotificationDelivery>
+  | Completed<BackchannelCompleteNoAction, undefined>
+  | Completed<BackchannelCompleteServerError, undefined>
+  | Completed<BackchannelCompleteUnknownAction, undefined>
 
-type Settled<Response extends { action: string }> = {
-  readonly action: Response['action']
-  readonly response: Response
-  readonly notification: undefined
+type Completed<Answer extends { action: string }, Delivery> = {
+  readonly action: Answer['action']
+  readonly answer: Answer
+  readonly notification: Delivery
+  /** @deprecated Renamed `answer` (Authlete's answers are answers; your endpoints' are responses). */
+  readonly response: Answer
+}
+
+/** The outcome, with `response` as a deprecated, non-enumerable name of `answer`. */
+function completed(answer: BackchannelCompleteAnswer, notification: NotificationDelivery | undefined) {
+  const outcome = { action: answer.action, answer, notification }
+  return Object.defineProperty(outcome, 'response', { value: answer }) as BackchannelCompletion
 }
 
 /**
@@ -76,10 +81,7 @@ export async function completeBackchannelAuthentication(
   const { notification: notificationOptions, ...callOptions } = options
   // Before /complete: in push mode it mints tokens, which an options typo must not throw away.
   const checked = checkNotificationOptions(notificationOptions)
-  const response = await authlete.backchannelComplete(request, callOptions)
-  if (response.action !== 'NOTIFICATION') {
-    return { action: response.action, response, notification: undefined } as BackchannelCompletion
-  }
-  const notification = await deliverChecked(response, checked)
-  return { action: 'NOTIFICATION', response, notification }
+  const answer = await authlete.backchannelComplete(request, callOptions)
+  if (answer.action !== 'NOTIFICATION') return completed(answer, undefined)
+  return completed(answer, await deliverChecked(answer, checked))
 }
