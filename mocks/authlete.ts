@@ -9,7 +9,8 @@
 
 import { randomBytes } from 'node:crypto'
 import { type HttpHandler, HttpResponse, http } from 'msw'
-import { registerAuthleteBases } from './scope.js'
+import { AUTHLETE_CALL, type AuthleteCallName } from '../src/operations/table.js'
+import { registerAuthleteBases } from './traffic.js'
 
 /**
  * The hosts the handlers match when no `baseUrl` is given: Authlete's v3 clusters and the v2 host.
@@ -48,12 +49,15 @@ export interface AuthleteUrlMatch {
 }
 
 /**
- * One Authlete call as the mocks play it: how it is reached and what a request must carry. Each
- * call's module in `calls/` defines one; the default handlers and the simulator both read it.
+ * One Authlete call as the mocks play it: how it is reached (from the table of calls) and what a
+ * request must carry. Each call's module in `calls/` makes one with {@link mockedCall}; the default
+ * handlers and the simulator both read it.
  *
  * @internal
  */
 export interface AuthleteCall {
+  /** The client method's name: the call's name everywhere. */
+  readonly name: AuthleteCallName
   /** `POST` (a form-encoded or JSON body) or `GET` (no body: the fields are the query's). */
   readonly method: 'GET' | 'POST'
   /** The v3 path (`{serviceId}` stands for its service ID segment) and the v2 path. */
@@ -62,9 +66,20 @@ export interface AuthleteCall {
   readonly required?: { readonly fields: readonly string[]; readonly code: string } | undefined
 }
 
-/** A `POST` call on `operationPath` (e.g. `/backchannel/authentication/issue`), v3 and v2. */
-function postCall(operationPath: string): AuthleteCall {
-  return { method: 'POST', paths: { v3: `/api/{serviceId}${operationPath}`, v2: `/api${operationPath}` } }
+/** The paths of an operation's `path` (e.g. `/backchannel/authentication/issue`), v3 and v2. */
+function pathsOf(operationPath: string): AuthleteCall['paths'] {
+  return { v3: `/api/{serviceId}${operationPath}`, v2: `/api${operationPath}` }
+}
+
+/**
+ * The call `name` of the table of calls, as the mocks reach it, with the fields a request must
+ * carry (and the 400 result code when one is missing).
+ *
+ * @internal
+ */
+export function mockedCall(name: AuthleteCallName, required?: AuthleteCall['required']): AuthleteCall {
+  const { method, path } = AUTHLETE_CALL[name]
+  return { name, method, paths: pathsOf(path), required }
 }
 
 /**
@@ -105,7 +120,7 @@ export function matchAuthleteUrl(
   operationPath: string,
   bases: readonly string[],
 ): AuthleteUrlMatch | undefined {
-  return matchPaths(url, postCall(operationPath).paths, bases)
+  return matchPaths(url, pathsOf(operationPath), bases)
 }
 
 /** An msw resolver, as `http.post` takes it. */
@@ -118,7 +133,7 @@ export type Resolver = Parameters<typeof http.post>[1]
  * @internal
  */
 export function callHandler(
-  call: AuthleteCall,
+  call: Pick<AuthleteCall, 'method' | 'paths'>,
   resolver: Resolver,
   options: MockHandlerOptions = {},
 ): HttpHandler {
@@ -149,7 +164,7 @@ export function authleteHandler(
   resolver: Resolver,
   options: MockHandlerOptions = {},
 ): HttpHandler {
-  return callHandler(postCall(operationPath), resolver, options)
+  return callHandler({ method: 'POST', paths: pathsOf(operationPath) }, resolver, options)
 }
 
 /**
@@ -260,6 +275,17 @@ export async function receiveCall(
  */
 export function missingFieldBody(resultCode: string, field: string) {
   return resultBody(resultCode, `The request does not contain a '${field}' parameter.`)
+}
+
+/**
+ * The first parameter, in request order, that is given more than once; `undefined` if none. One
+ * pass to count, one over the counts: linear in the number of parameters.
+ */
+export function repeatedParameter(parameters: URLSearchParams): string | undefined {
+  const counts = new Map<string, number>()
+  for (const name of parameters.keys()) counts.set(name, (counts.get(name) ?? 0) + 1)
+  for (const [name, count] of counts) if (count > 1) return name
+  return undefined
 }
 
 /** Whether `value` is a non-empty string. */

@@ -1,19 +1,19 @@
 /**
- * The default handler set: every Authlete call this package makes, answered as Authlete would.
+ * The default handler set: every Authlete call of the table of calls, answered as Authlete would.
  *
  * @module
  */
 
 import type { HttpHandler } from 'msw'
-import { authenticationAsAuthlete } from './authentication.js'
-import { completeAsAuthlete } from './complete.js'
-import { failAsAuthlete } from './fail.js'
-import { type AuthleteHandlersOptions, issueAsAuthlete } from './issue.js'
-import { serviceConfigurationAsAuthlete } from './service-configuration.js'
-import { serviceJwksAsAuthlete } from './service-jwks.js'
-import { tokenAsAuthlete } from './token.js'
-import { tokenFailAsAuthlete } from './token-fail.js'
-import { tokenIssueAsAuthlete } from './token-issue.js'
+import { AUTHLETE_CALLS } from '../src/operations/table.js'
+import type { BackchannelIssueAsAuthleteOptions } from './calls/backchannel-issue.js'
+import { MOCKED_CALLS } from './calls/index.js'
+
+/**
+ * Options of {@link authleteHandlers}: the base URLs, and what `/backchannel/authentication/issue`
+ * answers (`tickets`, `authReqId`, `expiresIn`, `interval`).
+ */
+export type AuthleteHandlersOptions = BackchannelIssueAsAuthleteOptions
 
 /**
  * The default handlers for every call this package makes: each checks the request as Authlete would
@@ -27,15 +27,8 @@ import { tokenIssueAsAuthlete } from './token-issue.js'
 export function authleteHandlers(options: AuthleteHandlersOptions = {}): HttpHandler[] {
   const { baseUrl } = options
   const common = baseUrl === undefined ? {} : { baseUrl }
-  return [
-    authenticationAsAuthlete(common),
-    issueAsAuthlete(options),
-    failAsAuthlete(common),
-    completeAsAuthlete(common),
-    tokenAsAuthlete(common),
-    tokenIssueAsAuthlete(common),
-    tokenFailAsAuthlete(common),
-    serviceConfigurationAsAuthlete(common),
-    serviceJwksAsAuthlete(common),
-  ]
+  return AUTHLETE_CALLS.map(({ name }) =>
+    // /issue takes the options that are its own (tickets, authReqId, …); every other call its base.
+    MOCKED_CALLS[name].asAuthlete(name === 'backchannelIssue' ? options : common),
+  )
 }

@@ -1,8 +1,9 @@
 /**
- * `authlete-ciba/mocks`: msw handlers that stand in for Authlete's CIBA API in your tests,
+ * `authlete-ciba/mocks`: msw handlers that stand in for Authlete in your tests (one module per call,
+ * each named after the client method: `backchannelIssueOk()`, `tokenBadRequest()`, …),
  * `setupAuthleteServer`, which makes them answer an `AuthleteClient`, `createCibaSimulator`, a
- * stateful Authlete for whole logins, and `startCibaClientStandIn`, a client application that
- * receives ping and push notifications.
+ * stateful Authlete for whole logins, and the loopback stand-ins for Authlete and for the client
+ * application.
  *
  * Needs `msw` (v3), an optional peer dependency; the main entry never loads it.
  *
@@ -13,55 +14,96 @@
 // First: on an unsupported Node.js, fail with one clear line before msw and undici are loaded.
 import '../src/node-guard.js'
 
+// ---- A whole login: the simulator, and the stand-ins for another process and for the client.
 export type { WaitOptions } from './arrivals.js'
+export { AUTHLETE_HOSTS, authleteHandler, type MockHandlerOptions } from './authlete.js'
+// ---- One module per call, in the order of the table of calls.
 export {
-  authenticationApiError,
-  authenticationAsAuthlete,
-  authenticationBadRequest,
-  authenticationHandler,
-  authenticationInternalServerError,
-  authenticationUnauthorized,
-  authenticationUnknownAction,
-  authenticationUserIdentification,
-} from './authentication.js'
+  backchannelAuthenticationApiError,
+  backchannelAuthenticationAsAuthlete,
+  backchannelAuthenticationBadRequest,
+  backchannelAuthenticationHandler,
+  backchannelAuthenticationInternalServerError,
+  backchannelAuthenticationUnauthorized,
+  backchannelAuthenticationUnknownAction,
+  backchannelAuthenticationUserIdentification,
+  type MockUserIdentification,
+} from './calls/backchannel-authentication.js'
 export {
-  AUTHLETE_HOSTS,
-  type AuthleteUrlMatch,
-  authleteHandler,
-  checkAuthorization,
-  type MockHandlerOptions,
-  matchAuthleteUrl,
-  readFields,
-  resultBody,
-} from './authlete.js'
-export { type MockUserIdentification, userIdentificationAnswer } from './calls/authentication.js'
-export { type MockNotificationOptions, noActionAnswer, notificationAnswer } from './calls/complete.js'
-export { failAnswer } from './calls/fail.js'
+  backchannelCompleteApiError,
+  backchannelCompleteAsAuthlete,
+  backchannelCompleteHandler,
+  backchannelCompleteNoAction,
+  backchannelCompleteNotification,
+  backchannelCompleteServerError,
+  backchannelCompleteUnknownAction,
+  type MockNotificationOptions,
+} from './calls/backchannel-complete.js'
 export {
-  internalServerErrorAnswer,
-  invalidTicketAnswer,
-  type MockOkOptions,
-  okAnswer,
-} from './calls/issue.js'
+  backchannelFailApiError,
+  backchannelFailAsAuthlete,
+  backchannelFailBadRequest,
+  backchannelFailForbidden,
+  backchannelFailHandler,
+  backchannelFailInternalServerError,
+  backchannelFailUnknownAction,
+} from './calls/backchannel-fail.js'
+export {
+  type BackchannelIssueAsAuthleteOptions,
+  backchannelIssueApiError,
+  backchannelIssueAsAuthlete,
+  backchannelIssueDelayed,
+  backchannelIssueHandler,
+  backchannelIssueInternalServerError,
+  backchannelIssueInvalidTicket,
+  backchannelIssueNetworkError,
+  backchannelIssueOk,
+  backchannelIssueRateLimited,
+  backchannelIssueUnknownAction,
+  type MockBackchannelIssueOkOptions,
+} from './calls/backchannel-issue.js'
 export {
   type MockServiceConfigurationOptions,
-  serviceConfigurationAnswer,
+  serviceConfigurationApiError,
+  serviceConfigurationAsAuthlete,
+  serviceConfigurationHandler,
+  serviceConfigurationUnknownAction,
 } from './calls/service-configuration.js'
-export { serviceJwksAnswer } from './calls/service-jwks.js'
+export {
+  type MockServiceJwksOptions,
+  serviceJwksApiError,
+  serviceJwksAsAuthlete,
+  serviceJwksHandler,
+  serviceJwksUnknownAction,
+} from './calls/service-jwks.js'
 export {
   type MockTokenOkOptions,
   type MockTokenPasswordOptions,
-  tokenBadRequestAnswer,
-  tokenInternalServerErrorAnswer,
-  tokenInvalidClientAnswer,
-  tokenOkAnswer,
-  tokenPasswordAnswer,
+  tokenApiError,
+  tokenAsAuthlete,
+  tokenBadRequest,
+  tokenHandler,
+  tokenInternalServerError,
+  tokenInvalidClient,
+  tokenOk,
+  tokenPassword,
+  tokenUnknownAction,
 } from './calls/token.js'
-export { TOKEN_FAIL_REASONS, tokenFailAnswer, tokenFailInvalidTicketAnswer } from './calls/token-fail.js'
+export {
+  tokenFailApiError,
+  tokenFailAsAuthlete,
+  tokenFailHandler,
+  tokenFailInvalidTicket,
+  tokenFailUnknownAction,
+} from './calls/token-fail.js'
 export {
   type MockTokenIssueOkOptions,
-  tokenIssueInvalidTicketAnswer,
-  tokenIssueOkAnswer,
+  tokenIssueApiError,
+  tokenIssueAsAuthlete,
+  tokenIssueHandler,
+  tokenIssueInvalidTicket,
+  tokenIssueOk,
+  tokenIssueUnknownAction,
 } from './calls/token-issue.js'
 export {
   type CibaClientStandIn,
@@ -73,38 +115,10 @@ export {
   type NextNotificationOptions,
   startCibaClientStandIn,
 } from './client-stand-in.js'
-export {
-  completeApiError,
-  completeAsAuthlete,
-  completeHandler,
-  completeNoAction,
-  completeNotification,
-  completeServerError,
-  completeUnknownAction,
-} from './complete.js'
-export {
-  failApiError,
-  failAsAuthlete,
-  failBadRequest,
-  failForbidden,
-  failHandler,
-  failInternalServerError,
-  failUnknownAction,
-} from './fail.js'
-export { authleteHandlers } from './handlers.js'
-export {
-  type AuthleteHandlersOptions,
-  issueApiError,
-  issueAsAuthlete,
-  issueDelayed,
-  issueHandler,
-  issueInternalServerError,
-  issueInvalidTicket,
-  issueNetworkError,
-  issueOk,
-  issueRateLimited,
-  issueUnknownAction,
-} from './issue.js'
+// ---- Names of before the first release, deprecated: see CHANGELOG.md.
+export * from './deprecated.js'
+export { type AuthleteHandlersOptions, authleteHandlers } from './handlers.js'
+// ---- The server and the default handlers.
 export {
   type AuthleteMockServer,
   type AuthleteMockServerListenOptions,
@@ -113,27 +127,12 @@ export {
   setupAuthleteServer,
 } from './server.js'
 export {
-  serviceConfigurationApiError,
-  serviceConfigurationAsAuthlete,
-  serviceConfigurationHandler,
-  serviceConfigurationUnknownAction,
-} from './service-configuration.js'
-export {
-  type MockServiceJwksOptions,
-  serviceJwksApiError,
-  serviceJwksAsAuthlete,
-  serviceJwksHandler,
-  serviceJwksUnknownAction,
-} from './service-jwks.js'
-export {
   type CibaApproval,
   type CibaAuthentication,
   type CibaAuthenticationFilter,
   type CibaAuthenticationStatus,
   type CibaCompletion,
-  type CibaDeliveryMode,
   type CibaDenial,
-  type CibaHintType,
   type CibaSimulator,
   type CibaSimulatorClient,
   type CibaSimulatorOptions,
@@ -146,29 +145,3 @@ export {
 } from './simulator/index.js'
 export { type AuthleteStandIn, type AuthleteStandInOptions, startAuthleteStandIn } from './stand-in.js'
 export type { JwsAlgorithm } from './token/jws.js'
-export {
-  tokenApiError,
-  tokenAsAuthlete,
-  tokenBadRequest,
-  tokenHandler,
-  tokenInternalServerError,
-  tokenInvalidClient,
-  tokenOk,
-  tokenPassword,
-  tokenUnknownAction,
-} from './token.js'
-export {
-  tokenFailApiError,
-  tokenFailAsAuthlete,
-  tokenFailHandler,
-  tokenFailInvalidTicket,
-  tokenFailUnknownAction,
-} from './token-fail.js'
-export {
-  tokenIssueApiError,
-  tokenIssueAsAuthlete,
-  tokenIssueHandler,
-  tokenIssueInvalidTicket,
-  tokenIssueOk,
-  tokenIssueUnknownAction,
-} from './token-issue.js'

@@ -23,7 +23,7 @@ import type { AnyHandler, UnhandledFrameHandle, UnhandledFrameStrategy } from 'm
 import { defineNetwork, HttpNetworkFrame, InterceptorSource, NetworkReadyState } from 'msw/experimental'
 import { AsyncHandlersController, type SetupServer } from 'msw/node'
 import { AUTHLETE_HOSTS } from './authlete.js'
-import { AuthleteScope } from './scope.js'
+import { AuthleteScope } from './traffic.js'
 
 /**
  * msw 3's `onUnhandledFrame` callback, for Authlete's traffic: `frame` is always an HTTP frame

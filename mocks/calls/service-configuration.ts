@@ -1,57 +1,25 @@
 /**
- * Authlete's `/service/configuration`, as the mocks play it: the call (a `GET`) and its answer, the
- * OpenID Provider metadata of the service, the document itself (as Authlete answers it), with the
- * CIBA metadata (CIBA Core §4). The default handlers (`../service-configuration.ts`) and the
- * simulator both answer from here.
+ * Authlete's `/service/configuration`, as the mocks play it: a `GET` whose answer is the OpenID
+ * Provider metadata of the service (worded in `../token/discovery.ts`), its default handler and
+ * scenario helpers, and the simulator's play.
  *
  * @see https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/configuration
  * @module
  */
 
-import type { AuthleteCall, MockHandlerOptions } from '../authlete.js'
-import { JWS_ALGORITHMS, type JwsAlgorithm } from '../token/jws.js'
-import { CIBA_GRANT_TYPE } from './token.js'
+import { type HttpHandler, HttpResponse } from 'msw'
+import {
+  type AuthleteCall,
+  callHelpers,
+  type MockHandlerOptions,
+  mockedCall,
+  receiveCall,
+} from '../authlete.js'
+import type { Play } from '../simulator/state.js'
+import { serviceConfiguration } from '../token/discovery.js'
 
-/** `GET`, no body. */
-export const SERVICE_CONFIGURATION: AuthleteCall = {
-  method: 'GET',
-  paths: { v3: '/api/{serviceId}/service/configuration', v2: '/api/service/configuration' },
-}
-
-/** What the document says. */
-export interface ConfigurationSettings {
-  issuer: string
-  tokenEndpoint: string
-  backchannelAuthenticationEndpoint: string
-  jwksUri: string
-  idTokenSigningAlg: JwsAlgorithm
-  scopes: Iterable<string>
-}
-
-/**
- * The discovery document: the endpoints given, what the simulator plays (the CIBA and refresh
- * grants, the three delivery modes, `user_code`, secrets in Basic or the body, DPoP), and how it
- * signs ID tokens.
- */
-export function serviceConfiguration(settings: ConfigurationSettings): Record<string, unknown> {
-  return {
-    issuer: settings.issuer,
-    token_endpoint: settings.tokenEndpoint,
-    jwks_uri: settings.jwksUri,
-    scopes_supported: [...settings.scopes],
-    grant_types_supported: [CIBA_GRANT_TYPE, 'refresh_token'],
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [settings.idTokenSigningAlg],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    claims_parameter_supported: false,
-    request_parameter_supported: false,
-    request_uri_parameter_supported: false,
-    backchannel_authentication_endpoint: settings.backchannelAuthenticationEndpoint,
-    backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
-    backchannel_user_code_parameter_supported: true,
-    dpop_signing_alg_values_supported: [...JWS_ALGORITHMS],
-  }
-}
+/** A `GET`: no body. */
+export const SERVICE_CONFIGURATION: AuthleteCall = mockedCall('serviceConfiguration')
 
 /**
  * Options of the mocks' `/service/configuration` answer.
@@ -86,3 +54,34 @@ export function serviceConfigurationAnswer(
     ...options.metadata,
   }
 }
+
+const helpers = callHelpers(SERVICE_CONFIGURATION)
+
+/**
+ * Your own msw resolver on the `/service/configuration` endpoint (v3 and v2 paths, `GET`).
+ */
+export const serviceConfigurationHandler = helpers.handler
+
+/**
+ * An answer with an `action` (the document has none): for a client that must refuse what it cannot read.
+ */
+export const serviceConfigurationUnknownAction = helpers.unknownAction
+
+/**
+ * A non-2xx answer from Authlete itself.
+ */
+export const serviceConfigurationApiError = helpers.apiError
+
+/**
+ * The default handler: checks the request as Authlete would (Authorization), then answers the
+ * discovery document of `options.issuer`, with `options.metadata` merged over it.
+ */
+export function serviceConfigurationAsAuthlete(options: MockServiceConfigurationOptions = {}): HttpHandler {
+  return serviceConfigurationHandler(async (info) => {
+    const { refused } = await receiveCall(SERVICE_CONFIGURATION, info)
+    return refused ?? HttpResponse.json(serviceConfigurationAnswer(options))
+  }, options)
+}
+
+/** The simulator's play: the discovery document of its settings. */
+export const playServiceConfiguration: Play = (state) => state.token.configuration()

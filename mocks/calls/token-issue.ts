@@ -1,24 +1,32 @@
 /**
- * Authlete's `/auth/token/issue`, as the mocks play it: the call, its result codes and its answers.
- * An AS calls it after `/auth/token` answered `PASSWORD` and the user's credentials checked out.
- * The default handlers (`../token-issue.ts`) and the simulator both answer from here.
+ * Authlete's `/auth/token/issue`, as the mocks play it: its result codes and answers, its default
+ * handler and scenario helpers, and the simulator's play. An AS calls it after `/auth/token`
+ * answered `PASSWORD` and the user's credentials checked out; the simulator never answers
+ * `PASSWORD`, so it answers as Authlete does for a ticket it does not hold.
  *
  * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/issue
  * @module
  */
 
-import { type AuthleteCall, type MockHandlerOptions, randomId, serverErrorAnswer } from '../authlete.js'
-import { tokenContent } from './token.js'
+import { type HttpHandler, HttpResponse } from 'msw'
+import {
+  type AuthleteCall,
+  answerWith,
+  callHelpers,
+  type MockHandlerOptions,
+  mockedCall,
+  randomId,
+  receiveCall,
+  serverErrorAnswer,
+} from '../authlete.js'
+import type { Play } from '../simulator/state.js'
+import { tokenContent } from '../token/answers.js'
 
-/**
- * `POST`, a `ticket` and a `subject`: 400 `A054201` without one (this stand-in's code: Authlete
- * documents none).
- */
-export const TOKEN_ISSUE: AuthleteCall = {
-  method: 'POST',
-  paths: { v3: '/api/{serviceId}/auth/token/issue', v2: '/api/auth/token/issue' },
-  required: { fields: ['ticket', 'subject'], code: 'A054201' },
-}
+/** A `ticket` and a `subject`: 400 `A054201` without one (this stand-in's code). */
+export const TOKEN_ISSUE: AuthleteCall = mockedCall('tokenIssue', {
+  fields: ['ticket', 'subject'],
+  code: 'A054201',
+})
 
 /**
  * Options of the `OK` answer to `/auth/token/issue`.
@@ -72,3 +80,50 @@ export function tokenIssueOkAnswer(options: MockTokenIssueOkOptions = {}): Recor
 export function tokenIssueInvalidTicketAnswer(): Record<string, unknown> {
   return serverErrorAnswer('INTERNAL_SERVER_ERROR', 'A054301', 'The ticket is invalid or has expired.')
 }
+
+const helpers = callHelpers(TOKEN_ISSUE)
+
+/**
+ * Your own msw resolver on the `/auth/token/issue` endpoint (v3 and v2 paths).
+ */
+export const tokenIssueHandler = helpers.handler
+
+/**
+ * An `action` Authlete may add later.
+ */
+export const tokenIssueUnknownAction = helpers.unknownAction
+
+/**
+ * A non-2xx answer from Authlete itself.
+ */
+export const tokenIssueApiError = helpers.apiError
+
+/**
+ * `action: OK` with a fresh random access token per call (unless fixed in `options`).
+ */
+export function tokenIssueOk(options: MockTokenIssueOkOptions = {}): HttpHandler {
+  return answerWith(TOKEN_ISSUE, () => tokenIssueOkAnswer(options), options)
+}
+
+/**
+ * `action: INTERNAL_SERVER_ERROR` with a `server_error` content: a ticket Authlete does not hold.
+ */
+export function tokenIssueInvalidTicket(options: MockHandlerOptions = {}): HttpHandler {
+  return answerWith(TOKEN_ISSUE, tokenIssueInvalidTicketAnswer(), options)
+}
+
+/**
+ * The default handler: checks the request as Authlete would (Authorization, a parsable body,
+ * `ticket` and `subject`), then answers `OK`.
+ */
+export function tokenIssueAsAuthlete(options: MockTokenIssueOkOptions = {}): HttpHandler {
+  return tokenIssueHandler(async (info) => {
+    const { received, refused } = await receiveCall(TOKEN_ISSUE, info)
+    if (refused) return refused
+    const subject = received.fields?.subject as string
+    return HttpResponse.json(tokenIssueOkAnswer({ ...options, subject }))
+  }, options)
+}
+
+/** The simulator's play: a ticket it never gave. */
+export const playTokenIssue: Play = () => tokenIssueInvalidTicketAnswer()

@@ -10,11 +10,12 @@
 
 import type { HttpHandler } from 'msw'
 import type { JsonWebKeyAnswer as JsonWebKey } from '../../src/index.js'
+import type { AuthleteCallName } from '../../src/operations/table.js'
 import type { WaitOptions } from '../arrivals.js'
 import type { MockHandlerOptions } from '../authlete.js'
+import { simulatorHandlers } from './handlers.js'
 import type { CibaSimulatorClient } from './request.js'
 import { type Authentication, SimulatorState } from './state.js'
-import { LOG_KEYS, type SimulatedCallName, simulatorHandlers } from './table.js'
 import type {
   CibaApproval,
   CibaAuthentication,
@@ -81,11 +82,20 @@ export interface CibaSimulator {
    */
   readonly jwks: { keys: JsonWebKey[] }
   /**
-   * The calls received since the last `reset`, per API: `authentication`, `issue`, `fail`,
-   * `complete`, `token`, `tokenIssue`, `tokenFail`, `serviceConfiguration`, `serviceJwks` (one key per
-   * call of the simulator's table).
+   * The calls received since the last `reset`, one list per call, by the client method's name:
+   * `backchannelAuthentication`, `backchannelIssue`, `backchannelFail`, `backchannelComplete`,
+   * `token`, `tokenIssue`, `tokenFail`, `serviceConfiguration`, `serviceJwks`.
    */
-  readonly requests: { readonly [call in SimulatedCallName]: readonly CibaSimulatorRequest[] }
+  readonly requests: { readonly [call in AuthleteCallName]: readonly CibaSimulatorRequest[] } & {
+    /** @deprecated Renamed `backchannelAuthentication`: the client method's name. */
+    readonly authentication: readonly CibaSimulatorRequest[]
+    /** @deprecated Renamed `backchannelIssue`. */
+    readonly issue: readonly CibaSimulatorRequest[]
+    /** @deprecated Renamed `backchannelFail`. */
+    readonly fail: readonly CibaSimulatorRequest[]
+    /** @deprecated Renamed `backchannelComplete`. */
+    readonly complete: readonly CibaSimulatorRequest[]
+  }
   /**
    * Forgets tickets, authentications, requests and what the token endpoint remembers (polls,
    * redemptions, tokens, DPoP proofs); waits in progress reject. Keeps clients, users and the key.
@@ -145,7 +155,7 @@ export interface CibaSimulator {
  * ```
  */
 export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSimulator {
-  const state = new SimulatorState(options, LOG_KEYS)
+  const state = new SimulatorState(options)
   const listeners = new Set<(decision: CibaUserDecision) => unknown>()
 
   function pending(authReqId: string, verb: string): Authentication {
@@ -232,7 +242,7 @@ export function createCibaSimulator(options: CibaSimulatorOptions = {}): CibaSim
     get jwks() {
       return state.token.jwks()
     },
-    requests: state.requests as Record<SimulatedCallName, CibaSimulatorRequest[]>,
+    requests: state.requests as unknown as CibaSimulator['requests'],
     reset: () => state.reset(),
   }
 }

@@ -8,11 +8,27 @@
  * @module
  */
 
-import { isText } from '../authlete.js'
-import { type CibaHintType, hintsOf, repeatedParameter, scopesOf } from '../calls/authentication.js'
+import { isText, repeatedParameter } from '../authlete.js'
 import { authenticateClient } from '../token/client-auth.js'
 
-export type { CibaHintType }
+/** Which hint identified the user (exactly one per request). */
+export type CibaHintType = 'LOGIN_HINT' | 'LOGIN_HINT_TOKEN' | 'ID_TOKEN_HINT'
+
+const HINTS = [
+  ['login_hint', 'LOGIN_HINT'],
+  ['login_hint_token', 'LOGIN_HINT_TOKEN'],
+  ['id_token_hint', 'ID_TOKEN_HINT'],
+] as const
+
+/** The hints `parameters` carries, as `[parameter, hintType]` (CIBA Core §7.1 wants exactly one). */
+export function hintsOf(parameters: URLSearchParams): ReadonlyArray<(typeof HINTS)[number]> {
+  return HINTS.filter(([name]) => parameters.has(name))
+}
+
+/** The requested scopes, in request order. */
+export function scopesOf(parameters: URLSearchParams): string[] {
+  return (parameters.get('scope') ?? '').split(' ').filter(Boolean)
+}
 
 /** How the client application receives the result (its registered token delivery mode). */
 export type CibaDeliveryMode = 'POLL' | 'PING' | 'PUSH'

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { AUTHLETE_CALLS, type AuthleteCallName } from '../../src/operations/table.js'
 import { Arrivals } from '../arrivals.js'
 import { createTokenEndpoint, type TokenEndpoint } from '../token/endpoint.js'
 import type { CibaGrantRequest, TokenDecision, TokenSimulatorState } from '../token/types.js'
@@ -52,6 +53,29 @@ export type Play = (
   fields: Record<string, unknown>,
   draft: RequestDraft,
 ) => Response | Record<string, unknown>
+
+/** The names the request log had before the first release, and the call each is now named after. */
+const DEPRECATED_LOG_NAMES = {
+  authentication: 'backchannelAuthentication',
+  issue: 'backchannelIssue',
+  fail: 'backchannelFail',
+  complete: 'backchannelComplete',
+} as const
+
+/**
+ * The request log: one list per call of the table, by the call's name; the names of before the
+ * first release lead to the same lists, deprecated and left out of `Object.keys`.
+ */
+function requestLog(): Record<AuthleteCallName, CibaSimulatorRequest[]> {
+  const log = Object.fromEntries(AUTHLETE_CALLS.map(({ name }) => [name, []])) as unknown as Record<
+    AuthleteCallName,
+    CibaSimulatorRequest[]
+  >
+  for (const [old, name] of Object.entries(DEPRECATED_LOG_NAMES)) {
+    Object.defineProperty(log, old, { get: () => log[name], enumerable: false })
+  }
+  return log
+}
 
 function register(client: CibaSimulatorClient, numericId: number): RegisteredClient {
   const mode = client.deliveryMode ?? 'POLL'
@@ -102,7 +126,7 @@ export class SimulatorState implements TokenSimulatorState {
   /** Authentications for `nextAuthentication`, each handed out once. */
   readonly arrivals = new Arrivals<Authentication>()
   /** The request log: one list per call the simulator plays, by its key in `table.ts`. */
-  readonly requests: Readonly<Record<string, CibaSimulatorRequest[]>>
+  readonly requests: Readonly<Record<AuthleteCallName, CibaSimulatorRequest[]>>
   /** `/auth/token`, the push-mode tokens of `/complete`, the discovery document and the JWK Set. */
   readonly token: TokenEndpoint
 
@@ -111,8 +135,8 @@ export class SimulatorState implements TokenSimulatorState {
   readonly #users: CibaSimulatorUser[] = []
   #nextNumericId = 1_000_001
 
-  constructor(options: CibaSimulatorOptions, logKeys: readonly string[]) {
-    this.requests = Object.fromEntries(logKeys.map((key) => [key, []]))
+  constructor(options: CibaSimulatorOptions) {
+    this.requests = requestLog()
     this.now = options.now ?? Date.now
     this.knownScopes = new Set(options.scopes ?? DEFAULT_SCOPES)
     this.lifetime = options.expiresIn ?? 600

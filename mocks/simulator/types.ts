@@ -7,11 +7,20 @@
 
 import type { KeyObject } from 'node:crypto'
 import type { MockHandlerOptions } from '../authlete.js'
-import type { PushTokens } from '../calls/complete.js'
 import type { JwsAlgorithm } from '../token/jws.js'
 import type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient } from './request.js'
 
-export type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient, PushTokens }
+/** The tokens a push notification delivers. */
+export interface PushTokens {
+  accessToken: string
+  accessTokenDuration: number
+  refreshToken: string
+  refreshTokenDuration: number
+  idToken: string
+  idTokenDuration: number
+}
+
+export type { CibaDeliveryMode, CibaHintType, CibaSimulatorClient }
 
 /**
  * A user of the simulated service.

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ClientAuthMethod } from '../calls/token.js'
+import type { ClientAuthMethod } from './answers.js'
 import type { TokenClient } from './types.js'
 
 /** An authenticated client, or why not (`invalid_request` or `invalid_client`). */

@@ -11,16 +11,15 @@
  */
 
 import type { JsonWebKeyAnswer as JsonWebKey } from '../../src/index.js'
-import { missingFieldBody } from '../authlete.js'
-import { repeatedParameter } from '../calls/authentication.js'
-import { serviceConfiguration } from '../calls/service-configuration.js'
+import { missingFieldBody, repeatedParameter } from '../authlete.js'
 import {
   CIBA_GRANT_TYPE,
   MISSING_PARAMETERS_CODE,
   tokenBadRequestAnswer as tokenBadRequest,
   tokenInvalidClientAnswer as tokenInvalidClient,
-} from '../calls/token.js'
+} from './answers.js'
 import { authenticateClient } from './client-auth.js'
+import { serviceConfiguration } from './discovery.js'
 import { DPOP_IAT_WINDOW, verifyDpopProof } from './dpop.js'
 import { type CibaGrantContext, cibaGrant, type GrantRequest, refreshGrant } from './grants.js'
 import { createSigningKey, jwkSet, type SigningKey } from './keys.js'

@@ -11,7 +11,7 @@ import {
   type ClientAuthMethod,
   tokenBadRequestAnswer as tokenBadRequest,
   tokenOkBody as tokenOk,
-} from '../calls/token.js'
+} from './answers.js'
 import type { TokenLedger } from './ledger.js'
 import { type MintContext, mintTokens } from './mint.js'
 import type { CibaGrantRequest, TokenClient } from './types.js'

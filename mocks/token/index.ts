@@ -5,8 +5,8 @@
  * @module
  */
 
-export { serviceConfiguration } from '../calls/service-configuration.js'
-export { CIBA_GRANT_TYPE, type ClientAuthMethod, type SimulatedGrantType } from '../calls/token.js'
+export { CIBA_GRANT_TYPE, type ClientAuthMethod, type SimulatedGrantType } from './answers.js'
+export { serviceConfiguration } from './discovery.js'
 export { DPOP_IAT_WINDOW, type DpopProof, type DpopVerification, verifyDpopProof } from './dpop.js'
 export { createTokenEndpoint, type TokenEndpoint } from './endpoint.js'
 export { type CibaGrantStatus, cibaGrantStatus } from './grants.js'

@@ -7,7 +7,6 @@
 
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import type { JsonWebKeyAnswer as JsonWebKey } from '../../src/index.js'
-import { serviceJwksAnswer } from '../calls/service-jwks.js'
 import { type JwsAlgorithm, jwkThumbprint, keyFitsAlgorithm } from './jws.js'
 
 /** A private key with the public JWK that verifies its signatures. */
@@ -53,5 +52,10 @@ export function createSigningKey(alg: JwsAlgorithm = 'RS256', privateKey?: KeyOb
 
 /** The JWK Set of `keys`: public members only, as `/service/jwks/get` answers it. */
 export function jwkSet(keys: readonly SigningKey[]): { keys: JsonWebKey[] } {
-  return serviceJwksAnswer(keys.map((key) => key.publicJwk))
+  return publicJwkSet(keys.map((key) => key.publicJwk))
+}
+
+/** A JWK Set of public JWKs, each a copy: what `/service/jwks/get` answers. */
+export function publicJwkSet(keys: readonly Readonly<JsonWebKey>[]): { keys: JsonWebKey[] } {
+  return { keys: keys.map((key) => ({ ...key })) }
 }

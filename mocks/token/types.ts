@@ -8,7 +8,7 @@
  */
 
 import type { KeyObject } from 'node:crypto'
-import type { TokenAnswerTokens } from '../calls/token.js'
+import type { TokenAnswerTokens } from './answers.js'
 import type { JwsAlgorithm } from './jws.js'
 
 /** A registered client, as the token endpoint needs it. */

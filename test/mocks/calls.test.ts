@@ -1,16 +1,13 @@
-// The shape every Authlete call of the mocks has (mocks/calls/, mocks/simulator/table.ts): a GET call
-// without a body and an answer without `action` fit it as the four CIBA calls do, so the next calls
-// plug in as one module and one table entry.
+// The shape every Authlete call of the mocks has (mocks/calls/, one module each, made from the table
+// of calls): a GET call without a body and an answer without `action` fit it as the four CIBA calls
+// do, so the next calls plug in as one module and one row of the table.
 import { HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AuthleteCall, callHandler, receiveCall } from '../../mocks/authlete.js'
+import { type AuthleteCall, callHandler, mockedCall, receiveCall } from '../../mocks/authlete.js'
 import { createCibaSimulator, setupAuthleteServer } from '../../mocks/index.js'
-import { SIMULATED_CALLS } from '../../mocks/simulator/table.js'
+import { AUTHLETE_CALLS } from '../../src/operations/table.js'
 
-const CONFIGURATION: AuthleteCall = {
-  method: 'GET',
-  paths: { v3: '/api/{serviceId}/service/configuration', v2: '/api/service/configuration' },
-}
+const CONFIGURATION: AuthleteCall = mockedCall('serviceConfiguration')
 const server = setupAuthleteServer(
   callHandler(CONFIGURATION, async (info) => {
     const { received, refused } = await receiveCall(CONFIGURATION, info)
@@ -50,22 +47,30 @@ describe('an Authlete call of the mocks', () => {
   })
 })
 
-describe("the simulator's table", () => {
-  it('makes the request log and the handlers: one key and one handler per entry', () => {
+describe('the simulator, from the table of calls', () => {
+  it('makes the request log and the handlers: one key, named after the client method, and one handler per call', () => {
     const simulator = createCibaSimulator()
-    expect(Object.keys(simulator.requests)).toEqual(SIMULATED_CALLS.map((entry) => entry.log))
+    expect(Object.keys(simulator.requests)).toEqual(AUTHLETE_CALLS.map((call) => call.name))
     expect(Object.keys(simulator.requests)).toEqual([
-      'authentication',
-      'issue',
-      'fail',
-      'complete',
+      'backchannelAuthentication',
+      'backchannelIssue',
+      'backchannelFail',
+      'backchannelComplete',
       'token',
       'tokenIssue',
       'tokenFail',
       'serviceConfiguration',
       'serviceJwks',
     ])
-    expect(simulator.handlers).toHaveLength(SIMULATED_CALLS.length)
-    expect(simulator.handlersFor('http://127.0.0.1:1')).toHaveLength(SIMULATED_CALLS.length)
+    expect(simulator.handlers).toHaveLength(AUTHLETE_CALLS.length)
+    expect(simulator.handlersFor('http://127.0.0.1:1')).toHaveLength(AUTHLETE_CALLS.length)
+  })
+
+  it('keeps the names of before the first release as deprecated keys of the same lists', () => {
+    const { requests } = createCibaSimulator()
+    expect(requests.authentication).toBe(requests.backchannelAuthentication)
+    expect(requests.issue).toBe(requests.backchannelIssue)
+    expect(requests.fail).toBe(requests.backchannelFail)
+    expect(requests.complete).toBe(requests.backchannelComplete)
   })
 })

@@ -322,8 +322,16 @@ describe('backchannelComplete', () => {
     [{ result: 'AUTHORIZED', subject: 's' }, 'ticket', 'must be a string'],
     [{ ticket: 't', subject: 's' }, 'result', 'must be a string'],
     [{ ticket: 't', result: 'AUTHORIZED' }, 'subject', 'must be a string'],
-    [{ ticket: 't', result: 'authorized', subject: 's' }, 'result', 'must be one of AUTHORIZED, ACCESS_DENIED, TRANSACTION_FAILED'],
-    [{ ticket: 't', result: 'APPROVED', subject: 's' }, 'result', 'must be one of AUTHORIZED, ACCESS_DENIED, TRANSACTION_FAILED'],
+    [
+      { ticket: 't', result: 'authorized', subject: 's' },
+      'result',
+      'must be one of AUTHORIZED, ACCESS_DENIED, TRANSACTION_FAILED',
+    ],
+    [
+      { ticket: 't', result: 'APPROVED', subject: 's' },
+      'result',
+      'must be one of AUTHORIZED, ACCESS_DENIED, TRANSACTION_FAILED',
+    ],
     [{ ticket: 't', result: 'AUTHORIZED', subject: 's', authTime: -1 }, 'authTime', 'seconds'],
     [{ ticket: 't', result: 'AUTHORIZED', subject: 's', authTime: 1.5 }, 'authTime', 'seconds'],
     [{ ticket: 't', result: 'AUTHORIZED', subject: 's', claims: '{not json' }, 'claims', 'not JSON'],
