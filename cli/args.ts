@@ -38,6 +38,8 @@ export interface CommandLine {
   readonly flags: Flags
   /** The boolean flags given. */
   readonly switches: ReadonlySet<string>
+  /** The command's name of before the first release, when that is what was typed. */
+  readonly deprecatedName?: string | undefined
 }
 
 /**
@@ -81,18 +83,25 @@ export function readCommandLine(
   }
   if (problem !== undefined) {
     const name = positionals[0]
-    throw new UsageError(problem, commands.some((command) => command.name === name) ? name : undefined)
+    const command = commands.find((c) => c.name === name || c.deprecatedNames?.includes(name as string))
+    throw new UsageError(problem, command?.name)
   }
   if (switches.has('help') || switches.has('version')) {
     return { command: undefined, argument: '', flags, switches }
   }
 
-  const [name, ...rest] = positionals
+  const [typed, ...rest] = positionals
   const names = commands.map((command) => command.name)
-  if (name === undefined) throw new UsageError(`no command: give one of ${list(names, 'or')}`)
-  const command = commands.find((candidate) => candidate.name === name)
+  if (typed === undefined) throw new UsageError(`no command: give one of ${list(names, 'or')}`)
+  const command = commands.find(
+    (candidate) => candidate.name === typed || candidate.deprecatedNames?.includes(typed) === true,
+  )
+  const name = command?.name ?? typed
   if (command === undefined) {
-    const hint = suggest(name, names)
+    // A slip of an old name suggests the new one.
+    const renamed = new Map(commands.flatMap((c) => (c.deprecatedNames ?? []).map((old) => [old, c.name])))
+    const closest = suggest(typed, [...names, ...renamed.keys()])
+    const hint = closest.replace(/"([^"]+)"/, (quoted, found: string) => `"${renamed.get(found) ?? found}"`)
     throw new UsageError(
       `unknown command "${text(name)}"${hint || `: the commands are ${list(names, 'and')}`}`,
     )
@@ -124,7 +133,8 @@ export function readCommandLine(
     if (why !== undefined && flags[flag] === undefined)
       throw new UsageError(`${name} needs --${flag} ${why}`, name)
   }
-  return { command, argument: rest[0] ?? '', flags, switches }
+  const deprecatedName = name === typed ? undefined : typed
+  return { command, argument: rest[0] ?? '', flags, switches, deprecatedName }
 }
 
 type OptionToken = Extract<NonNullable<ReturnType<typeof parseArgs>['tokens']>[number], { kind: 'option' }>

@@ -1,7 +1,8 @@
 /**
- * The Authlete calls the command makes, one row each: its name, its argument, its flags, the client
- * method it calls, its usage line, and what its answer means. A new Authlete call is one row here;
- * parsing, `--help`, the exit code and the output follow from it.
+ * The Authlete calls the command makes, one row per call of the table of calls: its argument, its
+ * flags, its usage line, and what its answer means. A command's name is the kebab case of the
+ * client method it calls (`backchannel-issue` calls `backchannelIssue`). A new Authlete call is one
+ * row here; parsing, `--help`, the exit code and the output follow from it.
  *
  * @module
  */
@@ -14,6 +15,8 @@ import {
   toBackchannelResponse,
   toTokenResponse,
 } from '../src/index.js'
+// The table of calls: data, which the bin bundles (no zod, no transport).
+import { AUTHLETE_CALLS, type AuthleteCallName, kebabCase } from '../src/operations/table.js'
 import { text } from './text.js'
 
 /** Every variable the command reads. */
@@ -37,8 +40,14 @@ export class UsageError extends Error {
 
 /** A command of the CLI: what `authlete-ciba <name> ...` takes. */
 export interface CommandSpec {
-  /** As typed: `issue`. */
+  /** As typed: `backchannel-issue`. */
   readonly name: string
+  /**
+   * Its names of before the first release, still taken for this release: each is run as the
+   * command, with a line on stderr naming the new one.
+   * @default none
+   */
+  readonly deprecatedNames?: readonly string[] | undefined
   /** Its one argument, e.g. `{ name: 'ticket', what: "the ticket of authenticate's answer" }`; none: no argument. */
   readonly argument?: { readonly name: string; readonly what: string } | undefined
   /**
@@ -54,6 +63,8 @@ export interface CommandSpec {
 
 /** A command that makes one Authlete call. */
 export interface CallCommand extends CommandSpec {
+  /** The client method it calls: the call's name in the table of calls. */
+  readonly call: AuthleteCallName
   /**
    * The actions that mean the call did what the operator asked (exit 0; another action exits 2).
    * @default any answer (a call whose answer has no action)
@@ -61,9 +72,10 @@ export interface CallCommand extends CommandSpec {
   readonly success?: readonly string[] | undefined
   /**
    * Reads the argument, flags and environment (a {@link UsageError} when one is wrong), before any
-   * I/O, and returns the call: the client method with its input.
+   * I/O, and returns the client method's input.
+   * @default no input (a read of the service's settings)
    */
-  prepare(argument: string, flags: Flags, env: Env): (client: AuthleteClient) => Promise<Answer>
+  prepare?(argument: string, flags: Flags, env: Env): unknown
   /**
    * What the readable output shows after the answer's fields (the response the AS's endpoint
    * would send, say), as lines; the last is empty.
@@ -109,16 +121,22 @@ function tokenEndpointAnswer(answer: Answer): string[] {
   return lines
 }
 
-const TICKET = { name: 'ticket', what: "the ticket of authenticate's answer" }
+const TICKET = { name: 'ticket', what: "the ticket of backchannel-authentication's answer" }
 const PASSWORD_TICKET = { name: 'ticket', what: "the ticket of token's PASSWORD answer" }
 
-/** The Authlete calls, in the order --help lists them. */
-export const CALLS: readonly CallCommand[] = [
-  {
-    name: 'authenticate',
+/** What a row says of its call: everything but the name, which comes from the table. */
+type CallRow = Omit<CallCommand, 'name' | 'call' | 'usage'> & {
+  /** Its usage line after the command's name. */
+  readonly usage: string
+}
+
+/** The rows, by the call's name. */
+const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
+  backchannelAuthentication: {
+    deprecatedNames: ['authenticate'],
     argument: { name: 'parameters', what: "the client's request body, e.g. 'scope=openid&login_hint=john'" },
     flags: { 'client-id': undefined, 'client-certificate': undefined },
-    usage: 'authenticate <parameters> [--client-id ID] [--client-certificate FILE]',
+    usage: '<parameters> [--client-id ID] [--client-certificate FILE]',
     summary: `/backchannel/authentication with the client's request body, e.g.
               'scope=openid&login_hint=john'; the client secret comes from AUTHLETE_CLIENT_SECRET`,
     success: ['USER_IDENTIFICATION'],
@@ -132,7 +150,7 @@ export const CALLS: readonly CallCommand[] = [
           const why = (error as { code?: unknown }).code
           throw new UsageError(
             `--client-certificate: cannot read ${certificate}${why ? ` (${String(why)})` : ''}`,
-            'authenticate',
+            'backchannel-authentication',
           )
         }
       }
@@ -142,33 +160,34 @@ export const CALLS: readonly CallCommand[] = [
         ...given('clientSecret', env.AUTHLETE_CLIENT_SECRET),
         ...given('clientCertificate', pem),
       }
-      return (client) => client.backchannelAuthentication(input)
+      return input
     },
     explain(answer) {
       if (answer.action !== 'USER_IDENTIFICATION') return endpointAnswer(answer)
       return [
         '',
-        'The request is valid: your endpoint goes on (identify the user from the hint, then `issue` or',
-        '`fail` with this ticket); USER_IDENTIFICATION itself is not an answer to send the client.',
+        'The request is valid: your endpoint goes on (identify the user from the hint, then',
+        '`backchannel-issue` or `backchannel-fail` with this ticket); USER_IDENTIFICATION itself is not',
+        'an answer to send the client.',
         '',
       ]
     },
   },
-  {
-    name: 'issue',
+  backchannelIssue: {
+    deprecatedNames: ['issue'],
     argument: TICKET,
     flags: {},
-    usage: 'issue <ticket>',
+    usage: '<ticket>',
     summary: "/backchannel/authentication/issue: the ticket's auth_req_id",
     success: ['OK'],
-    prepare: (ticket) => (client) => client.backchannelIssue(ticket),
+    prepare: (ticket) => ticket,
     explain: endpointAnswer,
   },
-  {
-    name: 'fail',
+  backchannelFail: {
+    deprecatedNames: ['fail'],
     argument: TICKET,
     flags: { reason: '(e.g. UNKNOWN_USER_ID)', 'error-description': undefined, 'error-uri': undefined },
-    usage: 'fail <ticket> --reason REASON [--error-description TEXT] [--error-uri URI]',
+    usage: '<ticket> --reason REASON [--error-description TEXT] [--error-uri URI]',
     summary: "/backchannel/authentication/fail: refuse the ticket's request (reason e.g. UNKNOWN_USER_ID)",
     // The refusal was recorded and an error response built for the client.
     success: ['BAD_REQUEST', 'FORBIDDEN'],
@@ -179,12 +198,12 @@ export const CALLS: readonly CallCommand[] = [
         ...given('errorDescription', flags['error-description']),
         ...given('errorUri', flags['error-uri']),
       }
-      return (client) => client.backchannelFail(input)
+      return input
     },
     explain: endpointAnswer,
   },
-  {
-    name: 'complete',
+  backchannelComplete: {
+    deprecatedNames: ['complete'],
     argument: TICKET,
     flags: {
       result: '(AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED)',
@@ -196,7 +215,7 @@ export const CALLS: readonly CallCommand[] = [
       'error-description': undefined,
       'error-uri': undefined,
     },
-    usage: `complete <ticket> --result RESULT --subject SUBJECT [--auth-time S] [--acr ACR]
+    usage: `<ticket> --result RESULT --subject SUBJECT [--auth-time S] [--acr ACR]
               [--claims JSON] [--scopes "a b"] [--error-description TEXT] [--error-uri URI]`,
     summary: `/backchannel/authentication/complete: the user's decision (AUTHORIZED, ACCESS_DENIED,
               TRANSACTION_FAILED); shows the notification to deliver, without delivering it`,
@@ -204,7 +223,10 @@ export const CALLS: readonly CallCommand[] = [
     prepare(ticket, flags) {
       const authTime = flags['auth-time']
       if (authTime !== undefined && !/^\d+$/.test(authTime)) {
-        throw new UsageError('--auth-time must be a number of seconds since the epoch', 'complete')
+        throw new UsageError(
+          '--auth-time must be a number of seconds since the epoch',
+          'backchannel-complete',
+        )
       }
       const input = {
         ticket,
@@ -218,7 +240,7 @@ export const CALLS: readonly CallCommand[] = [
         ...given('errorDescription', flags['error-description']),
         ...given('errorUri', flags['error-uri']),
       }
-      return (client) => client.backchannelComplete(input)
+      return input
     },
     explain(answer) {
       if (answer.action !== 'NOTIFICATION') return ['']
@@ -232,14 +254,13 @@ export const CALLS: readonly CallCommand[] = [
       ]
     },
   },
-  {
-    name: 'token',
+  token: {
     argument: {
       name: 'parameters',
       what: "the client's token request body, e.g. 'grant_type=urn:openid:params:grant-type:ciba&auth_req_id=…'",
     },
     flags: { 'client-id': undefined, dpop: undefined, htu: undefined },
-    usage: 'token <parameters> [--client-id ID] [--dpop PROOF] [--htu URL]',
+    usage: '<parameters> [--client-id ID] [--dpop PROOF] [--htu URL]',
     summary: `/auth/token with the client's token request body; the client secret comes from
               AUTHLETE_CLIENT_SECRET; shows what your token endpoint would answer, tokens masked`,
     success: ['OK', 'ID_TOKEN_REISSUABLE'],
@@ -253,35 +274,53 @@ export const CALLS: readonly CallCommand[] = [
         ...given('htm', dpop ? 'POST' : undefined),
         ...given('htu', flags.htu),
       }
-      return (client) => client.token(input)
+      return input
     },
     explain: tokenEndpointAnswer,
   },
-  {
-    name: 'token-issue',
+  tokenIssue: {
     argument: PASSWORD_TICKET,
     flags: { subject: "(the user's subject)" },
-    usage: 'token-issue <ticket> --subject SUBJECT',
+    usage: '<ticket> --subject SUBJECT',
     summary: '/auth/token/issue: the tokens for a PASSWORD ticket whose user you authenticated',
     success: ['OK'],
-    prepare(ticket, flags) {
-      const input = { ticket, subject: flags.subject as string }
-      return (client) => client.tokenIssue(input)
-    },
+    prepare: (ticket, flags) => ({ ticket, subject: flags.subject as string }),
     explain: tokenEndpointAnswer,
   },
-  {
-    name: 'token-fail',
+  tokenFail: {
     argument: PASSWORD_TICKET,
     flags: { reason: '(e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)' },
-    usage: 'token-fail <ticket> --reason REASON',
+    usage: '<ticket> --reason REASON',
     summary: '/auth/token/fail: refuse a PASSWORD ticket (reason e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)',
     // The refusal was recorded and an error response built for the client.
     success: ['BAD_REQUEST'],
-    prepare(ticket, flags) {
-      const input = { ticket, reason: flags.reason as string }
-      return (client) => client.tokenFail(input)
-    },
+    prepare: (ticket, flags) => ({ ticket, reason: flags.reason as string }),
     explain: tokenEndpointAnswer,
   },
-]
+  serviceConfiguration: {
+    flags: {},
+    usage: '',
+    summary: "GET /service/configuration: the service's OpenID Provider metadata (your discovery document)",
+  },
+  serviceJwks: {
+    flags: {},
+    usage: '',
+    summary: "GET /service/jwks/get: the service's public JWK Set (what your jwks_uri serves)",
+  },
+}
+
+/** The Authlete calls, in the order of the table of calls (the order --help lists them). */
+export const CALLS: readonly CallCommand[] = AUTHLETE_CALLS.map(({ name }) => {
+  const row = ROWS[name]
+  const command = kebabCase(name)
+  return { ...row, name: command, call: name, usage: row.usage ? `${command} ${row.usage}` : command }
+})
+
+/**
+ * Runs `command`'s call on `client` with what its `prepare` read: the client method its row names.
+ */
+export function callOf(command: CallCommand, input: unknown): (client: AuthleteClient) => Promise<Answer> {
+  const method = command.call
+  const args = command.prepare === undefined ? [] : [input]
+  return (client) => (client[method] as (...args: unknown[]) => Promise<Answer>)(...args)
+}

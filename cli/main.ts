@@ -14,6 +14,7 @@ import {
   CALLS,
   type CallCommand,
   type CommandSpec,
+  callOf,
   type Env,
   type Flags,
   UsageError,
@@ -57,9 +58,10 @@ export const USAGE = `Usage: ${COMMANDS.map((command, i) =>
 
 Calls one of Authlete's APIs once and shows the answer (and the response your backchannel
 authentication endpoint or token endpoint would send for it):
-${COMMANDS.map((command) => indented(`  ${command.name.padEnd(12)}  `, command.summary, 2)).join('\n')}
+${COMMANDS.map((command) => `  ${command.name}\n${command.summary.replace(/^\s*/gm, '    ')}`).join('\n')}
 
-A ticket that starts with "-" goes after "--": authlete-ciba issue -- -8v6PSYU9xFX4...
+Each call command is named after the client method it calls (backchannel-issue: backchannelIssue).
+A ticket that starts with "-" goes after "--": authlete-ciba backchannel-issue -- -8v6PSYU9xFX4...
 
 Credentials come from the environment only:
   AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN   API v3
@@ -121,6 +123,9 @@ export async function main(
     return usageError(error, io)
   }
   const { command, argument, switches } = line
+  if (line.deprecatedName !== undefined && command !== undefined) {
+    io.err(`authlete-ciba: "${line.deprecatedName}" is deprecated: it is now "${command.name}"\n`)
+  }
   if (command === undefined) {
     io.out(switches.has('help') ? USAGE : `${VERSION}\n`)
     return EXIT.ok
@@ -153,7 +158,7 @@ async function call(
       standIn = await startStandIn(flags, env)
       ;({ env, flags } = standInSettings(standIn.url, command.name, flags, env, io))
     }
-    request = command.prepare(argument, flags, env)
+    request = callOf(command, command.prepare?.(argument, flags, env))
     client = new AuthleteClient(clientOptions(command.name, env, flags, switches))
   } catch (error) {
     await standIn?.close()

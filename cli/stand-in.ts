@@ -40,7 +40,7 @@ export const STAND_IN_COMMAND: CommandSpec = {
   flags: { port: undefined, 'client-id': undefined },
   usage: 'stand-in [--port N] [--client-id ID]',
   summary: `serve the simulated Authlete of --stand-in on a loopback port until stopped (Ctrl-C), so
-              that authenticate, issue and complete share one service: a whole login from the terminal`,
+              that every call of a login shares one service: a whole login from the terminal`,
 }
 
 /**
@@ -96,7 +96,7 @@ export function standInSettings(
   return {
     flags:
       // The commands that authenticate the client application: its client by default.
-      command === 'authenticate' || command === 'token'
+      command === 'backchannel-authentication' || command === 'token'
         ? { ...flags, 'base-url': url, 'client-id': flags['client-id'] ?? STAND_IN.clientId }
         : { ...flags, 'base-url': url },
     env: {
@@ -138,7 +138,7 @@ export async function serveStandIn(flags: Flags, env: Env, io: CliIo, stop: Abor
       `Authlete stand-in at ${standIn.url}: a simulated service with one client, ${clientId} (${secret}, poll mode)`,
       `Give the other commands --base-url ${standIn.url} and any service credentials, e.g.`,
       `  export ${exported.join(' ')}`,
-      `  authlete-ciba authenticate 'scope=openid&login_hint=john' --client-id ${clientId} --base-url ${standIn.url}`,
+      `  authlete-ciba backchannel-authentication 'scope=openid&login_hint=john' --client-id ${clientId} --base-url ${standIn.url}`,
       'It keeps its state until it stops (Ctrl-C).',
       '',
     ].join('\n'),

@@ -13,7 +13,7 @@ const loader = join(root, 'scripts/ts-loader.mjs')
 describe('the authlete-ciba bin', { timeout: 30_000 }, () => {
   it('--stand-in loads the mocks entry by the package name and calls it: USER_IDENTIFICATION, exit 0', async () => {
     const result = await runNode(BIN, [
-      'authenticate',
+      'backchannel-authentication',
       'scope=openid&login_hint=john',
       '--stand-in',
       '--json',
@@ -24,11 +24,11 @@ describe('the authlete-ciba bin', { timeout: 30_000 }, () => {
   })
 
   it('a usage error: exit 1, one line and the way to help', async () => {
-    expect(await runNode(BIN, ['issue', '--jsn'])).toEqual({
+    expect(await runNode(BIN, ['backchannel-issue', '--jsn'])).toEqual({
       code: 1,
       stdout: '',
       stderr:
-        'authlete-ciba: unknown option --jsn (did you mean "--json"?)\nUsage: authlete-ciba issue <ticket>\nRun "authlete-ciba --help" for every command and option.\n',
+        'authlete-ciba: unknown option --jsn (did you mean "--json"?)\nUsage: authlete-ciba backchannel-issue <ticket>\nRun "authlete-ciba --help" for every command and option.\n',
     })
   })
 
@@ -56,7 +56,7 @@ describe('the authlete-ciba bin', { timeout: 30_000 }, () => {
           })
           child.once('exit', () => failed(new Error(`exited before its URL: ${stdout}${stderr}`)))
         })
-        const issue = await run(['issue', 'unknown-ticket', '--json', '--base-url', url], {
+        const issue = await run(['backchannel-issue', 'unknown-ticket', '--json', '--base-url', url], {
           AUTHLETE_SERVICE_ID: '715948317',
           AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
         })

@@ -10,17 +10,17 @@ import {
 } from '../../mocks/index.js'
 import { expectNoSecret, run, standIn, V3_ENV } from '../helpers/cli.js'
 
-describe('authlete-ciba authenticate, fail and complete', () => {
+describe('authlete-ciba backchannel-authentication, backchannel-fail and backchannel-complete', () => {
   let family: AuthleteStandIn
   beforeAll(async () => {
     family = await startAuthleteStandIn()
   })
   afterAll(() => family.close())
 
-  it('authenticate: USER_IDENTIFICATION, exit 0; the client secret from AUTHLETE_CLIENT_SECRET is sent, never printed', async () => {
+  it('backchannel-authentication: USER_IDENTIFICATION, exit 0; the client secret from AUTHLETE_CLIENT_SECRET is sent, never printed', async () => {
     const result = await run(
       [
-        'authenticate',
+        'backchannel-authentication',
         'scope=openid&login_hint=john&binding_message=W4SCT',
         '--client-id',
         'c1',
@@ -35,23 +35,26 @@ describe('authlete-ciba authenticate, fail and complete', () => {
     expect(result.stdout).toContain('  hintType           LOGIN_HINT\n')
     expect(result.stdout).toContain('  hint               john\n')
     expect(result.stdout).toMatch(/ {2}ticket {13}[\w-]{43}\n/)
-    expect(result.stdout).toContain('USER_IDENTIFICATION itself is not an answer to send the client')
+    expect(result.stdout).toContain('USER_IDENTIFICATION itself is not\nan answer to send the client')
     expect(result.stdout).not.toContain('HTTP 500')
     expect(`${result.stdout}${result.stderr}`).not.toContain('client-SECRET-xyz')
     expectNoSecret(result)
   })
 
-  it('authenticate: a request without openid is BAD_REQUEST: exit 2, the endpoint answers 400', async () => {
-    const result = await run(['authenticate', 'login_hint=john', '--base-url', family.url], V3_ENV)
+  it('backchannel-authentication: a request without openid is BAD_REQUEST: exit 2, the endpoint answers 400', async () => {
+    const result = await run(
+      ['backchannel-authentication', 'login_hint=john', '--base-url', family.url],
+      V3_ENV,
+    )
     expect(result.code).toBe(2)
     expect(result.stdout).toMatch(/^ {2}action +BAD_REQUEST\n/m)
     expect(result.stdout).toContain('  HTTP 400\n')
   })
 
-  it('fail: BAD_REQUEST for UNKNOWN_USER_ID is the expected outcome: exit 0, the endpoint answers 400', async () => {
+  it('backchannel-fail: BAD_REQUEST for UNKNOWN_USER_ID is the expected outcome: exit 0, the endpoint answers 400', async () => {
     const result = await run(
       [
-        'fail',
+        'backchannel-fail',
         'tkt',
         '--reason',
         'UNKNOWN_USER_ID',
@@ -70,16 +73,19 @@ describe('authlete-ciba authenticate, fail and complete', () => {
     })
   })
 
-  it('fail: SERVER_ERROR gives INTERNAL_SERVER_ERROR: exit 2', async () => {
-    const result = await run(['fail', 'tkt', '--reason', 'SERVER_ERROR', '--base-url', family.url], V3_ENV)
+  it('backchannel-fail: SERVER_ERROR gives INTERNAL_SERVER_ERROR: exit 2', async () => {
+    const result = await run(
+      ['backchannel-fail', 'tkt', '--reason', 'SERVER_ERROR', '--base-url', family.url],
+      V3_ENV,
+    )
     expect(result.code).toBe(2)
     expect(result.stdout).toContain('  HTTP 500\n')
   })
 
-  it('complete: NO_ACTION (poll) exits 0; the scopes and claims flags are sent', async () => {
+  it('backchannel-complete: NO_ACTION (poll) exits 0; the scopes and claims flags are sent', async () => {
     const result = await run(
       [
-        'complete',
+        'backchannel-complete',
         'tkt',
         '--result',
         'AUTHORIZED',
@@ -100,13 +106,22 @@ describe('authlete-ciba authenticate, fail and complete', () => {
     expect(result.stdout).toContain('  action         NO_ACTION\n')
   })
 
-  it('complete: a NOTIFICATION shows where it must go; the notification token is masked', async () => {
+  it('backchannel-complete: a NOTIFICATION shows where it must go; the notification token is masked', async () => {
     const server = await standIn((baseUrl) =>
       completeNotification({ baseUrl, clientNotificationEndpoint: 'https://rp.example/cb', authReqId: 'r1' }),
     )
     try {
       const result = await run(
-        ['complete', 'tkt', '--result', 'AUTHORIZED', '--subject', 'john', '--base-url', server.url],
+        [
+          'backchannel-complete',
+          'tkt',
+          '--result',
+          'AUTHORIZED',
+          '--subject',
+          'john',
+          '--base-url',
+          server.url,
+        ],
         V3_ENV,
       )
       expect(result.code).toBe(0)
@@ -204,5 +219,28 @@ describe('authlete-ciba token, token-issue and token-fail', () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('authlete-ciba service-configuration and service-jwks: the two reads, no argument', () => {
+  it('service-configuration: the discovery document, exit 0', async () => {
+    const result = await run(['service-configuration', '--stand-in', '--json'])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      issuer: 'https://as.example.com',
+      backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
+    })
+  })
+
+  it('service-jwks: the public JWK Set, exit 0; an argument is refused', async () => {
+    const result = await run(['service-jwks', '--stand-in', '--json'])
+    expect(result.code).toBe(0)
+    const { keys } = JSON.parse(result.stdout) as { keys: Array<Record<string, unknown>> }
+    expect(keys).toHaveLength(1)
+    expect(keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' })
+    expect(keys[0]).not.toHaveProperty('d')
+    const refused = await run(['service-jwks', 'extra', '--stand-in'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('service-jwks takes no argument, got 1: "extra"')
   })
 })

@@ -18,7 +18,7 @@ afterAll(() => ok.close())
 
 describe('authlete-ciba issue', () => {
   it('OK: readable output, exit 0', async () => {
-    const result = await run(['issue', 'tkt', '--base-url', ok.url], V3_ENV)
+    const result = await run(['backchannel-issue', 'tkt', '--base-url', ok.url], V3_ENV)
     expect(result.code).toBe(0)
     expect(result.stderr).toBe('')
     expect(result.stdout).toContain('  action         OK\n')
@@ -30,7 +30,7 @@ describe('authlete-ciba issue', () => {
   })
 
   it('--json prints the validated answer', async () => {
-    const result = await run(['issue', 'tkt', '--json', '--base-url', ok.url], V3_ENV)
+    const result = await run(['backchannel-issue', 'tkt', '--json', '--base-url', ok.url], V3_ENV)
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual({
       resultCode: 'A183001',
@@ -44,7 +44,7 @@ describe('authlete-ciba issue', () => {
   })
 
   it('API v2 credentials and AUTHLETE_BASE_URL from the environment', async () => {
-    const result = await run(['issue', 'tkt', '--json'], {
+    const result = await run(['backchannel-issue', 'tkt', '--json'], {
       AUTHLETE_API_KEY: '5593494639',
       AUTHLETE_API_SECRET: SECRET,
       AUTHLETE_BASE_URL: ok.url,
@@ -60,7 +60,7 @@ describe('authlete-ciba issue', () => {
   ])('an action other than OK (%s): exit 2', async (action, handler) => {
     const server = await standIn(handler)
     try {
-      const result = await run(['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      const result = await run(['backchannel-issue', 'tkt', '--base-url', server.url], V3_ENV)
       expect(result.code).toBe(2)
       expect(result.stdout).toContain(`  action         ${action}\n`)
       expect(result.stdout).toContain('  HTTP 500\n')
@@ -74,14 +74,14 @@ describe('authlete-ciba issue', () => {
       issueApiError(401, 'A001202', 'Authorization header is missing.', { baseUrl }),
     )
     try {
-      const result = await run(['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      const result = await run(['backchannel-issue', 'tkt', '--base-url', server.url], V3_ENV)
       expect(result.code).toBe(3)
       expect(result.stdout).toBe('')
       expect(result.stderr).toContain(
         'authlete-ciba: AUTHLETE_API_ERROR: Authlete answered HTTP 401: [A001202] Authorization header is missing.',
       )
       expectNoSecret(result)
-      const json = await run(['issue', 'tkt', '--json', '--base-url', server.url], V3_ENV)
+      const json = await run(['backchannel-issue', 'tkt', '--json', '--base-url', server.url], V3_ENV)
       expect(json.code).toBe(3)
       expect(JSON.parse(json.stdout).error).toMatchObject({
         name: 'AuthleteApiError',
@@ -97,7 +97,7 @@ describe('authlete-ciba issue', () => {
 
   it('a network failure: exit 4', async () => {
     const port = await closedPort()
-    const result = await run(['issue', 'tkt', '--base-url', `http://127.0.0.1:${port}`], V3_ENV)
+    const result = await run(['backchannel-issue', 'tkt', '--base-url', `http://127.0.0.1:${port}`], V3_ENV)
     expect(result.code).toBe(4)
     expect(result.stderr).toContain('AUTHLETE_NETWORK')
     expectNoSecret(result)
@@ -106,7 +106,10 @@ describe('authlete-ciba issue', () => {
   it('a timeout: exit 4', async () => {
     const server = await standIn((baseUrl) => issueDelayed(5000, { baseUrl }))
     try {
-      const result = await run(['issue', 'tkt', '--timeout', '200', '--base-url', server.url], V3_ENV)
+      const result = await run(
+        ['backchannel-issue', 'tkt', '--timeout', '200', '--base-url', server.url],
+        V3_ENV,
+      )
       expect(result.code).toBe(4)
       expect(result.stderr).toContain('AUTHLETE_TIMEOUT')
     } finally {

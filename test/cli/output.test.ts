@@ -12,11 +12,11 @@ describe('what the CLI prints of text Authlete controls', () => {
     const evil = '\u001b]0;pwned\u0007\u001b[31mred\u009b2J'
     const server = await standIn((baseUrl) => issueOk({ baseUrl, authReqId: evil }))
     try {
-      const readable = await run(['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      const readable = await run(['backchannel-issue', 'tkt', '--base-url', server.url], V3_ENV)
       expect(readable.code).toBe(0)
       expect(readable.stdout).not.toMatch(RAW_CONTROL)
       expect(readable.stdout).toContain('\\u001b]0;pwned\\u0007\\u001b[31mred\\u009b2J')
-      const json = await run(['issue', 'tkt', '--json', '--base-url', server.url], V3_ENV)
+      const json = await run(['backchannel-issue', 'tkt', '--json', '--base-url', server.url], V3_ENV)
       expect(json.stdout).not.toMatch(RAW_CONTROL)
       expect(JSON.parse(json.stdout).authReqId).toBe(evil)
     } finally {
@@ -39,7 +39,7 @@ describe('what the CLI prints of text Authlete controls', () => {
       ),
     )
     try {
-      const result = await run(['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      const result = await run(['backchannel-issue', 'tkt', '--base-url', server.url], V3_ENV)
       expect(result.stdout).not.toMatch(RAW_CONTROL)
       expect(result.stdout).toContain('\\u001b]0;x\\u0007')
     } finally {
@@ -53,7 +53,7 @@ describe('what the CLI prints of text Authlete controls', () => {
     )
     try {
       const result = await run(
-        ['complete', 't', '--result', 'AUTHORIZED', '--subject', 's', '--base-url', server.url],
+        ['backchannel-complete', 't', '--result', 'AUTHORIZED', '--subject', 's', '--base-url', server.url],
         V3_ENV,
       )
       expect(result.code).toBe(0)
@@ -68,7 +68,10 @@ describe('what the CLI prints of text Authlete controls', () => {
   it('prints the retry time of a 429 whose Retry-After is longer than the deadline', async () => {
     const server = await standIn((baseUrl) => issueRateLimited({ baseUrl, retryAfter: 120 }))
     try {
-      const result = await run(['issue', 'tkt', '--timeout', '1000', '--base-url', server.url], V3_ENV)
+      const result = await run(
+        ['backchannel-issue', 'tkt', '--timeout', '1000', '--base-url', server.url],
+        V3_ENV,
+      )
       expect(result.code).toBe(3)
       expect(result.stderr).toContain('Authlete asks to retry after 120 s (at 20')
     } finally {
@@ -94,7 +97,7 @@ describe('the readable output', () => {
       ),
     )
     try {
-      const result = await run(['issue', 'tkt', '--base-url', server.url], V3_ENV)
+      const result = await run(['backchannel-issue', 'tkt', '--base-url', server.url], V3_ENV)
       expect(result.stdout).toBe(
         [
           `Authlete ${server.url} (API v3)`,

@@ -51,7 +51,7 @@ describe.each(ECHOES)('AUTHLETE_CLIENT_SECRET is never printed: %s', (_echo, ans
     const before = server.requests.length
     const result = await run(
       [
-        'authenticate',
+        'backchannel-authentication',
         'scope=openid&login_hint=john',
         '--client-id',
         'c1',
@@ -83,8 +83,8 @@ describe.each(ECHOES)(
   'a short AUTHLETE_CLIENT_SECRET, PIN or password is never printed: %s',
   (_echo, answer) => {
     it.each([
-      ['authenticate', 'readable', 'scope=openid&login_hint=john&user_code=4821', []],
-      ['authenticate', '--json', 'scope=openid&login_hint=john&user_code=4821', ['--json']],
+      ['backchannel-authentication', 'readable', 'scope=openid&login_hint=john&user_code=4821', []],
+      ['backchannel-authentication', '--json', 'scope=openid&login_hint=john&user_code=4821', ['--json']],
       ['token', 'readable', `grant_type=password&username=bob&password=${PASSWORD}`, []],
       ['token', '--json', `grant_type=password&username=bob&password=${PASSWORD}`, ['--json']],
     ] as Array<[string, string, string, string[]]>)('%s, %s', async (command, _output, parameters, flags) => {

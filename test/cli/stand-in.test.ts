@@ -4,8 +4,8 @@ import { expectNoSecret, run, start, V3_ENV } from '../helpers/cli.js'
 import { closedPort } from '../helpers/loopback.js'
 
 describe('authlete-ciba --stand-in', () => {
-  it('authenticate runs against the embedded simulator with no credentials: USER_IDENTIFICATION, exit 0', async () => {
-    const result = await run(['authenticate', 'scope=openid&login_hint=john', '--stand-in'])
+  it('backchannel-authentication runs against the embedded simulator with no credentials: USER_IDENTIFICATION, exit 0', async () => {
+    const result = await run(['backchannel-authentication', 'scope=openid&login_hint=john', '--stand-in'])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^Authlete http:\/\/127\.0\.0\.1:\d+ \(API v3\)\n/)
     expect(result.stdout).toContain('  action             USER_IDENTIFICATION\n')
@@ -13,12 +13,12 @@ describe('authlete-ciba --stand-in', () => {
     expect(result.stdout).toContain('  clientAuthMethod   CLIENT_SECRET_BASIC\n')
   })
 
-  it('issue and complete answer as Authlete does for a ticket it does not know (a fresh service each run)', async () => {
-    const issue = await run(['issue', 'other-runs-ticket', '--stand-in', '--json'])
+  it('backchannel-issue and backchannel-complete answer as Authlete does for a ticket it does not know (a fresh service each run)', async () => {
+    const issue = await run(['backchannel-issue', 'other-runs-ticket', '--stand-in', '--json'])
     expect(issue.code).toBe(2)
     expect(JSON.parse(issue.stdout).action).toBe('INVALID_TICKET')
     const complete = await run([
-      'complete',
+      'backchannel-complete',
       't',
       '--result',
       'AUTHORIZED',
@@ -32,7 +32,7 @@ describe('authlete-ciba --stand-in', () => {
   })
 
   it('refuses --stand-in with --base-url', async () => {
-    const result = await run(['issue', 't', '--stand-in', '--base-url', 'https://x.example'])
+    const result = await run(['backchannel-issue', 't', '--stand-in', '--base-url', 'https://x.example'])
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('give --stand-in, or --base-url / --region, not both')
   })
@@ -40,7 +40,7 @@ describe('authlete-ciba --stand-in', () => {
 
 describe('authlete-ciba --stand-in with AUTHLETE_* variables set', () => {
   it('says on stderr which it ignores, and calls its own service anyway', async () => {
-    const result = await run(['issue', 't', '--stand-in', '--json'], {
+    const result = await run(['backchannel-issue', 't', '--stand-in', '--json'], {
       ...V3_ENV,
       AUTHLETE_API_KEY: '5593494639',
       AUTHLETE_BASE_URL: 'https://authlete.example',
@@ -55,10 +55,13 @@ describe('authlete-ciba --stand-in with AUTHLETE_* variables set', () => {
   })
 
   it('says nothing of AUTHLETE_CLIENT_SECRET, which it uses as its client secret, nor of empty variables', async () => {
-    const result = await run(['authenticate', 'scope=openid&login_hint=john', '--stand-in', '--json'], {
-      AUTHLETE_CLIENT_SECRET: 'my-client-secret',
-      AUTHLETE_SERVICE_ID: '',
-    })
+    const result = await run(
+      ['backchannel-authentication', 'scope=openid&login_hint=john', '--stand-in', '--json'],
+      {
+        AUTHLETE_CLIENT_SECRET: 'my-client-secret',
+        AUTHLETE_SERVICE_ID: '',
+      },
+    )
     expect(result.stderr).toBe('')
     expect(JSON.parse(result.stdout).action).toBe('USER_IDENTIFICATION')
   })
@@ -92,7 +95,7 @@ describe('authlete-ciba stand-in', () => {
           `Authlete stand-in at ${url}: a simulated service with one client, stand-in-client (secret stand-in-secret, poll mode)`,
           `Give the other commands --base-url ${url} and any service credentials, e.g.`,
           '  export AUTHLETE_SERVICE_ID=715948317 AUTHLETE_ACCESS_TOKEN=stand-in-token AUTHLETE_CLIENT_SECRET=stand-in-secret',
-          `  authlete-ciba authenticate 'scope=openid&login_hint=john' --client-id stand-in-client --base-url ${url}`,
+          `  authlete-ciba backchannel-authentication 'scope=openid&login_hint=john' --client-id stand-in-client --base-url ${url}`,
           'It keeps its state until it stops (Ctrl-C).',
           '',
         ].join('\n'),
@@ -106,7 +109,7 @@ describe('authlete-ciba stand-in', () => {
     expect(await listening(url)).toBe(false)
   })
 
-  it('one service for a whole login: authenticate → issue → complete, as its lines say', async () => {
+  it('one service for a whole login: backchannel-authentication → backchannel-issue → backchannel-complete, as its lines say', async () => {
     const { running, url } = await serve()
     const env = {
       AUTHLETE_SERVICE_ID: '715948317',
@@ -116,22 +119,28 @@ describe('authlete-ciba stand-in', () => {
     try {
       const common = ['--json', '--base-url', url]
       const authentication = await run(
-        ['authenticate', 'scope=openid&login_hint=john', '--client-id', 'stand-in-client', ...common],
+        [
+          'backchannel-authentication',
+          'scope=openid&login_hint=john',
+          '--client-id',
+          'stand-in-client',
+          ...common,
+        ],
         env,
       )
       expect(authentication.code).toBe(0)
       const { ticket } = JSON.parse(authentication.stdout) as { ticket: string }
-      const issue = await run(['issue', ...common, '--', ticket], env)
+      const issue = await run(['backchannel-issue', ...common, '--', ticket], env)
       expect(issue.code).toBe(0)
       const { authReqId } = JSON.parse(issue.stdout) as { authReqId: string }
       const complete = await run(
-        ['complete', '--result', 'AUTHORIZED', '--subject', 'john', ...common, '--', ticket],
+        ['backchannel-complete', '--result', 'AUTHORIZED', '--subject', 'john', ...common, '--', ticket],
         env,
       )
       expect(complete.code).toBe(0)
       expect(JSON.parse(complete.stdout)).toMatchObject({ action: 'NO_ACTION', authReqId })
       // The ticket is used up, as at Authlete.
-      const again = await run(['issue', ...common, '--', ticket], env)
+      const again = await run(['backchannel-issue', ...common, '--', ticket], env)
       expect(JSON.parse(again.stdout).action).not.toBe('OK')
     } finally {
       await running.stop()
@@ -173,12 +182,28 @@ describe('authlete-ciba stand-in', () => {
       expect(running.stdout).toContain(`--client-id my-rp --base-url ${url}\n`)
       const env = { ...V3_ENV, AUTHLETE_CLIENT_SECRET: secret }
       const ok = await run(
-        ['authenticate', 'scope=openid&login_hint=john', '--client-id', 'my-rp', '--json', '--base-url', url],
+        [
+          'backchannel-authentication',
+          'scope=openid&login_hint=john',
+          '--client-id',
+          'my-rp',
+          '--json',
+          '--base-url',
+          url,
+        ],
         env,
       )
       expect(JSON.parse(ok.stdout).action).toBe('USER_IDENTIFICATION')
       const wrong = await run(
-        ['authenticate', 'scope=openid&login_hint=john', '--client-id', 'my-rp', '--json', '--base-url', url],
+        [
+          'backchannel-authentication',
+          'scope=openid&login_hint=john',
+          '--client-id',
+          'my-rp',
+          '--json',
+          '--base-url',
+          url,
+        ],
         { ...env, AUTHLETE_CLIENT_SECRET: 'another' },
       )
       expect(JSON.parse(wrong.stdout).action).toBe('UNAUTHORIZED')
