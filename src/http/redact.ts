@@ -11,6 +11,7 @@
 
 import { inspect } from 'node:util'
 import type { RequestBody } from './request.js'
+import { SecretMatcher } from './secret-matcher.js'
 
 const MARK = '[REDACTED]'
 
@@ -23,8 +24,6 @@ const MARK = '[REDACTED]'
  * where no credential character touches it, which is how an echo of the header shows it.
  */
 export const WHOLE_WORD_BELOW = 6
-/** Characters of a token run: next to one of them a short credential is part of another word. */
-const WORD = /[A-Za-z0-9\-._~+/=]/
 /** Whether `text` may hold an encoded form: URL encoding, an HTML character reference, a JSON escape. */
 const MAYBE_ENCODED = /[%&\\]/
 
@@ -37,35 +36,52 @@ const MAYBE_ENCODED = /[%&\\]/
 export type Secrets = readonly string[] & { readonly fieldNames?: readonly string[] }
 /** Characters of a name in a form: before one of them, `name=` is the end of another field's name. */
 const NAME = /[A-Za-z0-9_.-]/
-/** Where a field's value ends in an echo, if not at a known secret: the next field, markup, a quote, a separator or closing bracket. */
+/** Where a field's value ends in an echo: the next field, markup, a quote, a separator or closing bracket. */
 const VALUE_END = /[&<>"'`\\\s,;)\]}]/
+
+/** Each list of secrets' matcher, made when an error first needs it. */
+const matchers = new WeakMap<Secrets, SecretMatcher>()
+
+/** The matcher of `secrets`, made once per list. */
+export function matcherOf(secrets: Secrets): SecretMatcher {
+  let matcher = matchers.get(secrets)
+  if (matcher === undefined) {
+    matcher = new SecretMatcher(secrets, WHOLE_WORD_BELOW)
+    matchers.set(secrets, matcher)
+  }
+  return matcher
+}
 
 /**
  * `text` with every occurrence of each secret replaced by `[REDACTED]`: as it is, URL-encoded
  * (`%2B`, either case), as HTML character references (`&#43;`, `&#x2B;`, `&plus;`), JSON-escaped
  * (`\/`, `\u002B`), or these applied up to three times over. Only the credential is replaced; the text
- * around it stays as it came. `secrets` should be ordered longest first.
+ * around it stays as it came. One pass over the text for all the secrets together, however many
+ * (see `secret-matcher.ts`), and one more per layer of encoding.
  */
 export function redact(text: string, secrets: Secrets): string {
-  for (const secret of secrets) {
-    if (!text.includes(secret)) continue
-    text =
-      secret.length >= WHOLE_WORD_BELOW
-        ? text.replaceAll(secret, MARK)
-        : replaceRanges(text, find(text, secret, null))
-  }
-  if (secrets.fieldNames !== undefined) text = replaceRanges(text, findValues(text, secrets, null))
-  return MAYBE_ENCODED.test(text) ? redactEncoded(text, secrets) : text
+  if (secrets.length === 0 && secrets.fieldNames === undefined) return text
+  const matcher = matcherOf(secrets)
+  const ranges = matcher.scan(text)
+  if (secrets.fieldNames !== undefined) findValues(text, secrets.fieldNames, null, ranges)
+  text = replaceRanges(text, ranges)
+  return MAYBE_ENCODED.test(text) ? redactEncoded(text, secrets, matcher) : text
 }
 
 /**
- * Where a value of one of `secrets.fieldNames` stands in `text` (`name=value`), as {@link find}
- * gives ranges: up to the next `&` (or markup, a quote, white space), or over the whole of a secret
- * that starts there, whichever is longer (a decoded password may hold `&`).
+ * Adds to `ranges` where a value of one of `names` stands in `text` (`name=value`), as `[start,
+ * end)` pairs of indices into the source `text` was decoded from (`starts[i]`: where the source of
+ * character `i` begins; `null` when not decoded): up to the next `&` (or markup, a quote, white
+ * space). A secret that starts there and runs past it (a decoded password may hold `&`) is covered
+ * by the matcher's own range.
  */
-function findValues(text: string, secrets: Secrets, starts: readonly number[] | null): number[] {
-  const ranges: number[] = []
-  for (const name of secrets.fieldNames ?? []) {
+function findValues(
+  text: string,
+  names: readonly string[],
+  starts: readonly number[] | null,
+  ranges: number[],
+): void {
+  for (const name of names) {
     const key = `${name}=`
     // The end of the last value scanned: a value starting before it ends there too (nothing in
     // between ends a value), so each character is scanned once, however often `name=` repeats.
@@ -74,32 +90,13 @@ function findValues(text: string, secrets: Secrets, starts: readonly number[] | 
       if (NAME.test(text.charAt(at - 1))) continue
       const value = at + key.length
       if (text.startsWith(MARK, value)) continue
-      let end = value < scannedEnd ? scannedEnd : value
+      let end = Math.max(value, scannedEnd)
       while (end < text.length && !VALUE_END.test(text.charAt(end))) end++
       scannedEnd = end
-      for (const secret of secrets) {
-        if (value + secret.length > end && text.startsWith(secret, value)) end = value + secret.length
-      }
       if (end === value) continue
       ranges.push(starts ? (starts[value] as number) : value, starts ? (starts[end] as number) : end)
     }
   }
-  return ranges
-}
-
-/**
- * Where `secret` occurs in `text`, as `[start, end)` pairs of indices into the source `text` was
- * decoded from (`starts[i]`: where the source of character `i` begins; `null` when not decoded).
- */
-function find(text: string, secret: string, starts: readonly number[] | null): number[] {
-  const ranges: number[] = []
-  const short = secret.length < WHOLE_WORD_BELOW
-  for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
-    const end = at + secret.length
-    if (short && (WORD.test(text.charAt(at - 1)) || WORD.test(text.charAt(end)))) continue
-    ranges.push(starts ? (starts[at] as number) : at, starts ? (starts[end] as number) : end)
-  }
-  return ranges
 }
 
 /** `text` with each `[start, end)` range (pairs, in any order, possibly overlapping) replaced by the mark. */
@@ -119,7 +116,7 @@ function replaceRanges(text: string, ranges: number[]): string {
 }
 
 /** Decodes up to three layers of encoding, finds the secrets there, and replaces their sources. */
-function redactEncoded(text: string, secrets: Secrets): string {
+function redactEncoded(text: string, secrets: Secrets, matcher: SecretMatcher): string {
   let decoded = text
   let starts: number[] | null = null
   for (let pass = 0; pass < 3 && MAYBE_ENCODED.test(decoded); pass++) {
@@ -130,9 +127,12 @@ function redactEncoded(text: string, secrets: Secrets): string {
     decoded = step.text
   }
   if (starts === null) return text
+  const found = matcher.scan(decoded)
   const ranges: number[] = []
-  for (const secret of secrets) if (decoded.includes(secret)) ranges.push(...find(decoded, secret, starts))
-  if (secrets.fieldNames !== undefined) ranges.push(...findValues(decoded, secrets, starts))
+  for (let i = 0; i < found.length; i += 2) {
+    ranges.push(starts[found[i] as number] as number, starts[found[i + 1] as number] as number)
+  }
+  if (secrets.fieldNames !== undefined) findValues(decoded, secrets.fieldNames, starts, ranges)
   return replaceRanges(text, ranges)
 }
 
