@@ -186,6 +186,14 @@ export class SimulatorState implements TokenSimulatorState {
     const taken = (id: number) => [...this.#clients.values()].some((known) => known.numericId === id)
     while (taken(this.#nextNumericId)) this.#nextNumericId++
     const registered = register(client, this.#nextNumericId)
+    // Authlete's numeric client IDs are unique: a client registered by number must not take the
+    // number another client was given, or either could redeem the other's auth_req_id.
+    const holder = this.#clients.get(String(registered.numericId))
+    if (holder !== undefined) {
+      throw new TypeError(
+        `addClient: ${registered.numericId} is already the numeric client ID of ${holder.clientId}: give ${client.clientId} another`,
+      )
+    }
     this.#clients.set(registered.clientId, registered)
     if (registered.alias !== undefined) {
       this.#clients.set(String(registered.numericId), registered)

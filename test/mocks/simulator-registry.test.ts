@@ -1,0 +1,31 @@
+// The simulator's client registry: Authlete's numeric client IDs are unique, whether a client is
+// registered by number or under an alias that is given the next free number.
+import { describe, expect, it } from 'vitest'
+import { createCibaSimulator } from '../../mocks/index.js'
+
+describe('numeric client IDs are unique', () => {
+  it('a client registered as a number an alias client was given is refused, naming both', () => {
+    const simulator = createCibaSimulator({ clients: [{ clientId: 'my-rp', clientSecret: 's1' }] })
+    // my-rp was given 1000001.
+    expect(() => simulator.addClient({ clientId: '1000001', clientSecret: 's2' })).toThrow(
+      'addClient: 1000001 is already the numeric client ID of my-rp: give 1000001 another',
+    )
+  })
+
+  it('an alias client is given the next free number, which a client registered by number may not take', () => {
+    const simulator = createCibaSimulator({
+      clients: [
+        { clientId: '1000001', clientSecret: 's1' },
+        { clientId: 'my-rp', clientSecret: 's2' },
+      ],
+    })
+    expect(() => simulator.addClient({ clientId: '1000002', clientSecret: 's3' })).toThrow(
+      'is already the numeric client ID of my-rp',
+    )
+  })
+
+  it('registering the same client again replaces it, number included', () => {
+    const simulator = createCibaSimulator({ clients: [{ clientId: '1000001', clientSecret: 's1' }] })
+    expect(() => simulator.addClient({ clientId: '1000001', clientSecret: 'rotated' })).not.toThrow()
+  })
+})
