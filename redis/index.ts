@@ -52,8 +52,13 @@ local function ms(n) return string.format('%.0f', n) end
 // Record hash fields: d = the record (JSON), u = subject, s = state (p pending, c claimed, d decided),
 // t = the claim's token, l = until when the claim holds (ms).
 
-/** KEYS: record, subject index. ARGV: JSON, subject, expiresAt, createdAt, auth_req_id. */
+/**
+ * KEYS: record, subject index. ARGV: JSON, subject, expiresAt, createdAt, auth_req_id. The times are
+ * checked before anything is written: a script stopped by an error keeps what it wrote before.
+ */
 const SAVE = `${NOW}
+local function time(s) local n = tonumber(s) return n and n == math.floor(n) and n >= 0 and n <= 8640000000000000 end
+if not time(ARGV[3]) or not time(ARGV[4]) then return redis.error_reply('ERR expiresAt and createdAt must be whole milliseconds a Date holds') end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'd', ARGV[1], 'u', ARGV[2], 's', 'p')
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
@@ -186,8 +191,8 @@ export function redisPendingStore(
         [
           JSON.stringify(record),
           record.subject,
-          String(Math.ceil(record.expiresAt)),
-          String(record.createdAt),
+          millis(record.expiresAt),
+          millis(record.createdAt),
           record.authReqId,
         ],
         context,
@@ -235,6 +240,11 @@ export function redisPendingStore(
       return reply === 1
     },
   }
+}
+
+/** A time as the scripts take it: digits, never an exponent (`1e+21`), which Lua reads otherwise than Redis. */
+function millis(time: number): string {
+  return Number.isSafeInteger(time) ? String(time) : 'invalid'
 }
 
 function parse(json: unknown): PendingRecord {

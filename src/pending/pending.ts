@@ -92,6 +92,9 @@ export interface PendingAuthentications {
   readonly timeoutMs: number
 }
 
+/** The latest time a `Date` holds (ECMA-262 §21.4.1.1), in milliseconds since the epoch. */
+const MAX_DATE_MS = 8_640_000_000_000_000
+
 const OPTIONS: ReadonlySet<string> = new Set(['store', 'leaseMs', 'timeoutMs'])
 const STORE_METHODS = ['save', 'get', 'listBySubject', 'claim', 'settle', 'release'] as const
 const STATES: ReadonlySet<string> = new Set(['pending', 'deciding', 'decided'])
@@ -212,8 +215,13 @@ export function checkRecord(value: unknown, what: string): PendingRecord {
   }
   const time = (field: string) => {
     const v = r[field]
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new AuthleteInputError(`${what}.${field}`, 'must be a time in milliseconds')
+    // A time a Date can hold: a store may refuse anything past it (Redis's PEXPIREAT does).
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > MAX_DATE_MS) {
+      throw new AuthleteInputError(
+        `${what}.${field}`,
+        'must be a whole number of milliseconds since the epoch',
+      )
+    }
     return v
   }
   const clientId = r.clientId

@@ -199,3 +199,30 @@ describe('the Redis store with a client answering nonsense', () => {
     expect(() => redisPendingStore({} as any)).toThrow(TypeError)
   })
 })
+
+describe('nothing is half-written', () => {
+  it.each([1e21, 8.64e15 + 1, -1, 1.5, Number.NaN])(
+    'a save with expiresAt %s is refused whole: no record, no index, and the auth_req_id is saved right after',
+    async (expiresAt) => {
+      const { client, prefix } = await setUp()
+      const store = redisPendingStore(client, { prefix })
+      const signal = new AbortController().signal
+      const bad = record({ expiresAt })
+      await expect(store.save(bad, { signal })).rejects.toThrow(
+        'ERR expiresAt and createdAt must be whole milliseconds a Date holds',
+      )
+      expect(await client.keys(`${prefix}*`)).toEqual([])
+      const good = { ...bad, expiresAt: Date.now() + 600_000 }
+      await store.save(good, { signal })
+      expect((await store.get(good.authReqId, { signal }))?.state).toBe('pending')
+      expect(await client.pTTL(`${prefix}req:${good.authReqId}`)).toBeGreaterThan(0)
+    },
+  )
+
+  it('createPendingAuthentications refuses such a record before the store is asked', async () => {
+    const { pending } = await setUp()
+    await expect(pending.save(record({ expiresAt: 1e21 }))).rejects.toThrow(
+      'record.expiresAt: must be a whole number of milliseconds since the epoch',
+    )
+  })
+})
