@@ -57,8 +57,12 @@ type Completed<Answer extends { action: string }, Delivery> = {
   readonly response: Answer
 }
 
-/** The outcome, with `response` as a deprecated, non-enumerable name of `answer`. */
-function completed(answer: BackchannelCompleteAnswer, notification: NotificationDelivery | undefined) {
+/**
+ * The outcome, with `response` as a deprecated, non-enumerable name of `answer`.
+ *
+ * @internal
+ */
+export function completed(answer: BackchannelCompleteAnswer, notification: NotificationDelivery | undefined) {
   const outcome = { action: answer.action, answer, notification }
   return Object.defineProperty(outcome, 'response', { value: answer }) as BackchannelCompletion
 }

@@ -80,7 +80,8 @@ export type NotificationDelivery =
   | { readonly delivered: true; readonly status: number; readonly attempts: number }
   | { readonly delivered: false; readonly error: AuthleteNotificationError }
 
-const DEFAULT_TIMEOUT_MS = 10_000
+/** The default deadline of a delivery. @internal */
+export const DEFAULT_NOTIFICATION_TIMEOUT_MS = 10_000
 /** The retry policy of a delivery with the default number of attempts: backoff from 100 ms. */
 const DEFAULT_POLICY: RetryPolicy = Object.freeze({ ...DEFAULT_RETRY, backoffMs: 100 })
 const USER_AGENT = `authlete-ciba/${VERSION}`
@@ -111,7 +112,7 @@ export function checkNotificationOptions(options: unknown, prefix = 'notificatio
   if (options === undefined) return {}
   const fields = checkFields(options, OPTION_NAMES, 'the notification options') as NotificationOptions
   const { timeoutMs, attempts } = fields
-  timeoutOr(`${prefix}timeoutMs`, timeoutMs, DEFAULT_TIMEOUT_MS)
+  timeoutOr(`${prefix}timeoutMs`, timeoutMs, DEFAULT_NOTIFICATION_TIMEOUT_MS)
   if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= 10)) {
     throw new AuthleteInputError(`${prefix}attempts`, 'must be an integer from 1 to 10')
   }
@@ -173,7 +174,7 @@ async function deliver(
   endpoint: Endpoint,
 ): Promise<NotificationDelivery> {
   const token = notification.clientNotificationToken
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const timeoutMs = options.timeoutMs ?? DEFAULT_NOTIFICATION_TIMEOUT_MS
   const policy =
     options.attempts === undefined ? DEFAULT_POLICY : { ...DEFAULT_POLICY, attempts: options.attempts }
   const startedAt = performance.now()

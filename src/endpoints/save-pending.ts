@@ -20,7 +20,7 @@ export function pendingRecordOf(
   request: BackchannelAuthenticationUserIdentification,
   user: BackchannelUser,
   issued: BackchannelIssueOk,
-  now: number = Date.now(),
+  now: number,
 ): PendingRecord {
   return {
     authReqId: issued.authReqId,
@@ -50,7 +50,7 @@ export async function savePending(
   options: AuthleteCallOptions | undefined,
 ): Promise<unknown> {
   try {
-    await pending.save(pendingRecordOf(request, user, issued), { signal: options?.signal })
+    await pending.save(pendingRecordOf(request, user, issued, pending.now()), { signal: options?.signal })
     return undefined
   } catch (error) {
     return error
@@ -73,15 +73,20 @@ export function withdrawPending(
   report: (error: unknown, stage: 'pending') => void,
 ): void {
   const token = randomUUID()
-  const { store, timeoutMs, leaseMs } = pending
+  const { store, timeoutMs, leaseMs, now } = pending
   // A lease's time, not a call's: behind a save that missed its deadline (a paused store), the claim
   // must still count when the save lands, on a store that runs one connection's calls in order.
   const budget = Math.max(timeoutMs, leaseMs)
-  withDeadline(budget, undefined, async (deadline) => {
-    const claimed = await storeCall('claim', deadline, (context) =>
-      store.claim(authReqId, { token, subject, leaseMs: budget, notAfter: deadline.at }, context),
-    )
-    if (claimed?.status !== 'claimed') return
-    await storeCall('settle', deadline, (context) => store.settle(authReqId, token, context))
-  }).catch((error: unknown) => report(error, 'pending'))
+  withDeadline(
+    budget,
+    undefined,
+    async (deadline) => {
+      const claimed = await storeCall('claim', deadline, (context) =>
+        store.claim(authReqId, { token, subject, leaseMs: budget, notAfter: deadline.at }, context),
+      )
+      if (claimed?.status !== 'claimed') return
+      await storeCall('settle', deadline, (context) => store.settle(authReqId, token, context))
+    },
+    now,
+  ).catch((error: unknown) => report(error, 'pending'))
 }

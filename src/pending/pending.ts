@@ -57,6 +57,14 @@ export interface PendingAuthenticationsOptions {
    * @default 5000
    */
   timeoutMs?: number | undefined
+  /**
+   * The clock of every lifetime the package computes for these requests, in milliseconds since the
+   * epoch: when the endpoint saves one (`createdAt`, `expiresAt`), the deadline a decision's claim
+   * must reach the store by (`notAfter`), and the in-process store's own expiry. Give the one your
+   * tests move (and the simulator's `now`): every side then agrees on when a request expires.
+   * @default Date.now
+   */
+  now?: (() => number) | undefined
 }
 
 /** Per-call options of `get`, `forSubject` and `save`. */
@@ -90,12 +98,14 @@ export interface PendingAuthentications {
   readonly leaseMs: number
   /** See {@link PendingAuthenticationsOptions.timeoutMs}. */
   readonly timeoutMs: number
+  /** The clock: see {@link PendingAuthenticationsOptions.now}. */
+  readonly now: () => number
 }
 
 /** The latest time a `Date` holds (ECMA-262 §21.4.1.1), in milliseconds since the epoch. */
 const MAX_DATE_MS = 8_640_000_000_000_000
 
-const OPTIONS: ReadonlySet<string> = new Set(['store', 'leaseMs', 'timeoutMs'])
+const OPTIONS: ReadonlySet<string> = new Set(['store', 'leaseMs', 'timeoutMs', 'now'])
 const STORE_METHODS = ['save', 'get', 'listBySubject', 'claim', 'settle', 'release'] as const
 const STATES: ReadonlySet<string> = new Set(['pending', 'deciding', 'decided'])
 
@@ -120,7 +130,10 @@ export function createPendingAuthentications(
     if (!OPTIONS.has(key))
       throw new AuthleteInputError(key, 'is not an option of createPendingAuthentications')
   }
-  const store = options.store ?? inProcessPendingStore()
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function')
+    throw new AuthleteInputError('now', 'must be a function returning milliseconds')
+  const store = options.store ?? inProcessPendingStore({ now })
   for (const method of STORE_METHODS) {
     if (typeof (store as unknown as Record<string, unknown>)[method] !== 'function') {
       throw new AuthleteInputError('store', `must be a PendingStore (it has no ${method} function)`)
@@ -129,12 +142,13 @@ export function createPendingAuthentications(
   const leaseMs = timeoutOr('leaseMs', options.leaseMs, 60_000)
   const timeoutMs = timeoutOr('timeoutMs', options.timeoutMs, 5000)
   const within = <T>(call: PendingCallOptions | undefined, body: (deadline: Deadline) => Promise<T>) =>
-    withDeadline(timeoutOr('timeoutMs', call?.timeoutMs, timeoutMs), call?.signal, body)
+    withDeadline(timeoutOr('timeoutMs', call?.timeoutMs, timeoutMs), call?.signal, body, now)
 
   return {
     store,
     leaseMs,
     timeoutMs,
+    now,
     async get(authReqId, call) {
       const id = requiredString(authReqId, 'authReqId', MAX_FIELD_LENGTH)
       const stored = await within(call, (deadline) =>

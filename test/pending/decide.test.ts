@@ -345,9 +345,10 @@ describe('decideBackchannelAuthentication', () => {
         if (fail) throw fault()
         return NO_ACTION
       })
-      // The lease is at least the decision's deadline: 100 ms here.
+      // The lease covers the whole decision: its deadline, the settle's grace (no longer than the
+      // deadline) and the notification's deadline: 300 ms here.
       const decision = { authReqId: r.authReqId, result: 'AUTHORIZED', subject: 'john' } as const
-      const options = { timeoutMs: 100 }
+      const options = { timeoutMs: 100, notification: { timeoutMs: 100 } }
       const error = await decideBackchannelAuthentication(authlete, pending, decision, options).catch(
         (e) => e,
       )
