@@ -47,9 +47,13 @@ export default defineConfig([
     },
     format: ['esm'],
     dts: true,
-    // Whitespace and syntax only: names stay, so stack traces still read; the types carry the docs.
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // Not minified, with source maps: an error thrown at startup (a bad option) prints a readable
+    // line of the package's code, and under --enable-source-maps a stack trace names the source's
+    // file and line. The sources themselves are not in the maps: the dist is readable as it is.
+    sourcemap: true,
+    esbuildOptions(options) {
+      options.sourcesContent = false
+    },
     target: 'node22',
     platform: 'node',
     splitting: false,
@@ -66,8 +70,10 @@ export default defineConfig([
     // mocks entry as the package's own export (`authlete-ciba/mocks`) when asked for a stand-in.
     entry: { cli: 'cli/bin.ts', 'cli-main': 'cli/main.ts' },
     format: ['esm'],
-    minifyWhitespace: true,
-    minifySyntax: true,
+    sourcemap: true,
+    esbuildOptions(options) {
+      options.sourcesContent = false
+    },
     target: 'node22',
     platform: 'node',
     treeshake: true,

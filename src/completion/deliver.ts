@@ -237,10 +237,16 @@ async function deliver(
         if (causeCode === 'ERR_AUTHLETE_REFUSED_ADDRESS') {
           const why = error instanceof Error ? `: ${error.message}` : ''
           // This attempt sent nothing: it is not counted.
-          return fail('refused-address', `the endpoint's address is refused${why}; nothing was sent`, {
-            attempts: attempt - 1,
-            cause: error,
-          })
+          // As insecure-url names allowInsecureHttp: the option that lets it through, and its cost.
+          const allow = 'allowPrivateNetwork lets a client on your own network through'
+          return fail(
+            'refused-address',
+            `the endpoint's address is refused${why}; nothing was sent (${allow})`,
+            {
+              attempts: attempt - 1,
+              cause: error,
+            },
+          )
         }
         // Repeated only when it cannot have reached the client's endpoint.
         const processed = mayHaveBeenProcessed(0, causeCode, exchange.written)

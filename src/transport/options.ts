@@ -47,11 +47,13 @@ export interface AuthleteClientOptions {
    */
   apiSecret?: string | CredentialFunction | undefined
   /**
-   * API v3 cluster, for `https://{region}.authlete.com`. Not with `baseUrl`, and not with API v2
-   * (which has one host).
+   * API v3 cluster, for `https://{region}.authlete.com`: `us`, `jp`, `eu` or `br`. Not with
+   * `baseUrl`, and not with API v2 (which has one host). Any string compiles, so that it can come
+   * from the environment (`process.env.AUTHLETE_REGION`); another one is refused when the client is
+   * made, with the list of regions.
    * @default 'us'
    */
-  region?: AuthleteRegion | undefined
+  region?: AuthleteRegion | (string & {}) | undefined
   /**
    * Authlete's base URL, for a dedicated cluster or a proxy. May carry a path prefix, but not
    * Authlete's own `/api` (the client adds it). Plain `http:` is refused unless the host is
@@ -219,7 +221,7 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     base = parseBaseUrl(options.baseUrl, options.allowInsecureHttp)
   } else if (hasV3) {
     const region = options.region ?? DEFAULT_REGION
-    if (!REGIONS.has(region)) throw new AuthleteInputError('region', 'must be one of us, jp, eu, br')
+    if (!REGIONS.has(region)) throw new AuthleteInputError('region', `must be one of ${[...REGIONS].join(', ')}`)
     base = new URL(`https://${region}.authlete.com`)
   } else {
     if (options.region !== undefined) {
