@@ -1,6 +1,7 @@
 /**
  * DPoP proof verification at the token endpoint, the checks of RFC 9449 §4.3 that apply there (no
- * `ath`: no access token is presented; no `nonce`: the simulator never asks for one).
+ * `ath`: no access token is presented; no `nonce`: the simulator never asks for one). An Ed25519
+ * key's proof may name its algorithm `EdDSA` or `Ed25519` (RFC 9864).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  * @module
@@ -65,7 +66,10 @@ export function verifyDpopProof(proof: string, expected: DpopExpectation): DpopV
   if (jws === undefined) return refuse('The DPoP proof is not a JWS in compact serialisation.')
   const { header, payload } = jws
   if (header.typ !== 'dpop+jwt') return refuse("The DPoP proof's typ is not dpop+jwt.")
-  const { alg, jwk } = header
+  const { jwk } = header
+  // RFC 9864's fully-specified name of EdDSA on Ed25519, which oauth4webapi 3 (openid-client 6)
+  // writes for an Ed25519 key; Authlete's documents name EdDSA only.
+  const alg = header.alg === 'Ed25519' ? 'EdDSA' : header.alg
   if (!isJwsAlgorithm(alg) || !(expected.algorithms ?? [alg]).includes(alg)) {
     return refuse("The DPoP proof's alg is not supported.")
   }

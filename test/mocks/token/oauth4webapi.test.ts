@@ -3,6 +3,7 @@
 // signature against the JWK Set at jwks_uri. Every request stays in the process (customFetch).
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
+import { verifyDpopProof } from '../../../mocks/token/dpop.js'
 import { createTokenEndpoint, type JwsAlgorithm } from '../../../mocks/token/index.js'
 import { basic, cibaParameters, FakeTokenState, POLL } from '../../helpers/token-state.js'
 
@@ -53,4 +54,37 @@ describe('oauth4webapi accepts', () => {
       expect(fetched).toEqual([`${ISSUER}/jwks`])
     })
   }
+})
+
+describe("oauth4webapi's DPoP proofs", () => {
+  // oauth4webapi 3 names an Ed25519 key's algorithm Ed25519 (RFC 9864), where Authlete's documents
+  // say EdDSA: the simulator takes both, and every other key type oauth4webapi makes.
+  it.each([
+    ['Ed25519', { name: 'Ed25519' }],
+    ['ES256', { name: 'ECDSA', namedCurve: 'P-256' }],
+    [
+      'PS256',
+      { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    ],
+  ] as const)('a proof from a %s key is accepted at the token endpoint', async (_alg, algorithm) => {
+    const keyPair = (await crypto.subtle.generateKey(algorithm, false, ['sign', 'verify'])) as CryptoKeyPair
+    const as = { issuer: ISSUER, token_endpoint: `${ISSUER}/token` }
+    const client = { client_id: POLL.clientId }
+    const DPoP = oauth.DPoP(client, keyPair)
+    let proof: string | null = null
+    await oauth.backchannelAuthenticationGrantRequest(as, client, oauth.None(), 'r1', {
+      DPoP,
+      [oauth.customFetch]: async (_url: string, init: RequestInit) => {
+        proof = new Headers(init.headers).get('dpop')
+        return Response.json({ error: 'authorization_pending' }, { status: 400 })
+      },
+    })
+    expect(proof).toEqual(expect.any(String))
+    const verified = verifyDpopProof(proof as unknown as string, {
+      htm: 'POST',
+      htu: `${ISSUER}/token`,
+      now: Date.now(),
+    })
+    expect(verified).toMatchObject({ ok: true })
+  })
 })
