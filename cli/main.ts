@@ -6,8 +6,11 @@
  * @module
  */
 
+// The package's own redaction and the calls' secret fields: pure code and data, bundled in the bin.
+import { redact, type Secrets, withRequestSecrets } from '../src/http/redact.js'
 // Only the public entry: the built bin imports it from ./index.js instead of bundling a second copy.
 import { AuthleteClient, type AuthleteClientOptions, type AuthleteRegion, VERSION } from '../src/index.js'
+import { SECRET_FIELDS } from '../src/operations/secrets.js'
 import { readCommandLine } from './args.js'
 import {
   type Answer,
@@ -158,8 +161,15 @@ async function call(
       standIn = await startStandIn(flags, env)
       ;({ env, flags } = standInSettings(standIn.url, command.name, flags, env, io))
     }
-    request = callOf(command, command.prepare?.(argument, flags, env))
+    const input = command.prepare?.(argument, flags, env)
+    request = callOf(command, input)
     client = new AuthleteClient(clientOptions(command.name, env, flags, switches))
+    // From here on, what Authlete (or whatever answers) sends back may echo the request: whatever is
+    // printed is redacted of the call's secrets, a 200 answer's fields as an error's message.
+    io = redacting(
+      io,
+      withRequestSecrets(credentialsOf(env), { json: jsonLine(input ?? {}) }, SECRET_FIELDS[command.call]),
+    )
   } catch (error) {
     await standIn?.close()
     return error instanceof UsageError ? usageError(error, io) : report(error, json, io)
@@ -175,6 +185,17 @@ async function call(
     await client.close()
     await standIn?.close()
   }
+}
+
+/** The credentials the command was given: none of them is ever printed. */
+function credentialsOf(env: Env): string[] {
+  const values = [env.AUTHLETE_ACCESS_TOKEN, env.AUTHLETE_API_SECRET, env.AUTHLETE_CLIENT_SECRET]
+  return values.filter((value): value is string => value !== undefined && value !== '')
+}
+
+/** `io` with every text it writes redacted of `secrets`. */
+function redacting(io: CliIo, secrets: Secrets): CliIo {
+  return { out: (text) => io.out(redact(text, secrets)), err: (text) => io.err(redact(text, secrets)) }
 }
 
 /** A usage error in three lines at most: what is wrong, the command's usage, where the rest is. */

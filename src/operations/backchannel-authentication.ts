@@ -25,9 +25,9 @@ import {
   type Scope,
   type UnknownAction,
 } from './fields.js'
-import { CLIENT_REQUEST_SECRETS } from './form.js'
 import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
 import { parameters, type RequestOf, requestFields, strings, text } from './request-fields.js'
+import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 
 const REQUEST = requestFields('the backchannel authentication request', {
@@ -202,7 +202,7 @@ export const backchannelAuthentication: ModelledOperation<
 > = {
   ...AUTHLETE_CALL.backchannelAuthentication,
   repeatableAfterSend: false,
-  secretFields: CLIENT_REQUEST_SECRETS,
+  secretFields: SECRET_FIELDS.backchannelAuthentication,
   encode: REQUEST.encode,
   ...answerModel(backchannelAuthenticationModel, REQUIRED),
 }

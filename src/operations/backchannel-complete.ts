@@ -36,6 +36,7 @@ import {
   text,
   ticket,
 } from './request-fields.js'
+import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 import { BACKCHANNEL_COMPLETE_RESULTS } from './values.js'
 
@@ -205,8 +206,7 @@ export const backchannelCompleteModel = z.looseObject({
 export const backchannelComplete: ModelledOperation<BackchannelCompleteRequest, BackchannelCompleteAnswer> = {
   ...AUTHLETE_CALL.backchannelComplete,
   repeatableAfterSend: false,
-  // An access token of the caller's (push mode) is a bearer credential.
-  secretFields: ['accessToken'],
+  secretFields: SECRET_FIELDS.backchannelComplete,
   encode: COMPLETE_REQUEST.encode,
   ...answerModel(backchannelCompleteModel, REQUIRED),
 }

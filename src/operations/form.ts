@@ -29,20 +29,3 @@ export function formEncode(fields: Record<string, string | undefined>): string {
   }
   return body
 }
-
-/**
- * The client's secrets in the request it sent to the authorization server, as an operation that
- * carries that request (`parameters`) declares them (see `Operation.secretFields`): its client
- * authentication (`client_secret` in the body, `client_assertion`), the tokens it sends, and a
- * signed request object, which may hold any of them.
- */
-export const CLIENT_REQUEST_SECRETS: readonly string[] = Object.freeze([
-  'clientSecret',
-  'parameters.client_secret',
-  'parameters.client_assertion',
-  'parameters.client_notification_token',
-  'parameters.login_hint_token',
-  'parameters.id_token_hint',
-  'parameters.user_code',
-  'parameters.request',
-])

@@ -10,6 +10,7 @@ import { z } from 'zod'
 import type { UnknownAction } from './fields.js'
 import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
 import { type RequestOf, requestFields, requiredText, ticket } from './request-fields.js'
+import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 import { type IssuedTokenFields, issuedTokenShape, TOKEN_SETTINGS } from './token.js'
 
@@ -60,8 +61,7 @@ export const tokenIssueModel = z.looseObject(issuedTokenShape)
 export const tokenIssue: ModelledOperation<TokenIssueRequest, TokenIssueAnswer> = {
   ...AUTHLETE_CALL.tokenIssue,
   repeatableAfterSend: false,
-  // An access token of the caller's is a bearer credential.
-  secretFields: ['accessToken'],
+  secretFields: SECRET_FIELDS.tokenIssue,
   encode: REQUEST.encode,
   ...answerModel(tokenIssueModel, REQUIRED),
 }

@@ -37,6 +37,7 @@ import {
   strings,
   text,
 } from './request-fields.js'
+import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 
 /**
@@ -93,31 +94,6 @@ const REQUEST = requestFields('the token request', {
  * The request of {@link AuthleteClient.token}.
  */
 export type TokenRequest = RequestOf<typeof REQUEST.fields>
-
-/**
- * The request fields that carry a credential, and the form parameters of `parameters` that do:
- * kept out of logs and error messages.
- */
-export const TOKEN_SECRET_FIELDS = [
-  'clientSecret',
-  'accessToken',
-  'dpop',
-  'oauthClientAttestation',
-  'oauthClientAttestationPop',
-] as const
-export const TOKEN_SECRET_PARAMETERS = [
-  'client_secret',
-  'client_assertion',
-  'password',
-  'refresh_token',
-  'code',
-  'code_verifier',
-  'auth_req_id',
-  'device_code',
-  'subject_token',
-  'actor_token',
-  'assertion',
-] as const
 
 /** The `action` values documented for this API, in the order of Authlete's reference. */
 export const TOKEN_ACTIONS = [
@@ -406,7 +382,7 @@ export const tokenModel = z.looseObject({
 export const token: ModelledOperation<TokenRequest, TokenAnswer> = {
   ...AUTHLETE_CALL.token,
   repeatableAfterSend: false,
-  secretFields: [...TOKEN_SECRET_FIELDS, ...TOKEN_SECRET_PARAMETERS.map((name) => `parameters.${name}`)],
+  secretFields: SECRET_FIELDS.token,
   encode: REQUEST.encode,
   ...answerModel(tokenModel, REQUIRED),
 }

@@ -221,7 +221,8 @@ export function resolveTransportConfig(options: AuthleteClientOptions): Transpor
     base = parseBaseUrl(options.baseUrl, options.allowInsecureHttp)
   } else if (hasV3) {
     const region = options.region ?? DEFAULT_REGION
-    if (!REGIONS.has(region)) throw new AuthleteInputError('region', `must be one of ${[...REGIONS].join(', ')}`)
+    if (!REGIONS.has(region))
+      throw new AuthleteInputError('region', `must be one of ${[...REGIONS].join(', ')}`)
     base = new URL(`https://${region}.authlete.com`)
   } else {
     if (options.region !== undefined) {

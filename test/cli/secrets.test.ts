@@ -111,3 +111,49 @@ describe.each(ECHOES)(
     })
   },
 )
+
+// Issue 27, defect 8: Authlete answers 200, its BAD_REQUEST echoing the request in resultMessage and
+// responseContent: the answer is printed (its fields, or the JSON), and the secret is not.
+describe("AUTHLETE_CLIENT_SECRET is never printed: Authlete's 200 answer echoing the request", () => {
+  const echo = (request: ReceivedRequest, res: ServerResponse) => {
+    const quoted = `The backchannel authentication request is invalid: ${request.body}`
+    json(res, 200, {
+      resultCode: 'A180301',
+      resultMessage: `[A180301] ${quoted}`,
+      action: 'BAD_REQUEST',
+      responseContent: JSON.stringify({ error: 'invalid_request', error_description: quoted }),
+    })
+  }
+
+  it.each(
+    CREDENTIALS.flatMap(([api, env]) => [
+      [api, 'readable', env, []],
+      [api, '--json', env, ['--json']],
+    ]) as Array<[string, string, Record<string, string>, string[]]>,
+  )('API %s, %s', async (_api, _output, env, flags) => {
+    server.handle(echo)
+    const before = server.requests.length
+    const result = await run(
+      [
+        'backchannel-authentication',
+        'scope=openid&login_hint=john&user_code=4821',
+        '--client-id',
+        'c1',
+        ...flags,
+        '--base-url',
+        server.url,
+      ],
+      { ...env, AUTHLETE_CLIENT_SECRET: CLIENT_SECRET },
+    )
+    const sent = server.requests.slice(before).map((request) => request.body)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toContain(`&clientSecret=${CLIENT_SECRET}`)
+    // BAD_REQUEST is not the expected action: exit 2, and the answer is shown.
+    expect(result.code).toBe(2)
+    expect(result.stdout).toContain('BAD_REQUEST')
+    expect(result.stdout).toContain('clientSecret')
+    expect(result.stdout + result.stderr).not.toContain(CLIENT_SECRET)
+    expect(result.stdout + result.stderr).not.toMatch(PIN)
+    expectNoSecret(result)
+  })
+})

@@ -47,14 +47,17 @@ const GRAPH = new Map([...IMPORTS].map(([file, found]) => [file, found.map(({ ta
 /**
  * What an entry beside src/ loads of src/ other than its public entry: the Node.js version check,
  * which must run before the entry (and undici) loads; the CLI's spelling suggestion, one pure
- * function the bin bundles rather than export it from the package; and the table of calls, data
- * the bin's commands and the mocks derive from.
+ * function the bin bundles rather than export it from the package; the table of calls, data the
+ * bin's commands and the mocks derive from; and the calls' secret fields with the redaction that
+ * reads them, which the bin runs over what it prints (an answer that echoes the request).
  */
 const BESIDE_SRC_MAY_LOAD = new Set([
   'src/node-guard.ts',
   'src/node-version.ts',
   'src/input.ts',
   'src/operations/table.ts',
+  'src/operations/secrets.ts',
+  'src/http/redact.ts',
 ])
 
 /** src/'s layers, bottom up: a file imports files of its own layer or of the layers below. */

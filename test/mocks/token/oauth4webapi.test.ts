@@ -67,9 +67,11 @@ describe("oauth4webapi's DPoP proofs", () => {
       { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
     ],
   ] as const)('a proof from a %s key is accepted at the token endpoint', async (_alg, algorithm) => {
-    const keyPair = (await crypto.subtle.generateKey(algorithm, false, ['sign', 'verify'])) as CryptoKeyPair
+    const keyPair = (await crypto.subtle.generateKey(algorithm, false, ['sign', 'verify'])) as Parameters<
+      typeof oauth.DPoP
+    >[1]
     const as = { issuer: ISSUER, token_endpoint: `${ISSUER}/token` }
-    const client = { client_id: POLL.clientId }
+    const client: oauth.Client = { client_id: POLL.clientId }
     const DPoP = oauth.DPoP(client, keyPair)
     let proof: string | null = null
     await oauth.backchannelAuthenticationGrantRequest(as, client, oauth.None(), 'r1', {
