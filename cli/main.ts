@@ -85,6 +85,8 @@ Options:
                          stand-in-secret, poll mode); a ticket of another run is unknown to it: for a
                          whole login, run \`authlete-ciba stand-in\` and give its --base-url
   --port N               stand-in: the loopback port to listen on (default: any free one)
+  --issuer URL           stand-in: the issuer its discovery document names, its endpoints below it
+                         (default https://as.example.com): the URL of the server you run by hand
   -h, --help             show this text
   -v, --version          show the version
 

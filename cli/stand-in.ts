@@ -37,8 +37,8 @@ const REPLACED = [
 /** `authlete-ciba stand-in`: serves until SIGINT or SIGTERM. */
 export const STAND_IN_COMMAND: CommandSpec = {
   name: 'stand-in',
-  flags: { port: undefined, 'client-id': undefined },
-  usage: 'stand-in [--port N] [--client-id ID]',
+  flags: { port: undefined, 'client-id': undefined, issuer: undefined },
+  usage: 'stand-in [--port N] [--client-id ID] [--issuer URL]',
   summary: `serve the simulated Authlete of --stand-in on a loopback port until stopped (Ctrl-C), so
               that every call of a login shares one service: a whole login from the terminal`,
 }
@@ -57,6 +57,8 @@ export async function startStandIn(flags: Flags, env: Env, port = 0): Promise<Au
     )
   }
   const simulator = mocks.createCibaSimulator({
+    // Discovery names it, and the endpoints below it: the URL of the server you run by hand.
+    ...(flags.issuer === undefined ? {} : { issuer: issuerOf(flags.issuer) }),
     clients: [
       {
         clientId: flags['client-id'] ?? STAND_IN.clientId,
@@ -107,6 +109,15 @@ export function standInSettings(
   }
 }
 
+/** `--issuer`: an absolute http(s) URL, without a query or fragment (OpenID Connect Discovery §3). */
+function issuerOf(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined
+  if ((url?.protocol !== 'https:' && url?.protocol !== 'http:') || url.search || url.hash) {
+    throw new UsageError('--issuer must be an http(s) URL without a query or fragment', 'stand-in')
+  }
+  return value
+}
+
 /** `--port`: a port number, or 0 for any free one. */
 function portOf(flags: Flags): number {
   const port = flags.port
@@ -143,7 +154,14 @@ export async function serveStandIn(flags: Flags, env: Env, io: CliIo, stop: Abor
       '',
     ].join('\n'),
   )
-  if (!stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }))
+  // Ends with its parent too (npx, a shell that is killed): a stand-in nobody can stop must not stay.
+  const parent = process.ppid
+  const orphaned = new AbortController()
+  const watch = setInterval(() => process.ppid !== parent && orphaned.abort(), 250)
+  watch.unref()
+  const ended = AbortSignal.any([stop, orphaned.signal])
+  if (!ended.aborted) await new Promise((resolve) => ended.addEventListener('abort', resolve, { once: true }))
+  clearInterval(watch)
   await standIn.close()
   io.err('authlete-ciba: stand-in stopped\n')
 }

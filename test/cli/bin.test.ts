@@ -113,3 +113,34 @@ describe('the layers around the bin', () => {
     )
   })
 })
+
+describe('the stand-in ends with its parent', () => {
+  it('a parent killed (as npx is) leaves no stand-in running', async () => {
+    // The parent: spawns the bin's stand-in, prints the child's pid, and waits to be killed.
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { spawn } = require('node:child_process')
+         const child = spawn(process.execPath, ['--import', ${JSON.stringify(loader)}, ${JSON.stringify(BIN)}, 'stand-in'], { stdio: ['ignore', 'pipe', 'inherit'] })
+         child.stdout.on('data', (text) => { if (/stand-in at/.test(String(text))) process.stdout.write(child.pid + '\\n') })
+         setInterval(() => {}, 1000)`,
+      ],
+      { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    const pid = await new Promise<number>((found) =>
+      parent.stdout.setEncoding('utf8').on('data', (text: string) => found(Number(text.trim()))),
+    )
+    const alive = () => {
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    expect(alive()).toBe(true)
+    parent.kill('SIGKILL')
+    await expect.poll(alive, { timeout: 10_000, interval: 100 }).toBe(false)
+  })
+})

@@ -162,7 +162,7 @@ describe('authlete-ciba stand-in', () => {
       expect(await run(['stand-in', '--port', String(port)])).toEqual({
         code: 1,
         stdout: '',
-        stderr: `authlete-ciba: the stand-in cannot listen on 127.0.0.1:${port} (EADDRINUSE)\nUsage: authlete-ciba stand-in [--port N] [--client-id ID]\nRun "authlete-ciba --help" for every command and option.\n`,
+        stderr: `authlete-ciba: the stand-in cannot listen on 127.0.0.1:${port} (EADDRINUSE)\nUsage: authlete-ciba stand-in [--port N] [--client-id ID] [--issuer URL]\nRun "authlete-ciba --help" for every command and option.\n`,
       })
     } finally {
       await new Promise((resolve) => busy.close(resolve))
@@ -211,5 +211,31 @@ describe('authlete-ciba stand-in', () => {
       await running.stop()
     }
     expect(running.stdout + running.stderr).not.toContain(secret)
+  })
+})
+
+describe('authlete-ciba stand-in --issuer', () => {
+  it('names the issuer in its discovery document, with its endpoints below it', async () => {
+    const { running, url } = await serve(['--issuer', 'http://127.0.0.1:3000'])
+    try {
+      const result = await run(['service-configuration', '--json', '--base-url', url], {
+        AUTHLETE_SERVICE_ID: '715948317',
+        AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
+      })
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        issuer: 'http://127.0.0.1:3000',
+        token_endpoint: 'http://127.0.0.1:3000/token',
+        backchannel_authentication_endpoint: 'http://127.0.0.1:3000/backchannel/authentication',
+        jwks_uri: 'http://127.0.0.1:3000/jwks',
+      })
+    } finally {
+      await running.stop()
+    }
+  })
+
+  it.each(['not a url', 'ftp://as.example', 'https://as.example/?x=1'])('refuses %j', async (issuer) => {
+    const result = await run(['stand-in', '--issuer', issuer])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('--issuer must be an http(s) URL without a query or fragment')
   })
 })

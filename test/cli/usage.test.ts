@@ -88,12 +88,12 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'a call flag for the stand-in',
       ['stand-in', '--json'],
-      '--json does not apply to "stand-in"\nUsage: authlete-ciba stand-in [--port N] [--client-id ID]\n',
+      '--json does not apply to "stand-in"\nUsage: authlete-ciba stand-in [--port N] [--client-id ID] [--issuer URL]\n',
     ],
     [
       'a port out of range',
       ['stand-in', '--port', '70000'],
-      '--port must be a port number (0 to 65535)\nUsage: authlete-ciba stand-in [--port N] [--client-id ID]\n',
+      '--port must be a port number (0 to 65535)\nUsage: authlete-ciba stand-in [--port N] [--client-id ID] [--issuer URL]\n',
     ],
     [
       'control characters in what is quoted back are escaped',
@@ -201,7 +201,7 @@ describe('usage and configuration errors', () => {
     )
     expect(help.stdout).toContain('authlete-ciba service-configuration\n')
     expect(help.stdout).toContain('authlete-ciba service-jwks\n')
-    expect(help.stdout).toContain('authlete-ciba stand-in [--port N] [--client-id ID]')
+    expect(help.stdout).toContain('authlete-ciba stand-in [--port N] [--client-id ID] [--issuer URL]')
     const version = await run(['--version'])
     expect(version.code).toBe(0)
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
