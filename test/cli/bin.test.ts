@@ -139,8 +139,14 @@ describe('the stand-in ends with its parent', () => {
         return false
       }
     }
-    expect(alive()).toBe(true)
-    parent.kill('SIGKILL')
-    await expect.poll(alive, { timeout: 10_000, interval: 100 }).toBe(false)
+    try {
+      expect(alive()).toBe(true)
+      parent.kill('SIGKILL')
+      await expect.poll(alive, { timeout: 10_000, interval: 100 }).toBe(false)
+    } finally {
+      // Should the stand-in outlive its parent after all, it must not outlive the test too.
+      if (alive()) process.kill(pid, 'SIGKILL')
+      parent.kill('SIGKILL')
+    }
   })
 })
