@@ -17,7 +17,7 @@ import {
   type BackchannelCompletion,
   completeBackchannelAuthentication,
 } from '../../src/index.js'
-import { type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { type FlowStandIn, startFlowStandIn } from '../helpers/endpoint-stand-in.js'
 import { type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const COMPLETE = '/backchannel/authentication/complete'

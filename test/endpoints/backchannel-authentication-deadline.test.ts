@@ -17,7 +17,7 @@ import {
   nextTurn,
   track,
 } from '../helpers/backchannel-client.js'
-import { type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { type FlowStandIn, startFlowStandIn } from '../helpers/endpoint-stand-in.js'
 
 const BODY = 'scope=openid&login_hint=john'
 const SERVER_ERROR = {

@@ -31,7 +31,7 @@ import {
   handleBackchannelAuthenticationRequest,
   isPlainBindingMessage,
 } from '../../src/index.js'
-import { basic, type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { basic, type FlowStandIn, startFlowStandIn } from '../helpers/endpoint-stand-in.js'
 import { closedPort } from '../helpers/loopback.js'
 
 const AUTH = '/backchannel/authentication'
