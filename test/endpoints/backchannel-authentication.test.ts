@@ -31,7 +31,8 @@ import {
   handleBackchannelAuthenticationRequest,
   isPlainBindingMessage,
 } from '../../src/index.js'
-import { basic, type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
+import { basic } from '../helpers/basic.js'
+import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
 import { closedPort } from '../helpers/loopback.js'
 
 const AUTH = '/backchannel/authentication'

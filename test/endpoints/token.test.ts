@@ -13,6 +13,7 @@ import {
   type TokenEndpointHooks,
   type TokenFlowStage,
 } from '../../src/index.js'
+import { basic } from '../helpers/basic.js'
 import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
 import { closedPort } from '../helpers/loopback.js'
 
@@ -23,12 +24,6 @@ const CIBA = 'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=r
 const TOKENS = '{"access_token":"at","token_type":"Bearer","expires_in":3600,"id_token":"x.y.z"}'
 const HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }
 const SERVER_ERROR = '{"error":"server_error"}'
-
-/** `Basic base64(id:secret)`, each half form-urlencoded first as RFC 6749 §2.3.1 has it. */
-function basic(clientId: string, clientSecret: string): string {
-  const form = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
-  return `Basic ${Buffer.from(`${form(clientId)}:${form(clientSecret)}`).toString('base64')}`
-}
 
 /** The stand-in Authlete, one for the file: each test gives its answers by path (`env.answers`). */
 let env: EndpointStandIn

@@ -112,9 +112,3 @@ export async function startEndpointStandIn(
     },
   }
 }
-
-/** `Basic base64(id:secret)`, each half form-urlencoded first as RFC 6749 §2.3.1 has it. */
-export function basic(clientId: string, clientSecret: string): string {
-  const form = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
-  return `Basic ${Buffer.from(`${form(clientId)}:${form(clientSecret)}`).toString('base64')}`
-}
