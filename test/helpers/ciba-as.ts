@@ -14,6 +14,7 @@ import {
   completeBackchannelAuthentication,
   handleBackchannelAuthentication,
 } from '../../src/index.js'
+import { basic } from './basic.js'
 
 export interface TestAuthorizationServer {
   /** `http://127.0.0.1:{port}/backchannel/authentication` */
@@ -78,7 +79,7 @@ export async function requestAuthentication(
   const response = await fetch(as.url, {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+      authorization: basic(client.clientId, client.clientSecret),
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: new URLSearchParams(parameters),

@@ -97,7 +97,7 @@ export class FakeTokenState implements TokenSimulatorState {
 }
 
 /** `/auth/token`'s fields for a client_secret_basic client (as the AS passes Basic credentials). */
-export function basic(client: TokenClient, parameters: string, extra: Record<string, unknown> = {}) {
+export function basicFields(client: TokenClient, parameters: string, extra: Record<string, unknown> = {}) {
   return { parameters, clientId: client.clientId, clientSecret: client.clientSecret, ...extra }
 }
 

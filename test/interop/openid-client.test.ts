@@ -18,6 +18,7 @@ import {
   startAuthleteStandIn,
   startCibaClientStandIn,
 } from '../../mocks/index.js'
+import { basic } from '../helpers/basic.js'
 import {
   type ExampleAuthorizationServer,
   exampleInstalled,
@@ -258,13 +259,12 @@ describe.skipIf(!exampleInstalled)('openid-client against the example authorizat
 
 // What openid-client never sends: raw requests to the same AS.
 describe.skipIf(!exampleInstalled)('the token endpoint to requests openid-client never sends', () => {
-  const basic = (name: ClientName) =>
-    `Basic ${Buffer.from(`${CLIENTS[name].clientId}:${CLIENTS[name].clientSecret}`).toString('base64')}`
+  const credentials = (name: ClientName) => basic(CLIENTS[name].clientId, CLIENTS[name].clientSecret)
 
   async function post(path: string, name: ClientName, form: Record<string, string>) {
     const res = await fetch(`${as.url}${path}`, {
       method: 'POST',
-      headers: { authorization: basic(name), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: credentials(name), 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form),
     })
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers }
@@ -330,7 +330,7 @@ describe.skipIf(!exampleInstalled)('the token endpoint to requests openid-client
     const res = await fetch(`${as.url}/token`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from('poll-client:wrong').toString('base64')}`,
+        authorization: basic('poll-client', 'wrong'),
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({ grant_type: CIBA_GRANT, auth_req_id: 'x' }),

@@ -10,6 +10,7 @@ import {
   createCibaSimulator,
   startAuthleteStandIn,
 } from '../../mocks/index.js'
+import { basic } from '../helpers/basic.js'
 import {
   type ExampleAuthorizationServer,
   exampleInstalled as installed,
@@ -27,7 +28,7 @@ if (!installed && !skipWithoutRedisServer && !redisRequired) {
 }
 const skip = skipWithoutRedisServer || (!installed && !redisRequired)
 
-const BASIC = `Basic ${Buffer.from('my-client:my-secret').toString('base64')}`
+const BASIC = basic('my-client', 'my-secret')
 
 type Instance = ExampleAuthorizationServer
 

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { createTokenEndpoint, decodeJws, jwkThumbprint } from '../../../mocks/token/index.js'
 import { dpopProof, proofKey } from '../../helpers/dpop-proof.js'
 import {
-  basic,
+  basicFields,
   cibaParameters,
   DECISION,
   FakeTokenState,
@@ -65,10 +65,10 @@ describe('/auth/token reads the call first', () => {
 
   it('refuses a parameter given twice, and a missing grant_type, with invalid_request', () => {
     state.issue('r1')
-    expect(token(basic(POLL, `${cibaParameters('r1')}&auth_req_id=r2`))).toEqual(
+    expect(token(basicFields(POLL, `${cibaParameters('r1')}&auth_req_id=r2`))).toEqual(
       badRequest('invalid_request', "The 'auth_req_id' parameter is included more than once."),
     )
-    expect(token(basic(POLL, 'auth_req_id=r1'))).toEqual(
+    expect(token(basicFields(POLL, 'auth_req_id=r1'))).toEqual(
       badRequest('invalid_request', 'The grant_type parameter is missing.'),
     )
   })
@@ -82,27 +82,27 @@ describe('/auth/token authenticates the client before anything else', () => {
       invalidClient('The request does not identify the client.'),
     )
     const failed = invalidClient('Client authentication failed.')
-    expect(token({ ...basic(POLL, cibaParameters('r1')), clientSecret: 'wrong' })).toEqual(failed)
+    expect(token({ ...basicFields(POLL, cibaParameters('r1')), clientSecret: 'wrong' })).toEqual(failed)
     expect(token({ parameters: cibaParameters('r1'), clientId: 'nobody', clientSecret: 's' })).toEqual(failed)
     expect(token({ parameters: `${cibaParameters('r1')}&client_id=${POLL.clientId}` })).toEqual(failed)
   })
 
   it('INVALID_CLIENT when Basic and client_id name different clients', () => {
-    expect(token(basic(POLL, `${cibaParameters('r1')}&client_id=${PING.clientId}`))).toEqual(
+    expect(token(basicFields(POLL, `${cibaParameters('r1')}&client_id=${PING.clientId}`))).toEqual(
       invalidClient('The client IDs of the Authorization header and of client_id differ.'),
     )
   })
 
   it('invalid_request when the secret comes both in Basic and in the body', () => {
-    expect(token(basic(POLL, `${cibaParameters('r1')}&client_secret=${POLL.clientSecret}`))).toEqual(
+    expect(token(basicFields(POLL, `${cibaParameters('r1')}&client_secret=${POLL.clientSecret}`))).toEqual(
       badRequest('invalid_request', 'More than one client authentication method is used.'),
     )
   })
 
   it('before the grant: a failed authentication hides whether the auth_req_id or grant type is known', () => {
     const failed = invalidClient('Client authentication failed.')
-    expect(token({ ...basic(POLL, cibaParameters('unknown')), clientSecret: 'wrong' })).toEqual(failed)
-    expect(token({ ...basic(POLL, 'grant_type=password'), clientSecret: 'wrong' })).toEqual(failed)
+    expect(token({ ...basicFields(POLL, cibaParameters('unknown')), clientSecret: 'wrong' })).toEqual(failed)
+    expect(token({ ...basicFields(POLL, 'grant_type=password'), clientSecret: 'wrong' })).toEqual(failed)
   })
 
   it('takes client_secret_post, and a client by its numeric ID as well as its alias', () => {
@@ -120,7 +120,7 @@ describe('/auth/token authenticates the client before anything else', () => {
 
 describe('/auth/token, the CIBA grant: the auth_req_id, checked in order', () => {
   it('invalid_request without an auth_req_id', () => {
-    expect(token(basic(POLL, 'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba'))).toEqual(
+    expect(token(basicFields(POLL, 'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba'))).toEqual(
       badRequest('invalid_request', 'The auth_req_id parameter is missing.'),
     )
   })
@@ -128,24 +128,24 @@ describe('/auth/token, the CIBA grant: the auth_req_id, checked in order', () =>
   it("invalid_grant for an unknown auth_req_id, or another client's (before its delivery mode)", () => {
     state.issue('ping-request', PING)
     state.issue('push-request', PUSH)
-    expect(token(basic(POLL, cibaParameters('unknown')))).toEqual(INVALID_AUTH_REQ_ID)
-    expect(token(basic(POLL, cibaParameters('ping-request')))).toEqual(INVALID_AUTH_REQ_ID)
-    expect(token(basic(POLL, cibaParameters('push-request')))).toEqual(INVALID_AUTH_REQ_ID)
+    expect(token(basicFields(POLL, cibaParameters('unknown')))).toEqual(INVALID_AUTH_REQ_ID)
+    expect(token(basicFields(POLL, cibaParameters('ping-request')))).toEqual(INVALID_AUTH_REQ_ID)
+    expect(token(basicFields(POLL, cibaParameters('push-request')))).toEqual(INVALID_AUTH_REQ_ID)
   })
 
   it('unauthorized_client for a push-mode client, whatever the state of its request', () => {
     state.issue('push-request', PUSH)
     const refused = badRequest('unauthorized_client', 'A client in push mode must not use the CIBA grant.')
-    expect(token(basic(PUSH, cibaParameters('push-request')))).toEqual(refused)
+    expect(token(basicFields(PUSH, cibaParameters('push-request')))).toEqual(refused)
     state.complete('push-request', 'AUTHORIZED')
-    expect(token(basic(PUSH, cibaParameters('push-request')))).toEqual(refused)
+    expect(token(basicFields(PUSH, cibaParameters('push-request')))).toEqual(refused)
   })
 
   it('authorization_pending while /complete has not reported, in poll and ping modes', () => {
     state.issue('r1')
     state.issue('ping-request', PING)
-    expect(token(basic(POLL, cibaParameters('r1')))).toEqual(PENDING)
-    expect(token(basic(PING, cibaParameters('ping-request')))).toEqual(PENDING)
+    expect(token(basicFields(POLL, cibaParameters('r1')))).toEqual(PENDING)
+    expect(token(basicFields(PING, cibaParameters('ping-request')))).toEqual(PENDING)
   })
 
   it('slow_down for a poll sooner than interval after the previous one, which counts from then', () => {
@@ -153,7 +153,7 @@ describe('/auth/token, the CIBA grant: the auth_req_id, checked in order', () =>
     state.issue('r1')
     const poll = (at: number) => {
       state.clock = T0 + at
-      return token(basic(POLL, cibaParameters('r1')))
+      return token(basicFields(POLL, cibaParameters('r1')))
     }
     expect(poll(0)).toEqual(PENDING)
     expect(poll(4_999)).toEqual(SLOW_DOWN)
@@ -165,7 +165,7 @@ describe('/auth/token, the CIBA grant: the auth_req_id, checked in order', () =>
   it('access_denied when the user refused', () => {
     state.issue('r1')
     state.complete('r1', 'ACCESS_DENIED')
-    expect(token(basic(POLL, cibaParameters('r1')))).toEqual(
+    expect(token(basicFields(POLL, cibaParameters('r1')))).toEqual(
       badRequest('access_denied', 'The end-user denied the authorization request.'),
     )
   })
@@ -173,7 +173,7 @@ describe('/auth/token, the CIBA grant: the auth_req_id, checked in order', () =>
   it('expired_token for TRANSACTION_FAILED, and for an auth_req_id whose lifetime ran out', () => {
     state.issue('failed')
     state.complete('failed', 'TRANSACTION_FAILED')
-    expect(token(basic(POLL, cibaParameters('failed')))).toEqual(
+    expect(token(basicFields(POLL, cibaParameters('failed')))).toEqual(
       badRequest('expired_token', 'The authorization request could not be completed.'),
     )
     const expired = badRequest('expired_token', 'The auth_req_id has expired.')
@@ -181,16 +181,16 @@ describe('/auth/token, the CIBA grant: the auth_req_id, checked in order', () =>
     state.issue('authorized-late', POLL, { expiresAt: T0 + 1_000 })
     state.complete('authorized-late', 'AUTHORIZED')
     state.clock = T0 + 1_000
-    expect(token(basic(POLL, cibaParameters('late')))).toEqual(expired)
-    expect(token(basic(POLL, cibaParameters('authorized-late')))).toEqual(expired)
+    expect(token(basicFields(POLL, cibaParameters('late')))).toEqual(expired)
+    expect(token(basicFields(POLL, cibaParameters('authorized-late')))).toEqual(expired)
   })
 
   it('the tokens once, then invalid_grant on the second try', () => {
     state.issue('r1')
     state.complete('r1', 'AUTHORIZED')
-    expect(token(basic(POLL, cibaParameters('r1')))).toMatchObject({ action: 'OK' })
+    expect(token(basicFields(POLL, cibaParameters('r1')))).toMatchObject({ action: 'OK' })
     state.clock += 10_000
-    expect(token(basic(POLL, cibaParameters('r1')))).toEqual(
+    expect(token(basicFields(POLL, cibaParameters('r1')))).toEqual(
       badRequest('invalid_grant', 'The auth_req_id has already been used.'),
     )
   })
@@ -203,7 +203,7 @@ describe('/auth/token, the CIBA grant: the tokens', () => {
   })
 
   it("answers OK with the client's token response and Authlete's fields", () => {
-    const body = token(basic(POLL, cibaParameters('r1')))
+    const body = token(basicFields(POLL, cibaParameters('r1')))
     const content = JSON.parse(body.responseContent as string)
     expect(Object.keys(content)).toEqual([
       'access_token',
@@ -247,7 +247,7 @@ describe('/auth/token, the CIBA grant: the tokens', () => {
   })
 
   it('signs the ID token (RS256) with a key of its JWK Set, with the registered claims winning', () => {
-    const body = token(basic(POLL, cibaParameters('r1')))
+    const body = token(basicFields(POLL, cibaParameters('r1')))
     const idToken = body.idToken as string
     const jws = decodeJws(idToken)
     if (jws === undefined) throw new Error('unreadable ID token')
@@ -276,7 +276,7 @@ describe('/auth/token, the CIBA grant: the tokens', () => {
   it("takes the decision's sub for the ID token and its scopes for the tokens; no acr when none was decided", () => {
     state.issue('r2')
     state.complete('r2', 'AUTHORIZED', { subject: 'john', sub: 'pairwise-123', scopes: ['openid'] })
-    const body = token(basic(POLL, cibaParameters('r2')))
+    const body = token(basicFields(POLL, cibaParameters('r2')))
     expect(body).toMatchObject({ subject: 'john', scopes: ['openid'] })
     expect(JSON.parse(body.responseContent as string).scope).toBe('openid')
     const claims = decodeJws(body.idToken as string)?.payload
@@ -294,7 +294,7 @@ describe('/auth/token, the CIBA grant with DPoP', () => {
 
   it('binds the tokens to the proof key: token_type DPoP, the thumbprint recorded as cnf.jkt', () => {
     const dpop = dpopProof(key, TOKEN_ENDPOINT, T0 / 1000)
-    const body = token(basic(POLL, cibaParameters('r1'), { dpop, htm: 'POST' }))
+    const body = token(basicFields(POLL, cibaParameters('r1'), { dpop, htm: 'POST' }))
     expect(JSON.parse(body.responseContent as string).token_type).toBe('DPoP')
     expect(endpoint.ledger.accessTokens.get(body.accessToken as string)?.jkt).toBe(jwkThumbprint(key.jwk))
   })
@@ -307,43 +307,45 @@ describe('/auth/token, the CIBA grant with DPoP', () => {
     })
     const refused = badRequest('invalid_dpop_proof', "The DPoP proof's htu does not match the request's URL.")
     expect(
-      token(basic(POLL, cibaParameters('r1'), { dpop: dpopProof(key, TOKEN_ENDPOINT, T0 / 1000) })),
+      token(basicFields(POLL, cibaParameters('r1'), { dpop: dpopProof(key, TOKEN_ENDPOINT, T0 / 1000) })),
     ).toEqual(refused)
     const proxied = 'https://internal.example:8443/token'
     expect(
       token(
-        basic(POLL, cibaParameters('r1'), {
+        basicFields(POLL, cibaParameters('r1'), {
           dpop: dpopProof(key, 'https://as.example.com/oauth/token', T0 / 1000),
           htu: proxied,
         }),
       ),
     ).toEqual(refused)
     expect(
-      token(basic(POLL, cibaParameters('r1'), { dpop: dpopProof(key, proxied, T0 / 1000), htu: proxied })),
+      token(
+        basicFields(POLL, cibaParameters('r1'), { dpop: dpopProof(key, proxied, T0 / 1000), htu: proxied }),
+      ),
     ).toMatchObject({ action: 'OK' })
   })
 
   it('refuses a bad proof with invalid_dpop_proof before the grant is spent, and a replayed jti', () => {
     const wrongMethod = dpopProof(key, TOKEN_ENDPOINT, T0 / 1000, { claims: { htm: 'GET' } })
-    expect(token(basic(POLL, cibaParameters('r1'), { dpop: wrongMethod }))).toEqual(
+    expect(token(basicFields(POLL, cibaParameters('r1'), { dpop: wrongMethod }))).toEqual(
       badRequest('invalid_dpop_proof', "The DPoP proof's htm does not match the request's method."),
     )
     const stale = dpopProof(key, TOKEN_ENDPOINT, T0 / 1000 - 301)
-    expect(token(basic(POLL, cibaParameters('r1'), { dpop: stale }))).toEqual(
+    expect(token(basicFields(POLL, cibaParameters('r1'), { dpop: stale }))).toEqual(
       badRequest('invalid_dpop_proof', "The DPoP proof's iat is too far from the current time."),
     )
     const proof = dpopProof(key, TOKEN_ENDPOINT, T0 / 1000)
-    expect(token(basic(POLL, cibaParameters('r1'), { dpop: proof }))).toMatchObject({ action: 'OK' })
+    expect(token(basicFields(POLL, cibaParameters('r1'), { dpop: proof }))).toMatchObject({ action: 'OK' })
     state.issue('r2')
     state.complete('r2', 'AUTHORIZED')
-    expect(token(basic(POLL, cibaParameters('r2'), { dpop: proof }))).toEqual(
+    expect(token(basicFields(POLL, cibaParameters('r2'), { dpop: proof }))).toEqual(
       badRequest('invalid_dpop_proof', "The DPoP proof's jti has been used before."),
     )
   })
 
   it('checks a proof on a pending poll too', () => {
     state.issue('pending')
-    expect(token(basic(POLL, cibaParameters('pending'), { dpop: 'x.y.z' }))).toEqual(
+    expect(token(basicFields(POLL, cibaParameters('pending'), { dpop: 'x.y.z' }))).toEqual(
       badRequest('invalid_dpop_proof', 'The DPoP proof is not a JWS in compact serialisation.'),
     )
   })
@@ -352,7 +354,7 @@ describe('/auth/token, the CIBA grant with DPoP', () => {
 describe('/auth/token, other grants', () => {
   it('unsupported_grant_type for any grant but CIBA and refresh_token', () => {
     for (const grantType of ['authorization_code', 'password', 'client_credentials', 'urn:x']) {
-      expect(token(basic(POLL, `grant_type=${encodeURIComponent(grantType)}`))).toEqual(
+      expect(token(basicFields(POLL, `grant_type=${encodeURIComponent(grantType)}`))).toEqual(
         badRequest('unsupported_grant_type', `The grant type '${grantType}' is not supported.`),
       )
     }

@@ -5,7 +5,7 @@ import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { verifyDpopProof } from '../../../mocks/token/dpop.js'
 import { createTokenEndpoint, type JwsAlgorithm } from '../../../mocks/token/index.js'
-import { basic, cibaParameters, FakeTokenState, POLL } from '../../helpers/token-state.js'
+import { basicFields, cibaParameters, FakeTokenState, POLL } from '../../helpers/token-state.js'
 
 const ISSUER = 'https://as.example.com'
 
@@ -16,7 +16,7 @@ async function login(alg: JwsAlgorithm) {
   const as = await oauth.processDiscoveryResponse(new URL(ISSUER), Response.json(endpoint.configuration()))
   state.issue('r1')
   state.complete('r1', 'AUTHORIZED', { subject: 'john', authTime: Math.floor(state.clock / 1000) })
-  const { body } = endpoint.token(basic(POLL, cibaParameters('r1')))
+  const { body } = endpoint.token(basicFields(POLL, cibaParameters('r1')))
   const response = new Response(body.responseContent as string, {
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   })

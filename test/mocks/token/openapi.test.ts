@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest'
 import { createTokenEndpoint } from '../../../mocks/token/index.js'
 import { dpopProof, proofKey } from '../../helpers/dpop-proof.js'
 import { checkTokenResponse, type Spec } from '../../helpers/prism.js'
-import { basic, cibaParameters, FakeTokenState, PING, POLL, PUSH, T0 } from '../../helpers/token-state.js'
+import {
+  basicFields,
+  cibaParameters,
+  FakeTokenState,
+  PING,
+  POLL,
+  PUSH,
+  T0,
+} from '../../helpers/token-state.js'
 
 const ISSUER = 'https://as.example.com'
 
@@ -30,25 +38,25 @@ function everyAnswer() {
   state.issue('push', PUSH)
   const calls: Record<string, unknown>[] = [
     { clientId: 'x' },
-    basic(POLL, 'grant_type=password&grant_type=password'),
-    basic(POLL, 'auth_req_id=x'),
+    basicFields(POLL, 'grant_type=password&grant_type=password'),
+    basicFields(POLL, 'auth_req_id=x'),
     { parameters: cibaParameters('pending') },
-    basic(POLL, `${cibaParameters('pending')}&client_secret=s`),
-    basic(POLL, 'grant_type=authorization_code&code=c'),
-    basic(POLL, cibaParameters('unknown')),
-    basic(PUSH, cibaParameters('push')),
-    basic(POLL, cibaParameters('pending')),
-    basic(POLL, cibaParameters('pending')),
-    basic(POLL, cibaParameters('denied')),
-    basic(POLL, cibaParameters('failed')),
-    basic(POLL, cibaParameters('pending'), { dpop: 'x' }),
-    basic(POLL, cibaParameters('authorized')),
-    basic(POLL, cibaParameters('authorized')),
-    basic(PING, cibaParameters('ping'), { dpop: dpopProof(proofKey(), `${ISSUER}/token`, T0 / 1000) }),
+    basicFields(POLL, `${cibaParameters('pending')}&client_secret=s`),
+    basicFields(POLL, 'grant_type=authorization_code&code=c'),
+    basicFields(POLL, cibaParameters('unknown')),
+    basicFields(PUSH, cibaParameters('push')),
+    basicFields(POLL, cibaParameters('pending')),
+    basicFields(POLL, cibaParameters('pending')),
+    basicFields(POLL, cibaParameters('denied')),
+    basicFields(POLL, cibaParameters('failed')),
+    basicFields(POLL, cibaParameters('pending'), { dpop: 'x' }),
+    basicFields(POLL, cibaParameters('authorized')),
+    basicFields(POLL, cibaParameters('authorized')),
+    basicFields(PING, cibaParameters('ping'), { dpop: dpopProof(proofKey(), `${ISSUER}/token`, T0 / 1000) }),
   ]
   const answers = calls.map((fields) => endpoint.token(fields))
   const refreshToken = answers.at(-3)?.body.refreshToken as string
-  answers.push(endpoint.token(basic(POLL, `grant_type=refresh_token&refresh_token=${refreshToken}`)))
+  answers.push(endpoint.token(basicFields(POLL, `grant_type=refresh_token&refresh_token=${refreshToken}`)))
   return { answers, configuration: endpoint.configuration(), jwks: endpoint.jwks() }
 }
 

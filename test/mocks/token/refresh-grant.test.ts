@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createTokenEndpoint, jwkThumbprint } from '../../../mocks/token/index.js'
 import { dpopProof, proofKey } from '../../helpers/dpop-proof.js'
-import { basic, cibaParameters, FakeTokenState, PING, POLL, T0 } from '../../helpers/token-state.js'
+import { basicFields, cibaParameters, FakeTokenState, PING, POLL, T0 } from '../../helpers/token-state.js'
 
 const SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
 
@@ -16,11 +16,11 @@ beforeEach(() => {
   endpoint = createTokenEndpoint(state, { idTokenSigningAlg: 'ES256', signingKey: SIGNING_KEY })
   state.issue('r1')
   state.complete('r1', 'AUTHORIZED')
-  refreshToken = endpoint.token(basic(POLL, cibaParameters('r1'))).body.refreshToken as string
+  refreshToken = endpoint.token(basicFields(POLL, cibaParameters('r1'))).body.refreshToken as string
 })
 
 const refresh = (token: string, extra = '', client = POLL, fields: Record<string, unknown> = {}) =>
-  endpoint.token(basic(client, `grant_type=refresh_token&refresh_token=${token}${extra}`, fields)).body
+  endpoint.token(basicFields(client, `grant_type=refresh_token&refresh_token=${token}${extra}`, fields)).body
 
 const badRequest = (error: string, description: string) => ({
   resultCode: 'A300301',
@@ -68,7 +68,7 @@ describe('/auth/token, the refresh token grant', () => {
   })
 
   it('invalid_request without a refresh_token', () => {
-    expect(endpoint.token(basic(POLL, 'grant_type=refresh_token')).body).toEqual(
+    expect(endpoint.token(basicFields(POLL, 'grant_type=refresh_token')).body).toEqual(
       badRequest('invalid_request', 'The refresh_token parameter is missing.'),
     )
   })
@@ -77,7 +77,7 @@ describe('/auth/token, the refresh token grant', () => {
     expect(refresh(refreshToken, '&scope=openid')).toMatchObject({ action: 'OK', scopes: ['openid'] })
     state.issue('r2')
     state.complete('r2', 'AUTHORIZED')
-    const other = endpoint.token(basic(POLL, cibaParameters('r2'))).body.refreshToken as string
+    const other = endpoint.token(basicFields(POLL, cibaParameters('r2'))).body.refreshToken as string
     expect(refresh(other, '&scope=openid%20phone')).toEqual(
       badRequest('invalid_scope', 'The scope exceeds the scope of the refresh token.'),
     )
@@ -94,6 +94,6 @@ describe('/auth/token, the refresh token grant', () => {
   it('reset() forgets the refresh tokens, polls and redemptions', () => {
     endpoint.reset()
     expect(refresh(refreshToken)).toEqual(INVALID)
-    expect(endpoint.token(basic(POLL, cibaParameters('r1'))).body).toMatchObject({ action: 'OK' })
+    expect(endpoint.token(basicFields(POLL, cibaParameters('r1'))).body).toMatchObject({ action: 'OK' })
   })
 })

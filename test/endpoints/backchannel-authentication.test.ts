@@ -31,7 +31,8 @@ import {
   handleBackchannelAuthenticationRequest,
   isPlainBindingMessage,
 } from '../../src/index.js'
-import { basic, type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { basic } from '../helpers/basic.js'
+import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
 import { closedPort } from '../helpers/loopback.js'
 
 const AUTH = '/backchannel/authentication'
@@ -45,7 +46,7 @@ interface User {
   name: string
 }
 
-let env: FlowStandIn | undefined
+let env: EndpointStandIn | undefined
 afterEach(async () => {
   await env?.close()
   env = undefined
@@ -56,7 +57,7 @@ async function identified(
   fields: MockUserIdentification = {},
   more: (baseUrl: string) => AnyHandler[] = () => [],
 ) {
-  env = await startFlowStandIn((baseUrl) => [
+  env = await startEndpointStandIn((baseUrl) => [
     authenticationUserIdentification({ baseUrl, ticket: 'tk-1', ...fields }),
     ...more(baseUrl),
   ])
@@ -82,13 +83,13 @@ function hooks(overrides: Partial<BackchannelAuthenticationHooks<User>> = {}) {
   return { all, errors, started, identifyUser }
 }
 
-function failReasons(stand: FlowStandIn) {
+function failReasons(stand: EndpointStandIn) {
   return stand.calls.filter((call) => call.path === FAIL).map((call) => call.fields.reason)
 }
 
 describe('the whole flow', () => {
   it('authentication, identification, issue, startAuthentication, then 200 with the issue answer', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const h = hooks()
     const answer = await handleBackchannelAuthentication(
       env.authlete,
@@ -144,7 +145,7 @@ describe('the whole flow', () => {
   })
 
   it('passes a URLSearchParams body as its text, and the client certificate', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const answer = await handleBackchannelAuthentication(
       env.authlete,
       { body: new URLSearchParams({ scope: 'openid', login_hint: 'john' }), clientCertificate: 'PEM' },
@@ -166,7 +167,7 @@ describe('answers of /backchannel/authentication other than USER_IDENTIFICATION'
   ] as const)(
     '%s is answered %i with its responseContent; no hook runs',
     async (_action, scenario, status) => {
-      env = await startFlowStandIn((baseUrl) => [scenario(baseUrl)])
+      env = await startEndpointStandIn((baseUrl) => [scenario(baseUrl)])
       const h = hooks()
       const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all)
       expect(env.paths()).toEqual([AUTH])
@@ -180,7 +181,7 @@ describe('answers of /backchannel/authentication other than USER_IDENTIFICATION'
   )
 
   it('an action this version does not know is a 500 server_error', async () => {
-    env = await startFlowStandIn((baseUrl) => [authenticationUnknownAction('NEW', { baseUrl })])
+    env = await startEndpointStandIn((baseUrl) => [authenticationUnknownAction('NEW', { baseUrl })])
     const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, hooks().all)
     expect(answer).toMatchObject({ status: 500, body: '{"error":"server_error"}' })
     expect(env.paths()).toEqual([AUTH])
@@ -497,7 +498,9 @@ describe('a hook that throws or rejects', () => {
 
 describe('Authlete failing at each step', () => {
   it('/backchannel/authentication: a 500 server_error, onError(AuthleteApiError, backchannelAuthentication)', async () => {
-    env = await startFlowStandIn((baseUrl) => [authenticationApiError(500, 'A001101', 'boom', { baseUrl })])
+    env = await startEndpointStandIn((baseUrl) => [
+      authenticationApiError(500, 'A001101', 'boom', { baseUrl }),
+    ])
     const h = hooks()
     const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all)
     expect(answer).toEqual({ status: 500, headers: JSON_HEADERS, body: '{"error":"server_error"}' })
@@ -556,7 +559,7 @@ describe('the request body', () => {
       undefined,
     ],
   ])('%s: 400 invalid_request, Authlete not called', async (_what, body) => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const h = hooks()
     const answer = await handleBackchannelAuthentication(env.authlete, { body } as never, h.all)
     expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
@@ -570,7 +573,7 @@ describe('the request body', () => {
     ['an array', ['scope', 'openid']],
     ['null', null],
   ])('neither text nor a parsed form (%s): 500, reported as the server bug it is', async (_name, body) => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const h = hooks()
     const answer = await handleBackchannelAuthentication(env.authlete, { body: body as never }, h.all)
     expect(answer.status).toBe(500)
@@ -580,7 +583,7 @@ describe('the request body', () => {
 
   describe('a parsed object (express.urlencoded())', () => {
     it('is sent as the form text Authlete parses, in its order, each value form-encoded', async () => {
-      env = await startFlowStandIn()
+      env = await startEndpointStandIn()
       const h = hooks()
       const answer = await handleBackchannelAuthentication(
         env.authlete,
@@ -593,7 +596,7 @@ describe('the request body', () => {
     })
 
     it("querystring's object without a prototype, and an empty object (no form body): the same as its text", async () => {
-      env = await startFlowStandIn()
+      env = await startEndpointStandIn()
       const parsed = Object.assign(Object.create(null) as Record<string, string>, {
         scope: 'openid',
         login_hint: 'john',
@@ -636,7 +639,7 @@ describe('the request body', () => {
     })
 
     it('a nested value (brackets under an extended parser): 400 invalid_request, Authlete not called', async () => {
-      env = await startFlowStandIn()
+      env = await startEndpointStandIn()
       for (const body of [{ scope: 'openid', login_hint: { x: 'john' } }, { scope: ['openid', 7] }]) {
         const h = hooks()
         const answer = await handleBackchannelAuthentication(env.authlete, { body: body as never }, h.all)
@@ -697,7 +700,7 @@ describe('client_secret_basic', () => {
   ])(
     'a %s over 65 536 characters: 401 invalid_client with the challenge, not a 500; Authlete not called',
     async (_name, id, secret) => {
-      env = await startFlowStandIn()
+      env = await startEndpointStandIn()
       const h = hooks()
       const answer = await handleBackchannelAuthentication(
         env.authlete,
@@ -715,7 +718,7 @@ describe('client_secret_basic', () => {
   )
 
   it('a client ID and secret of 65 536 characters each reach Authlete', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const id = 'i'.repeat(65_536)
     const secret = 's'.repeat(65_536)
     await handleBackchannelAuthentication(
@@ -727,7 +730,7 @@ describe('client_secret_basic', () => {
   })
 
   it('a malformed header is answered 401 invalid_client as Authlete would, without Authlete or a hook', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     for (const authorization of ['Bearer s3cr3t-value', `Basic ${b64('s3cr3t-value')}`, 'Basic %%%']) {
       const h = hooks()
       const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY, authorization }, h.all)
@@ -754,7 +757,7 @@ describe('handleBackchannelAuthenticationRequest: the Fetch API variant', () => 
   }
 
   it('reads the body and Authorization, answers a Response', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const response = await handleBackchannelAuthenticationRequest(
       env.authlete,
       post(BODY, { authorization: basic('c1', 's1') }),
@@ -775,7 +778,7 @@ describe('handleBackchannelAuthenticationRequest: the Fetch API variant', () => 
   })
 
   it('a malformed Authorization: 401 with the challenge', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const response = await handleBackchannelAuthenticationRequest(
       env.authlete,
       post(BODY, { authorization: 'Bearer x' }),
@@ -788,7 +791,7 @@ describe('handleBackchannelAuthenticationRequest: the Fetch API variant', () => 
   })
 
   it('a body that cannot be read: 400 invalid_request, reported', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const h = hooks()
     const broken = post(BODY)
     await broken.text() // already consumed: reading it again fails

@@ -17,7 +17,7 @@ import {
   nextTurn,
   track,
 } from '../helpers/backchannel-client.js'
-import { type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
 
 const BODY = 'scope=openid&login_hint=john'
 const SERVER_ERROR = {
@@ -299,14 +299,14 @@ describe("the caller's signal", () => {
   })
 
   describe('with AuthleteClient on a loopback Authlete', () => {
-    let env: FlowStandIn | undefined
+    let env: EndpointStandIn | undefined
     afterEach(async () => {
       await env?.close()
       env = undefined
     })
 
     it('the /fail reaches Authlete although the signal fired, and a hook settling later sends no /issue', async () => {
-      env = await startFlowStandIn()
+      env = await startEndpointStandIn()
       const hook = deferred<User>()
       const identifyUser = vi.fn(() => hook.promise)
       const h = hooks({ identifyUser })

@@ -17,7 +17,7 @@ import {
   type BackchannelCompletion,
   completeBackchannelAuthentication,
 } from '../../src/index.js'
-import { type FlowStandIn, startFlowStandIn } from '../helpers/flow-stand-in.js'
+import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
 import { type Loopback, startLoopback } from '../helpers/loopback.js'
 
 const COMPLETE = '/backchannel/authentication/complete'
@@ -32,7 +32,7 @@ const DECISION: BackchannelCompleteRequest = {
   claims: { email: 'john@example.com' },
 }
 
-let env: FlowStandIn | undefined
+let env: EndpointStandIn | undefined
 let client: Loopback | undefined
 afterEach(async () => {
   await env?.close()
@@ -53,7 +53,7 @@ describe('ping and push: NOTIFICATION is delivered', () => {
     '%s: /complete, then the POST the client receives',
     async (deliveryMode) => {
       const endpoint = await clientEndpoint(204)
-      env = await startFlowStandIn((baseUrl) => [
+      env = await startEndpointStandIn((baseUrl) => [
         completeNotification({
           baseUrl,
           deliveryMode,
@@ -90,7 +90,7 @@ describe('ping and push: NOTIFICATION is delivered', () => {
 
   it('a failed push is a value, not a throw: the error says why, the answer keeps the tokens', async () => {
     const endpoint = await clientEndpoint(500)
-    env = await startFlowStandIn((baseUrl) => [
+    env = await startEndpointStandIn((baseUrl) => [
       completeNotification({
         baseUrl,
         deliveryMode: 'PUSH',
@@ -112,7 +112,7 @@ describe('ping and push: NOTIFICATION is delivered', () => {
     const endpoint = await clientEndpoint(204)
     let connections = 0
     endpoint.server.on('connection', () => connections++)
-    env = await startFlowStandIn((baseUrl) => [
+    env = await startEndpointStandIn((baseUrl) => [
       completeNotification({ baseUrl, clientNotificationEndpoint: `${endpoint.url}/cb` }),
     ])
     const insecure = await completeBackchannelAuthentication(env.authlete, DECISION)
@@ -131,7 +131,7 @@ describe('no notification', () => {
     ['SERVER_ERROR', (baseUrl: string) => completeServerError({ baseUrl })],
     ['NEW_ACTION', (baseUrl: string) => completeUnknownAction('NEW_ACTION', { baseUrl })],
   ])('%s: the answer, and notification undefined', async (action, scenario) => {
-    env = await startFlowStandIn((baseUrl) => [scenario(baseUrl)])
+    env = await startEndpointStandIn((baseUrl) => [scenario(baseUrl)])
     const outcome = await completeBackchannelAuthentication(env.authlete, DECISION, LOCAL)
     expect(outcome.action).toBe(action)
     expect(outcome.response.action).toBe(action)
@@ -142,14 +142,14 @@ describe('no notification', () => {
 
 describe('rejections', () => {
   it('an error of /complete itself rejects: there is nothing to deliver', async () => {
-    env = await startFlowStandIn((baseUrl) => [completeApiError(400, 'A199201', 'bad', { baseUrl })])
+    env = await startEndpointStandIn((baseUrl) => [completeApiError(400, 'A199201', 'bad', { baseUrl })])
     await expect(completeBackchannelAuthentication(env.authlete, DECISION, LOCAL)).rejects.toBeInstanceOf(
       AuthleteApiError,
     )
   })
 
   it('bad notification options reject before /complete is called (push would mint tokens for nothing)', async () => {
-    env = await startFlowStandIn()
+    env = await startEndpointStandIn()
     const error = await completeBackchannelAuthentication(env.authlete, DECISION, {
       notification: { timeoutMs: -1 },
     }).catch((e: unknown) => e)

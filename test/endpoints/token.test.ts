@@ -13,7 +13,9 @@ import {
   type TokenEndpointHooks,
   type TokenFlowStage,
 } from '../../src/index.js'
-import { closedPort, json, type Loopback, startLoopback } from '../helpers/loopback.js'
+import { basic } from '../helpers/basic.js'
+import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
+import { closedPort } from '../helpers/loopback.js'
 
 const TOKEN = '/auth/token'
 const ISSUE = '/auth/token/issue'
@@ -23,53 +25,23 @@ const TOKENS = '{"access_token":"at","token_type":"Bearer","expires_in":3600,"id
 const HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }
 const SERVER_ERROR = '{"error":"server_error"}'
 
-/** `Basic base64(id:secret)`, each half form-urlencoded first as RFC 6749 §2.3.1 has it. */
-function basic(clientId: string, clientSecret: string): string {
-  const form = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
-  return `Basic ${Buffer.from(`${form(clientId)}:${form(clientSecret)}`).toString('base64')}`
-}
-
-interface Call {
-  path: string
-  fields: Record<string, unknown>
-}
-
-let server: Loopback
+/** The stand-in Authlete, one for the file: each test gives its answers by path (`env.answers`). */
+let env: EndpointStandIn
 let authlete: AuthleteClient
-/** What the stand-in answers per path: a JSON body (status 200), or `[status, body]`. */
-let answers: Record<string, unknown> = {}
-let calls: Call[] = []
 
 beforeAll(async () => {
-  server = await startLoopback((request, res) => {
-    const path = request.url.replace('/api/715948317', '')
-    const fields = request.headers['content-type']?.startsWith('application/json')
-      ? (JSON.parse(request.body) as Record<string, unknown>)
-      : Object.fromEntries(new URLSearchParams(request.body))
-    calls.push({ path, fields })
-    const answer = answers[path]
-    if (Array.isArray(answer)) json(res, answer[0] as number, answer[1])
-    else if (answer === undefined) json(res, 404, { resultCode: 'A000', resultMessage: 'not played' })
-    else json(res, 200, answer)
-  })
-  authlete = new AuthleteClient({
-    serviceId: '715948317',
-    accessToken: 'tok',
-    baseUrl: server.url,
-    retry: false,
-  })
+  env = await startEndpointStandIn()
+  authlete = env.authlete
 })
 afterAll(async () => {
-  await authlete.close()
-  await server.close()
+  await env.close()
 })
 beforeEach(() => {
-  answers = {}
-  calls = []
+  env.reset()
 })
 
-const paths = () => calls.map((call) => call.path)
-const fieldsOf = (path: string) => calls.find((call) => call.path === path)?.fields
+const paths = () => env.paths()
+const fieldsOf = (path: string) => env.calls.find((call) => call.path === path)?.fields
 
 /** Hooks that record every error with its stage. */
 function recorded(overrides: TokenEndpointHooks = {}) {
@@ -85,7 +57,7 @@ function recorded(overrides: TokenEndpointHooks = {}) {
 
 describe('the answers of /auth/token, mapped', () => {
   it('the CIBA grant: 200 with the tokens, no-store, the Basic credentials passed on, no DPoP fields', async () => {
-    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', grantType: 'CIBA' }
+    env.answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', grantType: 'CIBA' }
     const answer = await handleTokenRequest(authlete, { body: CIBA, authorization: basic('c 1', 's:e+c') })
     expect(answer).toEqual({ status: 200, headers: HEADERS, body: TOKENS })
     expect(paths()).toEqual([TOKEN])
@@ -93,12 +65,12 @@ describe('the answers of /auth/token, mapped', () => {
   })
 
   it('DPoP-Nonce when Authlete gives one; a nonce that is no header value is dropped', async () => {
-    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', dpopNonce: 'n-1' }
+    env.answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', dpopNonce: 'n-1' }
     expect((await handleTokenRequest(authlete, { body: CIBA })).headers).toEqual({
       ...HEADERS,
       'DPoP-Nonce': 'n-1',
     })
-    answers[TOKEN] = {
+    env.answers[TOKEN] = {
       action: 'BAD_REQUEST',
       responseContent: '{"error":"use_dpop_nonce"}',
       dpopNonce: 'n-2',
@@ -108,7 +80,7 @@ describe('the answers of /auth/token, mapped', () => {
       headers: { ...HEADERS, 'DPoP-Nonce': 'n-2' },
       body: '{"error":"use_dpop_nonce"}',
     })
-    answers[TOKEN] = {
+    env.answers[TOKEN] = {
       action: 'OK',
       responseContent: TOKENS,
       accessToken: 'at',
@@ -118,7 +90,7 @@ describe('the answers of /auth/token, mapped', () => {
   })
 
   it('ID_TOKEN_REISSUABLE: 200 with its responseContent (no ID token reissued, as Java)', async () => {
-    answers[TOKEN] = { action: 'ID_TOKEN_REISSUABLE', responseContent: TOKENS }
+    env.answers[TOKEN] = { action: 'ID_TOKEN_REISSUABLE', responseContent: TOKENS }
     expect(await handleTokenRequest(authlete, { body: 'grant_type=refresh_token&refresh_token=rt' })).toEqual(
       {
         status: 200,
@@ -136,7 +108,7 @@ describe('the answers of /auth/token, mapped', () => {
     'invalid_grant',
     'unauthorized_client',
   ])('BAD_REQUEST %s: 400 with the body as Authlete wrote it', async (error) => {
-    answers[TOKEN] = { action: 'BAD_REQUEST', responseContent: `{"error":"${error}"}` }
+    env.answers[TOKEN] = { action: 'BAD_REQUEST', responseContent: `{"error":"${error}"}` }
     expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
       status: 400,
       headers: HEADERS,
@@ -145,7 +117,7 @@ describe('the answers of /auth/token, mapped', () => {
   })
 
   it('INVALID_CLIENT with Basic: 401 with WWW-Authenticate: Basic realm="token"', async () => {
-    answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
+    env.answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
     expect(await handleTokenRequest(authlete, { body: CIBA, authorization: basic('c', 'wrong') })).toEqual({
       status: 401,
       headers: { ...HEADERS, 'WWW-Authenticate': 'Basic realm="token"' },
@@ -154,7 +126,7 @@ describe('the answers of /auth/token, mapped', () => {
   })
 
   it('INVALID_CLIENT without an Authorization header (client_secret_post, private_key_jwt): 400, no challenge', async () => {
-    answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
+    env.answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
     const body = `${CIBA}&client_id=c&client_secret=wrong`
     expect(await handleTokenRequest(authlete, { body, authorization: '' })).toEqual({
       status: 400,
@@ -165,7 +137,7 @@ describe('the answers of /auth/token, mapped', () => {
   })
 
   it('INTERNAL_SERVER_ERROR: 500 with its responseContent', async () => {
-    answers[TOKEN] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
+    env.answers[TOKEN] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
     expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
       status: 500,
       headers: HEADERS,
@@ -174,7 +146,7 @@ describe('the answers of /auth/token, mapped', () => {
   })
 
   it('an action this version does not know: 500 server_error, not its content', async () => {
-    answers[TOKEN] = { action: 'SOMETHING_NEW', responseContent: '{"secret":"x"}' }
+    env.answers[TOKEN] = { action: 'SOMETHING_NEW', responseContent: '{"secret":"x"}' }
     expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
       status: 500,
       headers: HEADERS,
@@ -185,7 +157,7 @@ describe('the answers of /auth/token, mapped', () => {
 
 describe('DPoP and mutual TLS', () => {
   beforeEach(() => {
-    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at' }
+    env.answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at' }
   })
 
   it('the DPoP header goes as dpop with htm POST; no htu unless configured', async () => {
@@ -197,7 +169,7 @@ describe('DPoP and mutual TLS', () => {
     const options = { htu: 'https://as.example/token' }
     await handleTokenRequest(authlete, { body: CIBA, dpop: 'ey.proof.sig' }, {}, options)
     expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA, dpop: 'ey.proof.sig', htm: 'POST', htu: options.htu })
-    calls = []
+    env.calls.length = 0
     await handleTokenRequest(authlete, { body: CIBA, dpop: '' }, {}, options)
     expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA })
   })
@@ -206,7 +178,7 @@ describe('DPoP and mutual TLS', () => {
     const { hooks, errors } = recorded()
     const answer = await handleTokenRequest(authlete, { body: CIBA, dpop: 'x'.repeat(70_000) }, hooks)
     expect(answer).toEqual({ status: 400, headers: HEADERS, body: '{"error":"invalid_dpop_proof"}' })
-    expect(calls).toEqual([])
+    expect(env.calls).toEqual([])
     expect(errors).toEqual([[expect.any(AuthleteInputError), 'token']])
   })
 
@@ -226,7 +198,7 @@ describe('DPoP and mutual TLS', () => {
 
 describe('the request body', () => {
   beforeEach(() => {
-    answers[TOKEN] = { action: 'BAD_REQUEST', responseContent: '{"error":"invalid_request"}' }
+    env.answers[TOKEN] = { action: 'BAD_REQUEST', responseContent: '{"error":"invalid_request"}' }
   })
 
   it('URLSearchParams: sent as its text', async () => {
@@ -259,7 +231,7 @@ describe('the request body', () => {
       headers: HEADERS,
       body: '{"error":"invalid_request"}',
     })
-    expect(calls).toEqual([])
+    expect(env.calls).toEqual([])
     expect(errors).toEqual([[expect.any(AuthleteInputError), 'request']])
   })
 
@@ -273,7 +245,7 @@ describe('the request body', () => {
       })
       expect(errors).toEqual([[expect.any(TypeError), 'request']])
     }
-    expect(calls).toEqual([])
+    expect(env.calls).toEqual([])
   })
 
   it.each([
@@ -289,7 +261,7 @@ describe('the request body', () => {
       headers: HEADERS,
       body: '{"error":"invalid_request"}',
     })
-    expect(calls).toEqual([])
+    expect(env.calls).toEqual([])
     expect(stages()).toEqual(['token'])
   })
 })
@@ -308,7 +280,7 @@ describe('client_secret_basic', () => {
         headers: { ...HEADERS, 'WWW-Authenticate': 'Basic realm="token"' },
         body: '{"error":"invalid_client"}',
       })
-      expect(calls).toEqual([])
+      expect(env.calls).toEqual([])
       expect(errors).toEqual([[expect.any(AuthleteInputError), 'clientAuthentication']])
       expect(errors[0]?.[0]).toMatchObject({ field: 'authorization' })
     },
@@ -326,9 +298,9 @@ describe('the password grant', () => {
   }
   const body = 'grant_type=password&username=john&password=p%40ss'
   beforeEach(() => {
-    answers[TOKEN] = PASSWORD
-    answers[ISSUE] = { action: 'OK', responseContent: TOKENS, accessToken: 'at' }
-    answers[FAIL] = { action: 'BAD_REQUEST', responseContent: '{"error":"invalid_grant"}' }
+    env.answers[TOKEN] = PASSWORD
+    env.answers[ISSUE] = { action: 'OK', responseContent: TOKENS, accessToken: 'at' }
+    env.answers[FAIL] = { action: 'BAD_REQUEST', responseContent: '{"error":"invalid_grant"}' }
   })
 
   it('authenticateUser finds the user: /auth/token/issue with the subject, 200 with the DPoP-Nonce of /auth/token', async () => {
@@ -385,7 +357,7 @@ describe('the password grant', () => {
   ])(
     'authenticateUser %s: /auth/token/fail UNKNOWN, reported at authenticateUser',
     async (_, authenticateUser) => {
-      answers[FAIL] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
+      env.answers[FAIL] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
       const { hooks, stages } = recorded({ authenticateUser })
       const answer = await handleTokenRequest(authlete, { body }, hooks)
       expect(answer.status).toBe(500)
@@ -396,7 +368,7 @@ describe('the password grant', () => {
   )
 
   it('/auth/token/issue failing: 500 server_error, onError(AuthleteApiError, tokenIssue)', async () => {
-    answers[ISSUE] = [500, { resultCode: 'A001', resultMessage: 'boom' }]
+    env.answers[ISSUE] = [500, { resultCode: 'A001', resultMessage: 'boom' }]
     const { hooks, errors } = recorded({ authenticateUser: () => 'john' })
     expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
       status: 500,
@@ -407,13 +379,16 @@ describe('the password grant', () => {
   })
 
   it('/auth/token/issue answering INTERNAL_SERVER_ERROR: mapped (500, its content)', async () => {
-    answers[ISSUE] = { action: 'INTERNAL_SERVER_ERROR', responseContent: '{"error":"server_error","x":1}' }
+    env.answers[ISSUE] = {
+      action: 'INTERNAL_SERVER_ERROR',
+      responseContent: '{"error":"server_error","x":1}',
+    }
     const answer = await handleTokenRequest(authlete, { body }, { authenticateUser: () => 'john' })
     expect([answer.status, answer.body]).toEqual([500, '{"error":"server_error","x":1}'])
   })
 
   it('/auth/token/fail failing: 500 server_error, onError(AuthleteApiError, tokenFail)', async () => {
-    answers[FAIL] = [400, { resultCode: 'A001', resultMessage: 'bad ticket' }]
+    env.answers[FAIL] = [400, { resultCode: 'A001', resultMessage: 'bad ticket' }]
     const { hooks, errors } = recorded()
     expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
       status: 500,
@@ -450,7 +425,7 @@ describe.each([
 ] as const)('%s: a grant left to the server', (action, hook) => {
   const UNSUPPORTED = { status: 400, headers: HEADERS, body: '{"error":"unsupported_grant_type"}' }
   beforeEach(() => {
-    answers[TOKEN] = { action, subjectToken: 'st', assertion: 'a', clientId: 3 }
+    env.answers[TOKEN] = { action, subjectToken: 'st', assertion: 'a', clientId: 3 }
   })
 
   it('no hook: 400 unsupported_grant_type', async () => {
@@ -476,7 +451,7 @@ describe.each([
       },
     )
     expect(answer).toBe(own)
-    expect(given).toEqual(answers[TOKEN])
+    expect(given).toEqual(env.answers[TOKEN])
   })
 
   it('the hook answers 204 without a body, tab and Latin-1 in a header value: its answer as it is', async () => {
@@ -523,7 +498,7 @@ describe.each([
 
 describe('Authlete failing, and arguments that are not what they should be', () => {
   it('/auth/token answering an error status: 500 server_error, onError(AuthleteApiError, token)', async () => {
-    answers[TOKEN] = [401, { resultCode: 'A001202', resultMessage: 'Authorization header is missing.' }]
+    env.answers[TOKEN] = [401, { resultCode: 'A001202', resultMessage: 'Authorization header is missing.' }]
     const { hooks, errors } = recorded()
     expect(await handleTokenRequest(authlete, { body: CIBA }, hooks)).toEqual({
       status: 500,
@@ -551,11 +526,11 @@ describe('Authlete failing, and arguments that are not what they should be', () 
     const answer = await handleTokenRequest(authlete, { body: CIBA }, hooks, { signal: AbortSignal.abort() })
     expect(answer.status).toBe(500)
     expect(stages()).toEqual(['token'])
-    expect(calls).toEqual([])
+    expect(env.calls).toEqual([])
   })
 
   it('an onError that throws, or rejects, is swallowed: the answer still comes', async () => {
-    answers[TOKEN] = [500, {}]
+    env.answers[TOKEN] = [500, {}]
     for (const onError of [
       () => {
         throw new Error('x')
@@ -567,6 +542,9 @@ describe('Authlete failing, and arguments that are not what they should be', () 
   })
 
   it('no input, no hooks, a client that is none: a 500, never a rejection', async () => {
+    // /auth/token answers 404, as the file's own stand-in answered every call no test played before
+    // the shared stand-in (whose defaults answer OK): the flow run without hooks ends in a 500.
+    env.answers[TOKEN] = [404, { resultCode: 'A000', resultMessage: 'not played' }]
     const { hooks, stages } = recorded()
     expect((await handleTokenRequest(authlete, undefined as never, hooks)).status).toBe(500)
     expect((await handleTokenRequest(authlete, { body: CIBA }, null as never)).status).toBe(500)
@@ -581,7 +559,7 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
     new Request('https://as.example/token', { method: 'POST', ...init })
 
   it('reads the body, Authorization and DPoP, answers a Response with the mapped status and headers', async () => {
-    answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', dpopNonce: 'n-1' }
+    env.answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', dpopNonce: 'n-1' }
     const response = await handleTokenWebRequest(
       authlete,
       request({ body: CIBA, headers: { authorization: basic('c', 's'), dpop: 'ey.p.s' } }),
@@ -608,7 +586,7 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
   })
 
   it('INVALID_CLIENT with Basic: 401 with the challenge', async () => {
-    answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
+    env.answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
     const response = await handleTokenWebRequest(
       authlete,
       request({ body: CIBA, headers: { authorization: basic('c', 'x') } }),
@@ -620,7 +598,7 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
   it.each(JUNK_ANSWERS)(
     'a grant hook answering %s: a 500 Response, reported at the hook, never a rejection',
     async (_, own) => {
-      answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
+      env.answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
       const { hooks, errors } = recorded({ tokenExchange: () => own as never })
       const response = await handleTokenWebRequest(authlete, request({ body: 'grant_type=x' }), hooks)
       expect(response.status).toBe(500)
@@ -630,7 +608,7 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
   )
 
   it('a grant hook answering 204 without a body: a 204 Response', async () => {
-    answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
+    env.answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
     const response = await handleTokenWebRequest(authlete, request({ body: 'grant_type=x' }), {
       tokenExchange: () => ({ status: 204, headers: { 'X-Own': '1' }, body: '' }),
     })
@@ -638,7 +616,7 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
   })
 
   it('an answer no Response can carry, whatever slipped through: a 500 Response, reported at request', async () => {
-    answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
+    env.answers[TOKEN] = { action: 'TOKEN_EXCHANGE' }
     // Checked once, then changed under the endpoint: the Response is the last line of defence.
     let reads = 0
     const shifty = {
@@ -664,6 +642,6 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual({ error: 'invalid_request' })
     expect(stages()).toEqual(['request'])
-    expect(calls).toEqual([])
+    expect(env.calls).toEqual([])
   })
 })
