@@ -2,7 +2,7 @@
  * The model of an Authlete answer. zod defines it and words what is wrong with an answer; a test
  * compiled once from the same schema accepts a valid answer without zod's walk over every field of
  * the model (present or not) and without its copy. The two agree by construction for the schema
- * kinds the models use (test/model.test.ts checks it); any other kind is handed to zod.
+ * kinds the models use (test/operations/models.test.ts checks it); any other kind is handed to zod.
  *
  * @internal
  * @module
