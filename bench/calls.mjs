@@ -262,9 +262,10 @@ async function makeLogin(kind, baseUrl) {
   const tokenRequest = {
     body: TOKEN_PARAMETERS,
     authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}`,
+    dpop: undefined,
   }
   return async () => {
-    const answer = await handleBackchannelAuthentication(authlete, { body }, hooks)
+    const answer = await handleBackchannelAuthentication(authlete, { body, authorization: undefined }, hooks)
     if (answer.status !== 200) throw new Error(`endpoint: ${answer.status} ${answer.body}`)
     const outcome = await completeBackchannelAuthentication(
       authlete,

@@ -39,8 +39,11 @@ export interface BackchannelAuthenticationInput {
    * parameter repeated, which Authlete refuses as it refuses the raw text).
    */
   body: FormBody
-  /** The `Authorization` header, if any (`client_secret_basic`). Empty reads as absent. */
-  authorization?: string | null | undefined
+  /**
+   * The `Authorization` header (`client_secret_basic`), `undefined` when there is none: a field to
+   * give even then, so that a request object cannot stand for the input. Empty reads as absent.
+   */
+  authorization: string | null | undefined
   /** The client's certificate (PEM), with mutual TLS. */
   clientCertificate?: string | undefined
   /** The certificate chain below the client's certificate (PEMs), with mutual TLS. */
@@ -73,6 +76,13 @@ export interface BackchannelAuthenticationOptions extends AuthleteCallOptions {
 }
 
 const INVALID_CLIENT = '{"error":"invalid_client"}'
+/** The fields of {@link BackchannelAuthenticationInput}: any other is refused. */
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'body',
+  'authorization',
+  'clientCertificate',
+  'clientCertificatePath',
+])
 const INVALID_REQUEST = '{"error":"invalid_request"}'
 
 /**
@@ -143,7 +153,7 @@ async function run<User extends BackchannelUser>(
   flow: Flow,
   report: Report,
 ): Promise<EndpointResponse> {
-  const client = readClientRequest(input.body, input.authorization)
+  const client = readClientRequest(input, INPUT_FIELDS)
   if ('refused' in client) {
     report(client.error, client.stage)
     return refusal(client.refused)

@@ -94,15 +94,22 @@ export interface ClientRequestRefusal {
 }
 
 /**
- * The client's `body` and `Authorization` header, read as both endpoints read them: the
- * credentials first (as Authlete authenticates the client first), then the body. An empty body is
+ * The client's `body` and `Authorization` header, read as both endpoints read them: the input's
+ * fields first (a field the endpoint does not read is the server's mistake: most likely the
+ * framework's whole request object, whose `body` alone would be read and its headers lost), then
+ * the credentials (as Authlete authenticates the client first), then the body. An empty body is
  * left to the call's own check.
+ *
+ * @param fields The fields the endpoint reads, in the order the message lists them.
  */
 export function readClientRequest(
-  body: unknown,
-  authorization: string | null | undefined,
+  input: { readonly body: unknown; readonly authorization?: string | null | undefined },
+  fields: ReadonlySet<string>,
 ): ClientRequest | ClientRequestRefusal {
-  const credentials = parseBasicCredentials(authorization)
+  for (const key in input) {
+    if (!fields.has(key)) return unknownField(key, fields)
+  }
+  const credentials = parseBasicCredentials(input.authorization)
   if (credentials && 'malformed' in credentials) {
     return {
       refused: 'invalid_client',
@@ -110,7 +117,7 @@ export function readClientRequest(
       error: new AuthleteInputError('authorization', `is not client_secret_basic: ${credentials.malformed}`),
     }
   }
-  const parameters = formText(body)
+  const parameters = formText(input.body)
   if (typeof parameters !== 'string') {
     return parameters.unusable === 'client'
       ? {
@@ -121,6 +128,17 @@ export function readClientRequest(
       : { refused: 'server_error', stage: 'request', error: new TypeError(parameters.problem) }
   }
   return { parameters, clientId: credentials?.clientId, clientSecret: credentials?.clientSecret }
+}
+
+function unknownField(key: string, fields: ReadonlySet<string>): ClientRequestRefusal {
+  return {
+    refused: 'server_error',
+    stage: 'request',
+    error: new AuthleteInputError(
+      key.slice(0, 64),
+      `not a field of the endpoint's input (${[...fields].join(', ')}): pass these, with the headers read from the request, not the framework's request object`,
+    ),
+  }
 }
 
 /**

@@ -30,10 +30,13 @@ export interface TokenRequestInput {
    * object a body parser made of it (`express.urlencoded()`; array values are repeated parameters).
    */
   body: FormBody
-  /** The `Authorization` header, if any (`client_secret_basic`). Empty reads as absent. */
-  authorization?: string | null | undefined
-  /** The `DPoP` header, if any (RFC 9449). Empty reads as absent. */
-  dpop?: string | null | undefined
+  /**
+   * The `Authorization` header (`client_secret_basic`), `undefined` when there is none: a field to
+   * give even then, so that a request object cannot stand for the input. Empty reads as absent.
+   */
+  authorization: string | null | undefined
+  /** The `DPoP` header (RFC 9449), `undefined` when there is none; empty reads as absent. */
+  dpop: string | null | undefined
   /** The client's certificate (PEM), with mutual TLS. */
   clientCertificate?: string | undefined
   /** The certificate chain below the client's certificate (PEMs), with mutual TLS. */
@@ -70,6 +73,15 @@ const INVALID_DPOP_PROOF = '{"error":"invalid_dpop_proof"}'
 const BODY_READ_TIMEOUT_MS = 10_000
 /** Fields of `/auth/token` that come from the client's request: a refusal there is the client's fault. */
 const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'clientSecret'])
+
+/** The fields of {@link TokenRequestInput}: any other is refused. */
+const TOKEN_INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'body',
+  'authorization',
+  'dpop',
+  'clientCertificate',
+  'clientCertificatePath',
+])
 
 type Report = ReportOf<TokenRequestStage>
 
@@ -122,7 +134,7 @@ async function run(
   // CIBA grant, which runs none, pays for no timer.
   const startedAt = Date.now()
   if (options.flowTimeoutMs !== undefined) flowTimeoutOf(options)
-  const client = readClientRequest(input.body, input.authorization)
+  const client = readClientRequest(input, TOKEN_INPUT_FIELDS)
   if ('refused' in client) {
     report(client.error, client.stage)
     if (client.refused === 'invalid_client') {

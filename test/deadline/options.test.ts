@@ -43,7 +43,7 @@ const ENTRIES: Record<string, (value: unknown) => Promise<unknown>> = {
     let reported: unknown
     const answer = await handleBackchannelAuthentication(
       standIn,
-      { body: 'scope=openid&login_hint=john' },
+      { body: 'scope=openid&login_hint=john', authorization: undefined },
       {
         identifyUser: () => undefined,
         startAuthentication: () => {},
@@ -58,7 +58,7 @@ const ENTRIES: Record<string, (value: unknown) => Promise<unknown>> = {
     let reported: unknown
     const answer = await handleTokenRequest(
       standIn,
-      { body: 'grant_type=refresh_token&refresh_token=r' },
+      { body: 'grant_type=refresh_token&refresh_token=r', authorization: undefined, dpop: undefined },
       { onError: (error) => (reported = error) },
       { flowTimeoutMs } as never,
     )

@@ -67,7 +67,9 @@ describe('the flow deadline (flowTimeoutMs)', () => {
       const hook = deferred<unknown>()
       const h = hooks({ [stage]: () => hook.promise })
       const answer = track(
-        handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, { flowTimeoutMs: 1000 }),
+        handleBackchannelAuthentication(fake.client, { body: BODY, authorization: undefined }, h.all, {
+          flowTimeoutMs: 1000,
+        }),
       )
 
       await vi.advanceTimersByTimeAsync(999)
@@ -99,7 +101,9 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     const start = deferred<void>()
     const h = hooks({ startAuthentication: () => start.promise })
     const answer = track(
-      handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, { flowTimeoutMs: 1000 }),
+      handleBackchannelAuthentication(fake.client, { body: BODY, authorization: undefined }, h.all, {
+        flowTimeoutMs: 1000,
+      }),
     )
     await vi.advanceTimersByTimeAsync(999)
     expect(answer.settled).toBe(false)
@@ -118,7 +122,9 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const fake = fakeBackchannelClient()
     const h = hooks({ identifyUser: () => new Promise<User>(() => {}) })
-    const answer = track(handleBackchannelAuthentication(fake.client, { body: BODY }, h.all))
+    const answer = track(
+      handleBackchannelAuthentication(fake.client, { body: BODY, authorization: undefined }, h.all),
+    )
     await vi.advanceTimersByTimeAsync(19_999)
     expect(answer.settled).toBe(false)
     await vi.advanceTimersByTimeAsync(1)
@@ -131,7 +137,7 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     fake.hang.add('backchannelAuthentication')
     const h = hooks()
     const answer = track(
-      handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, {
+      handleBackchannelAuthentication(fake.client, { body: BODY, authorization: undefined }, h.all, {
         flowTimeoutMs: 1000,
         timeoutMs: 800,
       }),
@@ -155,7 +161,9 @@ describe('the flow deadline (flowTimeoutMs)', () => {
       fake.hang.add(name)
       const h = hooks({ identifyUser: ({ hint }) => (hint === 'john' ? JOHN : undefined) })
       const answer = track(
-        handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, { flowTimeoutMs: 1000 }),
+        handleBackchannelAuthentication(fake.client, { body: BODY, authorization: undefined }, h.all, {
+          flowTimeoutMs: 1000,
+        }),
       )
       await vi.advanceTimersByTimeAsync(1000)
       expect(await answer.promise).toEqual(SERVER_ERROR)
@@ -171,7 +179,11 @@ describe('the flow deadline (flowTimeoutMs)', () => {
   it('a flow that ends in time leaves no timer behind', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const fake = fakeBackchannelClient()
-    const answer = await handleBackchannelAuthentication(fake.client, { body: BODY }, hooks().all)
+    const answer = await handleBackchannelAuthentication(
+      fake.client,
+      { body: BODY, authorization: undefined },
+      hooks().all,
+    )
     expect(answer).toMatchObject({ status: 200, body: ISSUED_CONTENT })
     expect(vi.getTimerCount()).toBe(0)
   })
@@ -181,9 +193,14 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     async (value) => {
       const fake = fakeBackchannelClient()
       const h = hooks()
-      const answer = await handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, {
-        flowTimeoutMs: value as number,
-      })
+      const answer = await handleBackchannelAuthentication(
+        fake.client,
+        { body: BODY, authorization: undefined },
+        h.all,
+        {
+          flowTimeoutMs: value as number,
+        },
+      )
       expect(answer).toEqual(SERVER_ERROR)
       expect(fake.calls).toEqual([])
       expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'request']])
@@ -200,7 +217,9 @@ describe("the caller's signal", () => {
       const h = hooks({ [stage]: () => hook.promise })
       const controller = new AbortController()
       const answer = track(
-        handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, { signal: controller.signal }),
+        handleBackchannelAuthentication(fake.client, { body: BODY, authorization: undefined }, h.all, {
+          signal: controller.signal,
+        }),
       )
       await nextTurn()
       expect(answer.settled).toBe(false)
@@ -233,9 +252,14 @@ describe("the caller's signal", () => {
         return JOHN
       },
     })
-    const answer = await handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, {
-      signal: controller.signal,
-    })
+    const answer = await handleBackchannelAuthentication(
+      fake.client,
+      { body: BODY, authorization: undefined },
+      h.all,
+      {
+        signal: controller.signal,
+      },
+    )
     expect(answer).toEqual(SERVER_ERROR)
     expect(fake.names()).toEqual(['backchannelAuthentication', 'backchannelFail'])
     expect(fake.calls[1]?.input).toEqual({ ticket: 'tk-1', reason: 'SERVER_ERROR' })
@@ -251,9 +275,14 @@ describe("the caller's signal", () => {
         return undefined
       },
     })
-    const answer = await handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, {
-      signal: controller.signal,
-    })
+    const answer = await handleBackchannelAuthentication(
+      fake.client,
+      { body: BODY, authorization: undefined },
+      h.all,
+      {
+        signal: controller.signal,
+      },
+    )
     expect(answer).toEqual(SERVER_ERROR)
     expect(fake.calls[1]).toEqual({
       name: 'backchannelFail',
@@ -269,7 +298,9 @@ describe("the caller's signal", () => {
     const h = hooks({ startAuthentication: () => start.promise })
     const controller = new AbortController()
     const answer = track(
-      handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, { signal: controller.signal }),
+      handleBackchannelAuthentication(fake.client, { body: BODY, authorization: undefined }, h.all, {
+        signal: controller.signal,
+      }),
     )
     await nextTurn()
     controller.abort()
@@ -288,9 +319,14 @@ describe("the caller's signal", () => {
     const hook = deferred<User>()
     const h = hooks({ identifyUser: () => hook.promise })
     const controller = new AbortController()
-    const answer = handleBackchannelAuthentication(fake.client, { body: BODY }, h.all, {
-      signal: controller.signal,
-    })
+    const answer = handleBackchannelAuthentication(
+      fake.client,
+      { body: BODY, authorization: undefined },
+      h.all,
+      {
+        signal: controller.signal,
+      },
+    )
     await nextTurn()
     controller.abort()
     expect(await answer).toEqual(SERVER_ERROR)
@@ -311,9 +347,14 @@ describe("the caller's signal", () => {
       const identifyUser = vi.fn(() => hook.promise)
       const h = hooks({ identifyUser })
       const controller = new AbortController()
-      const answer = handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all, {
-        signal: controller.signal,
-      })
+      const answer = handleBackchannelAuthentication(
+        env.authlete,
+        { body: BODY, authorization: undefined },
+        h.all,
+        {
+          signal: controller.signal,
+        },
+      )
       await vi.waitFor(() => expect(identifyUser).toHaveBeenCalled())
       controller.abort()
       expect(await answer).toEqual(SERVER_ERROR)

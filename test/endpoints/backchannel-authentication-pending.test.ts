@@ -75,7 +75,11 @@ describe('handleBackchannelAuthentication with pending', () => {
       expect((await pending.get('ar-1'))?.state).toBe('pending')
     })
     const before = Date.now()
-    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    const answer = await handleBackchannelAuthentication(
+      client,
+      { body: 'login_hint=john', authorization: undefined },
+      h.hooks,
+    )
     expect(answer.status).toBe(200)
     expect(answer.body).toBe(ISSUED)
     expect(h.startAuthentication).toHaveBeenCalledOnce()
@@ -111,7 +115,11 @@ describe('handleBackchannelAuthentication with pending', () => {
     const failing: PendingStore = { ...inProcessPendingStore(), save: async () => Promise.reject(cause) }
     const { calls, client } = authleteStandIn()
     const h = hooksWith(createPendingAuthentications({ store: failing }))
-    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    const answer = await handleBackchannelAuthentication(
+      client,
+      { body: 'login_hint=john', authorization: undefined },
+      h.hooks,
+    )
     expect(answer.status).toBe(500)
     expect(answer.body).toBe('{"error":"server_error"}')
     expect(h.startAuthentication).not.toHaveBeenCalled()
@@ -128,7 +136,11 @@ describe('handleBackchannelAuthentication with pending', () => {
     const { client } = authleteStandIn()
     const h = hooksWith(createPendingAuthentications({ store: hanging, timeoutMs: 100 }))
     const started = performance.now()
-    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    const answer = await handleBackchannelAuthentication(
+      client,
+      { body: 'login_hint=john', authorization: undefined },
+      h.hooks,
+    )
     expect(answer.status).toBe(500)
     expect(performance.now() - started).toBeLessThan(1000)
     expect(h.startAuthentication).not.toHaveBeenCalled()
@@ -164,7 +176,11 @@ describe('handleBackchannelAuthentication with pending', () => {
     const pending = createPendingAuthentications({ store: paused, timeoutMs: 50 })
     const { client } = authleteStandIn()
     const h = hooksWith(pending)
-    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    const answer = await handleBackchannelAuthentication(
+      client,
+      { body: 'login_hint=john', authorization: undefined },
+      h.hooks,
+    )
     expect(answer.status).toBe(500)
     expect(h.startAuthentication).not.toHaveBeenCalled()
     open()
@@ -185,9 +201,15 @@ describe('handleBackchannelAuthentication with pending', () => {
     })
     const { client } = authleteStandIn()
     const h = hooksWith(pending)
-    expect((await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)).status).toBe(
-      500,
-    )
+    expect(
+      (
+        await handleBackchannelAuthentication(
+          client,
+          { body: 'login_hint=john', authorization: undefined },
+          h.hooks,
+        )
+      ).status,
+    ).toBe(500)
     expect((await pending.get('older'))?.state).toBe('pending')
   })
 
@@ -196,7 +218,11 @@ describe('handleBackchannelAuthentication with pending', () => {
     const { calls, client } = authleteStandIn()
     const h = hooksWith(pending)
     h.startAuthentication.mockRejectedValue(new Error('push service down'))
-    const answer = await handleBackchannelAuthentication(client, { body: 'login_hint=john' }, h.hooks)
+    const answer = await handleBackchannelAuthentication(
+      client,
+      { body: 'login_hint=john', authorization: undefined },
+      h.hooks,
+    )
     expect(answer).toMatchObject({ status: 500, body: '{"error":"server_error"}' })
     expect(h.errors.map(([, stage]) => stage)).toEqual(['startAuthentication'])
     await vi.waitFor(async () => expect((await pending.get('ar-1'))?.state).toBe('decided'))

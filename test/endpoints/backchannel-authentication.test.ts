@@ -148,7 +148,11 @@ describe('the whole flow', () => {
     env = await startEndpointStandIn()
     const answer = await handleBackchannelAuthentication(
       env.authlete,
-      { body: new URLSearchParams({ scope: 'openid', login_hint: 'john' }), clientCertificate: 'PEM' },
+      {
+        body: new URLSearchParams({ scope: 'openid', login_hint: 'john' }),
+        clientCertificate: 'PEM',
+        authorization: undefined,
+      },
       hooks().all,
     )
     expect(answer.status).toBe(200)
@@ -169,7 +173,11 @@ describe('answers of /backchannel/authentication other than USER_IDENTIFICATION'
     async (_action, scenario, status) => {
       env = await startEndpointStandIn((baseUrl) => [scenario(baseUrl)])
       const h = hooks()
-      const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all)
+      const answer = await handleBackchannelAuthentication(
+        env.authlete,
+        { body: BODY, authorization: undefined },
+        h.all,
+      )
       expect(env.paths()).toEqual([AUTH])
       expect(answer.status).toBe(status)
       expect(answer.body).toMatch(/"error":"/)
@@ -182,7 +190,11 @@ describe('answers of /backchannel/authentication other than USER_IDENTIFICATION'
 
   it('an action this version does not know is a 500 server_error', async () => {
     env = await startEndpointStandIn((baseUrl) => [authenticationUnknownAction('NEW', { baseUrl })])
-    const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, hooks().all)
+    const answer = await handleBackchannelAuthentication(
+      env.authlete,
+      { body: BODY, authorization: undefined },
+      hooks().all,
+    )
     expect(answer).toMatchObject({ status: 500, body: '{"error":"server_error"}' })
     expect(env.paths()).toEqual([AUTH])
   })
@@ -192,7 +204,11 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
   it('no user: /fail UNKNOWN_USER_ID, 400 unknown_user_id', async () => {
     const stand = await identified()
     const h = hooks({ identifyUser: async () => undefined })
-    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     expect(stand.paths()).toEqual([AUTH, FAIL])
     expect(stand.calls[1]?.fields).toEqual({ ticket: 'tk-1', reason: 'UNKNOWN_USER_ID' })
     expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"unknown_user_id"}' })
@@ -204,7 +220,7 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
     const stand = await identified({}, (baseUrl) => [failForbidden({ baseUrl })])
     const answer = await handleBackchannelAuthentication(
       stand.authlete,
-      { body: BODY },
+      { body: BODY, authorization: undefined },
       hooks({ identifyUser: () => null }).all,
     )
     expect(answer).toEqual({ status: 403, headers: JSON_HEADERS, body: '{"error":"access_denied"}' })
@@ -220,7 +236,7 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
       const check = vi.fn(async () => expired as boolean)
       await handleBackchannelAuthentication(
         stand.authlete,
-        { body: BODY },
+        { body: BODY, authorization: undefined },
         hooks({ isLoginHintTokenExpired: check }).all,
       )
       expect(stand.paths()).toEqual(paths)
@@ -233,7 +249,7 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
       const check = vi.fn(async () => true)
       await handleBackchannelAuthentication(
         stand.authlete,
-        { body: BODY },
+        { body: BODY, authorization: undefined },
         hooks({ isLoginHintTokenExpired: check }).all,
       )
       expect(check).not.toHaveBeenCalled()
@@ -264,7 +280,7 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
       const verify = vi.fn(async () => verdict)
       const answer = await handleBackchannelAuthentication(
         stand.authlete,
-        { body: BODY },
+        { body: BODY, authorization: undefined },
         hooks({ verifyUserCode: verify }).all,
       )
       expect(stand.paths()).toEqual(paths)
@@ -281,14 +297,22 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
 
     it('not required and no hook: a code sent is not checked', async () => {
       const stand = await identified({ userCode: '0000' })
-      await handleBackchannelAuthentication(stand.authlete, { body: BODY }, hooks().all)
+      await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY, authorization: undefined },
+        hooks().all,
+      )
       expect(stand.paths()).toEqual([AUTH, ISSUE])
     })
 
     it('required and no hook: refused with SERVER_ERROR (never let through unchecked), reported', async () => {
       const stand = await identified({ userCodeRequired: true, userCode: '1234' })
       const h = hooks()
-      const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+      const answer = await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY, authorization: undefined },
+        h.all,
+      )
       expect(stand.paths()).toEqual([AUTH, FAIL])
       expect(failReasons(stand)).toEqual(['SERVER_ERROR'])
       expect(answer.status).toBe(500)
@@ -307,7 +331,11 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
     ])('the default rule: %j → %s', async (message, allowed) => {
       expect(isPlainBindingMessage(message)).toBe(allowed)
       const stand = await identified({ bindingMessage: message })
-      await handleBackchannelAuthentication(stand.authlete, { body: BODY }, hooks().all)
+      await handleBackchannelAuthentication(
+        stand.authlete,
+        { body: BODY, authorization: undefined },
+        hooks().all,
+      )
       expect(stand.paths()).toEqual(allowed ? [AUTH, ISSUE] : [AUTH, FAIL])
       expect(failReasons(stand)).toEqual(allowed ? [] : ['INVALID_BINDING_MESSAGE'])
     })
@@ -317,7 +345,7 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
       const validate = vi.fn(async (message: string) => message.length <= 40)
       await handleBackchannelAuthentication(
         stand.authlete,
-        { body: BODY },
+        { body: BODY, authorization: undefined },
         hooks({ validateBindingMessage: validate }).all,
       )
       expect(stand.paths()).toEqual([AUTH, ISSUE])
@@ -329,7 +357,7 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
       const validate = vi.fn(async () => false)
       await handleBackchannelAuthentication(
         stand.authlete,
-        { body: BODY },
+        { body: BODY, authorization: undefined },
         hooks({ validateBindingMessage: validate }).all,
       )
       expect(validate).not.toHaveBeenCalled()
@@ -347,7 +375,7 @@ describe('each hook outcome: the calls to Authlete and the /fail reason', () => 
     const order: string[] = []
     await handleBackchannelAuthentication(
       stand.authlete,
-      { body: BODY },
+      { body: BODY, authorization: undefined },
       hooks({
         identifyUser: async () => {
           order.push('identifyUser')
@@ -400,7 +428,11 @@ describe('a hook that throws or rejects', () => {
                 throw error
               }
         const h = hooks({ [stage]: hook })
-        const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+        const answer = await handleBackchannelAuthentication(
+          stand.authlete,
+          { body: BODY, authorization: undefined },
+          h.all,
+        )
         expect(stand.paths()).toEqual([AUTH, FAIL])
         expect(failReasons(stand)).toEqual(['SERVER_ERROR'])
         expect(answer.status).toBe(500)
@@ -415,7 +447,11 @@ describe('a hook that throws or rejects', () => {
   it('identifyUser returning a user without a subject counts as a throw', async () => {
     const stand = await identified()
     const h = hooks({ identifyUser: async () => ({ name: 'x' }) as unknown as User })
-    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     expect(failReasons(stand)).toEqual(['SERVER_ERROR'])
     expect(answer.status).toBe(500)
     expect(h.errors[0]?.[1]).toBe('identifyUser')
@@ -429,7 +465,11 @@ describe('a hook that throws or rejects', () => {
         throw error
       },
     })
-    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     expect(stand.paths()).toEqual([AUTH, ISSUE])
     expect(answer).toEqual({ status: 500, headers: JSON_HEADERS, body: '{"error":"server_error"}' })
     expect(h.errors).toEqual([[error, 'startAuthentication']])
@@ -453,7 +493,7 @@ describe('a hook that throws or rejects', () => {
         const stand = await identified()
         const answer = await handleBackchannelAuthentication(
           stand.authlete,
-          { body: BODY },
+          { body: BODY, authorization: undefined },
           hooks({ identifyUser: () => Promise.reject(new Error('x')), onError }).all,
         )
         expect(answer.status).toBe(500)
@@ -481,7 +521,7 @@ describe('a hook that throws or rejects', () => {
     }
     const answer = await handleBackchannelAuthentication(
       stand.authlete,
-      { body: BODY },
+      { body: BODY, authorization: undefined },
       broken as unknown as BackchannelAuthenticationHooks<User>,
     )
     expect(answer.status).toBe(500)
@@ -502,7 +542,11 @@ describe('Authlete failing at each step', () => {
       authenticationApiError(500, 'A001101', 'boom', { baseUrl }),
     ])
     const h = hooks()
-    const answer = await handleBackchannelAuthentication(env.authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      env.authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     expect(answer).toEqual({ status: 500, headers: JSON_HEADERS, body: '{"error":"server_error"}' })
     expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'backchannelAuthentication']])
     expect(h.identifyUser).not.toHaveBeenCalled()
@@ -516,7 +560,11 @@ describe('Authlete failing at each step', () => {
       retry: false,
     })
     const h = hooks()
-    const answer = await handleBackchannelAuthentication(authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     await authlete.close()
     expect(answer.status).toBe(500)
     expect(h.errors).toEqual([[expect.any(AuthleteNetworkError), 'backchannelAuthentication']])
@@ -525,7 +573,11 @@ describe('Authlete failing at each step', () => {
   it('/issue: a 500 server_error, onError(…, backchannelIssue); startAuthentication not called', async () => {
     const stand = await identified({}, (baseUrl) => [issueApiError(500, 'A001101', 'boom', { baseUrl })])
     const h = hooks()
-    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     expect(stand.paths()).toEqual([AUTH, ISSUE])
     expect(answer.body).toBe('{"error":"server_error"}')
     expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'backchannelIssue']])
@@ -535,7 +587,11 @@ describe('Authlete failing at each step', () => {
   it('/issue answering INVALID_TICKET: mapped (500, its responseContent); startAuthentication not called', async () => {
     const stand = await identified({}, (baseUrl) => [issueInvalidTicket({ baseUrl })])
     const h = hooks()
-    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     expect(answer.status).toBe(500)
     expect(JSON.parse(answer.body).error).toBe('server_error')
     expect(h.started).not.toHaveBeenCalled()
@@ -544,7 +600,11 @@ describe('Authlete failing at each step', () => {
   it('/fail: a 500 server_error, onError(…, backchannelFail)', async () => {
     const stand = await identified({}, (baseUrl) => [failApiError(500, 'A001101', 'boom', { baseUrl })])
     const h = hooks({ identifyUser: async () => undefined })
-    const answer = await handleBackchannelAuthentication(stand.authlete, { body: BODY }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      { body: BODY, authorization: undefined },
+      h.all,
+    )
     expect(stand.paths()).toEqual([AUTH, FAIL])
     expect(answer.body).toBe('{"error":"server_error"}')
     expect(h.errors).toEqual([[expect.any(AuthleteApiError), 'backchannelFail']])
@@ -575,7 +635,11 @@ describe('the request body', () => {
   ])('neither text nor a parsed form (%s): 500, reported as the server bug it is', async (_name, body) => {
     env = await startEndpointStandIn()
     const h = hooks()
-    const answer = await handleBackchannelAuthentication(env.authlete, { body: body as never }, h.all)
+    const answer = await handleBackchannelAuthentication(
+      env.authlete,
+      { body: body as never, authorization: undefined },
+      h.all,
+    )
     expect(answer.status).toBe(500)
     expect(env.calls).toEqual([])
     expect(h.errors).toEqual([[expect.any(TypeError), 'request']])
@@ -587,7 +651,10 @@ describe('the request body', () => {
       const h = hooks()
       const answer = await handleBackchannelAuthentication(
         env.authlete,
-        { body: { scope: 'openid email', login_hint: 'john', acr_values: 'a&b=c' } },
+        {
+          body: { scope: 'openid email', login_hint: 'john', acr_values: 'a&b=c' },
+          authorization: undefined,
+        },
         h.all,
       )
       expect(answer.status).toBe(200)
@@ -601,11 +668,19 @@ describe('the request body', () => {
         scope: 'openid',
         login_hint: 'john',
       })
-      const answer = await handleBackchannelAuthentication(env.authlete, { body: parsed }, hooks().all)
+      const answer = await handleBackchannelAuthentication(
+        env.authlete,
+        { body: parsed, authorization: undefined },
+        hooks().all,
+      )
       expect(answer.status).toBe(200)
       expect(env.calls[0]?.fields.parameters).toBe('scope=openid&login_hint=john')
       const h = hooks()
-      const empty = await handleBackchannelAuthentication(env.authlete, { body: {} }, h.all)
+      const empty = await handleBackchannelAuthentication(
+        env.authlete,
+        { body: {}, authorization: undefined },
+        h.all,
+      )
       expect(empty).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
       expect(env.calls).toHaveLength(2)
     })
@@ -642,7 +717,11 @@ describe('the request body', () => {
       env = await startEndpointStandIn()
       for (const body of [{ scope: 'openid', login_hint: { x: 'john' } }, { scope: ['openid', 7] }]) {
         const h = hooks()
-        const answer = await handleBackchannelAuthentication(env.authlete, { body: body as never }, h.all)
+        const answer = await handleBackchannelAuthentication(
+          env.authlete,
+          { body: body as never, authorization: undefined },
+          h.all,
+        )
         expect(answer).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
         expect(h.errors).toEqual([[expect.any(AuthleteInputError), 'request']])
         expect(h.errors[0]?.[0]).toMatchObject({ field: 'body' })
@@ -806,6 +885,36 @@ function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64')
 }
 
+describe('the input: the fields the endpoint reads, and no other', () => {
+  it('the framework’s whole request object: 500 server_error, onError(AuthleteInputError naming its first other field, request), no call to Authlete', async () => {
+    const stand = await identified()
+    const { all, errors, identifyUser } = hooks()
+    const req = { body: BODY, headers: { authorization: basic('c1', 's1') }, method: 'POST' }
+    const answer = await handleBackchannelAuthentication(stand.authlete, req as never, all)
+    expect(answer).toEqual({ status: 500, headers: JSON_HEADERS, body: '{"error":"server_error"}' })
+    expect(errors).toEqual([[expect.any(AuthleteInputError), 'request']])
+    expect(errors[0]?.[0]).toMatchObject({ field: 'headers' })
+    expect(stand.paths()).toEqual([])
+    expect(identifyUser).not.toHaveBeenCalled()
+  })
+
+  it('every field it reads, authorization undefined included, is taken', async () => {
+    const stand = await identified()
+    const { all } = hooks()
+    const answer = await handleBackchannelAuthentication(
+      stand.authlete,
+      {
+        body: BODY,
+        authorization: undefined,
+        clientCertificate: undefined,
+        clientCertificatePath: undefined,
+      },
+      all,
+    )
+    expect(answer.status).toBe(200)
+  })
+})
+
 describe('the handlers never reject, whatever they are given', () => {
   const client = new AuthleteClient({
     serviceId: '1',
@@ -822,7 +931,11 @@ describe('the handlers never reject, whatever they are given', () => {
         throw new Error('getter')
       },
     }
-    const answer = await handleBackchannelAuthentication(client, { body: 'scope=openid' }, hooks as never)
+    const answer = await handleBackchannelAuthentication(
+      client,
+      { body: 'scope=openid', authorization: undefined },
+      hooks as never,
+    )
     expect(answer.status).toBe(500)
   })
 

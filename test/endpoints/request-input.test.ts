@@ -71,13 +71,17 @@ describe('formText of no body at all', () => {
 })
 
 describe('readClientRequest', () => {
+  const FIELDS: ReadonlySet<string> = new Set(['body', 'authorization'])
+
   it('the form text and the Basic credentials', () => {
-    expect(readClientRequest({ scope: 'openid' }, basic('c1', 's+1'))).toEqual({
+    expect(
+      readClientRequest({ body: { scope: 'openid' }, authorization: basic('c1', 's+1') }, FIELDS),
+    ).toEqual({
       parameters: 'scope=openid',
       clientId: 'c1',
       clientSecret: 's+1',
     })
-    expect(readClientRequest('scope=openid', undefined)).toEqual({
+    expect(readClientRequest({ body: 'scope=openid', authorization: undefined }, FIELDS)).toEqual({
       parameters: 'scope=openid',
       clientId: undefined,
       clientSecret: undefined,
@@ -88,7 +92,7 @@ describe('readClientRequest', () => {
     ['client ID', 'i'.repeat(65_537), 's', 'client ID over 65536 characters'],
     ['client secret', 'c', 's'.repeat(65_537), 'client secret over 65536 characters'],
   ])('a %s over 65 536 characters: invalid_client at clientAuthentication', (_name, id, secret, why) => {
-    const read = readClientRequest('scope=openid', basic(id, secret))
+    const read = readClientRequest({ body: 'scope=openid', authorization: basic(id, secret) }, FIELDS)
     expect(read).toEqual({
       refused: 'invalid_client',
       stage: 'clientAuthentication',
@@ -98,23 +102,60 @@ describe('readClientRequest', () => {
   })
 
   it('65 536 characters each pass', () => {
-    expect(readClientRequest('scope=openid', basic('i'.repeat(65_536), 's'.repeat(65_536)))).toMatchObject({
+    expect(
+      readClientRequest(
+        { body: 'scope=openid', authorization: basic('i'.repeat(65_536), 's'.repeat(65_536)) },
+        FIELDS,
+      ),
+    ).toMatchObject({
       parameters: 'scope=openid',
     })
   })
 
   it('the credentials are checked first: a malformed header wins over a bad body', () => {
-    expect(readClientRequest(42, 'Bearer x')).toMatchObject({ refused: 'invalid_client' })
+    expect(readClientRequest({ body: 42, authorization: 'Bearer x' }, FIELDS)).toMatchObject({
+      refused: 'invalid_client',
+    })
   })
 
   it('a nested value is the client’s (invalid_request), a body of another type the server’s (server_error)', () => {
-    expect(readClientRequest({ a: { b: 'c' } }, undefined)).toMatchObject({
+    expect(readClientRequest({ body: { a: { b: 'c' } }, authorization: undefined }, FIELDS)).toMatchObject({
       refused: 'invalid_request',
       stage: 'request',
     })
-    expect(readClientRequest(Buffer.from('a=b'), undefined)).toMatchObject({
+    expect(readClientRequest({ body: Buffer.from('a=b'), authorization: undefined }, FIELDS)).toMatchObject({
       refused: 'server_error',
       stage: 'request',
+    })
+  })
+})
+
+describe('readClientRequest of an input with a field the endpoint does not read', () => {
+  const FIELDS: ReadonlySet<string> = new Set(['body', 'authorization', 'dpop'])
+
+  it('a framework request object (body, headers, method…) is the server’s mistake: server_error at request, naming the field and the fields read', () => {
+    const req = { method: 'POST', headers: { authorization: basic('c1', 's1') }, body: { scope: 'openid' } }
+    const read = readClientRequest(req, FIELDS)
+    expect(read).toEqual({ refused: 'server_error', stage: 'request', error: expect.any(AuthleteInputError) })
+    expect(read).toMatchObject({
+      error: {
+        field: 'method',
+        message:
+          "method: not a field of the endpoint's input (body, authorization, dpop): pass these, with the headers read from the request, not the framework's request object",
+      },
+    })
+  })
+
+  it('an inherited enumerable field counts too; a missing authorization is read as none', () => {
+    const input = Object.assign(Object.create({ headers: {} }), { body: 'a=b', authorization: undefined })
+    expect(readClientRequest(input, FIELDS)).toMatchObject({
+      refused: 'server_error',
+      error: { field: 'headers' },
+    })
+    expect(readClientRequest({ body: 'a=b' }, FIELDS)).toEqual({
+      parameters: 'a=b',
+      clientId: undefined,
+      clientSecret: undefined,
     })
   })
 })

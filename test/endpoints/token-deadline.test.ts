@@ -99,7 +99,12 @@ describe('the flow deadline (flowTimeoutMs)', () => {
       const hook = deferred<unknown>()
       const { hooks, errors } = recorded({ [stage]: () => hook.promise })
       const answer = track(
-        handleTokenRequest(fake.client, { body: 'grant_type=x' }, hooks, { flowTimeoutMs: 1000 }),
+        handleTokenRequest(
+          fake.client,
+          { body: 'grant_type=x', authorization: undefined, dpop: undefined },
+          hooks,
+          { flowTimeoutMs: 1000 },
+        ),
       )
 
       await vi.advanceTimersByTimeAsync(999)
@@ -133,7 +138,7 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     const answer = track(
       handleTokenRequest(
         fake.client,
-        { body: 'grant_type=x' },
+        { body: 'grant_type=x', authorization: undefined, dpop: undefined },
         { tokenExchange: () => new Promise(() => {}) },
       ),
     )
@@ -151,7 +156,7 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     const answer = track(
       handleTokenRequest(
         fake.client,
-        { body: 'grant_type=x' },
+        { body: 'grant_type=x', authorization: undefined, dpop: undefined },
         { jwtBearer: () => new Promise(() => {}) },
         { flowTimeoutMs: 1000 },
       ),
@@ -171,9 +176,14 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     fake.client.token = () => token.promise as never
     const authenticateUser = vi.fn(() => 'john')
     const { hooks, errors } = recorded({ authenticateUser })
-    const answer = handleTokenRequest(fake.client, { body: 'grant_type=password' }, hooks, {
-      flowTimeoutMs: 1000,
-    })
+    const answer = handleTokenRequest(
+      fake.client,
+      { body: 'grant_type=password', authorization: undefined, dpop: undefined },
+      hooks,
+      {
+        flowTimeoutMs: 1000,
+      },
+    )
     await vi.advanceTimersByTimeAsync(1000)
     token.resolve({ action: 'PASSWORD', ticket: 'pt-1' })
     expect(await answer).toEqual(SERVER_ERROR)
@@ -190,10 +200,15 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     fake.hang.add('tokenIssue')
     const { hooks, errors } = recorded({ authenticateUser: () => 'john' })
     const answer = track(
-      handleTokenRequest(fake.client, { body: 'grant_type=password' }, hooks, {
-        flowTimeoutMs: 1000,
-        timeoutMs: 800,
-      }),
+      handleTokenRequest(
+        fake.client,
+        { body: 'grant_type=password', authorization: undefined, dpop: undefined },
+        hooks,
+        {
+          flowTimeoutMs: 1000,
+          timeoutMs: 800,
+        },
+      ),
     )
     await vi.advanceTimersByTimeAsync(1000)
     expect(await answer.promise).toEqual(SERVER_ERROR)
@@ -215,7 +230,7 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     const signal = new AbortController().signal
     const answer = handleTokenRequest(
       fake.client,
-      { body: 'grant_type=x' },
+      { body: 'grant_type=x', authorization: undefined, dpop: undefined },
       {},
       {
         signal,
@@ -235,7 +250,7 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     const fake = fakeTokenClient('PASSWORD')
     const answer = await handleTokenRequest(
       fake.client,
-      { body: 'grant_type=password' },
+      { body: 'grant_type=password', authorization: undefined, dpop: undefined },
       { authenticateUser: () => 'john' },
     )
     expect(answer).toMatchObject({ status: 200, body: TOKENS })
@@ -247,9 +262,14 @@ describe('the flow deadline (flowTimeoutMs)', () => {
     async (value) => {
       const fake = fakeTokenClient('OK')
       const { hooks, errors } = recorded()
-      const answer = await handleTokenRequest(fake.client, { body: 'grant_type=x' }, hooks, {
-        flowTimeoutMs: value as number,
-      })
+      const answer = await handleTokenRequest(
+        fake.client,
+        { body: 'grant_type=x', authorization: undefined, dpop: undefined },
+        hooks,
+        {
+          flowTimeoutMs: value as number,
+        },
+      )
       expect(answer).toEqual(SERVER_ERROR)
       expect(fake.calls).toEqual([])
       expect(errors).toEqual([[expect.any(AuthleteInputError), 'request']])
@@ -266,7 +286,12 @@ describe("the caller's signal", () => {
       const { hooks, errors } = recorded({ [stage]: () => hook.promise })
       const controller = new AbortController()
       const answer = track(
-        handleTokenRequest(fake.client, { body: 'grant_type=x' }, hooks, { signal: controller.signal }),
+        handleTokenRequest(
+          fake.client,
+          { body: 'grant_type=x', authorization: undefined, dpop: undefined },
+          hooks,
+          { signal: controller.signal },
+        ),
       )
       await nextTurn()
       expect(answer.settled).toBe(false)
@@ -295,9 +320,14 @@ describe("the caller's signal", () => {
         return 'john'
       },
     })
-    const answer = await handleTokenRequest(fake.client, { body: 'grant_type=password' }, hooks, {
-      signal: controller.signal,
-    })
+    const answer = await handleTokenRequest(
+      fake.client,
+      { body: 'grant_type=password', authorization: undefined, dpop: undefined },
+      hooks,
+      {
+        signal: controller.signal,
+      },
+    )
     expect(answer).toEqual(SERVER_ERROR)
     expect(fake.calls.slice(1)).toEqual([
       { name: 'tokenFail', input: { ticket: 'pt-1', reason: 'UNKNOWN' }, options: FAIL_AFTER_END },
@@ -310,9 +340,14 @@ describe("the caller's signal", () => {
     fake.client.tokenFail = () => Promise.reject(new Error('Authlete down'))
     const controller = new AbortController()
     const { hooks, errors } = recorded({ authenticateUser: () => new Promise(() => {}) })
-    const answer = handleTokenRequest(fake.client, { body: 'grant_type=password' }, hooks, {
-      signal: controller.signal,
-    })
+    const answer = handleTokenRequest(
+      fake.client,
+      { body: 'grant_type=password', authorization: undefined, dpop: undefined },
+      hooks,
+      {
+        signal: controller.signal,
+      },
+    )
     await nextTurn()
     controller.abort()
     expect(await answer).toEqual(SERVER_ERROR)
@@ -328,7 +363,7 @@ describe("the caller's signal", () => {
     const answer = track(
       handleTokenRequest(
         fake.client,
-        { body: 'grant_type=password' },
+        { body: 'grant_type=password', authorization: undefined, dpop: undefined },
         { authenticateUser: () => new Promise(() => {}) },
         { signal: controller.signal, timeoutMs: 200 },
       ),

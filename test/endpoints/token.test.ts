@@ -58,7 +58,11 @@ function recorded(overrides: TokenEndpointHooks = {}) {
 describe('the answers of /auth/token, mapped', () => {
   it('the CIBA grant: 200 with the tokens, no-store, the Basic credentials passed on, no DPoP fields', async () => {
     env.answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', grantType: 'CIBA' }
-    const answer = await handleTokenRequest(authlete, { body: CIBA, authorization: basic('c 1', 's:e+c') })
+    const answer = await handleTokenRequest(authlete, {
+      body: CIBA,
+      authorization: basic('c 1', 's:e+c'),
+      dpop: undefined,
+    })
     expect(answer).toEqual({ status: 200, headers: HEADERS, body: TOKENS })
     expect(paths()).toEqual([TOKEN])
     expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA, clientId: 'c 1', clientSecret: 's:e+c' })
@@ -66,7 +70,9 @@ describe('the answers of /auth/token, mapped', () => {
 
   it('DPoP-Nonce when Authlete gives one; a nonce that is no header value is dropped', async () => {
     env.answers[TOKEN] = { action: 'OK', responseContent: TOKENS, accessToken: 'at', dpopNonce: 'n-1' }
-    expect((await handleTokenRequest(authlete, { body: CIBA })).headers).toEqual({
+    expect(
+      (await handleTokenRequest(authlete, { body: CIBA, authorization: undefined, dpop: undefined })).headers,
+    ).toEqual({
       ...HEADERS,
       'DPoP-Nonce': 'n-1',
     })
@@ -75,7 +81,9 @@ describe('the answers of /auth/token, mapped', () => {
       responseContent: '{"error":"use_dpop_nonce"}',
       dpopNonce: 'n-2',
     }
-    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body: CIBA, authorization: undefined, dpop: undefined }),
+    ).toEqual({
       status: 400,
       headers: { ...HEADERS, 'DPoP-Nonce': 'n-2' },
       body: '{"error":"use_dpop_nonce"}',
@@ -86,18 +94,24 @@ describe('the answers of /auth/token, mapped', () => {
       accessToken: 'at',
       dpopNonce: 'n\r\nSet-Cookie: x',
     }
-    expect((await handleTokenRequest(authlete, { body: CIBA })).headers).toEqual(HEADERS)
+    expect(
+      (await handleTokenRequest(authlete, { body: CIBA, authorization: undefined, dpop: undefined })).headers,
+    ).toEqual(HEADERS)
   })
 
   it('ID_TOKEN_REISSUABLE: 200 with its responseContent (no ID token reissued, as Java)', async () => {
     env.answers[TOKEN] = { action: 'ID_TOKEN_REISSUABLE', responseContent: TOKENS }
-    expect(await handleTokenRequest(authlete, { body: 'grant_type=refresh_token&refresh_token=rt' })).toEqual(
-      {
-        status: 200,
-        headers: HEADERS,
-        body: TOKENS,
-      },
-    )
+    expect(
+      await handleTokenRequest(authlete, {
+        body: 'grant_type=refresh_token&refresh_token=rt',
+        authorization: undefined,
+        dpop: undefined,
+      }),
+    ).toEqual({
+      status: 200,
+      headers: HEADERS,
+      body: TOKENS,
+    })
   })
 
   it.each([
@@ -109,7 +123,9 @@ describe('the answers of /auth/token, mapped', () => {
     'unauthorized_client',
   ])('BAD_REQUEST %s: 400 with the body as Authlete wrote it', async (error) => {
     env.answers[TOKEN] = { action: 'BAD_REQUEST', responseContent: `{"error":"${error}"}` }
-    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body: CIBA, authorization: undefined, dpop: undefined }),
+    ).toEqual({
       status: 400,
       headers: HEADERS,
       body: `{"error":"${error}"}`,
@@ -118,7 +134,9 @@ describe('the answers of /auth/token, mapped', () => {
 
   it('INVALID_CLIENT with Basic: 401 with WWW-Authenticate: Basic realm="token"', async () => {
     env.answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
-    expect(await handleTokenRequest(authlete, { body: CIBA, authorization: basic('c', 'wrong') })).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body: CIBA, authorization: basic('c', 'wrong'), dpop: undefined }),
+    ).toEqual({
       status: 401,
       headers: { ...HEADERS, 'WWW-Authenticate': 'Basic realm="token"' },
       body: '{"error":"invalid_client"}',
@@ -128,7 +146,7 @@ describe('the answers of /auth/token, mapped', () => {
   it('INVALID_CLIENT without an Authorization header (client_secret_post, private_key_jwt): 400, no challenge', async () => {
     env.answers[TOKEN] = { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }
     const body = `${CIBA}&client_id=c&client_secret=wrong`
-    expect(await handleTokenRequest(authlete, { body, authorization: '' })).toEqual({
+    expect(await handleTokenRequest(authlete, { body, authorization: '', dpop: undefined })).toEqual({
       status: 400,
       headers: HEADERS,
       body: '{"error":"invalid_client"}',
@@ -138,7 +156,9 @@ describe('the answers of /auth/token, mapped', () => {
 
   it('INTERNAL_SERVER_ERROR: 500 with its responseContent', async () => {
     env.answers[TOKEN] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
-    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body: CIBA, authorization: undefined, dpop: undefined }),
+    ).toEqual({
       status: 500,
       headers: HEADERS,
       body: SERVER_ERROR,
@@ -147,7 +167,9 @@ describe('the answers of /auth/token, mapped', () => {
 
   it('an action this version does not know: 500 server_error, not its content', async () => {
     env.answers[TOKEN] = { action: 'SOMETHING_NEW', responseContent: '{"secret":"x"}' }
-    expect(await handleTokenRequest(authlete, { body: CIBA })).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body: CIBA, authorization: undefined, dpop: undefined }),
+    ).toEqual({
       status: 500,
       headers: HEADERS,
       body: SERVER_ERROR,
@@ -161,22 +183,31 @@ describe('DPoP and mutual TLS', () => {
   })
 
   it('the DPoP header goes as dpop with htm POST; no htu unless configured', async () => {
-    await handleTokenRequest(authlete, { body: CIBA, dpop: 'ey.proof.sig' })
+    await handleTokenRequest(authlete, { body: CIBA, dpop: 'ey.proof.sig', authorization: undefined })
     expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA, dpop: 'ey.proof.sig', htm: 'POST' })
   })
 
   it('htu as configured, with a proof only', async () => {
     const options = { htu: 'https://as.example/token' }
-    await handleTokenRequest(authlete, { body: CIBA, dpop: 'ey.proof.sig' }, {}, options)
+    await handleTokenRequest(
+      authlete,
+      { body: CIBA, dpop: 'ey.proof.sig', authorization: undefined },
+      {},
+      options,
+    )
     expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA, dpop: 'ey.proof.sig', htm: 'POST', htu: options.htu })
     env.calls.length = 0
-    await handleTokenRequest(authlete, { body: CIBA, dpop: '' }, {}, options)
+    await handleTokenRequest(authlete, { body: CIBA, dpop: '', authorization: undefined }, {}, options)
     expect(fieldsOf(TOKEN)).toEqual({ parameters: CIBA })
   })
 
   it('a DPoP header too long to be a proof: 400 invalid_dpop_proof, Authlete not called, reported', async () => {
     const { hooks, errors } = recorded()
-    const answer = await handleTokenRequest(authlete, { body: CIBA, dpop: 'x'.repeat(70_000) }, hooks)
+    const answer = await handleTokenRequest(
+      authlete,
+      { body: CIBA, dpop: 'x'.repeat(70_000), authorization: undefined },
+      hooks,
+    )
     expect(answer).toEqual({ status: 400, headers: HEADERS, body: '{"error":"invalid_dpop_proof"}' })
     expect(env.calls).toEqual([])
     expect(errors).toEqual([[expect.any(AuthleteInputError), 'token']])
@@ -187,6 +218,8 @@ describe('DPoP and mutual TLS', () => {
       body: CIBA,
       clientCertificate: 'leaf',
       clientCertificatePath: ['ca'],
+      authorization: undefined,
+      dpop: undefined,
     })
     expect(fieldsOf(TOKEN)).toEqual({
       parameters: CIBA,
@@ -204,6 +237,8 @@ describe('the request body', () => {
   it('URLSearchParams: sent as its text', async () => {
     await handleTokenRequest(authlete, {
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'a b' }),
+      authorization: undefined,
+      dpop: undefined,
     })
     expect(fieldsOf(TOKEN)?.parameters).toBe('grant_type=refresh_token&refresh_token=a+b')
   })
@@ -214,7 +249,11 @@ describe('the request body', () => {
       auth_req_id: ['r-1', 'r-2'],
       ignored: undefined,
     })
-    await handleTokenRequest(authlete, { body: body as Record<string, string> })
+    await handleTokenRequest(authlete, {
+      body: body as Record<string, string>,
+      authorization: undefined,
+      dpop: undefined,
+    })
     expect(fieldsOf(TOKEN)?.parameters).toBe(
       'grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=r-1&auth_req_id=r-2',
     )
@@ -226,7 +265,9 @@ describe('the request body', () => {
       string,
       string
     >
-    expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body, authorization: undefined, dpop: undefined }, hooks),
+    ).toEqual({
       status: 400,
       headers: HEADERS,
       body: '{"error":"invalid_request"}',
@@ -238,7 +279,13 @@ describe('the request body', () => {
   it('anything else (a Buffer from a raw parser, a number): 500, reported as the server bug it is', async () => {
     for (const body of [Buffer.from(CIBA), 42, null]) {
       const { hooks, errors } = recorded()
-      expect(await handleTokenRequest(authlete, { body: body as never }, hooks)).toEqual({
+      expect(
+        await handleTokenRequest(
+          authlete,
+          { body: body as never, authorization: undefined, dpop: undefined },
+          hooks,
+        ),
+      ).toEqual({
         status: 500,
         headers: HEADERS,
         body: SERVER_ERROR,
@@ -275,7 +322,9 @@ describe('client_secret_basic', () => {
     '%s: 401 invalid_client with the challenge, as Authlete would, without Authlete or a hook',
     async (_, header) => {
       const { hooks, errors } = recorded({ authenticateUser: () => 'john' })
-      expect(await handleTokenRequest(authlete, { body: CIBA, authorization: header }, hooks)).toEqual({
+      expect(
+        await handleTokenRequest(authlete, { body: CIBA, authorization: header, dpop: undefined }, hooks),
+      ).toEqual({
         status: 401,
         headers: { ...HEADERS, 'WWW-Authenticate': 'Basic realm="token"' },
         body: '{"error":"invalid_client"}',
@@ -307,7 +356,7 @@ describe('the password grant', () => {
     const seen: unknown[] = []
     const answer = await handleTokenRequest(
       authlete,
-      { body },
+      { body, authorization: undefined, dpop: undefined },
       {
         authenticateUser: (credentials, response) => {
           seen.push(credentials, response.ticket)
@@ -327,7 +376,11 @@ describe('the password grant', () => {
   ])(
     '%s: /auth/token/fail INVALID_RESOURCE_OWNER_CREDENTIALS, its answer mapped',
     async (_, authenticateUser) => {
-      const answer = await handleTokenRequest(authlete, { body }, { authenticateUser })
+      const answer = await handleTokenRequest(
+        authlete,
+        { body, authorization: undefined, dpop: undefined },
+        { authenticateUser },
+      )
       expect(answer).toEqual({
         status: 400,
         headers: { ...HEADERS, 'DPoP-Nonce': 'n-9' },
@@ -339,7 +392,7 @@ describe('the password grant', () => {
   )
 
   it('no authenticateUser hook: refused the same way, never issued', async () => {
-    await handleTokenRequest(authlete, { body })
+    await handleTokenRequest(authlete, { body, authorization: undefined, dpop: undefined })
     expect(paths()).toEqual([TOKEN, FAIL])
     expect(fieldsOf(FAIL)?.reason).toBe('INVALID_RESOURCE_OWNER_CREDENTIALS')
   })
@@ -359,7 +412,11 @@ describe('the password grant', () => {
     async (_, authenticateUser) => {
       env.answers[FAIL] = { action: 'INTERNAL_SERVER_ERROR', responseContent: SERVER_ERROR }
       const { hooks, stages } = recorded({ authenticateUser })
-      const answer = await handleTokenRequest(authlete, { body }, hooks)
+      const answer = await handleTokenRequest(
+        authlete,
+        { body, authorization: undefined, dpop: undefined },
+        hooks,
+      )
       expect(answer.status).toBe(500)
       expect(answer.body).toBe(SERVER_ERROR)
       expect(fieldsOf(FAIL)).toEqual({ ticket: 'pt-1', reason: 'UNKNOWN' })
@@ -370,7 +427,9 @@ describe('the password grant', () => {
   it('/auth/token/issue failing: 500 server_error, onError(AuthleteApiError, tokenIssue)', async () => {
     env.answers[ISSUE] = [500, { resultCode: 'A001', resultMessage: 'boom' }]
     const { hooks, errors } = recorded({ authenticateUser: () => 'john' })
-    expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body, authorization: undefined, dpop: undefined }, hooks),
+    ).toEqual({
       status: 500,
       headers: HEADERS,
       body: SERVER_ERROR,
@@ -383,14 +442,20 @@ describe('the password grant', () => {
       action: 'INTERNAL_SERVER_ERROR',
       responseContent: '{"error":"server_error","x":1}',
     }
-    const answer = await handleTokenRequest(authlete, { body }, { authenticateUser: () => 'john' })
+    const answer = await handleTokenRequest(
+      authlete,
+      { body, authorization: undefined, dpop: undefined },
+      { authenticateUser: () => 'john' },
+    )
     expect([answer.status, answer.body]).toEqual([500, '{"error":"server_error","x":1}'])
   })
 
   it('/auth/token/fail failing: 500 server_error, onError(AuthleteApiError, tokenFail)', async () => {
     env.answers[FAIL] = [400, { resultCode: 'A001', resultMessage: 'bad ticket' }]
     const { hooks, errors } = recorded()
-    expect(await handleTokenRequest(authlete, { body }, hooks)).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body, authorization: undefined, dpop: undefined }, hooks),
+    ).toEqual({
       status: 500,
       headers: HEADERS,
       body: SERVER_ERROR,
@@ -429,7 +494,9 @@ describe.each([
   })
 
   it('no hook: 400 unsupported_grant_type', async () => {
-    expect(await handleTokenRequest(authlete, { body: 'grant_type=x' })).toEqual(UNSUPPORTED)
+    expect(
+      await handleTokenRequest(authlete, { body: 'grant_type=x', authorization: undefined, dpop: undefined }),
+    ).toEqual(UNSUPPORTED)
     expect(paths()).toEqual([TOKEN])
   })
 
@@ -442,7 +509,7 @@ describe.each([
     let given: unknown
     const answer = await handleTokenRequest(
       authlete,
-      { body: 'grant_type=x' },
+      { body: 'grant_type=x', authorization: undefined, dpop: undefined },
       {
         [hook]: (response: unknown) => {
           given = response
@@ -459,13 +526,23 @@ describe.each([
       { status: 204, headers: {}, body: '' },
       { status: 200, headers: { 'X-Own': 'a\tb', "x-Ok!#$%&'*+.^_`|~": 'caf\u00e9' }, body: '{}' },
     ]) {
-      expect(await handleTokenRequest(authlete, { body: 'grant_type=x' }, { [hook]: () => own })).toBe(own)
+      expect(
+        await handleTokenRequest(
+          authlete,
+          { body: 'grant_type=x', authorization: undefined, dpop: undefined },
+          { [hook]: () => own },
+        ),
+      ).toBe(own)
     }
   })
 
   it('the hook answers nothing: 400 unsupported_grant_type, as Java', async () => {
     expect(
-      await handleTokenRequest(authlete, { body: 'grant_type=x' }, { [hook]: async () => undefined }),
+      await handleTokenRequest(
+        authlete,
+        { body: 'grant_type=x', authorization: undefined, dpop: undefined },
+        { [hook]: async () => undefined },
+      ),
     ).toEqual(UNSUPPORTED)
   })
 
@@ -487,7 +564,13 @@ describe.each([
     ]),
   ])(`the hook %s: 500 server_error, reported at ${hook}`, async (_, fn, kind) => {
     const { hooks, errors } = recorded({ [hook]: fn as never })
-    expect(await handleTokenRequest(authlete, { body: 'grant_type=x' }, hooks)).toEqual({
+    expect(
+      await handleTokenRequest(
+        authlete,
+        { body: 'grant_type=x', authorization: undefined, dpop: undefined },
+        hooks,
+      ),
+    ).toEqual({
       status: 500,
       headers: HEADERS,
       body: SERVER_ERROR,
@@ -497,10 +580,25 @@ describe.each([
 })
 
 describe('Authlete failing, and arguments that are not what they should be', () => {
+  it('the framework’s whole request object: 500 server_error, onError(AuthleteInputError naming its first other field, request), no call to Authlete', async () => {
+    const { hooks, errors } = recorded()
+    const req = { method: 'POST', body: CIBA, headers: { authorization: basic('c1', 's1') } }
+    expect(await handleTokenRequest(authlete, req as never, hooks)).toEqual({
+      status: 500,
+      headers: HEADERS,
+      body: SERVER_ERROR,
+    })
+    expect(errors).toEqual([[expect.any(AuthleteInputError), 'request']])
+    expect(errors[0]?.[0]).toMatchObject({ field: 'method' })
+    expect(paths()).toEqual([])
+  })
+
   it('/auth/token answering an error status: 500 server_error, onError(AuthleteApiError, token)', async () => {
     env.answers[TOKEN] = [401, { resultCode: 'A001202', resultMessage: 'Authorization header is missing.' }]
     const { hooks, errors } = recorded()
-    expect(await handleTokenRequest(authlete, { body: CIBA }, hooks)).toEqual({
+    expect(
+      await handleTokenRequest(authlete, { body: CIBA, authorization: undefined, dpop: undefined }, hooks),
+    ).toEqual({
       status: 500,
       headers: HEADERS,
       body: SERVER_ERROR,
@@ -517,13 +615,21 @@ describe('Authlete failing, and arguments that are not what they should be', () 
       retry: false,
     })
     const { hooks, errors } = recorded()
-    expect((await handleTokenRequest(down, { body: CIBA }, hooks)).status).toBe(500)
+    expect(
+      (await handleTokenRequest(down, { body: CIBA, authorization: undefined, dpop: undefined }, hooks))
+        .status,
+    ).toBe(500)
     expect(errors).toEqual([[expect.any(AuthleteNetworkError), 'token']])
   })
 
   it('the per-call options reach Authlete: an aborted signal is a 500, reported', async () => {
     const { hooks, stages } = recorded()
-    const answer = await handleTokenRequest(authlete, { body: CIBA }, hooks, { signal: AbortSignal.abort() })
+    const answer = await handleTokenRequest(
+      authlete,
+      { body: CIBA, authorization: undefined, dpop: undefined },
+      hooks,
+      { signal: AbortSignal.abort() },
+    )
     expect(answer.status).toBe(500)
     expect(stages()).toEqual(['token'])
     expect(env.calls).toEqual([])
@@ -537,7 +643,15 @@ describe('Authlete failing, and arguments that are not what they should be', () 
       },
       () => Promise.reject(new Error('x')),
     ]) {
-      expect((await handleTokenRequest(authlete, { body: CIBA }, { onError })).status).toBe(500)
+      expect(
+        (
+          await handleTokenRequest(
+            authlete,
+            { body: CIBA, authorization: undefined, dpop: undefined },
+            { onError },
+          )
+        ).status,
+      ).toBe(500)
     }
   })
 
@@ -547,8 +661,24 @@ describe('Authlete failing, and arguments that are not what they should be', () 
     env.answers[TOKEN] = [404, { resultCode: 'A000', resultMessage: 'not played' }]
     const { hooks, stages } = recorded()
     expect((await handleTokenRequest(authlete, undefined as never, hooks)).status).toBe(500)
-    expect((await handleTokenRequest(authlete, { body: CIBA }, null as never)).status).toBe(500)
-    expect((await handleTokenRequest({} as never, { body: CIBA }, hooks)).status).toBe(500)
+    expect(
+      (
+        await handleTokenRequest(
+          authlete,
+          { body: CIBA, authorization: undefined, dpop: undefined },
+          null as never,
+        )
+      ).status,
+    ).toBe(500)
+    expect(
+      (
+        await handleTokenRequest(
+          {} as never,
+          { body: CIBA, authorization: undefined, dpop: undefined },
+          hooks,
+        )
+      ).status,
+    ).toBe(500)
     // A client without the calls fails at the call, like one that rejects.
     expect(stages()).toEqual(['request', 'token'])
   })

@@ -622,7 +622,7 @@ describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s token
   })
 
   it('handleTokenRequest on the example answer: 200 with its responseContent, no-store', async () => {
-    const answer = await handleTokenRequest(client, { body: CIBA })
+    const answer = await handleTokenRequest(client, { body: CIBA, authorization: undefined, dpop: undefined })
     expect(answer.status).toBe(200)
     expect(answer.headers['Cache-Control']).toBe('no-store')
     expect(answer.body).toContain('access_token')
