@@ -199,6 +199,7 @@ export {
 } from './operations/token-issue.js'
 
 // ---- Pending authentications, shared by every instance.
+export type { AuthorizationDetail } from './pending/authorization-details.js'
 export { type InProcessPendingStoreOptions, inProcessPendingStore } from './pending/in-process.js'
 export {
   createPendingAuthentications,

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto'
 import { withDeadline } from '../deadline.js'
 import type { BackchannelAuthenticationUserIdentification } from '../operations/backchannel-authentication.js'
 import type { BackchannelIssueOk } from '../operations/backchannel-issue.js'
+import type { Scope } from '../operations/fields.js'
+import { authorizationDetailsOf } from '../pending/authorization-details.js'
 import type { PendingAuthentications } from '../pending/pending.js'
 import type { PendingRecord } from '../pending/store.js'
 import { storeCall } from '../pending/store-call.js'
@@ -31,11 +33,27 @@ export function pendingRecordOf(
     hintType: request.hintType,
     bindingMessage: request.bindingMessage,
     scopes: (request.scopes ?? []).flatMap((scope) => (typeof scope.name === 'string' ? [scope.name] : [])),
+    scopeDescriptions: scopeDescriptionsOf(request.scopes),
+    claimNames: request.claimNames?.length ? request.claimNames : undefined,
     acrs: request.acrs ?? [],
-    requestContext: request.requestContext,
+    requestContext: request.requestContext ?? undefined,
+    authorizationDetails: authorizationDetailsOf(request.authorizationDetails),
     createdAt: now,
     expiresAt: now + issued.expiresIn * 1000,
   }
+}
+
+/**
+ * The scopes' descriptions Authlete gave, by name: its documented answer has none (they live in the
+ * service's settings), but a description it sends is kept for the device.
+ */
+function scopeDescriptionsOf(scopes: Scope[] | null | undefined): Record<string, string> | undefined {
+  const described = (scopes ?? []).flatMap(({ name, description }) =>
+    typeof name === 'string' && typeof description === 'string' && description !== ''
+      ? [[name, description] as const]
+      : [],
+  )
+  return described.length === 0 ? undefined : Object.fromEntries(described)
 }
 
 /**

@@ -143,7 +143,10 @@ export function inProcessPendingStore(options: InProcessPendingStoreOptions = {}
   }
 }
 
-/** The arrays are the caller's: copies in and out, so that nobody mutates what the store holds. */
+/**
+ * The record's arrays and objects are the caller's: copies in and out, so that nobody mutates what
+ * the store holds (a record is plain JSON, `authorization_details` nested as the client sent them).
+ */
 function copy(record: PendingRecord): PendingRecord {
-  return { ...record, scopes: [...record.scopes], acrs: [...record.acrs] }
+  return structuredClone(record)
 }

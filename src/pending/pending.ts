@@ -9,6 +9,7 @@
 import { type Deadline, timeoutOr, withDeadline } from '../deadline.js'
 import { AuthleteInputError } from '../errors.js'
 import { MAX_FIELD_LENGTH, requiredString } from '../input.js'
+import type { AuthorizationDetail } from './authorization-details.js'
 import { inProcessPendingStore } from './in-process.js'
 import type { PendingRecord, PendingState, PendingStore, StoredPending } from './store.js'
 import { nonsense, storeCall } from './store-call.js'
@@ -28,9 +29,15 @@ export interface PendingAuthentication {
   bindingMessage: string | undefined
   /** The requested scopes' names. */
   scopes: string[]
+  /** The scopes' descriptions, by name, when Authlete gave any (its answer often has none). */
+  scopeDescriptions: Record<string, string> | undefined
+  /** The claims requested through the scopes (OpenID Connect Core §5.4), when any. */
+  claimNames: string[] | undefined
   acrs: string[]
   /** The `request_context` (a JSON text), if any. */
   requestContext: string | undefined
+  /** RFC 9396 `authorization_details`, when the client sent them: what the user is asked to allow. */
+  authorizationDetails: AuthorizationDetail[] | undefined
   /** When it expires, in milliseconds since the epoch. */
   expiresAt: number
   state: PendingState
@@ -188,8 +195,11 @@ function publicView(stored: StoredPending): PendingAuthentication {
     hintType: stored.hintType,
     bindingMessage: stored.bindingMessage,
     scopes: stored.scopes,
+    scopeDescriptions: stored.scopeDescriptions,
+    claimNames: stored.claimNames,
     acrs: stored.acrs,
     requestContext: stored.requestContext,
+    authorizationDetails: stored.authorizationDetails,
     expiresAt: stored.expiresAt,
     state: stored.state,
   }
@@ -227,6 +237,23 @@ export function checkRecord(value: unknown, what: string): PendingRecord {
       throw new AuthleteInputError(`${what}.${field}`, 'must be an array of strings')
     return [...v] as string[]
   }
+  // The fields a record of version 0.1.0 lacks: absent reads as undefined.
+  const optionalTexts = (field: string) =>
+    r[field] === undefined || r[field] === null ? undefined : texts(field)
+  const scopeDescriptions = (field: string) => {
+    const v = r[field]
+    if (v === undefined || v === null) return undefined
+    if (!isPlainObject(v) || !Object.values(v).every((d) => typeof d === 'string'))
+      throw new AuthleteInputError(`${what}.${field}`, 'must be an object of strings')
+    return { ...v } as Record<string, string>
+  }
+  const authorizationDetails = (field: string) => {
+    const v = r[field]
+    if (v === undefined || v === null) return undefined
+    if (!Array.isArray(v) || !v.every((d) => isPlainObject(d) && typeof d.type === 'string'))
+      throw new AuthleteInputError(`${what}.${field}`, 'must be an array of objects, each with a type')
+    return v as AuthorizationDetail[]
+  }
   const time = (field: string) => {
     const v = r[field]
     // A time a Date can hold: a store may refuse anything past it (Redis's PEXPIREAT does).
@@ -250,9 +277,16 @@ export function checkRecord(value: unknown, what: string): PendingRecord {
     hintType: optionalText('hintType'),
     bindingMessage: optionalText('bindingMessage'),
     scopes: texts('scopes'),
+    scopeDescriptions: scopeDescriptions('scopeDescriptions'),
+    claimNames: optionalTexts('claimNames'),
     acrs: texts('acrs'),
     requestContext: optionalText('requestContext'),
+    authorizationDetails: authorizationDetails('authorizationDetails'),
     createdAt: time('createdAt'),
     expiresAt: time('expiresAt'),
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -83,6 +83,28 @@ export function pendingStoreTests(runner: PendingStoreTestRunner, options: Pendi
       assert.deepEqual(clean(await store.get(record.authReqId, ctx())), { ...record, state: 'pending' })
     })
 
+    test('what the device shows round-trips: scope descriptions, claim names, authorization details nested as sent', async (store) => {
+      const record = newRecord({
+        scopes: ['openid', 'email'],
+        scopeDescriptions: { email: 'Your email address' },
+        claimNames: ['email', 'email_verified'],
+        requestContext: '{"location":"Tokyo"}',
+        authorizationDetails: [
+          {
+            type: 'payment_initiation',
+            actions: ['initiate'],
+            instructedAmount: { currency: 'EUR', amount: '123.50' },
+            remittance: [{ line: 1, text: 'Ref Number Merchant' }],
+          },
+        ],
+      })
+      await store.save(record, ctx())
+      assert.deepEqual(clean(await store.get(record.authReqId, ctx())), { ...record, state: 'pending' })
+      assert.deepEqual((await store.listBySubject(record.subject, ctx())).map(clean), [
+        { ...record, state: 'pending' },
+      ])
+    })
+
     test('get of an unknown auth_req_id answers undefined', async (store) => {
       assert.equal(await store.get(`unknown-${randomUUID()}`, ctx()), undefined)
     })
@@ -263,6 +285,20 @@ export function pendingStoreTests(runner: PendingStoreTestRunner, options: Pendi
       const got = await store.get(record.authReqId, ctx())
       got?.scopes.push('changed-after-get')
       assert.deepEqual((await store.get(record.authReqId, ctx()))?.scopes, ['openid'])
+    })
+
+    test('what the store answers is a copy down to the nested authorization details', async (store) => {
+      const amount = { currency: 'EUR', amount: '1.00' }
+      const record = newRecord({
+        authorizationDetails: [{ type: 'payment_initiation', instructedAmount: amount }],
+      })
+      await store.save(record, ctx())
+      amount.amount = '999.00'
+      const got = await store.get(record.authReqId, ctx())
+      ;(got?.authorizationDetails?.[0]?.instructedAmount as typeof amount).currency = 'XXX'
+      assert.deepEqual((await store.get(record.authReqId, ctx()))?.authorizationDetails, [
+        { type: 'payment_initiation', instructedAmount: { currency: 'EUR', amount: '1.00' } },
+      ])
     })
   })
 }

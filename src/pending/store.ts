@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { AuthorizationDetail } from './authorization-details.js'
+
 /** Where a pending request is: waiting for the user, being decided (claimed), or decided. */
 export type PendingState = 'pending' | 'deciding' | 'decided'
 
@@ -32,10 +34,19 @@ export interface PendingRecord {
   bindingMessage?: string | undefined
   /** The requested scopes' names. */
   scopes: string[]
+  /**
+   * The scopes' descriptions, by name, for those Authlete described. This field, `claimNames` and
+   * `authorizationDetails` are absent from a record saved by version 0.1.0.
+   */
+  scopeDescriptions?: Record<string, string> | undefined
+  /** The claims requested through the scopes (OpenID Connect Core §5.4), as Authlete lists them. */
+  claimNames?: string[] | undefined
   /** The requested ACRs, in order of preference. */
   acrs: string[]
   /** The `request_context` (a JSON text), if any. */
   requestContext?: string | undefined
+  /** RFC 9396 `authorization_details`: what the client asks to do, element by element. */
+  authorizationDetails?: AuthorizationDetail[] | undefined
   /** When it was saved, in milliseconds since the epoch: listing is oldest first. */
   createdAt: number
   /** When the `auth_req_id` expires, in milliseconds since the epoch: the store forgets it then. */

@@ -15,12 +15,13 @@ import {
 const ISSUED = '{"auth_req_id":"ar-1","interval":5,"expires_in":600}'
 
 /** Authlete as the endpoint calls it: the request is identified, then issued as `ar-1`. */
-function authleteStandIn() {
+function authleteStandIn(identification: Record<string, unknown> = {}) {
   const calls: string[] = []
   const client = {
     backchannelAuthentication: async () => {
       calls.push('authentication')
       return {
+        ...identification,
         action: 'USER_IDENTIFICATION',
         ticket: 'tk-1',
         clientId: 1234,
@@ -31,6 +32,7 @@ function authleteStandIn() {
         scopes: [{ name: 'openid' }, { name: 'profile' }],
         acrs: ['urn:acr:pwd'],
         requestContext: '{"ip":"127.0.0.1"}',
+        ...identification,
       }
     },
     backchannelIssue: async () => {
@@ -108,6 +110,62 @@ describe('handleBackchannelAuthentication with pending', () => {
       subject: 'john',
     })
     expect(calls).toEqual(['authentication', 'issue', 'complete tk-1'])
+  })
+
+  it('saves what the device shows: authorization_details as RFC 9396 objects, the claims asked through the scopes, scope descriptions', async () => {
+    const pending = createPendingAuthentications()
+    const { client } = authleteStandIn({
+      scopes: [{ name: 'openid' }, { name: 'email', description: 'Your email address', descriptions: null }],
+      claimNames: ['email', 'email_verified'],
+      authorizationDetails: {
+        elements: [
+          {
+            type: 'payment_initiation',
+            actions: ['initiate', 'status'],
+            locations: ['https://example.com/payments'],
+            dataTypes: null,
+            identifier: null,
+            otherFields:
+              '{"instructedAmount":{"currency":"EUR","amount":"123.50"},"creditorName":"Merchant A","type":"not this one"}',
+          },
+          { type: 'account_information', dataTypes: ['balances'], privileges: ['read'], identifier: 'acc-1' },
+        ],
+      },
+    })
+    await handleBackchannelAuthentication(
+      client,
+      { body: 'login_hint=john', authorization: undefined },
+      hooksWith(pending).hooks,
+    )
+    const [saved] = await pending.forSubject('john')
+    expect(saved?.scopes).toEqual(['openid', 'email'])
+    expect(saved?.scopeDescriptions).toEqual({ email: 'Your email address' })
+    expect(saved?.claimNames).toEqual(['email', 'email_verified'])
+    expect(saved?.authorizationDetails).toEqual([
+      {
+        type: 'payment_initiation',
+        actions: ['initiate', 'status'],
+        locations: ['https://example.com/payments'],
+        instructedAmount: { currency: 'EUR', amount: '123.50' },
+        creditorName: 'Merchant A',
+      },
+      { type: 'account_information', datatypes: ['balances'], privileges: ['read'], identifier: 'acc-1' },
+    ])
+  })
+
+  it('a request without authorization_details, claims or descriptions saves none of them', async () => {
+    const pending = createPendingAuthentications()
+    const { client } = authleteStandIn({ claimNames: [], authorizationDetails: { elements: [] } })
+    await handleBackchannelAuthentication(
+      client,
+      { body: 'login_hint=john', authorization: undefined },
+      hooksWith(pending).hooks,
+    )
+    const [saved] = await pending.forSubject('john')
+    expect(saved).toMatchObject({ authReqId: 'ar-1', scopes: ['openid', 'profile'] })
+    expect(saved?.authorizationDetails).toBeUndefined()
+    expect(saved?.claimNames).toBeUndefined()
+    expect(saved?.scopeDescriptions).toBeUndefined()
   })
 
   it('answers 500 and never asks the device when the store cannot save the request', async () => {
