@@ -20,7 +20,9 @@ import {
   receiveCall,
 } from '../authlete.js'
 import {
+  authorizationDetailsOf,
   type BackchannelRequest,
+  claimNamesOf,
   clientFields,
   hintsOf,
   readBackchannelRequest,
@@ -182,6 +184,13 @@ export function backchannelAuthenticationAsAuthlete(options: MockHandlerOptions 
     const hints = hintsOf(parameters)
     const scopes = scopesOf(parameters)
     const [hint] = hints
+    const authorizationDetails = authorizationDetailsOf(parameters)
+    if (typeof authorizationDetails === 'string') {
+      const message = 'The backchannel authentication request is invalid.'
+      return HttpResponse.json(
+        refusalAnswer('BAD_REQUEST', 'invalid_authorization_details', authorizationDetails, message),
+      )
+    }
     if (hint === undefined || hints.length > 1 || !scopes.includes('openid')) {
       // CIBA Core §13: a request without the openid scope is invalid_scope, a hint problem invalid_request.
       const [error, description] =
@@ -197,6 +206,8 @@ export function backchannelAuthenticationAsAuthlete(options: MockHandlerOptions 
         hintType: hint[1],
         hint: parameters.get(hint[0]) ?? '',
         scopes: scopes.map((name) => ({ defaultEntry: false, name })),
+        claimNames: claimNamesOf(scopes),
+        authorizationDetails,
         bindingMessage: optional('binding_message'),
         userCode: optional('user_code'),
         clientNotificationToken: optional('client_notification_token'),
@@ -221,6 +232,8 @@ function userIdentification(ticket: string, request: BackchannelRequest): Record
       bindingMessage: request.bindingMessage,
       acrs: request.acrs.length > 0 ? request.acrs : undefined,
       scopes: request.scopes.map((name) => ({ name, defaultEntry: false })),
+      claimNames: request.claimNames,
+      authorizationDetails: request.authorizationDetails,
       requestedExpiry: request.requestedExpiry ?? 0,
       clientNotificationToken: request.clientNotificationToken,
     }),

@@ -30,6 +30,106 @@ export function scopesOf(parameters: URLSearchParams): string[] {
   return (parameters.get('scope') ?? '').split(' ').filter(Boolean)
 }
 
+/**
+ * The claims each scope of OpenID Connect Core §5.4 requests: what Authlete answers as `claimNames`.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ScopeClaims
+ */
+const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
+  profile: [
+    'name',
+    'family_name',
+    'given_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'profile',
+    'picture',
+    'website',
+    'gender',
+    'birthdate',
+    'zoneinfo',
+    'locale',
+    'updated_at',
+  ],
+  email: ['email', 'email_verified'],
+  address: ['address'],
+  phone: ['phone_number', 'phone_number_verified'],
+}
+
+/** The claims `scopes` request indirectly, in scope order; `undefined` when none does. */
+export function claimNamesOf(scopes: readonly string[]): string[] | undefined {
+  const names = [...new Set(scopes.flatMap((scope) => SCOPE_CLAIMS[scope] ?? []))]
+  return names.length === 0 ? undefined : names
+}
+
+/** One element of `authorization_details` as Authlete answers it (`authorization_details_element`). */
+export interface AuthleteAuthorizationDetailsElement {
+  type: string
+  locations?: unknown
+  actions?: unknown
+  dataTypes?: unknown
+  identifier?: unknown
+  privileges?: unknown
+  /** Every field but the common ones, as one JSON text. */
+  otherFields?: string
+}
+
+/** RFC 9396 §2.2's common fields, by the name Authlete answers them with. */
+const COMMON_FIELDS: ReadonlyArray<
+  readonly [rfc: string, authlete: keyof AuthleteAuthorizationDetailsElement]
+> = [
+  ['locations', 'locations'],
+  ['actions', 'actions'],
+  ['datatypes', 'dataTypes'],
+  ['identifier', 'identifier'],
+  ['privileges', 'privileges'],
+]
+
+/**
+ * The `authorization_details` parameter as Authlete wraps it in its answers (`{ elements }`, each
+ * element's own fields as the JSON text `otherFields`); `undefined` without the parameter; the
+ * error description when it is not a JSON array of objects that each have a string `type` (RFC
+ * 9396 §5: `invalid_authorization_details`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9396#section-2
+ */
+export function authorizationDetailsOf(
+  parameters: URLSearchParams,
+): { elements: AuthleteAuthorizationDetailsElement[] } | string | undefined {
+  const text = parameters.get('authorization_details')
+  if (text === null) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return 'The authorization_details parameter is not JSON.'
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (
+    !Array.isArray(parsed) ||
+    !parsed.every((e) => isObject(e) && typeof e.type === 'string' && e.type !== '')
+  ) {
+    return 'The authorization_details parameter must be a JSON array of objects, each with a type.'
+  }
+  return {
+    elements: (parsed as Record<string, unknown>[]).map((detail) => {
+      const element: AuthleteAuthorizationDetailsElement = { type: detail.type as string }
+      const others: Record<string, unknown> = { ...detail }
+      delete others.type
+      for (const [rfc, authlete] of COMMON_FIELDS) {
+        if (rfc in detail) {
+          ;(element as unknown as Record<string, unknown>)[authlete] = detail[rfc]
+          delete others[rfc]
+        }
+      }
+      if (Object.keys(others).length > 0) element.otherFields = JSON.stringify(others)
+      return element
+    }),
+  }
+}
+
 /** How the client application receives the result (its registered token delivery mode). */
 export type CibaDeliveryMode = 'POLL' | 'PING' | 'PUSH'
 
@@ -103,6 +203,10 @@ export interface BackchannelRequest {
   clientNotificationToken: string | undefined
   /** Seconds, from `requested_expiry`. */
   requestedExpiry: number | undefined
+  /** The claims the scopes request (OpenID Connect Core §5.4). */
+  claimNames: string[] | undefined
+  /** `authorization_details` (RFC 9396), as Authlete answers them. */
+  authorizationDetails: { elements: AuthleteAuthorizationDetailsElement[] } | undefined
 }
 
 /** A refusal: the action and the `responseContent` error. */
@@ -208,10 +312,18 @@ export function readBackchannelRequest(
     return badRequest('invalid_request', 'The requested_expiry must be a positive integer.')
   }
 
+  const authorizationDetails = authorizationDetailsOf(parameters)
+  if (typeof authorizationDetails === 'string') {
+    return badRequest('invalid_authorization_details', authorizationDetails)
+  }
+
+  const scopes = requested.filter((scope) => knownScopes.has(scope))
   return {
     client,
     clientAuthMethod: authentication.method,
-    scopes: requested.filter((scope) => knownScopes.has(scope)),
+    scopes,
+    claimNames: claimNamesOf(scopes),
+    authorizationDetails,
     acrs: (parameters.get('acr_values') ?? '').split(' ').filter(Boolean),
     hintType: hint[1],
     hint: hintValue,

@@ -53,6 +53,7 @@ describe('the default handlers answer all four calls as Authlete would', () => {
     expect(ba.hint).toBe('john@example.com')
     expect(ba.bindingMessage).toBe('W4SCT')
     expect(ba.scopes?.map((scope) => scope.name)).toEqual(['openid', 'email'])
+    expect(ba.claimNames).toEqual(['email', 'email_verified'])
     expect((await client.backchannelIssue(ba.ticket)).action).toBe('OK')
     const fail = await client.backchannelFail({ ticket: ba.ticket, reason: 'UNKNOWN_USER_ID' })
     expect(fail).toMatchObject({ action: 'BAD_REQUEST', responseContent: '{"error":"unknown_user_id"}' })
@@ -64,9 +65,25 @@ describe('the default handlers answer all four calls as Authlete would', () => {
     expect(done.action).toBe('NO_ACTION')
   })
 
+  it('authentication: authorization_details come back wrapped as Authlete wraps them', async () => {
+    const details = [{ type: 'payment_initiation', actions: ['initiate'], creditorName: 'Merchant A' }]
+    const res = await v3.backchannelAuthentication({
+      parameters: `scope=openid&login_hint=a&authorization_details=${encodeURIComponent(JSON.stringify(details))}`,
+    })
+    expect(res).toMatchObject({
+      action: 'USER_IDENTIFICATION',
+      authorizationDetails: {
+        elements: [
+          { type: 'payment_initiation', actions: ['initiate'], otherFields: '{"creditorName":"Merchant A"}' },
+        ],
+      },
+    })
+  })
+
   it.each([
     ['scope=email&login_hint=a', 'invalid_scope'],
     ['scope=openid&login_hint=a&id_token_hint=b', 'invalid_request'],
+    ['scope=openid&login_hint=a&authorization_details=%5B%7B%7D%5D', 'invalid_authorization_details'],
   ])('authentication: %s is BAD_REQUEST %s', async (parameters, error) => {
     const res = await v3.backchannelAuthentication({ parameters })
     expect(res.action).toBe('BAD_REQUEST')

@@ -26,6 +26,17 @@ const simulator = createCibaSimulator({
   now: () => clock,
 })
 const server = setupAuthleteServer(...simulator.handlers)
+const DETAILS = [
+  {
+    type: 'payment_initiation',
+    actions: ['initiate'],
+    datatypes: ['payment'],
+    identifier: 'p-1',
+    privileges: ['write'],
+    locations: ['https://example.com/payments'],
+    instructedAmount: { currency: 'EUR', amount: '123.50' },
+  },
+]
 const v3 = new AuthleteClient({ serviceId: '715948317', accessToken: 't', retry: false })
 const v2 = new AuthleteClient({ apiKey: 'k', apiSecret: 's', retry: false })
 
@@ -57,6 +68,12 @@ async function everyAnswer(client: AuthleteClient) {
   await client.backchannelAuthentication({ parameters: 'scope=openid&login_hint=j', ...credentials('code') })
   await client.backchannelAuthentication({ parameters: 'scope=openid&login_hint=j', clientId: 'x' })
   await identified('1234567', '&user_code=1&requested_expiry=60')
+  // RFC 9396 authorization details, passed through wrapped as Authlete wraps them; a malformed one.
+  await identified('poll', `&authorization_details=${encodeURIComponent(JSON.stringify(DETAILS))}`)
+  await client.backchannelAuthentication({
+    parameters: 'scope=openid&login_hint=j&authorization_details=%7B%7D',
+    ...credentials('poll'),
+  })
   await client.backchannelIssue('unknown')
   for (const reason of ['UNKNOWN_USER_ID', 'ACCESS_DENIED', 'SERVER_ERROR'] as const) {
     await client.backchannelFail({

@@ -467,6 +467,67 @@ describe('/backchannel/authentication reads the request as CIBA Core §7.1 says'
     expect(simulator.findUser(answer)).toMatchObject({ subject: 'john' })
   })
 
+  it('passes authorization_details through as Authlete wraps them, and lists the claims the scopes ask for', async () => {
+    const details = [
+      {
+        type: 'payment_initiation',
+        actions: ['initiate', 'status'],
+        locations: ['https://example.com/payments'],
+        datatypes: ['payment'],
+        instructedAmount: { currency: 'EUR', amount: '123.50' },
+        creditorName: 'Merchant A',
+      },
+      { type: 'openid_credential' },
+    ]
+    const parameters = new URLSearchParams({
+      scope: 'openid email phone',
+      login_hint: 'john',
+      authorization_details: JSON.stringify(details),
+    })
+    const answer = await call(parameters.toString(), POLL)
+    expect(answer).toMatchObject({
+      action: 'USER_IDENTIFICATION',
+      claimNames: ['email', 'email_verified', 'phone_number', 'phone_number_verified'],
+      authorizationDetails: {
+        elements: [
+          {
+            type: 'payment_initiation',
+            actions: ['initiate', 'status'],
+            locations: ['https://example.com/payments'],
+            dataTypes: ['payment'],
+            otherFields:
+              '{"instructedAmount":{"currency":"EUR","amount":"123.50"},"creditorName":"Merchant A"}',
+          },
+          { type: 'openid_credential' },
+        ],
+      },
+    })
+    expect(answer.authorizationDetails?.elements?.[1]).toEqual({ type: 'openid_credential' })
+  })
+
+  it('no claims without a scope that asks for some, no authorization details without the parameter', async () => {
+    const answer = await call('scope=openid&login_hint=john', POLL)
+    expect(answer.action).toBe('USER_IDENTIFICATION')
+    expect(answer).not.toHaveProperty('claimNames')
+    expect(answer).not.toHaveProperty('authorizationDetails')
+  })
+
+  it.each([
+    ['not JSON', '[{'],
+    ['an object, not an array', '{"type":"x"}'],
+    ['an element without a type', '[{"actions":["read"]}]'],
+    ['a type that is not a string', '[{"type":1}]'],
+  ])('refuses authorization_details that are %s: invalid_authorization_details', async (_, details) => {
+    const parameters = new URLSearchParams({
+      scope: 'openid',
+      login_hint: 'john',
+      authorization_details: details,
+    })
+    const answer = await call(parameters.toString(), POLL)
+    expect(answer.action).toBe('BAD_REQUEST')
+    expect(JSON.parse(answer.responseContent ?? '')).toMatchObject({ error: 'invalid_authorization_details' })
+  })
+
   it('records each call parsed, with its answer, and never a header', async () => {
     await call('scope=openid&login_hint=john&client_notification_token=t')
     const [recorded] = simulator.requests.authentication
