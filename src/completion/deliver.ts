@@ -145,15 +145,70 @@ export function deliverChecked(
   notification: ClientNotification,
   options: NotificationOptions,
 ): Promise<NotificationDelivery> {
-  const endpoint = parseEndpoint(notification.clientNotificationEndpoint, options.allowInsecureHttp === true)
+  const token = notification.clientNotificationToken
+  const headers =
+    token === undefined
+      ? ['content-type', 'application/json', 'user-agent', USER_AGENT]
+      : ['content-type', 'application/json', 'user-agent', USER_AGENT, 'authorization', `Bearer ${token}`]
+  return postGuarded(
+    {
+      url: notification.clientNotificationEndpoint,
+      headers,
+      body: notification.responseContent,
+      secrets: token ? [token] : [],
+      what: CLIENT_NOTIFICATION,
+    },
+    options,
+  )
+}
+
+/** The words a client notification's failure starts with, and its endpoint is named by. */
+const CLIENT_NOTIFICATION: OutboundKind = {
+  failed: 'Client notification failed',
+  endpoint: 'The client notification endpoint',
+  channel: 'notification',
+}
+
+/** What kind of outbound POST it is, for its errors and its tracing channel. @internal */
+export interface OutboundKind {
+  /** The first words of a failure's message: `Client notification failed`. */
+  failed: string
+  /** What the URL is, in a refusal: `The client notification endpoint`. */
+  endpoint: string
+  /** The tracing channel it is published on (`authlete-ciba:{channel}`). */
+  channel: 'notification' | 'webPush'
+}
+
+/** One POST to an address that someone else chose: what {@link postGuarded} sends. @internal */
+export interface OutboundPost {
+  url: string
+  /** Header names and values, alternating, as undici takes them. */
+  headers: string[]
+  body: string | Uint8Array
+  /** Values that must not appear in an error (a bearer token, a VAPID signature). */
+  secrets: readonly string[]
+  what: OutboundKind
+}
+
+/**
+ * One POST through the guard of client notifications, with options checked already: an `https:` URL
+ * (plain `http:` only with `allowInsecureHttp`), the address checked where the socket connects (no
+ * private address unless `allowPrivateNetwork`), never a redirect, one deadline (`timeoutMs`),
+ * repeated only when nothing can have reached the endpoint, or when it answers 429 or 503. The
+ * client notification and the Web Push message both leave through it.
+ *
+ * @internal
+ */
+export function postGuarded(post: OutboundPost, options: NotificationOptions): Promise<NotificationDelivery> {
+  const endpoint = parseEndpoint(post.url, options.allowInsecureHttp === true, post.what)
   if (endpoint instanceof AuthleteNotificationError) {
     return Promise.resolve({ delivered: false, error: endpoint })
   }
-  const channel = tracingChannelOf('notification')
-  if (!channel.hasSubscribers) return deliver(notification, options, endpoint)
-  const context: AuthleteTraceContext = { operation: 'notification', method: 'POST', url: endpoint.shown }
+  const channel = tracingChannelOf(post.what.channel)
+  if (!channel.hasSubscribers) return deliver(post, options, endpoint)
+  const context: AuthleteTraceContext = { operation: post.what.channel, method: 'POST', url: endpoint.shown }
   return traced(channel, context, async () => {
-    const outcome = await deliver(notification, options, endpoint)
+    const outcome = await deliver(post, options, endpoint)
     // A failed delivery is an outcome, not a rejection: the trace says so with the error's code.
     if (outcome.delivered) {
       context.status = outcome.status
@@ -169,11 +224,10 @@ export function deliverChecked(
 }
 
 async function deliver(
-  notification: ClientNotification,
+  post: OutboundPost,
   options: NotificationOptions,
   endpoint: Endpoint,
 ): Promise<NotificationDelivery> {
-  const token = notification.clientNotificationToken
   const timeoutMs = options.timeoutMs ?? DEFAULT_NOTIFICATION_TIMEOUT_MS
   const policy =
     options.attempts === undefined ? DEFAULT_POLICY : { ...DEFAULT_POLICY, attempts: options.attempts }
@@ -183,18 +237,8 @@ async function deliver(
     reason: AuthleteNotificationFailure,
     message: string,
     extra: FailureDetails = {},
-  ): NotificationDelivery => ({ delivered: false, error: failure(endpoint, reason, message, token, extra) })
-  const headers =
-    token === undefined
-      ? ['content-type', 'application/json', 'user-agent', USER_AGENT]
-      : ['content-type', 'application/json', 'user-agent', USER_AGENT, 'authorization', `Bearer ${token}`]
-  const request = dispatchOptions(
-    endpoint.origin,
-    endpoint.path,
-    'POST',
-    headers,
-    notification.responseContent,
-  )
+  ): NotificationDelivery => ({ delivered: false, error: failure(endpoint, reason, message, post, extra) })
+  const request = dispatchOptions(endpoint.origin, endpoint.path, 'POST', post.headers, post.body)
   const exchange = new Exchange(dispatcher, connectionsOf(dispatcher), request)
   const timer = setTimeout(onDeadline, timeoutMs, exchange)
   /** The wait before the next attempt, or `undefined` to give up now. */
@@ -274,12 +318,16 @@ function onDeadline(exchange: Exchange): void {
 }
 
 /** The endpoint as undici takes it, or why it is refused (nothing is sent). */
-function parseEndpoint(text: unknown, allowInsecureHttp: boolean): Endpoint | AuthleteNotificationError {
+function parseEndpoint(
+  text: unknown,
+  allowInsecureHttp: boolean,
+  what: OutboundKind,
+): Endpoint | AuthleteNotificationError {
   let url: URL
   try {
     url = new URL(String(text))
   } catch {
-    return new AuthleteNotificationError('insecure-url', 'The client notification endpoint is not a URL')
+    return new AuthleteNotificationError('insecure-url', `${what.endpoint} is not a URL`)
   }
   const endpoint = { origin: url.origin, path: url.pathname + url.search, shown: url.origin + url.pathname }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && allowInsecureHttp)) return endpoint
@@ -289,7 +337,7 @@ function parseEndpoint(text: unknown, allowInsecureHttp: boolean): Endpoint | Au
     url.protocol === 'http:'
       ? 'plain http: is refused without allowInsecureHttp; nothing was sent'
       : `${url.protocol} is not an https: URL; nothing was sent`,
-    undefined,
+    { secrets: [], what },
   )
 }
 
@@ -306,17 +354,17 @@ function failure(
   endpoint: Endpoint,
   reason: AuthleteNotificationFailure,
   message: string,
-  token: string | undefined,
+  { secrets, what }: Pick<OutboundPost, 'secrets' | 'what'>,
   details: FailureDetails = {},
 ): AuthleteNotificationError {
-  const text = token ? redact(message, [token]) : message
-  return new AuthleteNotificationError(reason, `Client notification failed: ${text}`, {
+  const text = secrets.length > 0 ? redact(message, [...secrets]) : message
+  return new AuthleteNotificationError(reason, `${what.failed}: ${text}`, {
     request: { method: 'POST', url: endpoint.shown },
     attempts: details.attempts,
     status: details.status,
     causeCode: details.causeCode,
     mayHaveBeenProcessed: details.processed,
     // undici's errors do not carry request headers today; this keeps it so whatever they carry tomorrow.
-    cause: token === undefined ? details.cause : scrubCause(details.cause, [token]),
+    cause: secrets.length === 0 ? details.cause : scrubCause(details.cause, [...secrets]),
   })
 }

@@ -15,8 +15,8 @@ export type RequestBody =
   /** `application/json` */
   | { readonly json: string }
 
-/** A request body, or none (`GET`). */
-export type DispatchBody = string | undefined
+/** A request body (text, or bytes: an encrypted Web Push message), or none (`GET`). */
+export type DispatchBody = string | Uint8Array | undefined
 
 /**
  * undici's request options for one request. Made once per call (or delivery) and reused by each
