@@ -267,3 +267,4 @@ export type {
   PendingStoreContext,
   StoredPending,
 } from '../src/pending/store.js'
+export { type RedisSubscriptionStoreOptions, redisSubscriptionStore } from './subscriptions.js'

@@ -11,7 +11,8 @@ import { AuthleteAbortError, AuthletePendingError } from '../errors.js'
 import type { PendingStoreContext } from './store.js'
 
 /**
- * Runs one store call within `deadline`: it resolves to what the store answered, or rejects with
+ * Runs one call of a store (`store` names it in errors: the pending store, the push subscription
+ * store) within `deadline`: it resolves to what the store answered, or rejects with
  * `AUTHLETE_STORE` (the store failed, or the deadline passed first) or `AUTHLETE_ABORTED` (the
  * caller's signal fired).
  */
@@ -19,12 +20,13 @@ export async function storeCall<T>(
   what: string,
   deadline: Deadline,
   call: (context: PendingStoreContext) => Promise<T>,
+  store = 'pending store',
 ): Promise<T> {
   const { signal } = deadline
-  if (signal.aborted) throw stopped(what, deadline)
+  if (signal.aborted) throw stopped(what, deadline, store)
   let onAbort: (() => void) | undefined
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(stopped(what, deadline))
+    onAbort = () => reject(stopped(what, deadline, store))
     signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
@@ -35,18 +37,18 @@ export async function storeCall<T>(
     return await Promise.race([answer, aborted])
   } catch (error) {
     if (error instanceof AuthleteAbortError || error instanceof AuthletePendingError) throw error
-    if (signal.aborted) throw stopped(what, deadline)
-    throw new AuthletePendingError('AUTHLETE_STORE', `The pending store failed (${what})`, { cause: error })
+    if (signal.aborted) throw stopped(what, deadline, store)
+    throw new AuthletePendingError('AUTHLETE_STORE', `The ${store} failed (${what})`, { cause: error })
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort)
   }
 }
 
-function stopped(what: string, deadline: Deadline): Error {
+function stopped(what: string, deadline: Deadline, store: string): Error {
   if (deadline.timedOut()) {
     return new AuthletePendingError(
       'AUTHLETE_STORE',
-      `The pending store did not answer within ${deadline.timeoutMs} ms (${what})`,
+      `The ${store} did not answer within ${deadline.timeoutMs} ms (${what})`,
     )
   }
   return new AuthleteAbortError(deadline.signal.reason)
