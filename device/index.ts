@@ -30,3 +30,11 @@ export {
   type PushSubscriptions,
   type PushSubscriptionsOptions,
 } from './subscriptions.js'
+export {
+  type PushedRequest,
+  type VapidDetails,
+  type WebPushNotifierOptions,
+  type WebPushNotify,
+  type WebPushOutcome,
+  webPushNotifier,
+} from './web-push.js'
