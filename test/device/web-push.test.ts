@@ -145,7 +145,7 @@ describe('webPushNotifier', () => {
     const token = /t=([^,]+)/.exec(push.messages[0]?.headers.authorization ?? '')?.[1] as string
     expect(token.length).toBeGreaterThan(100)
     expect(
-      JSON.stringify({ message: error.message, json: (error as { toJSON(): unknown }).toJSON() }),
+      JSON.stringify({ message: error.message, json: (error as unknown as { toJSON(): unknown }).toJSON() }),
     ).not.toContain(token)
   })
 
