@@ -12,7 +12,17 @@
 // First: on an unsupported Node.js, fail with one clear line.
 import '../src/node-guard.js'
 
+export { type AutomatedApprovalOptions, handleAutomatedApproval } from './automated-approval.js'
+export type { CompletionFields, DeviceDecision, DeviceResult } from './decision.js'
+export {
+  createDeviceHandler,
+  type DeviceHandler,
+  type DeviceHandlerOptions,
+  type DeviceStage,
+} from './handler.js'
+export type { FetchHandler } from './http.js'
 export { inProcessSubscriptionStore } from './in-process-subscriptions.js'
+export { type NodeHandler, toNodeHandler } from './node.js'
 export type {
   PushSubscriptionStore,
   PushSubscriptionStoreContext,
@@ -30,6 +40,7 @@ export {
   type PushSubscriptions,
   type PushSubscriptionsOptions,
 } from './subscriptions.js'
+export type { DeviceRequest } from './view.js'
 export {
   type PushedRequest,
   type VapidDetails,
