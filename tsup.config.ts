@@ -1,7 +1,15 @@
 import { defineConfig, type Options } from 'tsup'
 
 // Runtime dependencies and the optional msw peer stay imports: the consumer's copies are used.
-const external = ['undici', 'zod', 'msw', 'msw/experimental', 'msw/node', '@mswjs/interceptors/http']
+const external = [
+  'undici',
+  'zod',
+  'msw',
+  'msw/experimental',
+  'msw/node',
+  '@mswjs/interceptors/http',
+  'web-push',
+]
 
 /**
  * Keeps these imports as imports of files built beside them, so that evaluation order holds: the
@@ -63,6 +71,24 @@ export default defineConfig([
     esbuildPlugins: [
       siblings({ './node-guard.js': './node-guard.js', '../src/node-guard.js': '../node-guard.js' }),
     ],
+  },
+  {
+    // The device entry: it imports the main entry built beside it (dist/index.js) rather than a copy
+    // of it, as the bin does; what it shares of src/ that the main entry does not export (the
+    // guarded delivery, the store call, the input checks) is bundled in.
+    entry: { 'device/index': 'device/index.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    esbuildOptions(options) {
+      options.sourcesContent = false
+    },
+    target: 'node22',
+    platform: 'node',
+    splitting: false,
+    treeshake: true,
+    external,
+    esbuildPlugins: [siblings({ '../src/node-guard.js': '../node-guard.js', '../src/index.js': '../index.js' })],
   },
   {
     // The bin (cli/, beside src): ESM only, no types. cli.js checks the Node.js version, then imports

@@ -7,7 +7,7 @@
  */
 
 import { timeoutOr, withDeadline } from '../src/deadline.js'
-import { AuthleteInputError, AuthletePendingError } from '../src/errors.js'
+import { AuthleteInputError, AuthletePendingError } from '../src/index.js'
 import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../src/input.js'
 import { storeCall } from '../src/pending/store-call.js'
 import { inProcessSubscriptionStore } from './in-process-subscriptions.js'

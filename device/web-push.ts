@@ -11,7 +11,7 @@
 
 import { createRequire } from 'node:module'
 import { checkNotificationOptions, type NotificationOptions, postGuarded } from '../src/completion/deliver.js'
-import { AuthleteInputError } from '../src/errors.js'
+import { AuthleteInputError } from '../src/index.js'
 import { MAX_FIELD_LENGTH, requiredString } from '../src/input.js'
 import type { StoredPushSubscription } from './subscription-store.js'
 import type { PushSubscriptions } from './subscriptions.js'

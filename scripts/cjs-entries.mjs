@@ -12,6 +12,7 @@ for (const [entry, guard] of [
   ['index', './node-guard.cjs'],
   ['mocks/index', '../node-guard.cjs'],
   ['redis/index', '../node-guard.cjs'],
+  ['device/index', '../node-guard.cjs'],
   ['pending-store-tests/index', '../node-guard.cjs'],
 ]) {
   const name = entry.split('/').pop()

@@ -73,14 +73,14 @@ import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 
 const help = execFileSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' })
-if (!help.startsWith('Usage: authlete-ciba authenticate'))
+if (!help.startsWith('Usage: authlete-ciba backchannel-authentication'))
   throw new Error('dist/cli.js --help printed no usage')
 const cliStandIn = await startAuthleteStandIn()
 try {
   // Not execFileSync: the stand-in answers from this process's event loop.
   const { stdout: out } = await promisify(execFile)(
     process.execPath,
-    ['dist/cli.js', 'issue', 'smoke', '--json', '--base-url', cliStandIn.url],
+    ['dist/cli.js', 'backchannel-issue', 'smoke', '--json', '--base-url', cliStandIn.url],
     {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, AUTHLETE_SERVICE_ID: '1', AUTHLETE_ACCESS_TOKEN: 'smoke-token' },
@@ -92,7 +92,7 @@ try {
     throw new Error('dist/cli-main.js does not load the mocks by the package name')
   const { stdout: standIn } = await promisify(execFile)(
     process.execPath,
-    ['dist/cli.js', 'authenticate', 'scope=openid&login_hint=john', '--stand-in', '--json'],
+    ['dist/cli.js', 'backchannel-authentication', 'scope=openid&login_hint=john', '--stand-in', '--json'],
     { encoding: 'utf8', env: { PATH: process.env.PATH } },
   )
   if (JSON.parse(standIn).action !== 'USER_IDENTIFICATION')
@@ -111,7 +111,7 @@ try {
   })
   const { stdout: served } = await promisify(execFile)(
     process.execPath,
-    ['dist/cli.js', 'issue', 'unknown', '--json', '--base-url', url],
+    ['dist/cli.js', 'backchannel-issue', 'unknown', '--json', '--base-url', url],
     {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, AUTHLETE_SERVICE_ID: '1', AUTHLETE_ACCESS_TOKEN: 't' },
@@ -124,6 +124,37 @@ try {
   console.log('cli: OK')
 } finally {
   await cliStandIn.close()
+}
+
+// The device entry: ESM and CJS; it imports the main entry built beside it (one copy of decide and
+// the errors), and web-push is loaded only by webPushNotifier.
+{
+  const device = await import('../dist/device/index.js')
+  const cjsDevice = createRequire(import.meta.url)('../dist/device/index.cjs')
+  for (const name of [
+    'createDeviceHandler',
+    'toNodeHandler',
+    'createPushSubscriptions',
+    'webPushNotifier',
+    'handleAutomatedApproval',
+  ]) {
+    if (typeof device[name] !== 'function' || typeof cjsDevice[name] !== 'function')
+      throw new Error(`the device entry lacks ${name}`)
+  }
+  const source = readFileSync('dist/device/index.js', 'utf8')
+  if (!source.includes("from '../index.js'"))
+    throw new Error('dist/device/index.js does not import the main entry')
+  if (/decideBackchannelAuthentication\(authlete, pending, decision, options/.test(source))
+    throw new Error('dist/device/index.js bundles a copy of decideBackchannelAuthentication')
+  const handler = device.createDeviceHandler(
+    { backchannelComplete: async () => ({ action: 'NO_ACTION' }) },
+    esm.createPendingAuthentications(),
+    { authenticate: () => undefined, origin: 'https://as.example.com' },
+  )
+  const signedOut = await handler(new Request('https://as.example.com/device/requests'))
+  if (signedOut.status !== 401) throw new Error(`the device handler: expected 401, got ${signedOut.status}`)
+  handler.close()
+  console.log('device: OK')
 }
 
 // On an unsupported Node.js, both builds and the bin fail at once with one line (a preload fakes

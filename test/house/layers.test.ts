@@ -40,7 +40,13 @@ function importsOf(file: string): Import[] {
   return found
 }
 
-const FILES = [...sources('src'), ...sources('cli'), ...sources('mocks'), ...sources('redis')]
+const FILES = [
+  ...sources('src'),
+  ...sources('cli'),
+  ...sources('mocks'),
+  ...sources('redis'),
+  ...sources('device'),
+]
 const IMPORTS = new Map(FILES.map((file) => [file, importsOf(file)]))
 const GRAPH = new Map([...IMPORTS].map(([file, found]) => [file, found.map(({ target }) => target)]))
 
@@ -58,6 +64,20 @@ const BESIDE_SRC_MAY_LOAD = new Set([
   'src/operations/table.ts',
   'src/operations/secrets.ts',
   'src/http/redact.ts',
+])
+
+/**
+ * What device/ loads of src/ beside its public entry: the version check; the guarded POST of client
+ * notifications, through which Web Push messages leave (one guard for both); a store call within its
+ * deadline, and the deadline and input rules every entry shares. Its build bundles them; the main
+ * entry itself is imported, not copied.
+ */
+const DEVICE_MAY_LOAD = new Set([
+  'src/node-guard.ts',
+  'src/deadline.ts',
+  'src/input.ts',
+  'src/pending/store-call.ts',
+  'src/completion/deliver.ts',
 ])
 
 /** src/'s layers, bottom up: a file imports files of its own layer or of the layers below. */
@@ -92,6 +112,7 @@ describe('the layers of the house', () => {
       'src/endpoints/',
       'cli/',
       'mocks/simulator/',
+      'device/',
     ]) {
       expect(FILES.some((file) => file.startsWith(dir))).toBe(true)
     }
@@ -143,6 +164,40 @@ describe('the layers of the house', () => {
           .map(({ target }) => `${file} → ${target}`),
       )
     expect(cliToMocks).toEqual([])
+  })
+
+  it('device/ is a layer above src/: it loads src/ through its public entry and the modules named above; redis/ loads only its types; nothing below loads it', () => {
+    const inward = [...IMPORTS]
+      .filter(([file]) => file.startsWith('device/'))
+      .flatMap(([file, found]) =>
+        found
+          .filter(
+            ({ target, typeOnly }) => target.startsWith('src/') && target !== 'src/index.ts' && !typeOnly,
+          )
+          .filter(({ target }) => !DEVICE_MAY_LOAD.has(target))
+          .map(({ target }) => `${file} → ${target}`),
+      )
+    expect(inward).toEqual([])
+    const elsewhere = [...IMPORTS]
+      .filter(([file]) => file.startsWith('device/'))
+      .flatMap(([file, found]) =>
+        found
+          .filter(({ target }) => !target.startsWith('src/') && !target.startsWith('device/'))
+          .map(({ target }) => `${file} → ${target}`),
+      )
+    expect(elsewhere).toEqual([])
+    const upward = [...IMPORTS]
+      .filter(([file]) => !file.startsWith('device/'))
+      .flatMap(([file, found]) =>
+        found
+          .filter(
+            ({ target, typeOnly }) =>
+              target.startsWith('device/') && !(typeOnly && file.startsWith('redis/')),
+          )
+          .map(({ target }) => `${file} → ${target}`),
+      )
+    expect(upward).toEqual([])
+    expect(GRAPH.get('redis/subscriptions.ts')).toContain('device/subscription-store.ts')
   })
 
   it('no files import each other in a loop', () => {
