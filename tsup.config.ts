@@ -88,7 +88,9 @@ export default defineConfig([
     splitting: false,
     treeshake: true,
     external,
-    esbuildPlugins: [siblings({ '../src/node-guard.js': '../node-guard.js', '../src/index.js': '../index.js' })],
+    esbuildPlugins: [
+      siblings({ '../src/node-guard.js': '../node-guard.js', '../src/index.js': '../index.js' }),
+    ],
   },
   {
     // The bin (cli/, beside src): ESM only, no types. cli.js checks the Node.js version, then imports
