@@ -25,12 +25,13 @@ import {
 import { type CliIo, describe, EXIT, report } from './output.js'
 import { STAND_IN_COMMAND, serveStandIn, standInSettings, startStandIn } from './stand-in.js'
 import { jsonLine } from './text.js'
+import { VAPID_KEYS_COMMAND, vapidKeyLines } from './vapid-keys.js'
 
 export type { CliIo } from './output.js'
 export { EXIT } from './output.js'
 
 /** Every command, in the order --help lists them. */
-const COMMANDS: readonly CommandSpec[] = [...CALLS, STAND_IN_COMMAND]
+const COMMANDS: readonly CommandSpec[] = [...CALLS, STAND_IN_COMMAND, VAPID_KEYS_COMMAND]
 
 const isCall = (command: CommandSpec): command is CallCommand => CALLS.includes(command as CallCommand)
 
@@ -133,6 +134,10 @@ export async function main(
   }
   if (command === undefined) {
     io.out(switches.has('help') ? USAGE : `${VERSION}\n`)
+    return EXIT.ok
+  }
+  if (command === VAPID_KEYS_COMMAND) {
+    io.out(vapidKeyLines())
     return EXIT.ok
   }
   if (!isCall(command)) {

@@ -62,12 +62,12 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'an unknown command',
       ['nope', 'x'],
-      'unknown command "nope": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks and stand-in\n',
+      'unknown command "nope": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks, stand-in and vapid-keys\n',
     ],
     [
       'no command',
       [],
-      'no command: give one of backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks or stand-in\n',
+      'no command: give one of backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks, stand-in or vapid-keys\n',
     ],
     [
       'a flag without its value',
@@ -98,7 +98,7 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'control characters in what is quoted back are escaped',
       ['\u001b]0;x\u0007'],
-      'unknown command "\\u001b]0;x\\u0007": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks and stand-in\n',
+      'unknown command "\\u001b]0;x\\u0007": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks, stand-in and vapid-keys\n',
     ],
   ])('%s', async (_what, args, message) => {
     const result = await run(args, V3_ENV)
