@@ -12,6 +12,11 @@ import { randomBytes } from 'node:crypto'
 import http, { type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Arrivals, type WaitOptions } from './arrivals.js'
+import {
+  type CibaAuthenticationRequest,
+  type CibaAuthenticationResponse,
+  sendBackchannelAuthentication,
+} from './backchannel-request.js'
 import { readBody } from './read-body.js'
 
 /**
@@ -50,6 +55,12 @@ export interface CibaClientStandIn {
    * Each notification is handed out once.
    */
   nextNotification(options?: NextNotificationOptions): Promise<CibaNotification>
+  /**
+   * The client's backchannel authentication request at the AS (CIBA Core §7.1): what starts a login.
+   * Resolves with the status and the parsed JSON (`auth_req_id`, `expires_in`, `interval`), whatever
+   * the status.
+   */
+  requestAuthentication(request: CibaAuthenticationRequest): Promise<CibaAuthenticationResponse>
   /** The token responses `fetchTokens` and `pollTokens` received, in order. */
   readonly tokenResponses: readonly CibaTokenResponse[]
   /**
@@ -298,6 +309,7 @@ export async function startCibaClientStandIn(
       return arrivals.next(matches, waitOptions)
     },
     tokenResponses,
+    requestAuthentication: sendBackchannelAuthentication,
     fetchTokens,
     pollTokens,
     reset() {

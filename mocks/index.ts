@@ -17,6 +17,7 @@ import '../src/node-guard.js'
 // ---- A whole login: the simulator, and the stand-ins for another process and for the client.
 export type { WaitOptions } from './arrivals.js'
 export { AUTHLETE_HOSTS, authleteHandler, type MockHandlerOptions } from './authlete.js'
+export type { CibaAuthenticationRequest, CibaAuthenticationResponse } from './backchannel-request.js'
 // ---- One module per call, in the order of the table of calls.
 export {
   backchannelAuthenticationApiError,
