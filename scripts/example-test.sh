@@ -2,8 +2,9 @@
 # Installs examples/authorization-server in a temporary directory against the packed tarball, starts
 # it on a loopback port with the embedded stand-in Authlete (no AUTHLETE_* variables), and drives a
 # CIBA login through it: the backchannel authentication request, an unknown user, the device's
-# decision and the ping notification, then the discovery document, the JWK Set and the token
-# request. Packs nothing itself. Usage: scripts/example-test.sh TARBALL
+# page and decision (authlete-ciba/device, as the demo's signed-in john) and the ping notification,
+# then the discovery document, the JWK Set and the token request. Packs nothing itself.
+# Usage: scripts/example-test.sh TARBALL
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -15,7 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cp "$root/examples/authorization-server/"{package.json,app.ts,server.ts} "$dir/"
+cp "$root/examples/authorization-server/"{package.json,app.ts,device.ts,interactive.ts,server.ts} "$dir/"
 # The tarball instead of file:../.., and the msw versions this repository tests with.
 node -e '
   const fs = require("node:fs")
@@ -41,7 +42,7 @@ const check = (ok, what, detail) => {
   console.log(`ok - ${what}`)
 }
 for (let i = 0; ; i++) {
-  try { await fetch(`${base}/device/pending`); break } catch (error) {
+  try { await fetch(`${base}/`); break } catch (error) {
     if (i === 100) throw new Error('the example did not start within 10 s')
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -65,12 +66,26 @@ check(res.status === 400 && (await res.json()).error === 'unknown_user_id', 'an 
 res = await ciba('scope=openid&login_hint=john', 'Bearer x')
 check(res.status === 401 && res.headers.get('www-authenticate') === 'Basic realm="backchannel/authentication"', 'a non-Basic Authorization is 401', res.status)
 
-const pending = await (await fetch(`${base}/device/pending`)).json()
-check(pending.some((login) => login.authReqId === body.auth_req_id && login.bindingMessage === 'W4SCT'), 'the device sees the login', pending)
+// The demo's sign-in: a cookie, as the page at / sets it.
+res = await fetch(`${base}/session`, { method: 'POST', body: new URLSearchParams({ user: 'john' }), redirect: 'manual' })
+const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
+check(res.status === 303 && cookie === 'demo-user=john', 'the demo sign-in sets its cookie', [res.status, cookie])
+res = await fetch(`${base}/device`, { headers: { cookie } })
+check(res.status === 200 && /script-src 'nonce-/.test(res.headers.get('content-security-policy') ?? ''), 'the device page is served under its policy', res.status)
+const pending = await (await fetch(`${base}/device/requests`, { headers: { cookie } })).json()
+check(pending.some((login) => login.authReqId === body.auth_req_id && login.bindingMessage === 'W4SCT'), 'the device lists the login', pending)
 
-res = await fetch(`${base}/device/decisions/${body.auth_req_id}`, { method: 'POST', body: new URLSearchParams({ approved: 'true' }) })
+const decide = (origin) =>
+  fetch(`${base}/device/requests/${body.auth_req_id}`, {
+    method: 'POST',
+    headers: { cookie, origin, 'content-type': 'application/json' },
+    body: '{"decision":"approve"}',
+  })
+res = await decide('https://elsewhere.example')
+check(res.status === 403, 'a decision from another origin is refused', res.status)
+res = await decide(base)
 const outcome = await res.json()
-check(outcome.action === 'NOTIFICATION' && outcome.notification?.delivered === true && outcome.notification.status === 204, 'the decision completes and the client is notified', outcome)
+check(res.status === 200 && outcome.result === 'AUTHORIZED', 'the decision completes', outcome)
 
 // What a client application discovers, then its tokens (the embedded stand-in answers /auth/token
 // OK without an ID token; test/interop drives the example with openid-client on the simulator).

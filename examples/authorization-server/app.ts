@@ -1,8 +1,9 @@
 // The authorization server's CIBA endpoints on Express: the backchannel authentication endpoint
-// (handleBackchannelAuthentication, which saves each issued request in `pending`) and the
-// authentication device's side, which lists what waits for the user and reports their decision
-// (decideBackchannelAuthentication: once per request, whichever instance the answer reaches). Users
-// live in memory; pending requests in process, or on Redis when the server runs as several instances.
+// (handleBackchannelAuthentication, which saves each issued request in `pending`) and the user's
+// device (device.ts: the page of authlete-ciba/device, where the user approves or denies, once per
+// request, whichever instance the answer reaches; Web Push to the user's browsers when VAPID keys
+// are set). Users live in memory; pending requests in process, or on Redis when the server runs as
+// several instances.
 // Then the token endpoint (handleTokenRequest), where poll and ping clients fetch their tokens, and
 // the discovery document and JWK Set a client application validates ID tokens with.
 
@@ -10,14 +11,15 @@ import {
   type AuthleteClient,
   type BackchannelAuthenticationHooks,
   createPendingAuthentications,
-  decideBackchannelAuthentication,
   handleBackchannelAuthentication,
   handleTokenRequest,
   isAuthleteError,
   type NotificationOptions,
   type PendingAuthentications,
 } from 'authlete-ciba'
+import { type PushSubscriptions, type VapidDetails, webPushNotifier } from 'authlete-ciba/device'
 import express from 'express'
+import { mountDevice } from './device.ts'
 
 export interface User {
   subject: string
@@ -39,6 +41,12 @@ export interface AppOptions {
   pending?: PendingAuthentications
   /** Told of each request once its device was asked (the embedded stand-in Authlete uses it). */
   onStarted?: (started: { ticket: string; authReqId: string }) => void
+  /** This server's origin (`http://127.0.0.1:3000`): the device page's, which it checks POSTs against. */
+  origin: string
+  /** Web Push to the user's browsers: the VAPID keys (`authlete-ciba vapid-keys`) and where subscriptions live. */
+  webPush?: { vapid: VapidDetails; subscriptions: PushSubscriptions }
+  /** The conformance suite's automated approval, at POST /ciba/automated-approval?secret=… */
+  automatedApprovalSecret?: string
 }
 
 export function createApp({
@@ -46,18 +54,32 @@ export function createApp({
   notification,
   pending = createPendingAuthentications(),
   onStarted,
+  origin,
+  webPush,
+  automatedApprovalSecret,
 }: AppOptions) {
+  const notify =
+    webPush &&
+    webPushNotifier({ ...webPush, onError: (error) => console.error('[web push]', (error as Error)?.message) })
   const hooks: BackchannelAuthenticationHooks<User> = {
     identifyUser: ({ hintType, hint }) => (hintType === 'LOGIN_HINT' && hint ? USERS.get(hint) : undefined),
     verifyUserCode: (user, userCode) => user.userCode === userCode,
+    // The device page shows it as text, whatever it holds: any printable text up to 64 characters.
+    validateBindingMessage: (message) => /^[^\p{Cc}]{1,64}$/u.test(message),
     // Saved here before startAuthentication: any instance can list and decide it.
     pending,
-    startAuthentication: ({ user, ticket, authReqId, request }) => {
-      // A real server would push a message to the user's phone here.
+    startAuthentication: ({ user, ticket, authReqId, expiresIn, request }) => {
       onStarted?.({ ticket, authReqId })
       console.log(
-        `[device] ${user.name}, approve login ${authReqId}? (binding message: ${request.bindingMessage ?? '-'})`,
+        `[device] ${user.name}, a request waits at ${origin}/device (binding message: ${request.bindingMessage ?? '-'})`,
       )
+      // The user's browsers, if they asked to be notified: in the background (it never rejects).
+      void notify?.(user.subject, {
+        authReqId,
+        clientName: request.clientName,
+        bindingMessage: request.bindingMessage,
+        expiresAt: Date.now() + expiresIn * 1000,
+      })
     },
     onError: (error, stage) => {
       const detail = isAuthleteError(error) ? error.toJSON() : error
@@ -81,83 +103,16 @@ export function createApp({
     },
   )
 
-  // The authentication device: what waits for the user's answer (?subject=john; every demo user
-  // without), and the answer. A real device knows its user from its own login; this demo takes
-  // `subject` from the request, and the saved one when none is given.
-  app.get('/device/pending', async (req, res) => {
-    const subjects = typeof req.query.subject === 'string' ? [req.query.subject] : [...USERS.keys()]
-    try {
-      const lists = await Promise.all(subjects.map((subject) => pending.forSubject(subject)))
-      res.json(
-        lists.flat().map(({ authReqId, subject, clientName, bindingMessage, scopes, expiresAt }) => ({
-          authReqId,
-          user: subject,
-          clientName,
-          bindingMessage,
-          scopes,
-          expiresAt,
-        })),
-      )
-    } catch (error) {
-      console.error('[device] could not list:', isAuthleteError(error) ? error.toJSON() : error)
-      res.status(503).json({ error: 'store_unavailable' })
-    }
+  // The user's device: the page, its routes and event stream under /device, the demo's sign-in at /.
+  const device = mountDevice(app, {
+    authlete,
+    pending,
+    users: USERS,
+    origin,
+    notification,
+    webPush: webPush && { subscriptions: webPush.subscriptions, vapidPublicKey: webPush.vapid.publicKey },
+    automatedApprovalSecret,
   })
-
-  app.post(
-    '/device/decisions/:authReqId',
-    express.urlencoded({ extended: false }),
-    express.json(),
-    async (req, res) => {
-      const { authReqId } = req.params
-      const approved = String(req.body?.approved) === 'true'
-      try {
-        const subject =
-          typeof req.body?.subject === 'string' ? req.body.subject : (await pending.get(authReqId))?.subject
-        const user = subject === undefined ? undefined : USERS.get(subject)
-        if (subject === undefined || user === undefined) {
-          res.status(404).json({ error: 'not_found', code: 'AUTHLETE_PENDING_NOT_FOUND' })
-          return
-        }
-        const outcome = await decideBackchannelAuthentication(
-          authlete,
-          pending,
-          {
-            authReqId,
-            result: approved ? 'AUTHORIZED' : 'ACCESS_DENIED',
-            subject,
-            authTime: Math.floor(Date.now() / 1000),
-            claims: approved ? { name: user.name } : undefined,
-          },
-          { notification },
-        )
-        const delivery = outcome.notification
-        if (delivery && !delivery.delivered) {
-          // In push mode the tokens are lost to the client: this is the line to alert on.
-          console.error('[complete] the client was not notified:', delivery.error.toJSON())
-        }
-        res.json({
-          action: outcome.action,
-          notification:
-            delivery && (delivery.delivered ? delivery : { delivered: false, reason: delivery.error.reason }),
-        })
-      } catch (error) {
-        const code = isAuthleteError(error) ? error.code : undefined
-        const status =
-          code === 'AUTHLETE_ALREADY_DECIDED'
-            ? 409
-            : code === 'AUTHLETE_PENDING_NOT_FOUND'
-              ? 404
-              : code === 'AUTHLETE_STORE'
-                ? 503
-                : code === 'AUTHLETE_INVALID_INPUT'
-                  ? 400
-                  : 502
-        if (status >= 500) console.error('[complete] failed:', isAuthleteError(error) ? error.toJSON() : error)
-        res.status(status).json({ error: 'could not complete the login', code })
-      }
-    },
-  )
 
   // The token endpoint: the CIBA grant (poll and ping modes) and refresh tokens. Authlete checks the
   // client, the auth_req_id and any DPoP proof; the raw form body goes to it as it came.
@@ -191,5 +146,5 @@ export function createApp({
   app.get('/.well-known/openid-configuration', serve(() => authlete.serviceConfiguration()))
   app.get('/jwks', serve(() => authlete.serviceJwks()))
 
-  return app
+  return Object.assign(app, { closeDevice: () => device.close() })
 }

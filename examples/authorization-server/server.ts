@@ -2,7 +2,11 @@
 // (or AUTHLETE_API_KEY + AUTHLETE_API_SECRET) in the environment it uses that Authlete service;
 // without, an embedded stand-in Authlete on loopback (authlete-ciba/mocks), whose client is in ping
 // mode and is notified at this server's own /demo-client/notifications. With REDIS_URL, pending
-// requests live on that Redis (or Valkey), shared by every instance started with the same URL.
+// requests (and Web Push subscriptions) live on that Redis (or Valkey), shared by every instance
+// started with the same URL. VAPID_PUBLIC_KEY + VAPID_PRIVATE_KEY (`npx authlete-ciba vapid-keys`)
+// turn Web Push on; AUTOMATED_APPROVAL_SECRET the conformance suite's automated approval.
+// npm start -- --interactive: the CIBA simulator as Authlete and a client of its own, which starts a
+// login and waits for you to approve or deny it in a browser, then shows what the client got.
 import type { AddressInfo } from 'node:net'
 import {
   AuthleteClient,
@@ -11,20 +15,25 @@ import {
   type NotificationOptions,
   type PendingAuthentications,
 } from 'authlete-ciba'
+import { createPushSubscriptions, type PushSubscriptionStore } from 'authlete-ciba/device'
 import {
   authleteHandlers,
   completeHandler,
+  createCibaSimulator,
   notificationAnswer,
   readFields,
   startAuthleteStandIn,
 } from 'authlete-ciba/mocks'
 import express from 'express'
 import { createApp } from './app.ts'
+import { playInteractively } from './interactive.ts'
 
 const env = process.env
 const host = env.HOST ?? '127.0.0.1'
 const port = Number(env.PORT ?? 3000)
-const real = Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))
+const interactive = process.argv.includes('--interactive')
+const real =
+  !interactive && Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))
 const DEMO_TOKEN = 'demo-client-notification-token'
 
 // The embedded stand-in's /complete names the auth_req_id of a ticket: it learns them here.
@@ -54,6 +63,20 @@ if (real) {
   // A client application under development on this machine or network: plain http: and private
   // addresses allowed for its notifications (never in production: the token travels in clear).
   if (env.NOTIFY_LOCAL_CLIENTS === '1') notification = { allowPrivateNetwork: true, allowInsecureHttp: true }
+} else if (interactive) {
+  // The CIBA simulator: one client in poll mode (my-client / my-secret), its ID tokens issued by
+  // this server's URL; the users of app.ts.
+  const simulator = createCibaSimulator({
+    clients: [{ clientId: 'my-client', clientSecret: 'my-secret', clientName: 'Demo Shop' }],
+    users: [{ subject: 'john' }, { subject: 'jane' }],
+    issuer: url,
+    tokenEndpoint: `${url}/token`,
+    backchannelAuthenticationEndpoint: `${url}/backchannel/authentication`,
+    jwksUri: `${url}/jwks`,
+    interval: 2,
+  })
+  standIn = await startAuthleteStandIn({ simulator })
+  options = { serviceId: '715948317', accessToken: 'stand-in-token', baseUrl: standIn.url }
 } else {
   standIn = await startAuthleteStandIn({
     handlers: (baseUrl) => [
@@ -90,41 +113,69 @@ if (real) {
 // Several instances share pending requests through Redis: node-redis (the `redis` package) is
 // loaded only then.
 let pending: PendingAuthentications
+let subscriptionStore: PushSubscriptionStore | undefined
 let redis: { close(): Promise<unknown> } | undefined
 if (env.REDIS_URL) {
   const { createClient } = await import('redis')
-  const { redisPendingStore } = await import('authlete-ciba/redis')
+  const { redisPendingStore, redisSubscriptionStore } = await import('authlete-ciba/redis')
   // No offline queue: while Redis is unreachable a call fails at once (AUTHLETE_STORE) instead of waiting.
   const client = createClient({ url: env.REDIS_URL, disableOfflineQueue: true })
   // Reconnects by itself; meanwhile decisions fail with AUTHLETE_STORE (a 503 from this server).
   client.on('error', (error: Error) => console.error('[redis]', error.message))
   redis = await client.connect()
-  pending = createPendingAuthentications({ store: redisPendingStore(client, { prefix: env.REDIS_PREFIX ?? 'ciba:' }) })
+  const prefix = env.REDIS_PREFIX ?? 'ciba:'
+  pending = createPendingAuthentications({ store: redisPendingStore(client, { prefix }) })
+  subscriptionStore = redisSubscriptionStore(client, { prefix })
 } else {
   pending = createPendingAuthentications()
 }
 
+// Web Push, with a VAPID key pair of yours (npx authlete-ciba vapid-keys): browsers that asked to be
+// notified get each new request. Push services are public https: addresses: the delivery's guard
+// applies as is.
+const webPush =
+  env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+    ? {
+        vapid: {
+          subject: env.VAPID_SUBJECT ?? 'mailto:ops@example.com',
+          publicKey: env.VAPID_PUBLIC_KEY,
+          privateKey: env.VAPID_PRIVATE_KEY,
+        },
+        subscriptions: createPushSubscriptions({ store: subscriptionStore }),
+      }
+    : undefined
+
 const authlete = new AuthleteClient(options)
-front.use(
-  createApp({ authlete, notification, pending, onStarted: ({ ticket, authReqId }) => started.set(ticket, authReqId) }),
-)
+const app = createApp({
+  authlete,
+  notification,
+  pending,
+  onStarted: ({ ticket, authReqId }) => started.set(ticket, authReqId),
+  origin: url,
+  webPush,
+  automatedApprovalSecret: env.AUTOMATED_APPROVAL_SECRET,
+})
+front.use(app)
 
 console.log(
   [
     `CIBA authorization server on ${url}`,
     real
       ? `Authlete: the service of the AUTHLETE_* environment variables (${authlete.baseUrl})`
-      : `Authlete: an EMBEDDED STAND-IN at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
+      : interactive
+        ? `Authlete: the CIBA simulator at ${standIn?.url} (--interactive)`
+        : `Authlete: an EMBEDDED STAND-IN at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
     env.REDIS_URL ? 'Pending requests: on Redis (REDIS_URL)' : 'Pending requests: in this process',
+    `The user's device: ${url}/ (pick john or jane), then ${url}/device`,
     '',
     'Try it:',
     `  curl -s -u my-client:my-secret -d 'scope=openid&login_hint=john&binding_message=W4SCT' ${url}/backchannel/authentication`,
-    `  curl -s '${url}/device/pending?subject=john'`,
-    `  curl -s -d approved=true ${url}/device/decisions/<auth_req_id>`,
+    `  then approve or deny at ${url}/device`,
   ].join('\n'),
 )
 
 async function shutdown() {
+  app.closeDevice()
   server.closeAllConnections()
   server.close()
   await authlete.close()
@@ -133,3 +184,8 @@ async function shutdown() {
 }
 process.once('SIGINT', shutdown)
 process.once('SIGTERM', shutdown)
+
+if (interactive) {
+  await playInteractively(url)
+  await shutdown()
+}

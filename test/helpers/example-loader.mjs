@@ -9,6 +9,7 @@ const ENTRIES = {
   'authlete-ciba': 'src/index.ts',
   'authlete-ciba/mocks': 'mocks/index.ts',
   'authlete-ciba/redis': 'redis/index.ts',
+  'authlete-ciba/device': 'device/index.ts',
 }
 
 registerHooks({

@@ -1,8 +1,10 @@
 // Two processes of the example authorization server (examples/authorization-server), on two
 // loopback ports, sharing one redis-server (appendonly yes) and one stand-in Authlete (the CIBA
-// simulator): a request made through A is listed and decided through B; 200 concurrent decisions
-// split across A and B reach /complete once; Redis stopped mid-flow, then restarted; Redis killed,
-// then restarted, without losing a pending request.
+// simulator): a request made through A is listed and decided through B (the device's routes, as the
+// demo's signed-in john); a request saved by A appears on the device page B serves, in a real
+// browser, within 2 s; 200 concurrent decisions split across A and B reach /complete once; Redis
+// stopped mid-flow, then restarted; Redis killed, then restarted, without losing a pending request.
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthleteStandIn,
@@ -11,6 +13,7 @@ import {
   startAuthleteStandIn,
 } from '../../mocks/index.js'
 import { basic } from '../helpers/basic.js'
+import { chromiumInstalled, launchBrowser, openPage } from '../helpers/browser.js'
 import {
   type ExampleAuthorizationServer,
   exampleInstalled as installed,
@@ -29,6 +32,8 @@ if (!installed && !skipWithoutRedisServer && !redisRequired) {
 const skip = skipWithoutRedisServer || (!installed && !redisRequired)
 
 const BASIC = basic('my-client', 'my-secret')
+/** The demo's session: john signed in. */
+const JOHN = 'demo-user=john'
 
 type Instance = ExampleAuthorizationServer
 
@@ -58,14 +63,18 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
 
   it('a request made through A is listed and decided through B', async () => {
     const authReqId = await request(a)
-    const listed = await json(await fetch(`${b.url}/device/pending?subject=john`))
+    const listed = await list(b)
     expect(listed).toEqual([
-      expect.objectContaining({ authReqId, user: 'john', bindingMessage: 'W4SCT', scopes: ['openid'] }),
+      expect.objectContaining({
+        authReqId,
+        bindingMessage: 'W4SCT',
+        scopes: [{ name: 'openid', description: 'Sign you in' }],
+      }),
     ])
     const decided = await decide(b, authReqId, true)
-    expect(decided).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
+    expect(decided).toEqual({ status: 200, body: { result: 'AUTHORIZED' } })
     expect(simulator.completionOf(authReqId)).toMatchObject({ result: 'AUTHORIZED', subject: 'john' })
-    expect(await json(await fetch(`${a.url}/device/pending?subject=john`))).toEqual([])
+    expect(await list(a)).toEqual([])
     // The tokens, through either instance: A here, once; B then finds them redeemed.
     const tokens = await token(a, authReqId)
     expect(tokens.status).toBe(200)
@@ -87,24 +96,47 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
     for (const x of refused) {
       expect(x).toEqual({
         status: 409,
-        body: { error: 'could not complete the login', code: 'AUTHLETE_ALREADY_DECIDED' },
+        body: { error: 'already_decided', message: 'This request is already decided' },
       })
     }
   })
+
+  it.skipIf(!chromiumInstalled && !redisRequired)(
+    'a request saved by A appears on the device page served by B within 2 s, without reload',
+    async () => {
+      if (!chromiumInstalled) throw new Error('No chromium here: apt-get install -y chromium')
+      const browser: Browser = await launchBrowser()
+      try {
+        const { page, problems } = await openPage(browser, {
+          cookies: [{ name: 'demo-user', value: 'john', url: b.url }],
+        })
+        await page.goto(`${b.url}/device`)
+        await page.getByText('No request is waiting for you.').waitFor()
+        const started = Date.now()
+        const authReqId = await request(a, 'A2B')
+        const item = page.getByRole('listitem', { name: /my-client/ })
+        await item.getByText('A2B', { exact: true }).waitFor({ timeout: 2000 })
+        expect(Date.now() - started).toBeLessThan(2000)
+        expect(await decide(a, authReqId, false)).toEqual({ status: 200, body: { result: 'ACCESS_DENIED' } })
+        // Decided through A: B's page drops it, as already decided elsewhere.
+        await item.waitFor({ state: 'detached', timeout: 2000 })
+        expect(problems).toEqual([])
+      } finally {
+        await browser.close()
+      }
+    },
+  )
 
   it('Redis stopped mid-flow: AUTHLETE_STORE and no /complete; once it is back, the same decision succeeds', async () => {
     const authReqId = await request(a)
     const before = simulator.requests.complete.length
     await redis.stop()
     const failed = await decide(b, authReqId, true)
-    expect(failed).toEqual({
-      status: 503,
-      body: { error: 'could not complete the login', code: 'AUTHLETE_STORE' },
-    })
+    expect(failed).toMatchObject({ status: 503, body: { error: 'unavailable' } })
     expect(simulator.requests.complete.length).toBe(before)
     await redis.start()
     await reconnected()
-    expect(await decide(b, authReqId, true)).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
+    expect(await decide(b, authReqId, true)).toEqual({ status: 200, body: { result: 'AUTHORIZED' } })
     expect(simulator.requests.complete.length).toBe(before + 1)
   })
 
@@ -113,9 +145,9 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
     await redis.stop('SIGKILL')
     await redis.start()
     await reconnected()
-    const listed = await json(await fetch(`${b.url}/device/pending?subject=john`))
+    const listed = await list(b)
     expect(listed.map((p: { authReqId: string }) => p.authReqId)).toEqual([authReqId])
-    expect(await decide(a, authReqId, false)).toEqual({ status: 200, body: { action: 'NO_ACTION' } })
+    expect(await decide(a, authReqId, false)).toEqual({ status: 200, body: { result: 'ACCESS_DENIED' } })
     expect(simulator.completionOf(authReqId)).toMatchObject({ result: 'ACCESS_DENIED' })
   })
 })
@@ -123,7 +155,10 @@ describe.skipIf(skip)('two instances of the example authorization server on one 
 /** Both instances reconnect to Redis by themselves: until each lists again. */
 async function reconnected(): Promise<void> {
   for (const instance of [a, b]) {
-    await until(async () => (await fetch(`${instance.url}/device/pending?subject=john`)).status === 200)
+    await until(
+      async () =>
+        (await fetch(`${instance.url}/device/requests`, { headers: { cookie: JOHN } })).status === 200,
+    )
   }
 }
 
@@ -133,15 +168,15 @@ async function startInstance(): Promise<Instance> {
     env: { REDIS_URL: redis.url },
   })
   // Listening is not yet connected to Redis: until it lists.
-  await until(async () => (await fetch(`${instance.url}/device/pending?subject=john`)).ok)
+  await until(async () => (await fetch(`${instance.url}/device/requests`, { headers: { cookie: JOHN } })).ok)
   return instance
 }
 
-async function request(instance: Instance): Promise<string> {
+async function request(instance: Instance, bindingMessage = 'W4SCT'): Promise<string> {
   const res = await fetch(`${instance.url}/backchannel/authentication`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: BASIC },
-    body: 'scope=openid&login_hint=john&binding_message=W4SCT',
+    body: `scope=openid&login_hint=john&binding_message=${bindingMessage}`,
   })
   const body = await json(res)
   expect(res.status, JSON.stringify(body)).toBe(200)
@@ -157,10 +192,17 @@ async function token(instance: Instance, authReqId: string) {
   return { status: res.status, body: await json(res) }
 }
 
+/** john's pending requests, as the device lists them. */
+async function list(instance: Instance) {
+  return json(await fetch(`${instance.url}/device/requests`, { headers: { cookie: JOHN } }))
+}
+
+/** john's answer, as the device page sends it. */
 async function decide(instance: Instance, authReqId: string, approved: boolean) {
-  const res = await fetch(`${instance.url}/device/decisions/${authReqId}`, {
+  const res = await fetch(`${instance.url}/device/requests/${authReqId}`, {
     method: 'POST',
-    body: new URLSearchParams({ approved: String(approved), subject: 'john' }),
+    headers: { cookie: JOHN, origin: instance.url, 'content-type': 'application/json' },
+    body: JSON.stringify({ decision: approved ? 'approve' : 'deny' }),
   })
   return { status: res.status, body: await json(res) }
 }
