@@ -17,7 +17,9 @@ export const PAGE_SCRIPT = `'use strict'
   const empty = document.getElementById('empty')
   const status = document.getElementById('status')
   const shown = new Map()
+  // Decided here, and being decided here: an update of the list does not speak for these.
   const mine = new Set()
+  const answering = new Set()
   let streamed = false
   let rendered = 0
 
@@ -99,7 +101,7 @@ export const PAGE_SCRIPT = `'use strict'
   function update(requests) {
     const ids = new Set(requests.map((r) => r.authReqId))
     for (const [authReqId, entry] of shown) {
-      if (ids.has(authReqId) || mine.has(authReqId)) continue
+      if (ids.has(authReqId) || mine.has(authReqId) || answering.has(authReqId)) continue
       const expired = entry.deadline <= Date.now() + 1000
       leave(authReqId, nameOf(entry.request) + (expired ? ': this request expired.' : ': this request was already decided elsewhere.'))
     }
@@ -113,12 +115,18 @@ export const PAGE_SCRIPT = `'use strict'
     tick()
   }
 
+  // Buttons that wait for an answer say so (aria-disabled) but keep the focus, which disabled would drop.
+  const busy = (entry, waiting) => {
+    for (const button of entry.buttons) button.setAttribute('aria-disabled', String(waiting))
+  }
+
   async function decide(request, decision) {
     const entry = shown.get(request.authReqId)
-    if (!entry) return
-    for (const button of entry.buttons) button.disabled = true
+    if (!entry || answering.has(request.authReqId)) return
+    busy(entry, true)
     const name = nameOf(request)
     let answer
+    answering.add(request.authReqId)
     try {
       answer = await fetch(base + '/requests/' + encodeURIComponent(request.authReqId), {
         method: 'POST',
@@ -126,10 +134,12 @@ export const PAGE_SCRIPT = `'use strict'
         body: JSON.stringify({ decision }),
       })
     } catch {
-      for (const button of entry.buttons) button.disabled = false
+      answering.delete(request.authReqId)
+      busy(entry, false)
       say('Your answer could not be sent; check the connection and try again.')
       return
     }
+    answering.delete(request.authReqId)
     if (answer.status === 200) {
       mine.add(request.authReqId)
       leave(request.authReqId, decision === 'approve' ? 'You approved the request of ' + name + '.' : 'You denied the request of ' + name + '.')
@@ -138,10 +148,10 @@ export const PAGE_SCRIPT = `'use strict'
     } else if (answer.status === 404) {
       leave(request.authReqId, name + ': this request is no longer waiting (it expired).')
     } else if (answer.status === 401) {
-      for (const button of entry.buttons) button.disabled = false
+      busy(entry, false)
       say('You are signed out: sign in again to answer.')
     } else {
-      for (const button of entry.buttons) button.disabled = false
+      busy(entry, false)
       say('Your answer could not be recorded now; try again in a moment.')
     }
   }

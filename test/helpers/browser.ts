@@ -50,6 +50,8 @@ export async function openPage(
   options: { cookies?: Array<{ name: string; value: string; url: string }> } = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext()
+  // Within a test's own time: a wait that fails says what it waited for.
+  context.setDefaultTimeout(5000)
   const blocked: string[] = []
   const problems: string[] = []
   await context.route(
