@@ -337,6 +337,38 @@ describe.skipIf(skip)('the device page in Chromium', () => {
     ])
   })
 
+  it('npm start -- --interactive: the example starts a login, a person approves it in the browser, the client shows its tokens', async () => {
+    const interactive = await startExampleAuthorizationServer({
+      authleteUrl: 'http://127.0.0.1:9',
+      args: ['--interactive'],
+    })
+    try {
+      const printed = () => interactive.log.join('')
+      await expect.poll(printed).toContain(`[client] Open ${interactive.url}/ in a browser`)
+      expect(printed()).toContain('Authlete: the CIBA simulator at http://127.0.0.1:')
+      const code = /Its screen shows: (DEMO-\d{4})/.exec(printed())?.[1] as string
+      const watched = await openPage(browser)
+      pages.push(watched)
+      const { page, problems } = watched
+      await page.goto(`${interactive.url}/`)
+      await page.getByRole('button', { name: /\(john\)/ }).click()
+      const item = page.getByRole('listitem', { name: /Demo Shop/ })
+      await item.getByText(code, { exact: true }).waitFor()
+      expect(await item.getByText('Instructed amount: 42.00 EUR').count()).toBe(1)
+      await item.getByRole('button', { name: 'Approve', exact: true }).click()
+      await page.getByRole('status').getByText('You approved the request of Demo Shop.').waitFor()
+      // Before the example stops (once the client has its tokens), which cuts the page's event stream.
+      expect(problems).toEqual([])
+      await expect
+        .poll(printed, { timeout: 10_000 })
+        .toContain('[client] the ID token says: sub=john, name=John Smith')
+      expect(printed()).toContain('[client] approved: the tokens came (Bearer, scope "openid email profile"')
+      expect(await interactive.exited).toBe(0)
+    } finally {
+      await interactive.close()
+    }
+  })
+
   describe('a page of another origin (another port of the same host: the same site, so the cookie goes along)', () => {
     let evil: http.Server
     let evilUrl: string

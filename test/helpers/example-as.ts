@@ -17,6 +17,8 @@ export interface ExampleAuthorizationServer {
   readonly url: string
   /** What it printed, stdout and stderr interleaved. */
   readonly log: string[]
+  /** Resolves with its exit code once it exits. */
+  readonly exited: Promise<number | null>
   close(): Promise<void>
 }
 
@@ -27,6 +29,8 @@ export interface ExampleOptions {
   port?: number | undefined
   /** More environment variables. */
   env?: Record<string, string> | undefined
+  /** Its command line's arguments after `server.ts` (`--interactive`). */
+  args?: string[] | undefined
 }
 
 /** Starts the example on loopback and resolves once it answers. */
@@ -35,20 +39,24 @@ export async function startExampleAuthorizationServer(
 ): Promise<ExampleAuthorizationServer> {
   const port = options.port ?? (await freePort())
   const log: string[] = []
-  const child: ChildProcess = spawn(process.execPath, ['--import', loader, 'server.ts'], {
-    cwd: example,
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      AUTHLETE_SERVICE_ID: '715948317',
-      AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
-      AUTHLETE_BASE_URL: options.authleteUrl,
-      ...options.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', loader, 'server.ts', ...(options.args ?? [])],
+    {
+      cwd: example,
+      env: {
+        PATH: process.env.PATH,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        AUTHLETE_SERVICE_ID: '715948317',
+        AUTHLETE_ACCESS_TOKEN: 'stand-in-token',
+        AUTHLETE_BASE_URL: options.authleteUrl,
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  )
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   // It prints its URL once it listens and its routes are in place.
   const url = `http://127.0.0.1:${port}`
   const ready = `CIBA authorization server on ${url}`
@@ -80,9 +88,10 @@ export async function startExampleAuthorizationServer(
   return {
     url,
     log,
-    close() {
+    exited,
+    async close() {
       child.kill()
-      return exited
+      await exited
     },
   }
 }
