@@ -96,11 +96,15 @@ async function discover(name: ClientName): Promise<client.Configuration> {
   return config
 }
 
-/** The user answers on the device: the example's device route, which calls /complete. */
-async function decide(authReqId: string, approved: boolean): Promise<unknown> {
-  const res = await fetch(`${as.url}/device/decisions/${authReqId}`, {
+/**
+ * The user answers on the device: the example's device route (signed in with the demo's cookie, from
+ * the page's origin), which calls /complete.
+ */
+async function decide(authReqId: string, approved: boolean, user = 'john'): Promise<unknown> {
+  const res = await fetch(`${as.url}/device/requests/${authReqId}`, {
     method: 'POST',
-    body: new URLSearchParams({ approved: String(approved) }),
+    headers: { cookie: `demo-user=${user}`, origin: as.url, 'content-type': 'application/json' },
+    body: JSON.stringify({ decision: approved ? 'approve' : 'deny' }),
   })
   expect(res.status).toBe(200)
   return res.json()
@@ -180,7 +184,7 @@ describe.skipIf(!exampleInstalled)('openid-client against the example authorizat
         client_notification_token: rp.token,
       })
       const notified = rp.nextNotification({ authReqId: started.auth_req_id })
-      await decide(started.auth_req_id, true)
+      await decide(started.auth_req_id, true, 'jane')
       const ping = await notified
       expect(ping).toMatchObject({ authorized: true, body: { auth_req_id: started.auth_req_id } })
 
@@ -248,7 +252,7 @@ describe.skipIf(!exampleInstalled)('openid-client against the example authorizat
         scope: 'openid',
         login_hint: 'jane',
       })
-      await decide(started.auth_req_id, true)
+      await decide(started.auth_req_id, true, 'jane')
       const tokens = await client.pollBackchannelAuthenticationGrant(config, started)
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '')
       expect(refreshed).toMatchObject({ token_type: 'bearer', scope: 'openid' })
