@@ -10,8 +10,10 @@ import {
   AuthleteNetworkError,
   type BackchannelAuthenticationHooks,
   completeBackchannelAuthentication,
+  createPendingAuthentications,
   handleBackchannelAuthentication,
 } from 'authlete-ciba'
+import { createDeviceHandler, type DeviceRequest, toNodeHandler } from 'authlete-ciba/device'
 import {
   authleteHandlers,
   type CibaSimulatorUser,
@@ -199,4 +201,31 @@ describe('a whole login through the simulator', () => {
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual({ error: 'unknown_user_id' })
   })
+})
+
+test('the device entry loads without web-push installed, and mounts in Express beside other routes', async () => {
+  const pending = createPendingAuthentications()
+  const device = createDeviceHandler(authlete, pending, {
+    authenticate: (request) => (request.headers.get('cookie') === 'user=john' ? 'john' : undefined),
+    origin: 'http://127.0.0.1',
+  })
+  const app = express()
+  app.use(toNodeHandler(device))
+  app.get('/elsewhere', (_req, res) => res.send('not the device'))
+  const listening: Server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => listening.once('listening', resolve))
+  const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`
+  try {
+    expect((await fetch(`${base}/device/requests`)).status).toBe(401)
+    const list = (await (
+      await fetch(`${base}/device/requests`, { headers: { cookie: 'user=john' } })
+    ).json()) as DeviceRequest[]
+    expectTypeOf(list).toEqualTypeOf<DeviceRequest[]>()
+    expect(list).toEqual([])
+    expect(await (await fetch(`${base}/elsewhere`)).text()).toBe('not the device')
+  } finally {
+    device.close()
+    listening.closeAllConnections()
+    await new Promise((resolve) => listening.close(resolve))
+  }
 })
