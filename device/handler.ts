@@ -60,15 +60,15 @@ export interface DeviceHandlerOptions {
    */
   origin: string
   /**
-   * Where browsers' Web Push subscriptions are kept: with it (and `vapidPublicKey`), the page offers
-   * "Notify me on this browser" and the subscription routes answer.
+   * Where browsers' Web Push subscriptions are kept: with it the subscription routes answer, and with
+   * `vapidPublicKey` too the page offers "Notify me on this browser".
    * @default undefined: no Web Push
    */
   subscriptions?: PushSubscriptions | undefined
   /**
-   * The VAPID public key browsers subscribe with (`webPushNotifier`'s `vapid.publicKey`). Required
-   * with `subscriptions`.
-   * @default undefined
+   * The VAPID public key browsers subscribe with (`webPushNotifier`'s `vapid.publicKey`); only with
+   * `subscriptions`.
+   * @default undefined: the page offers no Web Push
    */
   vapidPublicKey?: string | undefined
   /**
@@ -181,10 +181,10 @@ export function createDeviceHandler(
     throw new AuthleteInputError('authenticate', 'must be a function')
   const origin = originOf(options.origin)
   const { subscriptions, vapidPublicKey, onError, scopeDescriptions } = options
-  if ((subscriptions === undefined) !== (vapidPublicKey === undefined)) {
+  if (vapidPublicKey !== undefined && subscriptions === undefined) {
     throw new AuthleteInputError(
-      subscriptions === undefined ? 'subscriptions' : 'vapidPublicKey',
-      'is needed with the other: the page subscribes browsers with vapidPublicKey, into subscriptions',
+      'subscriptions',
+      'is needed with vapidPublicKey: the page subscribes browsers into it',
     )
   }
   for (const name of ['completeWith', 'onDecision', 'onError'] as const) {
@@ -253,7 +253,7 @@ export function createDeviceHandler(
           headers: { 'content-type': 'text/plain; charset=utf-8', ...COMMON_HEADERS },
         })
       }
-      return page({ basePath, vapidPublicKey, title })
+      return page({ basePath, vapidPublicKey: subscriptions && vapidPublicKey, title })
     }
     if (path === '/sw.js') return method === 'GET' ? script(worker) : notAllowed('GET')
     const changes = method !== 'GET' && method !== 'HEAD'

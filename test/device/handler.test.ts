@@ -368,7 +368,7 @@ describe('routes', () => {
     [{ origin: 'as.example.com' }, "origin: must be the page's origin"],
     [{ origin: 'https://as.example.com/device' }, "origin: must be the page's origin alone"],
     [{ basePath: 'device' }, "basePath: must be a path that starts with '/'"],
-    [{ vapidPublicKey: 'BKey' }, 'subscriptions: is needed with the other'],
+    [{ vapidPublicKey: 'BKey' }, 'subscriptions: is needed with vapidPublicKey'],
     [{ pollIntervalMs: 0 }, 'pollIntervalMs: must be a whole number of milliseconds'],
     [{ onDecision: 'log' }, 'onDecision: must be a function'],
     [{ authentication: authenticate }, 'authentication'],

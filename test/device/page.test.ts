@@ -68,6 +68,16 @@ describe('the page', () => {
     expect(html).toContain('<button type="button" id="notify-button">Notify me on this browser</button>')
   })
 
+  it('subscriptions without a VAPID key: the routes answer, the page offers no Web Push', async () => {
+    const handler = device({ subscriptions: createPushSubscriptions() })
+    const html = await (await handler(fromPage('/device', { headers: asJohn }))).text()
+    expect(html).toContain('<body data-base="/device">')
+    const { subscription } = browserSubscription('https://push.example.net/wpush/1')
+    expect(
+      (await handler(fromPage('/device/subscriptions', { body: subscription, headers: asJohn }))).status,
+    ).toBe(201)
+  })
+
   it('without a session: 401 in plain words', async () => {
     const answer = await device()(fromPage('/device'))
     expect(answer.status).toBe(401)
