@@ -10,9 +10,14 @@
  */
 
 import { createRequire } from 'node:module'
-import { checkNotificationOptions, type NotificationOptions, postGuarded } from '../src/completion/deliver.js'
+import {
+  checkNotificationOptions,
+  NOTIFICATION_OPTION_NAMES,
+  type NotificationOptions,
+  postGuarded,
+} from '../src/completion/deliver.js'
 import { AuthleteInputError } from '../src/index.js'
-import { MAX_FIELD_LENGTH, requiredString } from '../src/input.js'
+import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../src/input.js'
 import type { StoredPushSubscription } from './subscription-store.js'
 import type { PushSubscriptions } from './subscriptions.js'
 
@@ -90,29 +95,9 @@ interface WebPushLibrary {
   ): { endpoint: string; headers: Record<string, string | number>; body: Buffer | null }
 }
 
-const OPTIONS: ReadonlySet<string> = new Set([
-  'vapid',
-  'subscriptions',
-  'urgency',
-  'onError',
-  'now',
-  'timeoutMs',
-  'allowInsecureHttp',
-  'allowPrivateNetwork',
-  'attempts',
-  'dispatcher',
-  'lookup',
-  'connector',
-])
-const DELIVERY_OPTIONS: ReadonlySet<string> = new Set([
-  'timeoutMs',
-  'allowInsecureHttp',
-  'allowPrivateNetwork',
-  'attempts',
-  'dispatcher',
-  'lookup',
-  'connector',
-])
+/** Its own options; the delivery's (`NOTIFICATION_OPTION_NAMES`) come beside them. */
+const OWN_OPTIONS = ['vapid', 'subscriptions', 'urgency', 'onError', 'now'] as const
+const OPTIONS: ReadonlySet<string> = new Set([...OWN_OPTIONS, ...NOTIFICATION_OPTION_NAMES])
 const URGENCIES: ReadonlySet<string> = new Set(['very-low', 'low', 'normal', 'high'])
 const WEB_PUSH = {
   failed: 'Web Push failed',
@@ -141,12 +126,17 @@ const MAX_TEXT = 1000
  * ```
  */
 export function webPushNotifier(options: WebPushNotifierOptions): WebPushNotify {
-  if (typeof options !== 'object' || options === null)
-    throw new AuthleteInputError('options', 'must be an object')
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) throw new AuthleteInputError(key, 'is not an option of webPushNotifier')
-  }
-  const vapid = checkVapid(options.vapid)
+  checkFields(options, OPTIONS, 'the webPushNotifier options')
+  // What is not the notifier's own is the delivery's, checked as a notification's options are.
+  const {
+    vapid: givenVapid,
+    subscriptions: _s,
+    urgency: _u,
+    onError: _o,
+    now: _n,
+    ...deliveryOptions
+  } = options
+  const vapid = checkVapid(givenVapid)
   const { subscriptions, onError } = options
   if (typeof subscriptions?.forSubject !== 'function' || typeof subscriptions.remove !== 'function') {
     throw new AuthleteInputError('subscriptions', 'must be what createPushSubscriptions returns')
@@ -155,10 +145,7 @@ export function webPushNotifier(options: WebPushNotifierOptions): WebPushNotify 
   if (!URGENCIES.has(urgency))
     throw new AuthleteInputError('urgency', 'must be very-low, low, normal or high')
   const now = options.now ?? Date.now
-  const delivery = checkNotificationOptions(
-    Object.fromEntries(Object.entries(options).filter(([key]) => DELIVERY_OPTIONS.has(key))),
-    '',
-  )
+  const delivery = checkNotificationOptions(deliveryOptions, '')
   const webPush = loadWebPush()
   const report = (error: unknown, subscription: StoredPushSubscription | undefined) => {
     try {

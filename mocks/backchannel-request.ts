@@ -60,7 +60,7 @@ export interface CibaAuthenticationResponse {
 }
 
 /** RFC 6749 §2.3.1: the client ID and secret are form-encoded before they are joined. */
-const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
+export const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
 
 /** Sends `request` and resolves with the status and the parsed JSON, whatever the status. */
 export async function sendBackchannelAuthentication(

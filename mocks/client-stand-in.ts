@@ -15,6 +15,7 @@ import { Arrivals, type WaitOptions } from './arrivals.js'
 import {
   type CibaAuthenticationRequest,
   type CibaAuthenticationResponse,
+  formEncode,
   sendBackchannelAuthentication,
 } from './backchannel-request.js'
 import { readBody } from './read-body.js'
@@ -178,9 +179,6 @@ const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba'
 
 /** The errors a polling client waits through (CIBA Core §11). */
 const STILL_PENDING: ReadonlySet<unknown> = new Set(['authorization_pending', 'slow_down'])
-
-/** RFC 6749 §2.3.1: the client ID and secret are form-encoded before they are joined. */
-const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
 
 /** A timer-made wait of `ms`, ended early (rejecting) by `signal`. */
 function sleepFor(ms: number, signal: AbortSignal | undefined): Promise<void> {

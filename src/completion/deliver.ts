@@ -94,7 +94,8 @@ interface Endpoint {
   shown: string
 }
 
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationOptions>([
+/** The names of a notification's options (the Web Push notifier takes them too). @internal */
+export const NOTIFICATION_OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationOptions>([
   'timeoutMs',
   'allowInsecureHttp',
   'allowPrivateNetwork',
@@ -110,7 +111,11 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof NotificationOptions>([
  */
 export function checkNotificationOptions(options: unknown, prefix = 'notification.'): NotificationOptions {
   if (options === undefined) return {}
-  const fields = checkFields(options, OPTION_NAMES, 'the notification options') as NotificationOptions
+  const fields = checkFields(
+    options,
+    NOTIFICATION_OPTION_NAMES,
+    'the notification options',
+  ) as NotificationOptions
   const { timeoutMs, attempts } = fields
   timeoutOr(`${prefix}timeoutMs`, timeoutMs, DEFAULT_NOTIFICATION_TIMEOUT_MS)
   if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1 && attempts <= 10)) {

@@ -232,7 +232,7 @@ describe('webPushNotifier', () => {
     ],
     [{ urgency: 'now' }, 'urgency: must be very-low, low, normal or high'],
     [{ timeoutMs: 0 }, 'timeoutMs: must be a whole number of milliseconds'],
-    [{ ttl: 60 }, 'ttl: is not an option of webPushNotifier'],
+    [{ ttl: 60 }, 'ttl: is not a field of the webPushNotifier options'],
   ])('refuses %j when made', (options, message) => {
     expect(() => webPushNotifier({ vapid: VAPID, subscriptions, ...options } as never)).toThrow(message)
   })
