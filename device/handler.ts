@@ -28,6 +28,7 @@ import { eventStream, RequestWatches } from './events.js'
 import { COMMON_HEADERS, type FetchHandler, json, readJson, refusal, refuseCrossSite } from './http.js'
 import { page, script } from './page.js'
 import { serviceWorkerScript } from './service-worker.js'
+import type { WebPushSubscription } from './subscription-store.js'
 import type { PushSubscriptions } from './subscriptions.js'
 import { viewOf } from './view.js'
 
@@ -233,7 +234,7 @@ export function createDeviceHandler(
     return subject
   }
 
-  /** A request of the subject's that still waits, or the 404 or 409 (or 503) that answers instead. */
+  /** The subject's request, or the 404 that answers instead (a store that fails throws: a 503). */
   const find = async (authReqId: string, subject: string) => {
     const request = await pending.get(authReqId)
     // Unknown, expired or another user's: one answer for all three.
@@ -283,7 +284,8 @@ export function createDeviceHandler(
       if (body instanceof Response) return body
       try {
         if (method === 'POST') {
-          await subscriptions.add(subject, body as never)
+          // Checked by add: a body that is not a subscription is refused there, naming the field.
+          await subscriptions.add(subject, body as unknown as WebPushSubscription)
           return json(201, { subscribed: true })
         }
         const removed = await subscriptions.remove(subject, body.endpoint as string)
