@@ -155,7 +155,13 @@ export type {
   UnknownAction,
   UnknownValue,
 } from './operations/fields.js'
-export { MAX_PARAMETERS_LENGTH, MAX_TICKET_LENGTH, type TokenProperty } from './operations/request-fields.js'
+export {
+  type KeyValue,
+  MAX_PARAMETERS_LENGTH,
+  MAX_TICKET_LENGTH,
+  MAX_TOKEN_LENGTH,
+  type TokenProperty,
+} from './operations/request-fields.js'
 export type { ServiceConfiguration } from './operations/service-configuration.js'
 export type { JsonWebKeyAnswer, ServiceJwks } from './operations/service-jwks.js'
 export {
@@ -197,6 +203,66 @@ export {
   type TokenIssueRequest,
   type TokenIssueUnknownAction,
 } from './operations/token-issue.js'
+export {
+  USERINFO_ACTIONS,
+  type UserinfoAction,
+  type UserinfoAnswer,
+  type UserinfoBadRequest,
+  type UserinfoForbidden,
+  type UserinfoInternalServerError,
+  type UserinfoOk,
+  type UserinfoRequest,
+  type UserinfoUnauthorized,
+  type UserinfoUnknownAction,
+} from './operations/userinfo.js'
+export {
+  USERINFO_ISSUE_ACTIONS,
+  type UserinfoIssueAction,
+  type UserinfoIssueAnswer,
+  type UserinfoIssueBadRequest,
+  type UserinfoIssueForbidden,
+  type UserinfoIssueInternalServerError,
+  type UserinfoIssueJson,
+  type UserinfoIssueJwt,
+  type UserinfoIssueRequest,
+  type UserinfoIssueUnauthorized,
+  type UserinfoIssueUnknownAction,
+} from './operations/userinfo-issue.js'
+export {
+  type Grant,
+  INTROSPECTION_ACTIONS,
+  type IntrospectionAction,
+  type IntrospectionAnswer,
+  type IntrospectionBadRequest,
+  type IntrospectionForbidden,
+  type IntrospectionInternalServerError,
+  type IntrospectionOk,
+  type IntrospectionRequest,
+  type IntrospectionUnauthorized,
+  type IntrospectionUnknownAction,
+} from './operations/introspection.js'
+export {
+  INTROSPECTION_STANDARD_ACTIONS,
+  type IntrospectionStandardAction,
+  type IntrospectionStandardAnswer,
+  type IntrospectionStandardBadRequest,
+  type IntrospectionStandardInternalServerError,
+  type IntrospectionStandardJwt,
+  type IntrospectionStandardOk,
+  type IntrospectionStandardRequest,
+  type IntrospectionStandardUnknownAction,
+} from './operations/introspection-standard.js'
+export {
+  REVOCATION_ACTIONS,
+  type RevocationAction,
+  type RevocationAnswer,
+  type RevocationBadRequest,
+  type RevocationInternalServerError,
+  type RevocationInvalidClient,
+  type RevocationOk,
+  type RevocationRequest,
+  type RevocationUnknownAction,
+} from './operations/revocation.js'
 
 // ---- Pending authentications, shared by every instance.
 export { type InProcessPendingStoreOptions, inProcessPendingStore } from './pending/in-process.js'

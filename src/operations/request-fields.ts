@@ -113,6 +113,15 @@ export const text = (): RequestField<string> => field(optionalString)
 export const requiredText = (max?: number): RequestField<string, true> =>
   field((value, name) => requiredString(value, name, max), true)
 
+/**
+ * The longest token accepted: an access token presented to a resource (a JWT access token may run
+ * to a few KB), or a DPoP proof; a header of this size is far past what any server takes.
+ */
+export const MAX_TOKEN_LENGTH = 65_536
+
+/** An access or refresh token as the client presented it, required. */
+export const presentedToken = (): RequestField<string, true> => requiredText(MAX_TOKEN_LENGTH)
+
 /** The ticket of an earlier answer. */
 export const ticket = (): RequestField<string, true> => requiredText(MAX_TICKET_LENGTH)
 
@@ -203,6 +212,15 @@ export const strings = (): RequestField<readonly string[]> => field(stringList)
 /** Extra properties of the tokens: `{ key, value, hidden? }` each. Sent as JSON. */
 export const properties = (): RequestField<readonly TokenProperty[]> => field(propertyList)
 
+/** A name and a value: an HTTP header of the request passed on (`headers`). */
+export interface KeyValue {
+  key: string
+  value: string
+}
+
+/** HTTP headers passed on, `{ key, value }` each (HTTP message signatures). Sent as JSON. */
+export const pairs = (): RequestField<readonly KeyValue[]> => field(pairList)
+
 function jsonText(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'string') {
@@ -238,6 +256,22 @@ function stringList(value: unknown, name: string): string[] | undefined {
   if (!Array.isArray(value)) throw new AuthleteInputError(name, 'must be an array of strings')
   // Array.from, not map: a hole must be refused, not skipped (JSON would send it as null).
   return Array.from(value, (item, i) => requiredString(item, `${name}[${i}]`))
+}
+
+const PAIR_FIELDS: ReadonlySet<string> = new Set(['key', 'value'])
+
+function pairList(value: unknown, name: string): KeyValue[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value)) throw new AuthleteInputError(name, 'must be an array of { key, value }')
+  return Array.from(value as unknown[], (item, i) => {
+    const at = `${name}[${i}]`
+    const pair = checkFields(item, PAIR_FIELDS, at)
+    if (typeof pair.value !== 'string') throw new AuthleteInputError(`${at}.value`, 'must be a string')
+    return {
+      key: requiredString(pair.key, `${at}.key`),
+      value: optionalString(pair.value, `${at}.value`) as string,
+    }
+  })
 }
 
 const PROPERTY_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'hidden'])
