@@ -79,6 +79,47 @@ export type {
 } from './endpoints/token-hooks.js'
 export { type TokenResponseContext, toTokenResponse, toTokenWebResponse } from './endpoints/token-response.js'
 export {
+  handleUserInfoRequest,
+  handleUserInfoWebRequest,
+  type UserInfoClaims,
+  type UserInfoClaimsContext,
+  type UserInfoEndpointClient,
+  type UserInfoRequestHooks,
+  type UserInfoRequestInput,
+  type UserInfoRequestOptions,
+  type UserInfoRequestStage,
+  type UserInfoWebRequestOptions,
+} from './endpoints/userinfo.js'
+export {
+  type AccessTokenRequest,
+  type AccessTokenValidation,
+  type AccessTokenValidatorClient,
+  type InvalidAccessToken,
+  type ValidAccessToken,
+  type ValidateAccessTokenOptions,
+  validateAccessToken,
+} from './endpoints/validate-access-token.js'
+export {
+  handleRevocationRequest,
+  handleRevocationWebRequest,
+  type RevocationEndpointClient,
+  type RevocationRequestHooks,
+  type RevocationRequestInput,
+  type RevocationRequestOptions,
+  type RevocationRequestStage,
+  type RevocationWebRequestOptions,
+} from './endpoints/revocation.js'
+export {
+  handleIntrospectionRequest,
+  handleIntrospectionWebRequest,
+  type IntrospectionCaller,
+  type IntrospectionEndpointClient,
+  type IntrospectionRequestHooks,
+  type IntrospectionRequestInput,
+  type IntrospectionRequestOptions,
+  type IntrospectionRequestStage,
+} from './endpoints/introspection.js'
+export {
   type AnyAuthleteError,
   AuthleteAbortError,
   AuthleteApiError,
