@@ -72,6 +72,12 @@ function loopbackUrl(value: string | undefined): string | undefined {
 export interface RedisServerOptions {
   /** `appendonly yes`, with `appendfsync always`: every write is on disk before it is answered. */
   appendOnly?: boolean
+  /** A configuration file to load first (Sentinel's: it writes what it learns there). */
+  configFile?: string
+  /** More arguments, after the helper's own (`--cluster-enabled yes`, `--replicaof`, `--sentinel`). */
+  args?: readonly string[]
+  /** What the server logs once it accepts connections. @default /Ready to accept connections/ */
+  ready?: RegExp
 }
 
 export interface RedisServer {
@@ -84,6 +90,8 @@ export interface RedisServer {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>
   /** Starts it again on the same port and folder; resolves once it accepts connections. */
   start(): Promise<void>
+  /** Whether its process is up (paused or not). */
+  running(): boolean
   /** Freezes it (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void
   /** Unfreezes it (SIGCONT). */
@@ -100,7 +108,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'authlete-ciba-redis-'))
   const port = await freePort()
+  const ready = options.ready ?? /Ready to accept connections/
   const args = [
+    ...(options.configFile === undefined ? [] : [options.configFile]),
     '--port',
     String(port),
     '--bind',
@@ -114,6 +124,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--logfile',
     '',
     ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.args ?? []),
   ]
   let child: ChildProcess | undefined
   let exited: Promise<void> = Promise.resolve()
@@ -121,12 +132,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const start = async () => {
     const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     child = proc
-    exited = new Promise((resolve) => proc.once('exit', () => resolve()))
+    running.add(proc)
+    exited = new Promise((resolve) =>
+      proc.once('exit', () => {
+        running.delete(proc)
+        resolve()
+      }),
+    )
     let log = ''
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         log += chunk
-        if (/Ready to accept connections/.test(log)) {
+        if (ready.test(log)) {
           proc.stdout?.off('data', onData)
           resolve()
         }
@@ -158,6 +175,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     dir,
     stop,
     start,
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     pause: () => child?.kill('SIGSTOP'),
     resume: () => child?.kill('SIGCONT'),
     async close() {
@@ -167,7 +185,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   }
 }
 
-function freePort(): Promise<number> {
+// A test process that ends without closing its servers (a crash, a test runner's timeout) takes
+// them along: no redis-server outlives the run.
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const proc of running) proc.kill('SIGKILL')
+})
+
+/** A port nothing listens on, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)
