@@ -1,12 +1,12 @@
 /**
  * `authlete-ciba/redis`: the pending-authentication store on Redis or Valkey, shared by every
- * instance of the authorization server. Each step that reads and writes is one Lua script, run
- * atomically by the server; the claim compares its deadline with the server's clock (`TIME`), so a
- * claim that reaches a paused server after its caller gave up is not applied.
+ * instance of the authorization server. Each step that reads and writes is one Lua script on one
+ * key, run atomically by the server; the claim compares its deadline with the server's clock
+ * (`TIME`), so a claim that reaches a paused server after its caller gave up is not applied.
  *
  * Takes a connected node-redis client (the `redis` package, v5 or v6: an optional peer dependency
  * that only this entry uses, and only through the client you pass). One server, or a primary with
- * replicas; not Redis Cluster (a subject's list and its requests live under different keys).
+ * replicas; not Redis Cluster yet, though no script touches two keys.
  *
  * @see https://redis.io/docs/latest/develop/programmability/eval-intro/
  * @module
@@ -21,9 +21,13 @@ import type {
   PendingRecord,
   PendingState,
   PendingStore,
-  PendingStoreContext,
   StoredPending,
 } from '../src/pending/store.js'
+
+/** What a command takes besides its arguments: the call's signal. */
+export interface RedisCommandOptions {
+  abortSignal?: AbortSignal
+}
 
 /**
  * The one method of a node-redis client this store uses (`createClient()` of the `redis`
@@ -31,7 +35,7 @@ import type {
  * (arrays, strings, integers, `null`) will do.
  */
 export interface RedisCommandClient {
-  sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>
+  sendCommand(args: string[], options?: RedisCommandOptions): Promise<unknown>
 }
 
 /** Options of {@link redisPendingStore}. */
@@ -49,22 +53,30 @@ const NOW = `local function now() local t = redis.call('TIME') return tonumber(t
 local function ms(n) return string.format('%.0f', n) end
 `
 
-// Record hash fields: d = the record (JSON), u = subject, s = state (p pending, c claimed, d decided),
-// t = the claim's token, l = until when the claim holds (ms).
+// ARGV[1], ARGV[2]: expiresAt and createdAt, checked before anything is written (a script stopped
+// by an error keeps what it wrote before).
+const TIMES = `local function time(s) local n = tonumber(s) return n and n == math.floor(n) and n >= 0 and n <= 8640000000000000 end
+if not time(ARGV[1]) or not time(ARGV[2]) then return redis.error_reply('ERR expiresAt and createdAt must be whole milliseconds a Date holds') end
+`
 
-/**
- * KEYS: record, subject index. ARGV: JSON, subject, expiresAt, createdAt, auth_req_id. The times are
- * checked before anything is written: a script stopped by an error keeps what it wrote before.
- */
-const SAVE = `${NOW}
-local function time(s) local n = tonumber(s) return n and n == math.floor(n) and n >= 0 and n <= 8640000000000000 end
-if not time(ARGV[3]) or not time(ARGV[4]) then return redis.error_reply('ERR expiresAt and createdAt must be whole milliseconds a Date holds') end
+// Record hash fields: d = the record (JSON), u = subject, s = state (p pending, c claimed, d decided),
+// t = the claim's token, l = until when the claim holds (ms). The subject's index scores each
+// auth_req_id with its expiresAt: what has expired is dropped as the next one is added.
+
+/** KEYS: subject index. ARGV: expiresAt, createdAt, auth_req_id. */
+const INDEX = `${NOW}${TIMES}
+local t = now()
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ms(t))
+redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[3])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -1 or (ttl >= 0 and ttl < tonumber(ARGV[1]) - t) then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) end
+return 1`
+
+/** KEYS: record. ARGV: expiresAt, createdAt, JSON, subject. */
+const SAVE = `${TIMES}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'd', ARGV[1], 'u', ARGV[2], 's', 'p')
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-local ttl = redis.call('PTTL', KEYS[2])
-if ttl == -1 or (ttl >= 0 and ttl < tonumber(ARGV[3]) - now()) then redis.call('PEXPIREAT', KEYS[2], ARGV[3]) end
+redis.call('HSET', KEYS[1], 'd', ARGV[3], 'u', ARGV[4], 's', 'p')
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 return 1`
 
 /** KEYS: record. */
@@ -74,17 +86,6 @@ if not v[1] then return false end
 local s = v[2]
 if s == 'c' and tonumber(v[3]) <= now() then s = 'p' end
 return {v[1], s}`
-
-/** KEYS: subject index. ARGV: record key prefix. */
-const LIST = `${NOW}
-local t = now()
-local out = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local v = redis.call('HMGET', ARGV[1] .. id, 'd', 's', 'l')
-  if not v[1] then redis.call('ZREM', KEYS[1], id)
-  elseif v[2] == 'p' or (v[2] == 'c' and tonumber(v[3]) <= t) then table.insert(out, v[1]) end
-end
-return out`
 
 /**
  * KEYS: record. ARGV: token, subject, leaseMs, notAfter. The subject before the state: another
@@ -101,13 +102,12 @@ if v[2] == 'c' and tonumber(v[3]) > t then return {'deciding'} end
 redis.call('HSET', KEYS[1], 's', 'c', 't', ARGV[1], 'l', ms(t + tonumber(ARGV[3])))
 return {'claimed', v[1]}`
 
-/** KEYS: record. ARGV: token, subject index prefix, auth_req_id. */
+/** KEYS: record. ARGV: token. Answers the subject: its index entry goes next. */
 const SETTLE = `local v = redis.call('HMGET', KEYS[1], 's', 't', 'u')
 if v[1] ~= 'c' or v[2] ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 's', 'd')
 redis.call('HDEL', KEYS[1], 't', 'l')
-redis.call('ZREM', ARGV[2] .. v[3], ARGV[3])
-return 1`
+return {v[3]}`
 
 /** KEYS: record. ARGV: token. */
 const RELEASE = `local v = redis.call('HMGET', KEYS[1], 's', 't')
@@ -125,9 +125,9 @@ const script = (source: string): Script => ({
   sha: createHash('sha1').update(source).digest('hex'),
 })
 const SCRIPTS = {
+  index: script(INDEX),
   save: script(SAVE),
   get: script(GET),
-  list: script(LIST),
   claim: script(CLAIM),
   settle: script(SETTLE),
   release: script(RELEASE),
@@ -141,6 +141,9 @@ const CLAIM_REFUSALS: ReadonlySet<string> = new Set([
   'wrong-subject',
   'late',
 ])
+
+/** One command on one connection. */
+type Send = (args: string[], signal: AbortSignal) => Promise<unknown>
 
 /**
  * A {@link PendingStore} on Redis or Valkey, for every instance of the authorization server that
@@ -166,58 +169,59 @@ export function redisPendingStore(
   if (typeof prefix !== 'string') throw new TypeError('redisPendingStore: prefix must be a string')
   const recordKey = (authReqId: string) => `${prefix}req:${authReqId}`
   const subjectKey = (subject: string) => `${prefix}sub:${subject}`
+  const send: Send = (args, signal) => client.sendCommand(args, { abortSignal: signal })
 
-  const run = async (
-    { source, sha }: Script,
-    keys: string[],
-    args: string[],
-    { signal }: PendingStoreContext,
-  ): Promise<unknown> => {
-    const tail = [String(keys.length), ...keys, ...args]
-    try {
-      return await client.sendCommand(['EVALSHA', sha, ...tail], { abortSignal: signal })
-    } catch (error) {
-      // The script cache is empty after a restart (or a SCRIPT FLUSH): send the script itself.
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
-      return await client.sendCommand(['EVAL', source, ...tail], { abortSignal: signal })
-    }
+  const get = async (authReqId: string, signal: AbortSignal): Promise<StoredPending | undefined> => {
+    const key = recordKey(authReqId)
+    const reply = await run(send, SCRIPTS.get, key, [], signal)
+    if (reply === null) return undefined
+    if (!Array.isArray(reply) || reply.length !== 2) throw new Error('unexpected reply to get')
+    return stored(reply[0], reply[1])
   }
 
   return {
-    async save(record: PendingRecord, context) {
+    async save(record: PendingRecord, { signal }) {
+      const times = [millis(record.expiresAt), millis(record.createdAt)]
+      // The index first: an entry whose record never came is harmless (a listing reads the record).
+      const index = subjectKey(record.subject)
+      const indexed = await run(send, SCRIPTS.index, index, [...times, record.authReqId], signal)
+      if (indexed !== 1) throw new Error('unexpected reply to save')
+      const key = recordKey(record.authReqId)
       const saved = await run(
+        send,
         SCRIPTS.save,
-        [recordKey(record.authReqId), subjectKey(record.subject)],
-        [
-          JSON.stringify(record),
-          record.subject,
-          millis(record.expiresAt),
-          millis(record.createdAt),
-          record.authReqId,
-        ],
-        context,
+        key,
+        [...times, JSON.stringify(record), record.subject],
+        signal,
       )
       if (saved === 0) throw new Error('a request with this auth_req_id is already saved')
       if (saved !== 1) throw new Error('unexpected reply to save')
     },
-    async get(authReqId, context) {
-      const reply = await run(SCRIPTS.get, [recordKey(authReqId)], [], context)
-      if (reply === null) return undefined
-      if (!Array.isArray(reply) || reply.length !== 2) throw new Error('unexpected reply to get')
-      return stored(reply[0], reply[1])
+    async get(authReqId, { signal }) {
+      return get(authReqId, signal)
     },
-    async listBySubject(subject, context) {
-      const reply = await run(SCRIPTS.list, [subjectKey(subject)], [`${prefix}req:`], context)
-      if (!Array.isArray(reply)) throw new Error('unexpected reply to listBySubject')
-      return reply.map((json) => stored(json, 'p'))
+    async listBySubject(subject, { signal }) {
+      const index = subjectKey(subject)
+      const ids = await send(['ZRANGE', index, '0', '-1'], signal)
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+        throw new Error('unexpected reply to listBySubject')
+      }
+      // Each record on its own key. An entry of another subject's record (a
+      // duplicate auth_req_id), of one expired or decided, is left out.
+      const records = await Promise.all(ids.map((id: string) => get(id, signal)))
+      return records
+        .filter((r): r is StoredPending => r?.state === 'pending' && r.subject === subject)
+        .sort(oldestFirst)
     },
-    async claim(authReqId, claim: PendingClaim, context): Promise<PendingClaimResult> {
-      const reply = await run(
-        SCRIPTS.claim,
-        [recordKey(authReqId)],
-        [claim.token, claim.subject, String(Math.ceil(claim.leaseMs)), String(Math.floor(claim.notAfter))],
-        context,
-      )
+    async claim(authReqId, claim: PendingClaim, { signal }): Promise<PendingClaimResult> {
+      const key = recordKey(authReqId)
+      const args = [
+        claim.token,
+        claim.subject,
+        String(Math.ceil(claim.leaseMs)),
+        String(Math.floor(claim.notAfter)),
+      ]
+      const reply = await run(send, SCRIPTS.claim, key, args, signal)
       if (!Array.isArray(reply)) throw new Error('unexpected reply to claim')
       const [status, json] = reply as unknown[]
       if (status === 'claimed') return { status, record: parse(json) }
@@ -226,20 +230,48 @@ export function redisPendingStore(
       }
       throw new Error('unexpected reply to claim')
     },
-    async settle(authReqId, token, context) {
-      const reply = await run(
-        SCRIPTS.settle,
-        [recordKey(authReqId)],
-        [token, `${prefix}sub:`, authReqId],
-        context,
-      )
-      return reply === 1
+    async settle(authReqId, token, { signal }) {
+      const key = recordKey(authReqId)
+      const reply = await run(send, SCRIPTS.settle, key, [token], signal)
+      const subject = Array.isArray(reply) ? reply[0] : undefined
+      // Best effort: a listing leaves out what is decided anyway.
+      if (typeof subject === 'string') {
+        const index = subjectKey(subject)
+        send(['ZREM', index, authReqId], signal).catch(() => {})
+      }
+      if (reply === 0) return false
+      if (Array.isArray(reply)) return true
+      throw new Error('unexpected reply to settle')
     },
-    async release(authReqId, token, context) {
-      const reply = await run(SCRIPTS.release, [recordKey(authReqId)], [token], context)
+    async release(authReqId, token, { signal }) {
+      const key = recordKey(authReqId)
+      const reply = await run(send, SCRIPTS.release, key, [token], signal)
       return reply === 1
     },
   }
+}
+
+/** A script on `key`: `EVALSHA`, or the script itself when the server's cache lacks it (a restart, SCRIPT FLUSH). */
+async function run(
+  send: Send,
+  { source, sha }: Script,
+  key: string,
+  args: string[],
+  signal: AbortSignal,
+): Promise<unknown> {
+  const tail = ['1', key, ...args]
+  try {
+    return await send(['EVALSHA', sha, ...tail], signal)
+  } catch (error) {
+    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
+    return await send(['EVAL', source, ...tail], signal)
+  }
+}
+
+/** Oldest first; the same time, by auth_req_id. */
+function oldestFirst(a: StoredPending, b: StoredPending): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt
+  return a.authReqId < b.authReqId ? -1 : a.authReqId > b.authReqId ? 1 : 0
 }
 
 /** A time as the scripts take it: digits, never an exponent (`1e+21`), which Lua reads otherwise than Redis. */
