@@ -5,8 +5,9 @@
  * (`TIME`), so a claim that reaches a paused server after its caller gave up is not applied.
  *
  * Takes a connected node-redis client (the `redis` package, v5 or v6: an optional peer dependency
- * that only this entry uses, and only through the client you pass). One server, or a primary with
- * replicas; not Redis Cluster yet, though no script touches two keys.
+ * that only this entry uses, and only through the client you pass): `createClient` (one server, or
+ * a primary with replicas), `createCluster` (Redis Cluster) or `createSentinel` (Sentinel). No
+ * script touches two keys, so each runs on the node that serves its key's slot.
  *
  * @see https://redis.io/docs/latest/develop/programmability/eval-intro/
  * @module
@@ -38,11 +39,48 @@ export interface RedisCommandClient {
   sendCommand(args: string[], options?: RedisCommandOptions): Promise<unknown>
 }
 
+/**
+ * What this store uses of node-redis's cluster client (`createCluster()` of the `redis` package,
+ * connected): a command routed by its first key. `nodeClient` and `slots` tell it apart.
+ */
+export interface RedisClusterCommandClient {
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: RedisCommandOptions,
+  ): Promise<unknown>
+  readonly slots: ReadonlyArray<{ readonly master: unknown } | undefined>
+  nodeClient(node: unknown): RedisCommandClient | Promise<RedisCommandClient>
+}
+
+/**
+ * What this store uses of node-redis's Sentinel client (`createSentinel()` of the `redis` package,
+ * connected): a command to the primary. Its `sendCommand` takes `isReadonly` first, unlike
+ * `createClient`'s; `getMasterNode` and `getSentinelNode` tell it apart.
+ */
+export interface RedisSentinelCommandClient {
+  sendCommand(
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: RedisCommandOptions,
+  ): Promise<unknown>
+  getMasterNode(): unknown
+  getSentinelNode(): unknown
+}
+
+/** Any client {@link redisPendingStore} takes. */
+export type RedisPendingStoreClient =
+  | RedisCommandClient
+  | RedisClusterCommandClient
+  | RedisSentinelCommandClient
+
 /** Options of {@link redisPendingStore}. */
 export interface RedisPendingStoreOptions {
   /**
    * Prepended to every key: `{prefix}req:{auth_req_id}` (a hash) and `{prefix}sub:{subject}` (the
-   * subject's requests, a sorted set). Both expire with the requests.
+   * subject's requests, a sorted set). Both expire with the requests. Without `{` or `}`: a hash
+   * tag in it would put every key in one slot of a cluster.
    * @default 'authlete-ciba:'
    */
   prefix?: string | undefined
@@ -145,35 +183,66 @@ const CLAIM_REFUSALS: ReadonlySet<string> = new Set([
 /** One command on one connection. */
 type Send = (args: string[], signal: AbortSignal) => Promise<unknown>
 
+/** The client, whatever its kind, as the store uses it. */
+interface Connection {
+  /** One command about `key`: on a cluster, to the master of its slot (node-redis follows MOVED and ASK). */
+  send(key: string, args: string[], signal: AbortSignal): Promise<unknown>
+}
+
 /**
  * A {@link PendingStore} on Redis or Valkey, for every instance of the authorization server that
- * uses the same server and prefix.
+ * uses the same server (or cluster) and prefix.
+ *
+ * The kind of client is told by what it has: `nodeClient()` and `slots`, a cluster client
+ * (`createCluster`), sent `sendCommand(key, false, args, options)`; `getMasterNode()` and
+ * `getSentinelNode()`, a Sentinel client (`createSentinel`), sent `sendCommand(false, args,
+ * options)`; anything else is one connection, sent `sendCommand(args, options)`
+ * ({@link RedisCommandClient}: `createClient`, or your own).
  *
  * @example
  * ```ts
- * import { createClient } from 'redis'
+ * import { createClient, createCluster } from 'redis'
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect()
  * const pending = createPendingAuthentications({ store: redisPendingStore(redis, { prefix: 'ciba:' }) })
+ * // Redis Cluster
+ * const cluster = await createCluster({ rootNodes: [{ url: process.env.REDIS_URL }] }).connect()
+ * const shared = createPendingAuthentications({ store: redisPendingStore(cluster, { prefix: 'ciba:' }) })
  * ```
  */
 export function redisPendingStore(
   client: RedisCommandClient,
+  options?: RedisPendingStoreOptions,
+): PendingStore
+export function redisPendingStore(
+  client: RedisClusterCommandClient,
+  options?: RedisPendingStoreOptions,
+): PendingStore
+export function redisPendingStore(
+  client: RedisSentinelCommandClient,
+  options?: RedisPendingStoreOptions,
+): PendingStore
+export function redisPendingStore(
+  client: RedisPendingStoreClient,
   options: RedisPendingStoreOptions = {},
 ): PendingStore {
-  if (typeof client?.sendCommand !== 'function') {
-    throw new TypeError(
-      'redisPendingStore: client must be a connected node-redis client (createClient().connect())',
-    )
-  }
+  const connection = connect(client)
   const prefix = options.prefix ?? 'authlete-ciba:'
   if (typeof prefix !== 'string') throw new TypeError('redisPendingStore: prefix must be a string')
+  if (/[{}]/.test(prefix)) {
+    throw new TypeError(
+      'redisPendingStore: prefix must not hold { or } (a hash tag would put every key in one slot of a cluster)',
+    )
+  }
   const recordKey = (authReqId: string) => `${prefix}req:${authReqId}`
   const subjectKey = (subject: string) => `${prefix}sub:${subject}`
-  const send: Send = (args, signal) => client.sendCommand(args, { abortSignal: signal })
+  const routed =
+    (key: string): Send =>
+    (args, signal) =>
+      connection.send(key, args, signal)
 
   const get = async (authReqId: string, signal: AbortSignal): Promise<StoredPending | undefined> => {
     const key = recordKey(authReqId)
-    const reply = await run(send, SCRIPTS.get, key, [], signal)
+    const reply = await run(routed(key), SCRIPTS.get, key, [], signal)
     if (reply === null) return undefined
     if (!Array.isArray(reply) || reply.length !== 2) throw new Error('unexpected reply to get')
     return stored(reply[0], reply[1])
@@ -184,11 +253,11 @@ export function redisPendingStore(
       const times = [millis(record.expiresAt), millis(record.createdAt)]
       // The index first: an entry whose record never came is harmless (a listing reads the record).
       const index = subjectKey(record.subject)
-      const indexed = await run(send, SCRIPTS.index, index, [...times, record.authReqId], signal)
+      const indexed = await run(routed(index), SCRIPTS.index, index, [...times, record.authReqId], signal)
       if (indexed !== 1) throw new Error('unexpected reply to save')
       const key = recordKey(record.authReqId)
       const saved = await run(
-        send,
+        routed(key),
         SCRIPTS.save,
         key,
         [...times, JSON.stringify(record), record.subject],
@@ -202,11 +271,11 @@ export function redisPendingStore(
     },
     async listBySubject(subject, { signal }) {
       const index = subjectKey(subject)
-      const ids = await send(['ZRANGE', index, '0', '-1'], signal)
+      const ids = await connection.send(index, ['ZRANGE', index, '0', '-1'], signal)
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
         throw new Error('unexpected reply to listBySubject')
       }
-      // Each record on its own key. An entry of another subject's record (a
+      // Each record from the node that serves it. An entry of another subject's record (a
       // duplicate auth_req_id), of one expired or decided, is left out.
       const records = await Promise.all(ids.map((id: string) => get(id, signal)))
       return records
@@ -221,7 +290,7 @@ export function redisPendingStore(
         String(Math.ceil(claim.leaseMs)),
         String(Math.floor(claim.notAfter)),
       ]
-      const reply = await run(send, SCRIPTS.claim, key, args, signal)
+      const reply = await run(routed(key), SCRIPTS.claim, key, args, signal)
       if (!Array.isArray(reply)) throw new Error('unexpected reply to claim')
       const [status, json] = reply as unknown[]
       if (status === 'claimed') return { status, record: parse(json) }
@@ -232,12 +301,12 @@ export function redisPendingStore(
     },
     async settle(authReqId, token, { signal }) {
       const key = recordKey(authReqId)
-      const reply = await run(send, SCRIPTS.settle, key, [token], signal)
+      const reply = await run(routed(key), SCRIPTS.settle, key, [token], signal)
       const subject = Array.isArray(reply) ? reply[0] : undefined
       // Best effort: a listing leaves out what is decided anyway.
       if (typeof subject === 'string') {
         const index = subjectKey(subject)
-        send(['ZREM', index, authReqId], signal).catch(() => {})
+        connection.send(index, ['ZREM', index, authReqId], signal).catch(() => {})
       }
       if (reply === 0) return false
       if (Array.isArray(reply)) return true
@@ -245,10 +314,30 @@ export function redisPendingStore(
     },
     async release(authReqId, token, { signal }) {
       const key = recordKey(authReqId)
-      const reply = await run(send, SCRIPTS.release, key, [token], signal)
+      const reply = await run(routed(key), SCRIPTS.release, key, [token], signal)
       return reply === 1
     },
   }
+}
+
+/** The client as a {@link Connection}, by what it has. */
+function connect(client: RedisPendingStoreClient): Connection {
+  const c = client as unknown as Record<string, unknown> | null | undefined
+  if (typeof c?.sendCommand !== 'function') {
+    throw new TypeError(
+      'redisPendingStore: client must be a connected node-redis client (createClient, createCluster or createSentinel, connected)',
+    )
+  }
+  if (typeof c.nodeClient === 'function' && 'slots' in c) {
+    const cluster = client as RedisClusterCommandClient
+    return { send: (key, args, signal) => cluster.sendCommand(key, false, args, { abortSignal: signal }) }
+  }
+  if (typeof c.getMasterNode === 'function' && typeof c.getSentinelNode === 'function') {
+    const sentinel = client as RedisSentinelCommandClient
+    return { send: (_key, args, signal) => sentinel.sendCommand(false, args, { abortSignal: signal }) }
+  }
+  const single = client as RedisCommandClient
+  return { send: (_key, args, signal) => single.sendCommand(args, { abortSignal: signal }) }
 }
 
 /** A script on `key`: `EVALSHA`, or the script itself when the server's cache lacks it (a restart, SCRIPT FLUSH). */
