@@ -7,9 +7,11 @@
  * Takes a connected node-redis client (the `redis` package, v5 or v6: an optional peer dependency
  * that only this entry uses, and only through the client you pass): `createClient` (one server, or
  * a primary with replicas), `createCluster` (Redis Cluster) or `createSentinel` (Sentinel). No
- * script touches two keys, so each runs on the node that serves its key's slot.
+ * script touches two keys, so each runs on the node that serves its key's slot; a claim and a
+ * decision are answered once `replicas` replicas have them (`WAIT`).
  *
  * @see https://redis.io/docs/latest/develop/programmability/eval-intro/
+ * @see https://redis.io/docs/latest/commands/wait/
  * @module
  */
 
@@ -24,6 +26,7 @@ import type {
   PendingStore,
   StoredPending,
 } from '../src/pending/store.js'
+import { keySlot } from './key-slot.js'
 
 /** What a command takes besides its arguments: the call's signal. */
 export interface RedisCommandOptions {
@@ -41,7 +44,8 @@ export interface RedisCommandClient {
 
 /**
  * What this store uses of node-redis's cluster client (`createCluster()` of the `redis` package,
- * connected): a command routed by its first key. `nodeClient` and `slots` tell it apart.
+ * connected): a command routed by its first key, each slot's master, and the connection to a node
+ * (a claim or a decision and its `WAIT` go over the connection to its slot's master).
  */
 export interface RedisClusterCommandClient {
   sendCommand(
@@ -50,7 +54,9 @@ export interface RedisClusterCommandClient {
     args: string[],
     options?: RedisCommandOptions,
   ): Promise<unknown>
+  /** The shard of each slot (index: the slot), as the client last learnt them. */
   readonly slots: ReadonlyArray<{ readonly master: unknown } | undefined>
+  /** The connection to one node. */
   nodeClient(node: unknown): RedisCommandClient | Promise<RedisCommandClient>
 }
 
@@ -84,6 +90,22 @@ export interface RedisPendingStoreOptions {
    * @default 'authlete-ciba:'
    */
   prefix?: string | undefined
+  /**
+   * How many replicas must have a claim or a decision before the store answers it (Redis `WAIT`,
+   * on the connection that wrote it): a failover to such a replica loses neither. A claim is
+   * refused, nothing written, while fewer replicas are online; fewer acknowledgements within
+   * `waitTimeoutMs` fail the call (`AUTHLETE_STORE`: the claim is given back, nothing is sent to
+   * Authlete). 0: answer as soon as the primary has it.
+   * @default 1 with a cluster client (`createCluster`) or a Sentinel client (`createSentinel`); 0 with any other
+   */
+  replicas?: number | undefined
+  /**
+   * How long a claim or a decision waits for its `replicas`, in milliseconds (a claim never past
+   * its deadline). The connection that wrote it waits with it: every command this process sends
+   * to that server then waits too. Keep it short.
+   * @default 1000
+   */
+  waitTimeoutMs?: number | undefined
 }
 
 // The server's clock, in milliseconds: every instance compares with the same one.
@@ -95,6 +117,10 @@ local function ms(n) return string.format('%.0f', n) end
 // by an error keeps what it wrote before).
 const TIMES = `local function time(s) local n = tonumber(s) return n and n == math.floor(n) and n >= 0 and n <= 8640000000000000 end
 if not time(ARGV[1]) or not time(ARGV[2]) then return redis.error_reply('ERR expiresAt and createdAt must be whole milliseconds a Date holds') end
+`
+
+// How many replicas this server's replication stream reaches now.
+const ONLINE = `local function online() local n = 0 for _ in string.gmatch(redis.call('INFO', 'replication'), 'slave%d+:[^\\r\\n]*state=online') do n = n + 1 end return n end
 `
 
 // Record hash fields: d = the record (JSON), u = subject, s = state (p pending, c claimed, d decided),
@@ -126,10 +152,11 @@ if s == 'c' and tonumber(v[3]) <= now() then s = 'p' end
 return {v[1], s}`
 
 /**
- * KEYS: record. ARGV: token, subject, leaseMs, notAfter. The subject before the state: another
- * user learns nothing of the decision.
+ * KEYS: record. ARGV: token, subject, leaseMs, notAfter, replicas. The subject before the state:
+ * another user learns nothing of the decision. Nothing is claimed while fewer than `replicas`
+ * replicas are online: no WAIT could count them.
  */
-const CLAIM = `${NOW}
+const CLAIM = `${NOW}${ONLINE}
 local t = now()
 if t > tonumber(ARGV[4]) then return {'late'} end
 local v = redis.call('HMGET', KEYS[1], 'd', 's', 'l', 'u')
@@ -137,15 +164,23 @@ if not v[1] then return {'not-found'} end
 if v[4] ~= ARGV[2] then return {'wrong-subject'} end
 if v[2] == 'd' then return {'decided'} end
 if v[2] == 'c' and tonumber(v[3]) > t then return {'deciding'} end
+local need = tonumber(ARGV[5])
+if need > 0 and online() < need then return redis.error_reply('NOREPLICAS fewer replicas online than the store requires: nothing was claimed') end
 redis.call('HSET', KEYS[1], 's', 'c', 't', ARGV[1], 'l', ms(t + tonumber(ARGV[3])))
 return {'claimed', v[1]}`
 
-/** KEYS: record. ARGV: token. Answers the subject: its index entry goes next. */
-const SETTLE = `local v = redis.call('HMGET', KEYS[1], 's', 't', 'u')
+/**
+ * KEYS: record. ARGV: token, replicas. Answers the subject (its index entry goes next) and, when
+ * `replicas` > 0, how many replicas are online.
+ */
+const SETTLE = `${ONLINE}
+local v = redis.call('HMGET', KEYS[1], 's', 't', 'u')
 if v[1] ~= 'c' or v[2] ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 's', 'd')
 redis.call('HDEL', KEYS[1], 't', 'l')
-return {v[3]}`
+local n = 0
+if tonumber(ARGV[2]) > 0 then n = online() end
+return {v[3], n}`
 
 /** KEYS: record. ARGV: token. */
 const RELEASE = `local v = redis.call('HMGET', KEYS[1], 's', 't')
@@ -179,14 +214,19 @@ const CLAIM_REFUSALS: ReadonlySet<string> = new Set([
   'wrong-subject',
   'late',
 ])
+/** More replicas than any deployment has: a typo, not a wish. */
+const MAX_REPLICAS = 100
 
 /** One command on one connection. */
 type Send = (args: string[], signal: AbortSignal) => Promise<unknown>
 
 /** The client, whatever its kind, as the store uses it. */
 interface Connection {
+  readonly kind: 'single' | 'cluster' | 'sentinel'
   /** One command about `key`: on a cluster, to the master of its slot (node-redis follows MOVED and ASK). */
   send(key: string, args: string[], signal: AbortSignal): Promise<unknown>
+  /** `body` on the one connection that writes `key`: a `WAIT` there counts what `body` wrote. */
+  pinned<T>(key: string, signal: AbortSignal, body: (send: Send) => Promise<T>): Promise<T>
 }
 
 /**
@@ -197,14 +237,19 @@ interface Connection {
  * (`createCluster`), sent `sendCommand(key, false, args, options)`; `getMasterNode()` and
  * `getSentinelNode()`, a Sentinel client (`createSentinel`), sent `sendCommand(false, args,
  * options)`; anything else is one connection, sent `sendCommand(args, options)`
- * ({@link RedisCommandClient}: `createClient`, or your own).
+ * ({@link RedisCommandClient}: `createClient`, or your own). A `WAIT` must run on the connection
+ * that wrote: on a cluster, the store sends the write and its `WAIT` over the connection to the
+ * slot's master (`nodeClient`); otherwise over the client's one connection to the primary (keep a
+ * Sentinel client's `masterPoolSize` at 1, its default). It checks that the connection did not
+ * change in between (`CLIENT ID`): a client that spreads commands over several connections
+ * (`createClientPool`) fails the calls that wait for replicas rather than count the wrong writes.
  *
  * @example
  * ```ts
  * import { createClient, createCluster } from 'redis'
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect()
  * const pending = createPendingAuthentications({ store: redisPendingStore(redis, { prefix: 'ciba:' }) })
- * // Redis Cluster
+ * // Redis Cluster: each claim and decision answered once a replica has it
  * const cluster = await createCluster({ rootNodes: [{ url: process.env.REDIS_URL }] }).connect()
  * const shared = createPendingAuthentications({ store: redisPendingStore(cluster, { prefix: 'ciba:' }) })
  * ```
@@ -233,12 +278,55 @@ export function redisPendingStore(
       'redisPendingStore: prefix must not hold { or } (a hash tag would put every key in one slot of a cluster)',
     )
   }
+  const replicas = options.replicas ?? (connection.kind === 'single' ? 0 : 1)
+  if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+    throw new TypeError(`redisPendingStore: replicas must be a whole number from 0 to ${MAX_REPLICAS}`)
+  }
+  const waitTimeoutMs = options.waitTimeoutMs ?? 1000
+  if (typeof waitTimeoutMs !== 'number' || !Number.isFinite(waitTimeoutMs) || waitTimeoutMs < 1) {
+    throw new TypeError('redisPendingStore: waitTimeoutMs must be a number of milliseconds, at least 1')
+  }
   const recordKey = (authReqId: string) => `${prefix}req:${authReqId}`
   const subjectKey = (subject: string) => `${prefix}sub:${subject}`
   const routed =
     (key: string): Send =>
     (args, signal) =>
       connection.send(key, args, signal)
+
+  /**
+   * A script that writes, on the connection that serves `key`; then, when it wrote (`wrote` says),
+   * `WAIT` there until `replicas` replicas have it, for at most `timeoutMs()`.
+   */
+  const replicated = async <T>(
+    key: string,
+    signal: AbortSignal,
+    what: string,
+    write: (send: Send) => Promise<T>,
+    wrote: (reply: T) => boolean,
+    timeoutMs: () => number,
+  ): Promise<T> => {
+    if (replicas === 0) return write(routed(key))
+    return connection.pinned(key, signal, async (send) => {
+      // The connection's ID before the write and after WAIT: WAIT counts the writes of the
+      // connection it runs on, so a reconnection in between would count nothing of this one.
+      const [before, reply] = await Promise.all([send(['CLIENT', 'ID'], signal), write(send)])
+      if (!wrote(reply)) return reply
+      const wait = Math.max(1, Math.ceil(timeoutMs()))
+      const [acknowledged, after] = await Promise.all([
+        send(['WAIT', String(replicas), String(wait)], signal),
+        send(['CLIENT', 'ID'], signal),
+      ])
+      if (before !== after) {
+        throw new Error(`the connection to Redis changed between the ${what} and its WAIT`)
+      }
+      if (typeof acknowledged !== 'number' || acknowledged < replicas) {
+        throw new Error(
+          `${String(acknowledged)} of ${replicas} replicas acknowledged the ${what} within ${wait} ms`,
+        )
+      }
+      return reply
+    })
+  }
 
   const get = async (authReqId: string, signal: AbortSignal): Promise<StoredPending | undefined> => {
     const key = recordKey(authReqId)
@@ -289,8 +377,16 @@ export function redisPendingStore(
         claim.subject,
         String(Math.ceil(claim.leaseMs)),
         String(Math.floor(claim.notAfter)),
+        String(replicas),
       ]
-      const reply = await run(routed(key), SCRIPTS.claim, key, args, signal)
+      const reply = await replicated(
+        key,
+        signal,
+        'claim',
+        (send) => run(send, SCRIPTS.claim, key, args, signal),
+        (reply) => Array.isArray(reply) && reply[0] === 'claimed',
+        () => Math.min(waitTimeoutMs, claim.notAfter - Date.now()),
+      )
       if (!Array.isArray(reply)) throw new Error('unexpected reply to claim')
       const [status, json] = reply as unknown[]
       if (status === 'claimed') return { status, record: parse(json) }
@@ -301,13 +397,27 @@ export function redisPendingStore(
     },
     async settle(authReqId, token, { signal }) {
       const key = recordKey(authReqId)
-      const reply = await run(routed(key), SCRIPTS.settle, key, [token], signal)
-      const subject = Array.isArray(reply) ? reply[0] : undefined
-      // Best effort: a listing leaves out what is decided anyway.
-      if (typeof subject === 'string') {
-        const index = subjectKey(subject)
-        connection.send(index, ['ZREM', index, authReqId], signal).catch(() => {})
-      }
+      const reply = await replicated(
+        key,
+        signal,
+        'decision',
+        async (send) => {
+          const reply = await run(send, SCRIPTS.settle, key, [token, String(replicas)], signal)
+          if (!Array.isArray(reply)) return reply
+          const [subject, online] = reply as unknown[]
+          // Best effort: a listing leaves out what is decided anyway.
+          if (typeof subject === 'string') {
+            const index = subjectKey(subject)
+            connection.send(index, ['ZREM', index, authReqId], signal).catch(() => {})
+          }
+          if (typeof online === 'number' && online < replicas) {
+            throw new Error(`decided on the primary, but only ${online} of ${replicas} replicas are online`)
+          }
+          return reply
+        },
+        Array.isArray,
+        () => waitTimeoutMs,
+      )
       if (reply === 0) return false
       if (Array.isArray(reply)) return true
       throw new Error('unexpected reply to settle')
@@ -329,15 +439,47 @@ function connect(client: RedisPendingStoreClient): Connection {
     )
   }
   if (typeof c.nodeClient === 'function' && 'slots' in c) {
-    const cluster = client as RedisClusterCommandClient
-    return { send: (key, args, signal) => cluster.sendCommand(key, false, args, { abortSignal: signal }) }
+    return clusterConnection(client as RedisClusterCommandClient)
   }
   if (typeof c.getMasterNode === 'function' && typeof c.getSentinelNode === 'function') {
     const sentinel = client as RedisSentinelCommandClient
-    return { send: (_key, args, signal) => sentinel.sendCommand(false, args, { abortSignal: signal }) }
+    return oneConnection('sentinel', (args, signal) =>
+      sentinel.sendCommand(false, args, { abortSignal: signal }),
+    )
   }
   const single = client as RedisCommandClient
-  return { send: (_key, args, signal) => single.sendCommand(args, { abortSignal: signal }) }
+  return oneConnection('single', (args, signal) => single.sendCommand(args, { abortSignal: signal }))
+}
+
+/** A client with one connection to the primary (a Sentinel client's, with its default masterPoolSize: 1). */
+function oneConnection(kind: 'single' | 'sentinel', send: Send): Connection {
+  return {
+    kind,
+    send: (_key, args, signal) => send(args, signal),
+    pinned: (_key, _signal, body) => body(send),
+  }
+}
+
+function clusterConnection(cluster: RedisClusterCommandClient): Connection {
+  return {
+    kind: 'cluster',
+    send: (key, args, signal) => cluster.sendCommand(key, false, args, { abortSignal: signal }),
+    async pinned(key, signal, body) {
+      for (let attempt = 1; ; attempt++) {
+        const master = cluster.slots[keySlot(key)]?.master
+        if (master === undefined) throw new Error('the cluster client knows no master for this key yet')
+        const node = await cluster.nodeClient(master)
+        try {
+          return await body((args, signal) => node.sendCommand(args, { abortSignal: signal }))
+        } catch (error) {
+          // The slot has moved (a failover, a resharding): the script did not run. A read through
+          // the cluster client has node-redis follow the redirection and learn the new masters.
+          if (attempt > 1 || !/^(MOVED|ASK) /.test(String((error as Error)?.message))) throw error
+          await cluster.sendCommand(key, false, ['PTTL', key], { abortSignal: signal })
+        }
+      }
+    },
+  }
 }
 
 /** A script on `key`: `EVALSHA`, or the script itself when the server's cache lacks it (a restart, SCRIPT FLUSH). */

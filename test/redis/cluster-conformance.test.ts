@@ -1,5 +1,6 @@
 // The conformance kit on a real Redis Cluster (three masters with a replica each), each test's
-// keys spread over the masters.
+// keys spread over the masters; every claim and decision waits for a replica (WAIT), as the
+// cluster client's default has it.
 
 import { randomUUID } from 'node:crypto'
 import { createCluster } from 'redis'
