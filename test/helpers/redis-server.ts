@@ -3,7 +3,7 @@
 // installed, the tests that need one are skipped with one line saying how to run them, unless
 // AUTHLETE_CIBA_REQUIRE_REDIS=1 (CI), which makes them fail instead.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { accessSync, constants, openSync } from 'node:fs'
+import { accessSync, constants, openSync, rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -106,7 +106,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   if (binary === undefined) {
     throw new Error('No redis-server or valkey-server is installed: apt-get install -y redis-server')
   }
+  hookCleanup()
   const dir = await mkdtemp(path.join(os.tmpdir(), 'authlete-ciba-redis-'))
+  folders.add(dir)
   const port = await freePort()
   const ready = options.ready ?? /Ready to accept connections/
   const args = [
@@ -181,16 +183,32 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     async close() {
       await stop('SIGKILL')
       await rm(dir, { recursive: true, force: true })
+      folders.delete(dir)
     },
   }
 }
 
-// A test process that ends without closing its servers (a crash, a test runner's timeout) takes
-// them along: no redis-server outlives the run.
+// A test process that ends without closing its servers takes them along, and their folders: no
+// redis-server outlives the run. It may end by exiting, or by a signal (vitest ends a worker with
+// SIGTERM, then SIGKILL, which nothing can catch): the signal is raised again once they are gone.
 const running = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const proc of running) proc.kill('SIGKILL')
-})
+const folders = new Set<string>()
+let cleanupHooked = false
+function hookCleanup() {
+  if (cleanupHooked) return
+  cleanupHooked = true
+  const cleanUp = () => {
+    for (const proc of running) proc.kill('SIGKILL')
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', cleanUp)
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanUp()
+      process.kill(process.pid, signal)
+    })
+  }
+}
 
 /** A port nothing listens on, on 127.0.0.1. */
 export function freePort(): Promise<number> {
