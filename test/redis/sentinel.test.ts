@@ -115,7 +115,9 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store through Sentinel', () =
 
   // Last: the primary and the replica change places.
   it('the primary killed after a decision, Sentinel promotes the replica: the request is still decided and a second decision gets AUTHLETE_ALREADY_DECIDED; a new request is saved, then decided once a replica is back', async () => {
-    const pending = createPendingAuthentications({ store: redisPendingStore(sentinel) })
+    const pending = createPendingAuthentications({
+      store: redisPendingStore(sentinel, { waitTimeoutMs: 5000 }),
+    })
     const [primary, replica] = set.servers
     const decided = record()
     await pending.save(decided)
@@ -137,9 +139,12 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store through Sentinel', () =
     const fresh = record()
     await pending.save(fresh)
     const next = { authReqId: fresh.authReqId, result: 'ACCESS_DENIED', subject: 'john' } as const
+    // No replica could have its claim: refused at once (not after WAIT's 5 s), nothing sent.
+    const started = performance.now()
     const refused = await decideBackchannelAuthentication(authlete, pending, next).catch((e) => e)
     expect(refused.code).toBe('AUTHLETE_STORE')
     expect(refused.cause?.message).toMatch(/^NOREPLICAS /)
+    expect(performance.now() - started).toBeLessThan(2500)
     expect(authlete.calls.map((c) => c.ticket)).toEqual([decided.ticket])
 
     // The old primary comes back as the new one's replica: what Sentinel does on its next look at
