@@ -93,7 +93,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const cli = redisCliBinary
   if (redisServerBinary === undefined || cli === undefined) {
     throw new Error(
-      'The Redis Cluster tests need redis-server and redis-cli: apt-get install -y redis-server',
+      'The Redis Cluster tests need redis-server and redis-cli: apt-get install -y redis-server redis-tools',
     )
   }
   const nodes: ClusterNode[] = []
