@@ -65,8 +65,9 @@ export interface RedisCluster {
   /** The node on `port`. */
   node(port: number): ClusterNode
   /**
-   * One command to one node, on a connection of its own; `readonly`: after `READONLY`, so that a
-   * replica answers a read of its own copy rather than redirecting it.
+   * One command to one node (a connection per node, kept; a node that does not answer fails it
+   * after 2 s); `readonly`: after `READONLY`, so that a replica answers a read of its own copy
+   * rather than redirecting it.
    */
   command(port: number, args: string[], options?: { readonly?: boolean }): Promise<unknown>
   /** `master` or `slave`, as `ROLE` says. */
@@ -75,8 +76,6 @@ export interface RedisCluster {
   replicasOf(port: number): Promise<number[]>
   /** Which master serves each slot (index: the slot), as a live node sees it. */
   slotMasters(): Promise<number[]>
-  /** The port of the master that serves `slot`, as the node on `via` (any live node) sees it. */
-  masterOf(slot: number, via?: number): Promise<number>
   /** The masters' ports, as the node on `via` (any live node) sees them. */
   masters(via?: number): Promise<number[]>
   /**
@@ -105,13 +104,6 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       return found
     },
     command,
-    async masterOf(slot, via) {
-      const range = (await slotRanges(via ?? (await live())[0])).find(
-        ([from, to]) => from <= slot && slot <= to,
-      )
-      if (!range) throw new Error(`no master serves slot ${slot}`)
-      return range[2][1]
-    },
     async role(port) {
       const [role] = (await command(port, ['ROLE'])) as [string]
       return role
