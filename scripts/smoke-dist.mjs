@@ -73,7 +73,7 @@ import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 
 const help = execFileSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' })
-if (!help.startsWith('Usage: authlete-ciba authenticate'))
+if (!help.startsWith('Usage: authlete-ciba backchannel-authentication'))
   throw new Error('dist/cli.js --help printed no usage')
 const cliStandIn = await startAuthleteStandIn()
 try {
@@ -92,7 +92,7 @@ try {
     throw new Error('dist/cli-main.js does not load the mocks by the package name')
   const { stdout: standIn } = await promisify(execFile)(
     process.execPath,
-    ['dist/cli.js', 'authenticate', 'scope=openid&login_hint=john', '--stand-in', '--json'],
+    ['dist/cli.js', 'backchannel-authentication', 'scope=openid&login_hint=john', '--stand-in', '--json'],
     { encoding: 'utf8', env: { PATH: process.env.PATH } },
   )
   if (JSON.parse(standIn).action !== 'USER_IDENTIFICATION')
