@@ -92,6 +92,16 @@ const tokens = await res.json()
 check(res.status === 200 && typeof tokens.access_token === 'string' && tokens.token_type === 'Bearer', 'the client fetches its tokens at /token', { status: res.status, token_type: tokens.token_type, error: tokens.error })
 check(res.headers.get('cache-control') === 'no-store' && res.headers.get('pragma') === 'no-cache', 'with Cache-Control: no-store and Pragma: no-cache', [res.headers.get('cache-control'), res.headers.get('pragma')])
 
+const bearer = { authorization: `Bearer ${tokens.access_token}` }
+res = await fetch(`${base}/userinfo`, { headers: bearer })
+const userinfo = await res.json()
+check(res.status === 200 && userinfo.sub === 'john' && userinfo.name === 'John Smith', 'the client reads /userinfo with its access token', { status: res.status, userinfo })
+res = await fetch(`${base}/api/me`, { headers: bearer })
+const me = await res.json()
+check(res.status === 200 && me.subject === 'john', 'the AS\'s API takes the access token (validateAccessToken)', { status: res.status, me })
+res = await fetch(`${base}/api/me`)
+check(res.status === 401 && res.headers.get('www-authenticate') === 'Bearer', 'the API without a token is 401 with a bare Bearer challenge', res.status)
+
 res = await token('Bearer x')
 check(res.status === 401 && res.headers.get('www-authenticate') === 'Basic realm="token"' && (await res.json()).error === 'invalid_client', 'a non-Basic Authorization at /token is 401 invalid_client', res.status)
 JS
