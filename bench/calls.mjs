@@ -154,6 +154,57 @@ export const OPERATIONS = {
   },
 }
 
+/** The access tokens a resource server checks: one per concurrent check, so that none shares a call. */
+const ACCESS_TOKENS = Array.from({ length: 1024 }, (_, i) => `C4SrUTijIj2IxqE1xBASr3dxQWgso3BpY49g8Cy${String(i).padStart(4, '0')}`)
+let nextToken = 0
+const introspectionSchema = z.looseObject({
+  ...result,
+  clientId: n,
+  clientIdAlias: s,
+  clientIdAliasUsed: b,
+  expiresAt: n,
+  subject: s,
+  scopes: strings,
+  existent: b,
+  usable: b,
+  sufficient: b,
+  refreshable: b,
+  properties: pairs,
+  serviceAttributes: pairs,
+  clientAttributes: pairs,
+})
+/** `/auth/introspection` as a resource server calls it: the token and the scopes it requires. */
+const introspection = {
+  path: '/auth/introspection',
+  contentType: 'application/json',
+  body: JSON.stringify({ token: ACCESS_TOKENS[0], scopes: ['openid'] }),
+  action: 'OK',
+  method: 'introspection',
+  schema: introspectionSchema,
+}
+OPERATIONS.introspection = {
+  ...introspection,
+  sdk: (client) => client.introspection({ token: ACCESS_TOKENS[nextToken++ & 1023], scopes: ['openid'] }),
+}
+// validateAccessToken: the Bearer token read from the request, the call, the verdict mapped.
+OPERATIONS.validate = {
+  ...introspection,
+  sdk: async (client, lib) => {
+    const result = await lib.validateAccessToken(
+      client,
+      {
+        authorization: `Bearer ${ACCESS_TOKENS[nextToken++ & 1023]}`,
+        dpop: undefined,
+        method: 'GET',
+        url: 'https://api.example.com/api/me',
+      },
+      { scopes: ['openid'] },
+    )
+    if (!result.valid) throw new Error(`validateAccessToken: ${result.status}`)
+    return result.answer
+  },
+}
+
 /** The request headers as the SDK sends them (a flat array for dispatch, an object for the rest). */
 function headerList(contentType) {
   return [
@@ -327,9 +378,9 @@ export async function makeCall(kind, baseUrl) {
     return makeCall(opName === 'issue' ? 'sdk' : `sdk:${opName}`, baseUrl)
   }
   if (client === 'sdk' || client === 'soak') {
-    const { AuthleteClient } = await import('../dist/index.js')
-    const authlete = new AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
-    return async () => expect(await operation.sdk(authlete))
+    const lib = await import('../dist/index.js')
+    const authlete = new lib.AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
+    return async () => expect(await operation.sdk(authlete, lib))
   }
   if (client === 'official' && opName === 'issue') {
     const { Authlete } = await import('@authlete/typescript-sdk')

@@ -101,6 +101,22 @@ const answers = {
     subject: 'john',
   },
 }
+answers['/auth/introspection'] = {
+  resultCode: 'A056001',
+  resultMessage: '[A056001] The access token is valid.',
+  action: 'OK',
+  responseContent: 'Bearer error="invalid_request"',
+  clientId: 26862190133482,
+  clientIdAliasUsed: false,
+  existent: true,
+  expiresAt: 1700003600000,
+  refreshable: true,
+  scopes: ['openid'],
+  serviceAttributes: [{ key: 'attribute1-key', value: 'attribute1-value' }],
+  subject: 'john',
+  sufficient: true,
+  usable: true,
+}
 let bodies = []
 const encode = () =>
   Object.entries(answers).map(([suffix, answer]) => {
