@@ -144,7 +144,8 @@ export function introspectionForbidden(
 
 /**
  * The default handler: checks the request as Authlete would (Authorization, a parsable body), then
- * `BAD_REQUEST` without a token, else `OK` for John, with the scopes asked for.
+ * `BAD_REQUEST` without a token, else `OK` for John, with the scopes asked for (a JSON list, or a
+ * form's space-separated value; `openid` when none are).
  */
 export function introspectionAsAuthlete(options: MockHandlerOptions = {}): HttpHandler {
   return introspectionHandler(async (info) => {
@@ -154,7 +155,8 @@ export function introspectionAsAuthlete(options: MockHandlerOptions = {}): HttpH
     if (typeof fields.token !== 'string' || fields.token === '') {
       return HttpResponse.json(introspectionBadRequestAnswer())
     }
-    const scopes = Array.isArray(fields.scopes) ? (fields.scopes as string[]) : ['openid']
+    // A JSON list, or a form's space-separated value: the scopes asked for, as the simulator reads them.
+    const scopes = fields.scopes === undefined ? undefined : scopesOf(fields.scopes)
     return HttpResponse.json(introspectionOkAnswer({ scopes }))
   }, options)
 }
