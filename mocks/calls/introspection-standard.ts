@@ -161,18 +161,29 @@ function introspect(state: SimulatorState, token: string): Record<string, unknow
 }
 
 /**
+ * Whether an `Accept` header names `type` as acceptable: its name in any case (RFC 9110 §8.3.1),
+ * with no `q=0` (RFC 9110 §12.4.2: "not acceptable").
+ */
+function accepts(header: unknown, type: string): boolean {
+  if (typeof header !== 'string') return false
+  return header.split(',').some((range) => {
+    const [name = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase())
+    if (name !== type) return false
+    const q = parameters.find((parameter) => /^q\s*=/.test(parameter))
+    return q === undefined || Number(q.slice(q.indexOf('=') + 1).trim()) > 0
+  })
+}
+
+/**
  * The simulator's play: the caller's `token` (a parameter twice, or none, is `BAD_REQUEST`), then
  * `OK` with its RFC 7662 response, or `JWT` (RFC 9701: `typ` `token-introspection+jwt`, `iss`, `aud`
- * the `rsUri`, `iat`, `token_introspection`) when `httpAcceptHeader` names that type.
+ * the `rsUri`, `iat`, `token_introspection`) when `httpAcceptHeader` accepts that type.
  */
 export const playIntrospectionStandard: Play = (state, fields) => {
   const token = tokenOf(fields)
   if ('bad' in token) return introspectionStandardBadRequestAnswer(token.bad)
   const content = introspect(state, token.token)
-  const accept = typeof fields.httpAcceptHeader === 'string' ? fields.httpAcceptHeader : ''
-  if (!accept.split(',').some((type) => type.trim().split(';')[0] === JWT_TYPE)) {
-    return introspectionStandardOkAnswer(content)
-  }
+  if (!accepts(fields.httpAcceptHeader, JWT_TYPE)) return introspectionStandardOkAnswer(content)
   const key = state.token.signingKey()
   const jwt = signJws(
     { alg: key.alg, typ: 'token-introspection+jwt', kid: key.kid },

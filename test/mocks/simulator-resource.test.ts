@@ -671,9 +671,23 @@ describe('introspectionStandard: RFC 7662 for the tokens the simulator issued', 
     })
   })
 
-  it('JSON when the caller accepts JSON only, or says nothing', async () => {
+  it('a media type is matched whatever its case (RFC 9110 §8.3.1): a signed answer for an upper-case Accept', async () => {
     const { accessToken } = await login()
-    for (const httpAcceptHeader of ['application/json', undefined]) {
+    const res = await authlete.introspectionStandard({
+      parameters: `token=${accessToken}`,
+      httpAcceptHeader: 'Application/Token-Introspection+JWT',
+    })
+    expect(res.action).toBe('JWT')
+  })
+
+  it('JSON when the caller accepts JSON only, says nothing, or refuses the signed type (q=0, RFC 9110 §12.4.2)', async () => {
+    const { accessToken } = await login()
+    for (const httpAcceptHeader of [
+      'application/json',
+      undefined,
+      'application/token-introspection+jwt;q=0, application/json',
+      'application/token-introspection+jwt; q=0.000',
+    ]) {
       const res = await authlete.introspectionStandard({
         parameters: `token=${accessToken}`,
         ...(httpAcceptHeader === undefined ? {} : { httpAcceptHeader }),
