@@ -37,8 +37,9 @@ export type * from './types.js'
 export interface CibaSimulator {
   /**
    * msw handlers for the calls of its table (the four CIBA calls, `/auth/token`, `/auth/token/issue`,
-   * `/auth/token/fail`, `/service/configuration`, `/service/jwks/get`), on `options.baseUrl`: give
-   * them to `setupAuthleteServer` or `server.use`.
+   * `/auth/token/fail`, `/auth/userinfo`, `/auth/userinfo/issue`, `/auth/introspection`,
+   * `/auth/introspection/standard`, `/auth/revocation`, `/service/configuration`,
+   * `/service/jwks/get`), on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`.
    */
   readonly handlers: HttpHandler[]
   /** The same calls on other base URLs (e.g. a stand-in's `url`), on the same state. */
@@ -84,7 +85,8 @@ export interface CibaSimulator {
   /**
    * The calls received since the last `reset`, one list per call, by the client method's name:
    * `backchannelAuthentication`, `backchannelIssue`, `backchannelFail`, `backchannelComplete`,
-   * `token`, `tokenIssue`, `tokenFail`, `serviceConfiguration`, `serviceJwks`.
+   * `token`, `tokenIssue`, `tokenFail`, `userinfo`, `userinfoIssue`, `introspection`,
+   * `introspectionStandard`, `revocation`, `serviceConfiguration`, `serviceJwks`.
    */
   readonly requests: { readonly [call in AuthleteCallName]: readonly CibaSimulatorRequest[] } & {
     /** @deprecated Renamed `backchannelAuthentication`: the client method's name. */
