@@ -138,6 +138,16 @@ export interface CibaSimulator {
  *   `/service/configuration` answers the discovery document of `issuer` and the endpoints given.
  *   It never answers `PASSWORD`: `/auth/token/issue` and `/auth/token/fail` answer as for a ticket
  *   Authlete does not hold (`INTERNAL_SERVER_ERROR`).
+ * - The tokens at work, from the tokens it issued (their subject, scopes, client, expiry, grant and
+ *   DPoP key): `/auth/userinfo` answers the claim names of the scopes (OpenID Connect Core §5.4),
+ *   `FORBIDDEN` without `openid`; `/auth/introspection` answers `usable` and `sufficient` for the
+ *   scopes and subject asked; both want a DPoP-bound token with a proof of its key for the request
+ *   (`htm`, `htu`, `ath`; a `jti` once), `userinfoEndpoint` being the `htu` at `/auth/userinfo` when
+ *   the call gives none. `/auth/userinfo/issue` answers the claims passed with the token's `sub`;
+ *   `/auth/introspection/standard` RFC 7662 for access and refresh tokens (`{"active":false}` for any
+ *   other), signed (RFC 9701) when the caller accepts it; `/auth/revocation` revokes a token of the
+ *   caller's own client, a refresh token with its grant's access tokens, and answers `OK` for
+ *   another client's token without revoking it.
  *
  * What `/complete` answers, by the ticket's state:
  *
