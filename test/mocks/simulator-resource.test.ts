@@ -634,11 +634,15 @@ describe('introspectionStandard: RFC 7662 for the tokens the simulator issued', 
 
   it('{"active":false} for an unknown token, an expired one and a revoked one, and nothing else', async () => {
     const { accessToken, refreshToken, issuedAt } = await login()
+    const other = await login()
     expect(await introspect('unknown-token')).toEqual({ active: false })
     await authlete.revocation({ parameters: `token=${accessToken}`, ...POLL })
     expect(await introspect(accessToken)).toEqual({ active: false })
     clock = issuedAt + 1_800_000
     expect(await introspect(refreshToken)).toEqual({ active: false })
+    expect(await introspect(other.accessToken)).toMatchObject({ active: true })
+    clock = issuedAt + 3_600_000
+    expect(await introspect(other.accessToken)).toEqual({ active: false })
   })
 
   it('a signed answer (RFC 9701) when the caller accepts application/token-introspection+jwt: typ, iss, aud the rsUri, verified with simulator.jwks', async () => {
