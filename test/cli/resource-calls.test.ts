@@ -5,7 +5,7 @@
 // secret, even when the answer quotes the request back (readable and --json, API v3 and v2).
 import type { ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectNoSecret, run, SECRET, standIn, TOKEN as AUTHLETE_TOKEN, V3_ENV } from '../helpers/cli.js'
+import { TOKEN as AUTHLETE_TOKEN, expectNoSecret, run, SECRET, standIn, V3_ENV } from '../helpers/cli.js'
 import { json, type Loopback, type ReceivedRequest, startLoopback } from '../helpers/loopback.js'
 
 const ACCESS_TOKEN = 'at-SECRET-Ntm9MDb8WXQAevqrBkd84KTTHbYHVQr'

@@ -7,8 +7,8 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   AuthleteApiError,
   INTROSPECTION_STANDARD_ACTIONS,
-  MAX_PARAMETERS_LENGTH,
   type IntrospectionStandardRequest,
+  MAX_PARAMETERS_LENGTH,
 } from '../../src/index.js'
 import { cleanError, leakForms, useFaultyAuthlete } from '../helpers/call-faults.js'
 import { useRecordingAuthlete } from '../helpers/recording-authlete.js'
