@@ -148,7 +148,7 @@ async function run(
 
   let verdict: boolean | { rsUri?: string | undefined }
   try {
-    verdict = await untilEnd(flow.signal, () =>
+    verdict = await untilEnd(flow, () =>
       hooks.authenticateCaller({ authorization: input.authorization, parameters }),
     )
     if (verdict !== true && verdict !== false && (typeof verdict !== 'object' || verdict === null)) {

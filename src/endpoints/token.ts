@@ -217,7 +217,7 @@ async function password(
     let subject: string | undefined
     let reason: TokenFailReason = 'INVALID_RESOURCE_OWNER_CREDENTIALS'
     try {
-      const found = await untilEnd(flow.signal, () =>
+      const found = await untilEnd(flow, () =>
         authenticate(
           { username: answer.username ?? '', password: answer.password ?? '', clientId: answer.clientId },
           answer,
@@ -300,7 +300,7 @@ async function own<Response extends TokenAnswer>(
   const flow = startFlow(options, Date.now() - startedAt)
   try {
     // Ended (the deadline, the caller's signal): a 500 at once, whatever the hook does later.
-    const result = await untilEnd(flow.signal, () => hook(answer))
+    const result = await untilEnd(flow, () => hook(answer))
     if (result === undefined || result === null) {
       return toTokenResponse({ action: 'BAD_REQUEST', responseContent: UNSUPPORTED_GRANT_TYPE_BODY })
     }

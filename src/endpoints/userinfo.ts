@@ -214,7 +214,7 @@ async function run(
 
   let claims: UserInfoClaims | undefined | null
   try {
-    claims = await untilEnd(flow.signal, () => hooks.claims(claimsContext(answer as UserinfoOk)))
+    claims = await untilEnd(flow, () => hooks.claims(claimsContext(answer as UserinfoOk)))
     if (claims !== undefined && claims !== null && (typeof claims !== 'object' || Array.isArray(claims))) {
       throw new TypeError('claims returned something other than an object of claims by name')
     }

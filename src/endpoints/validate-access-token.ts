@@ -228,7 +228,7 @@ async function validate(
     // Joined a check in flight: within this caller's own deadline, not the first caller's.
     const deadline = startDeadline(timeoutMs, signal)
     try {
-      answer = await untilEnd(deadline.signal, () => shared)
+      answer = await untilEnd(deadline, () => shared)
     } finally {
       deadline.end()
     }
