@@ -118,6 +118,20 @@ answers['/auth/introspection'] = {
   usable: true,
 }
 let bodies = []
+const noActionBody = Buffer.from(
+  JSON.stringify({
+    resultCode: 'A198001',
+    resultMessage: '[A198001] The authentication request was completed successfully (poll mode).',
+    action: 'NO_ACTION',
+    clientId: 26862190133482,
+    clientIdAliasUsed: false,
+    deliveryMode: 'POLL',
+  }),
+)
+const noAction = {
+  body: noActionBody,
+  headers: { 'content-type': 'application/json', 'content-length': String(noActionBody.length) },
+}
 const encode = () =>
   Object.entries(answers).map(([suffix, answer]) => {
     const body = Buffer.from(JSON.stringify(answer))
@@ -135,6 +149,12 @@ const server = http.createServer((req, res) => {
     if (req.url === '/cb') {
       res.writeHead(204)
       res.end()
+      return
+    }
+    // The poll login's service: /complete has nothing to deliver.
+    if (req.url === '/api/715948318/backchannel/authentication/complete') {
+      res.writeHead(200, noAction.headers)
+      res.end(noAction.body)
       return
     }
     const found = bodies.find((b) => req.url.endsWith(b.suffix))
