@@ -124,6 +124,24 @@ function tokenEndpointAnswer(answer: Answer): string[] {
 const TICKET = { name: 'ticket', what: "the ticket of backchannel-authentication's answer" }
 const ACCESS_TOKEN = { name: 'token', what: 'the access token, as the client presented it' }
 
+/** The response an endpoint would send for an answer whose `responseContent` is its body. */
+function bodyOf(endpoint: string, contentTypes: Readonly<Record<string, string>>) {
+  return (answer: Answer): string[] => {
+    const type = answer.action === undefined ? undefined : contentTypes[answer.action]
+    const content = answer.responseContent
+    if (type === undefined || typeof content !== 'string') return challengeOf(answer)
+    return [
+      '',
+      `Your ${endpoint} would answer:`,
+      '  HTTP 200',
+      `  Content-Type: ${type}`,
+      '',
+      `  ${text(content)}`,
+      '',
+    ]
+  }
+}
+
 /** An error answer of a resource call: its challenge, the `WWW-Authenticate` header to answer with. */
 function challengeOf(answer: Answer): string[] {
   const content = answer.responseContent
@@ -328,7 +346,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     summary: "/auth/userinfo/issue: the UserInfo response with the claims' values you give",
     success: ['JSON', 'JWT'],
     prepare: (token, flags) => ({ token, ...given('claims', flags.claims), ...given('sub', flags.sub) }),
-    explain: challengeOf,
+    explain: bodyOf('UserInfo endpoint', { JSON: 'application/json;charset=UTF-8', JWT: 'application/jwt' }),
   },
   introspection: {
     argument: ACCESS_TOKEN,
@@ -361,6 +379,10 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
       parameters,
       ...given('rsUri', flags['rs-uri']),
       ...given('httpAcceptHeader', flags.accept),
+    }),
+    explain: bodyOf('introspection endpoint', {
+      OK: 'application/json',
+      JWT: 'application/token-introspection+jwt',
     }),
   },
   revocation: {

@@ -117,6 +117,9 @@ describe('authlete-ciba userinfo-issue', () => {
     expect(fieldsOf(result.sent)).toEqual({ token: ACCESS_TOKEN, claims: '{"name":"John"}', sub: 'p-1' })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('  action  JSON\n')
+    expect(result.stdout).toContain(
+      'Your UserInfo endpoint would answer:\n  HTTP 200\n  Content-Type: application/json;charset=UTF-8\n\n  {"sub":"p-1","name":"John"}\n',
+    )
   })
 
   it('JWT exits 0; UNAUTHORIZED exits 2 with its challenge', async () => {
@@ -208,6 +211,10 @@ describe('authlete-ciba introspection-standard', () => {
       'application/token-introspection+jwt',
     ])
     expect(jwt.code).toBe(0)
+    expect(result.stdout).toContain(
+      'Your introspection endpoint would answer:\n  HTTP 200\n  Content-Type: application/json\n\n  {"active":true}\n',
+    )
+    expect(jwt.stdout).toContain('  Content-Type: application/token-introspection+jwt\n\n  h.p.s\n')
   })
 
   it('BAD_REQUEST exits 2', async () => {
