@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import {
   type AuthleteClient,
   type BackchannelAuthenticationHooks,
-  type BackchannelCompleteResponse,
+  type BackchannelCompleteAnswer,
   type BackchannelUserHint,
   completeBackchannelAuthentication,
   deliverClientNotification,
@@ -53,7 +53,7 @@ export interface DemoAuthorizationServerOptions {
 
 /** What completing a login came to. */
 export interface DemoCompletion {
-  response: BackchannelCompleteResponse
+  response: BackchannelCompleteAnswer
   /** `undefined`: nothing to deliver (poll mode, an error); `'withheld'`: `deliverTo` said no. */
   notification: NotificationDelivery | 'withheld' | undefined
 }
@@ -224,7 +224,7 @@ export async function startDemoAuthorizationServer(
       const outcome = await completeBackchannelAuthentication(authlete, request, {
         notification: options.notification,
       })
-      return { response: outcome.response, notification: outcome.notification }
+      return { response: outcome.answer, notification: outcome.notification }
     }
     const response = await authlete.backchannelComplete(request)
     if (response.action !== 'NOTIFICATION') return { response, notification: undefined }

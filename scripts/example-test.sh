@@ -54,12 +54,13 @@ const ciba = (body, authorization = basic) =>
     body,
   })
 
-let res = await ciba('scope=openid&login_hint=john&binding_message=W4SCT')
+const notify = 'client_notification_token=demo-client-notification-token'
+let res = await ciba(`scope=openid%20profile%20email&login_hint=john&binding_message=W4SCT&${notify}`)
 let body = await res.json()
 check(res.status === 200 && typeof body.auth_req_id === 'string', 'a CIBA request is answered 200 with an auth_req_id', body)
 check(res.headers.get('cache-control') === 'no-store', 'with Cache-Control: no-store', res.headers.get('cache-control'))
 
-res = await ciba('scope=openid&login_hint=nobody')
+res = await ciba(`scope=openid&login_hint=nobody&${notify}`)
 check(res.status === 400 && (await res.json()).error === 'unknown_user_id', 'an unknown user is refused: unknown_user_id', res.status)
 
 res = await ciba('scope=openid&login_hint=john', 'Bearer x')
@@ -72,8 +73,8 @@ res = await fetch(`${base}/device/decisions/${body.auth_req_id}`, { method: 'POS
 const outcome = await res.json()
 check(outcome.action === 'NOTIFICATION' && outcome.notification?.delivered === true && outcome.notification.status === 204, 'the decision completes and the client is notified', outcome)
 
-// What a client application discovers, then its tokens (the embedded stand-in answers /auth/token
-// OK without an ID token; test/interop drives the example with openid-client on the simulator).
+// What a client application discovers, then its tokens (test/interop drives the example with
+// openid-client, ID token validation included).
 res = await fetch(`${base}/.well-known/openid-configuration`)
 const metadata = await res.json()
 check(res.status === 200 && typeof metadata.token_endpoint === 'string' && typeof metadata.jwks_uri === 'string', 'the discovery document is the service\'s', metadata)

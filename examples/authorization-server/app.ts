@@ -61,24 +61,20 @@ export interface AppOptions {
   notification?: NotificationOptions
   /** Requests waiting for the user's decision: in process by default; on Redis for several instances. */
   pending?: PendingAuthentications
-  /** Told of each request once its device was asked (the embedded stand-in Authlete uses it). */
-  onStarted?: (started: { ticket: string; authReqId: string }) => void
 }
 
 export function createApp({
   authlete,
   notification,
   pending = createPendingAuthentications(),
-  onStarted,
 }: AppOptions) {
   const hooks: BackchannelAuthenticationHooks<User> = {
     identifyUser: ({ hintType, hint }) => (hintType === 'LOGIN_HINT' && hint ? USERS.get(hint) : undefined),
     verifyUserCode: (user, userCode) => user.userCode === userCode,
     // Saved here before startAuthentication: any instance can list and decide it.
     pending,
-    startAuthentication: ({ user, ticket, authReqId, request }) => {
+    startAuthentication: ({ user, authReqId, request }) => {
       // A real server would push a message to the user's phone here.
-      onStarted?.({ ticket, authReqId })
       console.log(
         `[device] ${user.name}, approve login ${authReqId}? (binding message: ${request.bindingMessage ?? '-'})`,
       )

@@ -1,7 +1,7 @@
 // npm start: the example authorization server. With AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN
 // (or AUTHLETE_API_KEY + AUTHLETE_API_SECRET) in the environment it uses that Authlete service;
-// without, an embedded stand-in Authlete on loopback (authlete-ciba/mocks), whose client is in ping
-// mode and is notified at this server's own /demo-client/notifications. With REDIS_URL, pending
+// without, an embedded simulated Authlete on loopback (authlete-ciba/mocks' CIBA simulator), whose
+// client my-client is in ping mode and is notified at this server's own /demo-client/notifications. With REDIS_URL, pending
 // requests live on that Redis (or Valkey), shared by every instance started with the same URL.
 import type { AddressInfo } from 'node:net'
 import {
@@ -11,13 +11,7 @@ import {
   type NotificationOptions,
   type PendingAuthentications,
 } from 'authlete-ciba'
-import {
-  authleteHandlers,
-  completeHandler,
-  notificationAnswer,
-  readFields,
-  startAuthleteStandIn,
-} from 'authlete-ciba/mocks'
+import { createCibaSimulator, startAuthleteStandIn } from 'authlete-ciba/mocks'
 import express from 'express'
 import { createApp } from './app.ts'
 
@@ -27,8 +21,6 @@ const port = Number(env.PORT ?? 3000)
 const real = Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))
 const DEMO_TOKEN = 'demo-client-notification-token'
 
-// The embedded stand-in's /complete names the auth_req_id of a ticket: it learns them here.
-const started = new Map<string, string>()
 const front = express()
 const server = front.listen(port, host)
 await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject))
@@ -55,27 +47,22 @@ if (real) {
   // addresses allowed for its notifications (never in production: the token travels in clear).
   if (env.NOTIFY_LOCAL_CLIENTS === '1') notification = { allowPrivateNetwork: true, allowInsecureHttp: true }
 } else {
-  standIn = await startAuthleteStandIn({
-    handlers: (baseUrl) => [
-      // /complete answers as Authlete does for a ping-mode client whose notification endpoint is ours.
-      completeHandler(
-        async ({ request }) => {
-          const { ticket } = (await readFields(request)) ?? {}
-          const authReqId = typeof ticket === 'string' ? started.get(ticket) : undefined
-          return Response.json(
-            notificationAnswer({
-              deliveryMode: 'PING',
-              clientNotificationEndpoint: `${url}/demo-client/notifications`,
-              clientNotificationToken: DEMO_TOKEN,
-              ...(authReqId ? { authReqId } : {}),
-            }),
-          )
-        },
-        { baseUrl },
-      ),
-      ...authleteHandlers({ baseUrl }),
+  // A simulated service whose issuer is this server: its discovery document names this server's
+  // endpoints, and the ID tokens it signs name this server as their issuer.
+  const simulator = createCibaSimulator({
+    issuer: url,
+    users: [{ subject: 'john' }, { subject: 'jane' }],
+    clients: [
+      {
+        clientId: 'my-client',
+        clientSecret: 'my-secret',
+        deliveryMode: 'PING',
+        clientNotificationEndpoint: `${url}/demo-client/notifications`,
+        clientName: 'Demo client',
+      },
     ],
   })
+  standIn = await startAuthleteStandIn({ simulator })
   options = { serviceId: '715948317', accessToken: 'stand-in-token', baseUrl: standIn.url }
   // The demo client listens on this very loopback server, over plain http: allow that here only.
   notification = { allowPrivateNetwork: true, allowInsecureHttp: true }
@@ -106,7 +93,7 @@ if (env.REDIS_URL) {
 
 const authlete = new AuthleteClient(options)
 front.use(
-  createApp({ authlete, notification, pending, onStarted: ({ ticket, authReqId }) => started.set(ticket, authReqId) }),
+  createApp({ authlete, notification, pending }),
 )
 
 console.log(
@@ -114,11 +101,11 @@ console.log(
     `CIBA authorization server on ${url}`,
     real
       ? `Authlete: the service of the AUTHLETE_* environment variables (${authlete.baseUrl})`
-      : `Authlete: an EMBEDDED STAND-IN at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
+      : `Authlete: an EMBEDDED SIMULATOR at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
     env.REDIS_URL ? 'Pending requests: on Redis (REDIS_URL)' : 'Pending requests: in this process',
     '',
     'Try it:',
-    `  curl -s -u my-client:my-secret -d 'scope=openid&login_hint=john&binding_message=W4SCT' ${url}/backchannel/authentication`,
+    `  curl -s -u my-client:my-secret -d 'scope=openid&login_hint=john&binding_message=W4SCT&client_notification_token=${DEMO_TOKEN}' ${url}/backchannel/authentication`,
     `  curl -s '${url}/device/pending?subject=john'`,
     `  curl -s -d approved=true ${url}/device/decisions/<auth_req_id>`,
   ].join('\n'),
