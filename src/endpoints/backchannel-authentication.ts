@@ -161,16 +161,7 @@ async function run<User extends BackchannelUser>(
 
   let ba: Awaited<ReturnType<BackchannelEndpointClient['backchannelAuthentication']>>
   try {
-    ba = await authlete.backchannelAuthentication(
-      {
-        parameters: client.parameters,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        clientCertificate: input.clientCertificate,
-        clientCertificatePath: input.clientCertificatePath,
-      },
-      flow.call,
-    )
+    ba = await authlete.backchannelAuthentication(client, flow.call)
   } catch (error) {
     report(error, 'backchannelAuthentication')
     // An empty or oversized body is the client's fault: refused before any I/O.

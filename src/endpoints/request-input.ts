@@ -73,13 +73,16 @@ function notText(key: string): UnusableForm {
   return { unusable: 'client', problem: `the parameter ${JSON.stringify(key.slice(0, 64))} is not text` }
 }
 
-/** The client's request as Authlete takes it. */
+/** The client's request as Authlete takes it: the fields every call that passes one on has. */
 export interface ClientRequest {
   /** The form text (`parameters`). */
   parameters: string
   /** From the `Authorization: Basic` header, if any. */
   clientId: string | undefined
   clientSecret: string | undefined
+  /** As the input gave them, with mutual TLS. */
+  clientCertificate: string | undefined
+  clientCertificatePath: readonly string[] | undefined
 }
 
 /** A request answered without calling Authlete: the OAuth error to answer, and what to report where. */
@@ -103,7 +106,12 @@ export interface ClientRequestRefusal {
  * @param fields The fields the endpoint reads, in the order the message lists them.
  */
 export function readClientRequest(
-  input: { readonly body: unknown; readonly authorization?: string | null | undefined },
+  input: {
+    readonly body: unknown
+    readonly authorization?: string | null | undefined
+    readonly clientCertificate?: string | undefined
+    readonly clientCertificatePath?: readonly string[] | undefined
+  },
   fields: ReadonlySet<string>,
 ): ClientRequest | ClientRequestRefusal {
   const unknown = unknownInputField(input, fields)
@@ -126,7 +134,13 @@ export function readClientRequest(
         }
       : { refused: 'server_error', stage: 'request', error: new TypeError(parameters.problem) }
   }
-  return { parameters, clientId: credentials?.clientId, clientSecret: credentials?.clientSecret }
+  return {
+    parameters,
+    clientId: credentials?.clientId,
+    clientSecret: credentials?.clientSecret,
+    clientCertificate: input.clientCertificate,
+    clientCertificatePath: input.clientCertificatePath,
+  }
 }
 
 /**

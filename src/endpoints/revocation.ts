@@ -106,16 +106,7 @@ export async function handleRevocationRequest(
     }
     let answer: RevocationAnswer
     try {
-      answer = await authlete.revocation(
-        {
-          parameters: client.parameters,
-          clientId: client.clientId,
-          clientSecret: client.clientSecret,
-          clientCertificate: input.clientCertificate,
-          clientCertificatePath: input.clientCertificatePath,
-        },
-        options ?? {},
-      )
+      answer = await authlete.revocation(client, options ?? {})
     } catch (error) {
       report(error, 'revocation')
       // What the client sent and the client alone can fix (an empty body, a huge one) is refused

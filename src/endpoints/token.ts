@@ -142,7 +142,6 @@ async function run(
       ? toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
       : toTokenResponse(undefined)
   }
-  const { parameters } = client
   const basic = client.clientId !== undefined
   const { htu, flowTimeoutMs, ...callOptions } = options
   const dpop = input.dpop || undefined
@@ -151,11 +150,7 @@ async function run(
   try {
     answer = await authlete.token(
       {
-        parameters,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        clientCertificate: input.clientCertificate,
-        clientCertificatePath: input.clientCertificatePath,
+        ...client,
         // htm and htu serve only the proof's check: sent with a proof, never without.
         dpop,
         htm: dpop === undefined ? undefined : 'POST',

@@ -27,9 +27,9 @@ import {
 import { answerModel, type ModelledOperation } from './model.js'
 import { type RequestOf, requestFields, seconds, strings, text } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
+import { AUTHLETE_CALL } from './table.js'
 import { type GrantType, optionalProperties, type TokenPropertyAnswer } from './token.js'
 import { PRESENTED_TOKEN } from './userinfo.js'
-import { AUTHLETE_CALL } from './table.js'
 
 const REQUEST = requestFields('the introspection request', {
   ...PRESENTED_TOKEN,

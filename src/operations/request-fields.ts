@@ -221,6 +221,25 @@ export interface KeyValue {
 /** HTTP headers passed on, `{ key, value }` each (HTTP message signatures). Sent as JSON. */
 export const pairs = (): RequestField<readonly KeyValue[]> => field(pairList)
 
+/**
+ * How the client application authenticated at the endpoint whose request is passed on: the same
+ * fields at `/backchannel/authentication`, `/auth/token` and `/auth/revocation`.
+ */
+export const CLIENT_AUTHENTICATION = {
+  /** The client ID from the client's `Authorization: Basic` header (`client_secret_basic`). */
+  clientId: text(),
+  /** The client secret from the client's `Authorization: Basic` header. */
+  clientSecret: text(),
+  /** The client's certificate (PEM), when it authenticated with mutual TLS. */
+  clientCertificate: text(),
+  /** The `OAuth-Client-Attestation` header (attestation-based client authentication). */
+  oauthClientAttestation: text(),
+  /** The `OAuth-Client-Attestation-PoP` header. */
+  oauthClientAttestationPop: text(),
+  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
+  clientCertificatePath: strings(),
+}
+
 function jsonText(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'string') {

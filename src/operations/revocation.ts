@@ -10,25 +10,21 @@
 import { z } from 'zod'
 import { type ResultFields, resultShape, type UnknownAction } from './fields.js'
 import { answerModel, type ModelledOperation } from './model.js'
-import { parameters, type RequestOf, requestFields, strings, text } from './request-fields.js'
+import {
+  CLIENT_AUTHENTICATION,
+  parameters,
+  type RequestOf,
+  requestFields,
+  strings,
+  text,
+} from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 
 const REQUEST = requestFields('the revocation request', {
   /** The client's request body, exactly as received: `token=…&token_type_hint=refresh_token`. */
   parameters: parameters(),
-  /** The client ID from the client's `Authorization: Basic` header (`client_secret_basic`). */
-  clientId: text(),
-  /** The client secret from the client's `Authorization: Basic` header. */
-  clientSecret: text(),
-  /** The client's certificate (PEM), when it authenticated with mutual TLS. */
-  clientCertificate: text(),
-  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
-  clientCertificatePath: strings(),
-  /** The `OAuth-Client-Attestation` header (attestation-based client authentication). */
-  oauthClientAttestation: text(),
-  /** The `OAuth-Client-Attestation-PoP` header. */
-  oauthClientAttestationPop: text(),
+  ...CLIENT_AUTHENTICATION,
 })
 
 /** The request of {@link AuthleteClient.revocation}. */

@@ -23,8 +23,8 @@ import {
 import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
 import { flag, pairs, presentedToken, type RequestOf, requestFields, text } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
-import { optionalProperties, type TokenPropertyAnswer } from './token.js'
 import { AUTHLETE_CALL } from './table.js'
+import { optionalProperties, type TokenPropertyAnswer } from './token.js'
 
 /**
  * What a resource request carries of its access token: the token, its DPoP proof and the request
