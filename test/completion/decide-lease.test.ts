@@ -25,7 +25,13 @@ async function heldPingEndpoint() {
     arrived()
   })
   servers.push(server)
-  return { url: `${server.url}/cb`, arrival, release: () => held.splice(0).forEach((answer) => answer()) }
+  return {
+    url: `${server.url}/cb`,
+    arrival,
+    release: () => {
+      for (const answer of held.splice(0)) answer()
+    },
+  }
 }
 
 /** /complete in ping mode: a NOTIFICATION for `endpoint`, each call recorded. */
