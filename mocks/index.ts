@@ -63,6 +63,34 @@ export {
   type MockBackchannelIssueOkOptions,
 } from './calls/backchannel-issue.js'
 export {
+  introspectionApiError,
+  introspectionAsAuthlete,
+  introspectionForbidden,
+  introspectionHandler,
+  introspectionOk,
+  introspectionUnauthorized,
+  introspectionUnknownAction,
+  type MockIntrospectionOkOptions,
+} from './calls/introspection.js'
+export {
+  introspectionStandardApiError,
+  introspectionStandardAsAuthlete,
+  introspectionStandardBadRequest,
+  introspectionStandardHandler,
+  introspectionStandardJwt,
+  introspectionStandardOk,
+  introspectionStandardUnknownAction,
+} from './calls/introspection-standard.js'
+export {
+  revocationApiError,
+  revocationAsAuthlete,
+  revocationBadRequest,
+  revocationHandler,
+  revocationInvalidClient,
+  revocationOk,
+  revocationUnknownAction,
+} from './calls/revocation.js'
+export {
   type MockServiceConfigurationOptions,
   serviceConfigurationApiError,
   serviceConfigurationAsAuthlete,
@@ -105,34 +133,6 @@ export {
   tokenIssueOk,
   tokenIssueUnknownAction,
 } from './calls/token-issue.js'
-export {
-  introspectionApiError,
-  introspectionAsAuthlete,
-  introspectionForbidden,
-  introspectionHandler,
-  introspectionOk,
-  introspectionUnauthorized,
-  introspectionUnknownAction,
-  type MockIntrospectionOkOptions,
-} from './calls/introspection.js'
-export {
-  introspectionStandardApiError,
-  introspectionStandardAsAuthlete,
-  introspectionStandardBadRequest,
-  introspectionStandardHandler,
-  introspectionStandardJwt,
-  introspectionStandardOk,
-  introspectionStandardUnknownAction,
-} from './calls/introspection-standard.js'
-export {
-  revocationApiError,
-  revocationAsAuthlete,
-  revocationBadRequest,
-  revocationHandler,
-  revocationInvalidClient,
-  revocationOk,
-  revocationUnknownAction,
-} from './calls/revocation.js'
 export {
   type MockUserinfoOkOptions,
   userinfoApiError,

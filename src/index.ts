@@ -60,9 +60,29 @@ export {
   toBackchannelResponse,
   toBackchannelWebResponse,
 } from './endpoints/backchannel-authentication-response.js'
+export {
+  handleIntrospectionRequest,
+  handleIntrospectionWebRequest,
+  type IntrospectionCaller,
+  type IntrospectionEndpointClient,
+  type IntrospectionRequestHooks,
+  type IntrospectionRequestInput,
+  type IntrospectionRequestOptions,
+  type IntrospectionRequestStage,
+} from './endpoints/introspection.js'
 export type { FormBody } from './endpoints/request-input.js'
 // ---- The endpoints: the request in, the response out.
 export { type EndpointResponse, toWebResponse } from './endpoints/response.js'
+export {
+  handleRevocationRequest,
+  handleRevocationWebRequest,
+  type RevocationEndpointClient,
+  type RevocationRequestHooks,
+  type RevocationRequestInput,
+  type RevocationRequestOptions,
+  type RevocationRequestStage,
+  type RevocationWebRequestOptions,
+} from './endpoints/revocation.js'
 export {
   handleTokenRequest,
   handleTokenWebRequest,
@@ -99,26 +119,6 @@ export {
   type ValidateAccessTokenOptions,
   validateAccessToken,
 } from './endpoints/validate-access-token.js'
-export {
-  handleRevocationRequest,
-  handleRevocationWebRequest,
-  type RevocationEndpointClient,
-  type RevocationRequestHooks,
-  type RevocationRequestInput,
-  type RevocationRequestOptions,
-  type RevocationRequestStage,
-  type RevocationWebRequestOptions,
-} from './endpoints/revocation.js'
-export {
-  handleIntrospectionRequest,
-  handleIntrospectionWebRequest,
-  type IntrospectionCaller,
-  type IntrospectionEndpointClient,
-  type IntrospectionRequestHooks,
-  type IntrospectionRequestInput,
-  type IntrospectionRequestOptions,
-  type IntrospectionRequestStage,
-} from './endpoints/introspection.js'
 export {
   type AnyAuthleteError,
   AuthleteAbortError,
@@ -197,12 +197,47 @@ export type {
   UnknownValue,
 } from './operations/fields.js'
 export {
+  type Grant,
+  INTROSPECTION_ACTIONS,
+  type IntrospectionAction,
+  type IntrospectionAnswer,
+  type IntrospectionBadRequest,
+  type IntrospectionForbidden,
+  type IntrospectionInternalServerError,
+  type IntrospectionOk,
+  type IntrospectionRequest,
+  type IntrospectionUnauthorized,
+  type IntrospectionUnknownAction,
+} from './operations/introspection.js'
+export {
+  INTROSPECTION_STANDARD_ACTIONS,
+  type IntrospectionStandardAction,
+  type IntrospectionStandardAnswer,
+  type IntrospectionStandardBadRequest,
+  type IntrospectionStandardInternalServerError,
+  type IntrospectionStandardJwt,
+  type IntrospectionStandardOk,
+  type IntrospectionStandardRequest,
+  type IntrospectionStandardUnknownAction,
+} from './operations/introspection-standard.js'
+export {
   type KeyValue,
   MAX_PARAMETERS_LENGTH,
   MAX_TICKET_LENGTH,
   MAX_TOKEN_LENGTH,
   type TokenProperty,
 } from './operations/request-fields.js'
+export {
+  REVOCATION_ACTIONS,
+  type RevocationAction,
+  type RevocationAnswer,
+  type RevocationBadRequest,
+  type RevocationInternalServerError,
+  type RevocationInvalidClient,
+  type RevocationOk,
+  type RevocationRequest,
+  type RevocationUnknownAction,
+} from './operations/revocation.js'
 export type { ServiceConfiguration } from './operations/service-configuration.js'
 export type { JsonWebKeyAnswer, ServiceJwks } from './operations/service-jwks.js'
 export {
@@ -269,41 +304,6 @@ export {
   type UserinfoIssueUnauthorized,
   type UserinfoIssueUnknownAction,
 } from './operations/userinfo-issue.js'
-export {
-  type Grant,
-  INTROSPECTION_ACTIONS,
-  type IntrospectionAction,
-  type IntrospectionAnswer,
-  type IntrospectionBadRequest,
-  type IntrospectionForbidden,
-  type IntrospectionInternalServerError,
-  type IntrospectionOk,
-  type IntrospectionRequest,
-  type IntrospectionUnauthorized,
-  type IntrospectionUnknownAction,
-} from './operations/introspection.js'
-export {
-  INTROSPECTION_STANDARD_ACTIONS,
-  type IntrospectionStandardAction,
-  type IntrospectionStandardAnswer,
-  type IntrospectionStandardBadRequest,
-  type IntrospectionStandardInternalServerError,
-  type IntrospectionStandardJwt,
-  type IntrospectionStandardOk,
-  type IntrospectionStandardRequest,
-  type IntrospectionStandardUnknownAction,
-} from './operations/introspection-standard.js'
-export {
-  REVOCATION_ACTIONS,
-  type RevocationAction,
-  type RevocationAnswer,
-  type RevocationBadRequest,
-  type RevocationInternalServerError,
-  type RevocationInvalidClient,
-  type RevocationOk,
-  type RevocationRequest,
-  type RevocationUnknownAction,
-} from './operations/revocation.js'
 
 // ---- Pending authentications, shared by every instance.
 export { type InProcessPendingStoreOptions, inProcessPendingStore } from './pending/in-process.js'
