@@ -31,8 +31,6 @@ import {
   parameters,
   type RequestOf,
   requestFields,
-  strings,
-  text,
 } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'

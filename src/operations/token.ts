@@ -35,7 +35,6 @@ import {
   type RequestOf,
   requestFields,
   seconds,
-  strings,
   text,
 } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
