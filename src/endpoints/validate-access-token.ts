@@ -197,7 +197,7 @@ async function validate(
   const dpop = presented.scheme === 'DPoP' ? request.dpop || undefined : undefined
   const call: IntrospectionRequest = {
     token: presented.token,
-    scopes: scopes === undefined ? undefined : [...scopes],
+    scopes,
     subject,
     clientCertificate: request.clientCertificate,
     // htm and htu serve only the proof's check: sent with a proof, never without.

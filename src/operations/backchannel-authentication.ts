@@ -26,12 +26,7 @@ import {
   type UnknownAction,
 } from './fields.js'
 import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
-import {
-  CLIENT_AUTHENTICATION,
-  parameters,
-  type RequestOf,
-  requestFields,
-} from './request-fields.js'
+import { CLIENT_AUTHENTICATION, parameters, type RequestOf, requestFields } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 

@@ -12,7 +12,7 @@
  */
 
 import { AuthleteInputError } from '../errors.js'
-import { checkFields, optionalString, requiredString } from '../input.js'
+import { checkFields, MAX_FIELD_LENGTH, optionalString, requiredString } from '../input.js'
 import type { RequestBody } from '../transport/operation.js'
 import { formEncode } from './form.js'
 
@@ -273,8 +273,17 @@ function jsonText(value: unknown, name: string): string | undefined {
 function stringList(value: unknown, name: string): string[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value)) throw new AuthleteInputError(name, 'must be an array of strings')
-  // Array.from, not map: a hole must be refused, not skipped (JSON would send it as null).
-  return Array.from(value, (item, i) => requiredString(item, `${name}[${i}]`))
+  // By index, not map: a hole must be refused, not skipped (JSON would send it as null). The
+  // item's name (`scopes[0]`) is made only for an error: a resource server's check sends a list each.
+  const list = new Array<string>(value.length)
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i]
+    list[i] =
+      typeof item === 'string' && item.length > 0 && item.length <= MAX_FIELD_LENGTH && item.isWellFormed()
+        ? item
+        : requiredString(item, `${name}[${i}]`)
+  }
+  return list
 }
 
 const PAIR_FIELDS: ReadonlySet<string> = new Set(['key', 'value'])

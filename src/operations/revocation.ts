@@ -10,12 +10,7 @@
 import { z } from 'zod'
 import { type ResultFields, resultShape, type UnknownAction } from './fields.js'
 import { answerModel, type ModelledOperation } from './model.js'
-import {
-  CLIENT_AUTHENTICATION,
-  parameters,
-  type RequestOf,
-  requestFields,
-} from './request-fields.js'
+import { CLIENT_AUTHENTICATION, parameters, type RequestOf, requestFields } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 
