@@ -1,6 +1,8 @@
 // In-process A/B: several kinds of client in ONE process, measured in alternating batches, so that
 // machine drift and JIT state hit all alike; for the tight ratios (SDK vs the dispatch floor).
 //   node ab.mjs <baseUrl> <operation> <concurrency> <batch> <batches> <warmup> <kind,kind,...>
+// The logins: operation `login` (ping: kinds `login`, `login-floor`) and `poll` (kinds `poll`,
+// `poll-floor`); a kind `login@/path/to/dist` (or `poll@…`) runs the same login on another build.
 // Prints one JSON line: per kind the median CPU µs per call over batches, and per kind the median of
 // the per-batch-pair ratios to the first kind.
 import { drive, makeCall } from './calls.mjs'
@@ -15,7 +17,7 @@ const kinds = kindsArg.split(',')
 const calls = {}
 for (const kind of kinds) {
   calls[kind] = await makeCall(
-    operation === 'issue' || operation === 'login' ? kind : `${kind}:${operation}`,
+    operation === 'issue' || operation === 'login' || operation === 'poll' ? kind : `${kind}:${operation}`,
     baseUrl,
   )
   await drive(calls[kind], warmup, concurrency)

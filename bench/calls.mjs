@@ -10,6 +10,8 @@
 import { z } from 'zod'
 
 export const serviceId = '715948317'
+/** The service of the poll login: the stand-in answers its /complete with NO_ACTION. */
+export const POLL_SERVICE_ID = '715948318'
 export const token = 'bench-token-0123456789'
 const ticket = 'c9bpMTl4R3VXYWZJcVdxdWRfRjJkMGpYcDhfUUhZdFpBZ1lIbkE'
 const authReqId = '_mzc-ZQdAhSPuMxTlO-MC_oqaOqYCrdNQ39PVxisaiE'
@@ -154,6 +156,63 @@ export const OPERATIONS = {
   },
 }
 
+// /complete in poll mode: nothing to deliver (the poll login's service answers NO_ACTION).
+OPERATIONS.completePoll = { ...OPERATIONS.complete, action: 'NO_ACTION' }
+
+/** The access tokens a resource server checks: one per concurrent check, so that none shares a call. */
+const ACCESS_TOKENS = Array.from(
+  { length: 1024 },
+  (_, i) => `C4SrUTijIj2IxqE1xBASr3dxQWgso3BpY49g8Cy${String(i).padStart(4, '0')}`,
+)
+let nextToken = 0
+const introspectionSchema = z.looseObject({
+  ...result,
+  clientId: n,
+  clientIdAlias: s,
+  clientIdAliasUsed: b,
+  expiresAt: n,
+  subject: s,
+  scopes: strings,
+  existent: b,
+  usable: b,
+  sufficient: b,
+  refreshable: b,
+  properties: pairs,
+  serviceAttributes: pairs,
+  clientAttributes: pairs,
+})
+/** `/auth/introspection` as a resource server calls it: the token and the scopes it requires. */
+const introspection = {
+  path: '/auth/introspection',
+  contentType: 'application/json',
+  body: JSON.stringify({ token: ACCESS_TOKENS[0], scopes: ['openid'] }),
+  action: 'OK',
+  method: 'introspection',
+  schema: introspectionSchema,
+}
+OPERATIONS.introspection = {
+  ...introspection,
+  sdk: (client) => client.introspection({ token: ACCESS_TOKENS[nextToken++ & 1023], scopes: ['openid'] }),
+}
+// validateAccessToken: the Bearer token read from the request, the call, the verdict mapped.
+OPERATIONS.validate = {
+  ...introspection,
+  sdk: async (client, lib) => {
+    const result = await lib.validateAccessToken(
+      client,
+      {
+        authorization: `Bearer ${ACCESS_TOKENS[nextToken++ & 1023]}`,
+        dpop: undefined,
+        method: 'GET',
+        url: 'https://api.example.com/api/me',
+      },
+      { scopes: ['openid'] },
+    )
+    if (!result.valid) throw new Error(`validateAccessToken: ${result.status}`)
+    return result.answer
+  },
+}
+
 /** The request headers as the SDK sends them (a flat array for dispatch, an object for the rest). */
 function headerList(contentType) {
   return [
@@ -203,10 +262,23 @@ class MinimalHandler {
  * `login-floor` makes the same five HTTP exchanges as `dispatch` calls.
  */
 async function makeLogin(kind, baseUrl) {
-  if (kind === 'login-floor') {
+  // The poll login: the same calls on a service whose /complete answers NO_ACTION (nothing to deliver).
+  const poll = kind.startsWith('poll')
+  const service = poll ? POLL_SERVICE_ID : serviceId
+  if (kind === 'login-floor' || kind === 'poll-floor') {
     const [authentication, issue, complete, tokenCall] = await Promise.all(
-      ['authentication', 'issue', 'complete', 'token'].map((op) => makeCall(`dispatch:${op}`, baseUrl)),
+      ['authentication', 'issue', poll ? 'completePoll' : 'complete', 'token'].map((op) =>
+        makeCall(`dispatch:${op}`, baseUrl, service),
+      ),
     )
+    if (poll) {
+      return async () => {
+        await authentication()
+        await issue()
+        await complete()
+        await tokenCall()
+      }
+    }
     const { Pool } = await import('undici')
     const pool = new Pool(baseUrl)
     const notify = {
@@ -239,14 +311,16 @@ async function makeLogin(kind, baseUrl) {
       await tokenCall()
     }
   }
+  // `login@/path/to/dist`: the same login on another build, for an A/B of two builds in one process.
+  const at = kind.indexOf('@')
   const {
     AuthleteClient,
     completeBackchannelAuthentication,
     createNotificationDispatcher,
     handleBackchannelAuthentication,
     handleTokenRequest,
-  } = await import('../dist/index.js')
-  const authlete = new AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
+  } = await import(at === -1 ? '../dist/index.js' : `file://${kind.slice(at + 1)}/index.js`)
+  const authlete = new AuthleteClient({ serviceId: service, accessToken: token, baseUrl, timeoutMs: 30_000 })
   // One dispatcher for every delivery, as a long-running authorization server keeps one.
   const notification = {
     allowInsecureHttp: true,
@@ -272,19 +346,21 @@ async function makeLogin(kind, baseUrl) {
       { ticket, result: 'AUTHORIZED', subject: 'john' },
       { notification },
     )
-    if (!outcome.notification?.delivered) throw new Error('notification not delivered')
+    if (poll ? outcome.action !== 'NO_ACTION' : !outcome.notification?.delivered) {
+      throw new Error(poll ? `complete: ${outcome.action}` : 'notification not delivered')
+    }
     const tokens = await handleTokenRequest(authlete, tokenRequest)
     if (tokens.status !== 200) throw new Error(`token endpoint: ${tokens.status} ${tokens.body}`)
   }
 }
 
 /** A function making one call of `kind` to the stand-in at `baseUrl`. */
-export async function makeCall(kind, baseUrl) {
-  if (kind === 'login' || kind === 'login-floor') return makeLogin(kind, baseUrl)
+export async function makeCall(kind, baseUrl, service = serviceId) {
+  if (/^(login|poll)(-floor|@|$)/.test(kind)) return makeLogin(kind, baseUrl)
   const [client, opName = 'issue'] = kind.split(':')
   const operation = OPERATIONS[opName]
   if (!operation) throw new Error(`unknown operation ${opName}`)
-  const url = `${baseUrl}/api/${serviceId}${operation.path}`
+  const url = `${baseUrl}/api/${service}${operation.path}`
   const expect = (json) => {
     if (json.action !== operation.action) throw new Error(`not ${operation.action}`)
   }
@@ -304,7 +380,7 @@ export async function makeCall(kind, baseUrl) {
     const pool = new Pool(baseUrl)
     const options = {
       origin: baseUrl,
-      path: `/api/${serviceId}${operation.path}`,
+      path: `/api/${service}${operation.path}`,
       method: 'POST',
       headers: headerList(operation.contentType),
       body: operation.body,
@@ -327,9 +403,9 @@ export async function makeCall(kind, baseUrl) {
     return makeCall(opName === 'issue' ? 'sdk' : `sdk:${opName}`, baseUrl)
   }
   if (client === 'sdk' || client === 'soak') {
-    const { AuthleteClient } = await import('../dist/index.js')
-    const authlete = new AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
-    return async () => expect(await operation.sdk(authlete))
+    const lib = await import('../dist/index.js')
+    const authlete = new lib.AuthleteClient({ serviceId, accessToken: token, baseUrl, timeoutMs: 30_000 })
+    return async () => expect(await operation.sdk(authlete, lib))
   }
   if (client === 'official' && opName === 'issue') {
     const { Authlete } = await import('@authlete/typescript-sdk')

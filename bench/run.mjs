@@ -37,7 +37,7 @@ const soakCalls = smoke ? 0 : values.soak === false ? 0 : 100_000
 const out = path.resolve(values.out ?? (smoke ? path.join(here, '.tmp') : here))
 const CLIENTS = ['floor', 'dispatch', 'dispatch+zod', 'sdk', 'official', 'fetch']
 // The other operations: the three floors and the SDK each, at concurrency 32 (issue is measured above).
-const OPERATIONS = ['authentication', 'fail', 'complete', 'token']
+const OPERATIONS = ['authentication', 'fail', 'complete', 'token', 'introspection', 'validate']
 const OPERATION_KINDS = OPERATIONS.flatMap((op) =>
   ['floor', 'dispatch', 'dispatch+zod', 'sdk'].map((k) => `${k}:${op}`),
 )

@@ -101,7 +101,37 @@ const answers = {
     subject: 'john',
   },
 }
+answers['/auth/introspection'] = {
+  resultCode: 'A056001',
+  resultMessage: '[A056001] The access token is valid.',
+  action: 'OK',
+  responseContent: 'Bearer error="invalid_request"',
+  clientId: 26862190133482,
+  clientIdAliasUsed: false,
+  existent: true,
+  expiresAt: 1700003600000,
+  refreshable: true,
+  scopes: ['openid'],
+  serviceAttributes: [{ key: 'attribute1-key', value: 'attribute1-value' }],
+  subject: 'john',
+  sufficient: true,
+  usable: true,
+}
 let bodies = []
+const noActionBody = Buffer.from(
+  JSON.stringify({
+    resultCode: 'A198001',
+    resultMessage: '[A198001] The authentication request was completed successfully (poll mode).',
+    action: 'NO_ACTION',
+    clientId: 26862190133482,
+    clientIdAliasUsed: false,
+    deliveryMode: 'POLL',
+  }),
+)
+const noAction = {
+  body: noActionBody,
+  headers: { 'content-type': 'application/json', 'content-length': String(noActionBody.length) },
+}
 const encode = () =>
   Object.entries(answers).map(([suffix, answer]) => {
     const body = Buffer.from(JSON.stringify(answer))
@@ -119,6 +149,12 @@ const server = http.createServer((req, res) => {
     if (req.url === '/cb') {
       res.writeHead(204)
       res.end()
+      return
+    }
+    // The poll login's service: /complete has nothing to deliver.
+    if (req.url === '/api/715948318/backchannel/authentication/complete') {
+      res.writeHead(200, noAction.headers)
+      res.end(noAction.body)
       return
     }
     const found = bodies.find((b) => req.url.endsWith(b.suffix))

@@ -101,7 +101,7 @@ export function readCommandLine(
     // A slip of an old name suggests the new one.
     const renamed = new Map(commands.flatMap((c) => (c.deprecatedNames ?? []).map((old) => [old, c.name])))
     const closest = suggest(typed, [...names, ...renamed.keys()])
-    const hint = closest.replace(/"([^"]+)"/, (quoted, found: string) => `"${renamed.get(found) ?? found}"`)
+    const hint = closest.replace(/"([^"]+)"/, (_quoted, found: string) => `"${renamed.get(found) ?? found}"`)
     throw new UsageError(
       `unknown command "${text(name)}"${hint || `: the commands are ${list(names, 'and')}`}`,
     )

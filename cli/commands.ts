@@ -122,6 +122,33 @@ function tokenEndpointAnswer(answer: Answer): string[] {
 }
 
 const TICKET = { name: 'ticket', what: "the ticket of backchannel-authentication's answer" }
+const ACCESS_TOKEN = { name: 'token', what: 'the access token, as the client presented it' }
+
+/** The response an endpoint would send for an answer whose `responseContent` is its body. */
+function bodyOf(endpoint: string, contentTypes: Readonly<Record<string, string>>) {
+  return (answer: Answer): string[] => {
+    const type = answer.action === undefined ? undefined : contentTypes[answer.action]
+    const content = answer.responseContent
+    if (type === undefined || typeof content !== 'string') return challengeOf(answer)
+    return [
+      '',
+      `Your ${endpoint} would answer:`,
+      '  HTTP 200',
+      `  Content-Type: ${type}`,
+      '',
+      `  ${text(content)}`,
+      '',
+    ]
+  }
+}
+
+/** An error answer of a resource call: its challenge, the `WWW-Authenticate` header to answer with. */
+function challengeOf(answer: Answer): string[] {
+  const content = answer.responseContent
+  if (answer.action === 'OK' || answer.action === 'JSON' || answer.action === 'JWT') return ['']
+  if (typeof content !== 'string' || content === '') return ['']
+  return ['', 'Your endpoint would answer with:', `  WWW-Authenticate: ${text(content)}`, '']
+}
 const PASSWORD_TICKET = { name: 'ticket', what: "the ticket of token's PASSWORD answer" }
 
 /** What a row says of its call: everything but the name, which comes from the table. */
@@ -296,6 +323,83 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     success: ['BAD_REQUEST'],
     prepare: (ticket, flags) => ({ ticket, reason: flags.reason as string }),
     explain: tokenEndpointAnswer,
+  },
+  userinfo: {
+    argument: ACCESS_TOKEN,
+    flags: { dpop: undefined, htm: undefined, htu: undefined },
+    usage: '<token> [--dpop PROOF --htm METHOD [--htu URL]]',
+    summary: `/auth/userinfo: whether the access token may read the UserInfo endpoint, whose it is
+              and the names of the claims it allows`,
+    success: ['OK'],
+    prepare: (token, flags) => ({
+      token,
+      ...given('dpop', flags.dpop),
+      ...given('htm', flags.htm),
+      ...given('htu', flags.htu),
+    }),
+    explain: challengeOf,
+  },
+  userinfoIssue: {
+    argument: ACCESS_TOKEN,
+    flags: { claims: undefined, sub: undefined },
+    usage: '<token> [--claims \'{"name":"John"}\'] [--sub SUB]',
+    summary: "/auth/userinfo/issue: the UserInfo response with the claims' values you give",
+    success: ['JSON', 'JWT'],
+    prepare: (token, flags) => ({ token, ...given('claims', flags.claims), ...given('sub', flags.sub) }),
+    explain: bodyOf('UserInfo endpoint', { JSON: 'application/json;charset=UTF-8', JWT: 'application/jwt' }),
+  },
+  introspection: {
+    argument: ACCESS_TOKEN,
+    flags: { scopes: undefined, subject: undefined, dpop: undefined, htm: undefined, htu: undefined },
+    usage: '<token> [--scopes "a b"] [--subject SUBJECT] [--dpop PROOF --htm METHOD --htu URL]',
+    summary: `/auth/introspection: a resource server's check of an access token against the scopes
+              (and subject) it requires`,
+    success: ['OK'],
+    prepare: (token, flags) => ({
+      token,
+      ...given('scopes', flags.scopes?.split(/\s+/).filter(Boolean)),
+      ...given('subject', flags.subject),
+      ...given('dpop', flags.dpop),
+      ...given('htm', flags.htm),
+      ...given('htu', flags.htu),
+    }),
+    explain: challengeOf,
+  },
+  introspectionStandard: {
+    argument: {
+      name: 'parameters',
+      what: "the caller's request body, e.g. 'token=…&token_type_hint=access_token'",
+    },
+    flags: { 'rs-uri': undefined, accept: undefined },
+    usage: '<parameters> [--rs-uri URI] [--accept application/token-introspection+jwt]',
+    summary: `/auth/introspection/standard: the RFC 7662 answer to an introspection request body
+              (the token's state, or a signed answer with --accept)`,
+    success: ['OK', 'JWT'],
+    prepare: (parameters, flags) => ({
+      parameters,
+      ...given('rsUri', flags['rs-uri']),
+      ...given('httpAcceptHeader', flags.accept),
+    }),
+    explain: bodyOf('introspection endpoint', {
+      OK: 'application/json',
+      JWT: 'application/token-introspection+jwt',
+    }),
+  },
+  revocation: {
+    argument: {
+      name: 'parameters',
+      what: "the client's request body, e.g. 'token=…&token_type_hint=refresh_token'",
+    },
+    flags: { 'client-id': undefined },
+    usage: '<parameters> [--client-id ID]',
+    summary: `/auth/revocation with the client's revocation request body; the client secret comes
+              from AUTHLETE_CLIENT_SECRET`,
+    success: ['OK'],
+    prepare: (parameters, flags, env) => ({
+      parameters,
+      ...given('clientId', flags['client-id']),
+      ...given('clientSecret', env.AUTHLETE_CLIENT_SECRET),
+    }),
   },
   serviceConfiguration: {
     flags: {},

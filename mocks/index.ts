@@ -64,6 +64,34 @@ export {
   type MockBackchannelIssueOkOptions,
 } from './calls/backchannel-issue.js'
 export {
+  introspectionApiError,
+  introspectionAsAuthlete,
+  introspectionForbidden,
+  introspectionHandler,
+  introspectionOk,
+  introspectionUnauthorized,
+  introspectionUnknownAction,
+  type MockIntrospectionOkOptions,
+} from './calls/introspection.js'
+export {
+  introspectionStandardApiError,
+  introspectionStandardAsAuthlete,
+  introspectionStandardBadRequest,
+  introspectionStandardHandler,
+  introspectionStandardJwt,
+  introspectionStandardOk,
+  introspectionStandardUnknownAction,
+} from './calls/introspection-standard.js'
+export {
+  revocationApiError,
+  revocationAsAuthlete,
+  revocationBadRequest,
+  revocationHandler,
+  revocationInvalidClient,
+  revocationOk,
+  revocationUnknownAction,
+} from './calls/revocation.js'
+export {
   type MockServiceConfigurationOptions,
   serviceConfigurationApiError,
   serviceConfigurationAsAuthlete,
@@ -106,6 +134,27 @@ export {
   tokenIssueOk,
   tokenIssueUnknownAction,
 } from './calls/token-issue.js'
+export {
+  type MockUserinfoOkOptions,
+  userinfoApiError,
+  userinfoAsAuthlete,
+  userinfoBadRequest,
+  userinfoForbidden,
+  userinfoHandler,
+  userinfoInternalServerError,
+  userinfoOk,
+  userinfoUnauthorized,
+  userinfoUnknownAction,
+} from './calls/userinfo.js'
+export {
+  userinfoIssueApiError,
+  userinfoIssueAsAuthlete,
+  userinfoIssueHandler,
+  userinfoIssueJson,
+  userinfoIssueJwt,
+  userinfoIssueUnauthorized,
+  userinfoIssueUnknownAction,
+} from './calls/userinfo-issue.js'
 export {
   type CibaClientStandIn,
   type CibaClientStandInOptions,

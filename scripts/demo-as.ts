@@ -8,15 +8,17 @@ import type { AddressInfo } from 'node:net'
 import {
   type AuthleteClient,
   type BackchannelAuthenticationHooks,
-  type BackchannelCompleteResponse,
+  type BackchannelCompleteAnswer,
   type BackchannelUserHint,
   completeBackchannelAuthentication,
   deliverClientNotification,
   handleBackchannelAuthentication,
   handleTokenRequest,
+  handleUserInfoRequest,
   isAuthleteError,
   type NotificationDelivery,
   type NotificationOptions,
+  validateAccessToken,
 } from '../src/index.js'
 import { printable, type Timeline } from './demo-timeline.js'
 
@@ -51,7 +53,7 @@ export interface DemoAuthorizationServerOptions {
 
 /** What completing a login came to. */
 export interface DemoCompletion {
-  response: BackchannelCompleteResponse
+  response: BackchannelCompleteAnswer
   /** `undefined`: nothing to deliver (poll mode, an error); `'withheld'`: `deliverTo` said no. */
   notification: NotificationDelivery | 'withheld' | undefined
 }
@@ -68,6 +70,8 @@ export const BACKCHANNEL_PATH = '/backchannel/authentication'
 export const TOKEN_PATH = '/token'
 export const DISCOVERY_PATH = '/.well-known/openid-configuration'
 export const JWKS_PATH = '/jwks'
+export const USERINFO_PATH = '/userinfo'
+export const API_PATH = '/api/me'
 
 /**
  * Starts the server on a loopback port, then asks `configure` for its options with its URL (the
@@ -164,6 +168,36 @@ export async function startDemoAuthorizationServer(
         { onError: (error, stage) => report(stage)(error) },
       )
       res.writeHead(answer.status, answer.headers).end(answer.body)
+    } else if (route === `GET ${USERINFO_PATH}`) {
+      const answer = await handleUserInfoRequest(
+        authlete,
+        {
+          method: 'GET',
+          authorization: req.headers.authorization,
+          dpop: req.headers.dpop as string | undefined,
+        },
+        {
+          // The demo's users have a subject only: a name made of it, for the profile scope.
+          claims: ({ subject }) => ({ name: subject.charAt(0).toUpperCase() + subject.slice(1) }),
+          onError: (error, stage) => report(stage)(error),
+        },
+      )
+      res.writeHead(answer.status, answer.headers).end(answer.body)
+    } else if (route === `GET ${API_PATH}`) {
+      // The AS's own API: a resource server, which asks Authlete whether the token will do.
+      const token = await validateAccessToken(authlete, {
+        authorization: req.headers.authorization,
+        dpop: req.headers.dpop as string | undefined,
+        method: 'GET',
+        url: url + API_PATH,
+      })
+      if (!token.valid) {
+        if (token.error !== undefined) report('validateAccessToken')(token.error)
+        res.writeHead(token.status, token.headers).end(token.body)
+      } else {
+        const me = { subject: token.subject, scopes: token.scopes, clientId: token.clientId }
+        res.writeHead(200, { ...token.headers, 'content-type': 'application/json' }).end(JSON.stringify(me))
+      }
     } else if (route === `GET ${DISCOVERY_PATH}`) {
       await relay(res, () => authlete.serviceConfiguration())
     } else if (route === `GET ${JWKS_PATH}`) {
@@ -190,7 +224,7 @@ export async function startDemoAuthorizationServer(
       const outcome = await completeBackchannelAuthentication(authlete, request, {
         notification: options.notification,
       })
-      return { response: outcome.response, notification: outcome.notification }
+      return { response: outcome.answer, notification: outcome.notification }
     }
     const response = await authlete.backchannelComplete(request)
     if (response.action !== 'NOTIFICATION') return { response, notification: undefined }

@@ -1,8 +1,10 @@
 // The demo's output: one line per step of the login with the milliseconds since it began, what
 // Authlete and the client's endpoint answered (from this package's own diagnostics_channel tracing,
 // which carries no ticket, token or credential), and text made safe to print.
+
 import diagnosticsChannel from 'node:diagnostics_channel'
 import type { AuthleteTraceContext } from '../src/index.js'
+import { AUTHLETE_CALLS } from '../src/operations/table.js'
 
 export class Timeline {
   #start = performance.now()
@@ -24,18 +26,6 @@ export class Timeline {
   }
 }
 
-const AUTHLETE_CALLS = [
-  'backchannelAuthentication',
-  'backchannelIssue',
-  'backchannelFail',
-  'backchannelComplete',
-  'token',
-  'tokenIssue',
-  'tokenFail',
-  'serviceConfiguration',
-  'serviceJwks',
-] as const
-
 /**
  * Puts every Authlete call and every client notification on the timeline as it settles, with its
  * HTTP status and Authlete's action (or the error's code). Returns the unsubscribe.
@@ -55,7 +45,7 @@ export function traceCalls(timeline: Timeline): () => void {
     channel.subscribe(handlers as never)
     subscriptions.push(() => channel.unsubscribe(handlers as never))
   }
-  for (const name of AUTHLETE_CALLS) {
+  for (const { name } of AUTHLETE_CALLS) {
     watch(name, (context, ms) => [
       'AS → Authlete',
       `${context.method} ${authletePath(context.url)} → ${outcome(context)} (${ms} ms)`,

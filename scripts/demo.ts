@@ -27,11 +27,13 @@ import {
   isAuthleteError,
 } from '../src/index.js'
 import {
+  API_PATH,
   BACKCHANNEL_PATH,
   type DemoCompletion,
   JWKS_PATH,
   startDemoAuthorizationServer,
   TOKEN_PATH,
+  USERINFO_PATH,
 } from './demo-as.js'
 import { readIdToken } from './demo-id-token.js'
 import { masked, maskedNotification, printable, Timeline, traceCalls } from './demo-timeline.js'
@@ -294,7 +296,7 @@ async function main(): Promise<number> {
 
     // The client application asks the AS to start the login.
     const parameters = new URLSearchParams({
-      scope: 'openid',
+      scope: 'openid profile',
       login_hint: hint,
       binding_message: BINDING_MESSAGE,
     })
@@ -508,14 +510,48 @@ async function obtainTokens(summary: Summary, context: TokenContext): Promise<To
     `the ID token's signature ${read.verified === true ? 'verifies' : 'DOES NOT VERIFY'}`,
   )
   lines.push(`  ID token claims        ${printable(read.claims)}`, `  ID token signature     ${signature}`)
+  const used = await useTokens(text, context)
+  lines.push(...used.lines)
   return {
-    ok: read.verified === true,
+    ok: read.verified === true && used.ok,
     lines,
     verdict:
       summary.tokens === 'token endpoint'
         ? `it fetched its tokens at the token endpoint; the ID token ${read.verified === true ? 'verifies' : 'does NOT verify'}.`
         : `the tokens came in the notification; the ID token ${read.verified === true ? 'verifies' : 'does NOT verify'}.`,
   }
+}
+
+/**
+ * The tokens at work: the client reads the UserInfo endpoint and calls the AS's own API with its
+ * access token (Bearer), each answer on the timeline.
+ */
+async function useTokens(text: string, context: TokenContext): Promise<{ ok: boolean; lines: string[] }> {
+  let accessToken: unknown
+  try {
+    accessToken = (JSON.parse(text) as { access_token?: unknown }).access_token
+  } catch {
+    accessToken = undefined
+  }
+  if (typeof accessToken !== 'string') return { ok: false, lines: ['  access token           NONE'] }
+  const lines: string[] = []
+  let ok = true
+  for (const [path, label] of [
+    [USERINFO_PATH, 'userinfo'],
+    [API_PATH, 'the API (/api/me)'],
+  ] as const) {
+    context.timeline.step('client → AS', `GET ${path} (Authorization: Bearer <access token>)`)
+    const res = await fetch(context.as + path, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      signal: AbortSignal.timeout(10_000),
+    })
+    const body = await res.text()
+    const shown = res.status === 200 ? body : `${res.headers.get('www-authenticate') ?? ''}`
+    context.timeline.step('AS → client', `${res.status} ${printable(shown)}`)
+    lines.push(`  ${label.padEnd(22)} HTTP ${res.status} ${printable(shown)}`)
+    ok &&= res.status === 200
+  }
+  return { ok, lines }
 }
 
 /**

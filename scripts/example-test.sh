@@ -55,12 +55,13 @@ const ciba = (body, authorization = basic) =>
     body,
   })
 
-let res = await ciba('scope=openid&login_hint=john&binding_message=W4SCT')
+const notify = 'client_notification_token=demo-client-notification-token'
+let res = await ciba(`scope=openid%20profile%20email&login_hint=john&binding_message=W4SCT&${notify}`)
 let body = await res.json()
 check(res.status === 200 && typeof body.auth_req_id === 'string', 'a CIBA request is answered 200 with an auth_req_id', body)
 check(res.headers.get('cache-control') === 'no-store', 'with Cache-Control: no-store', res.headers.get('cache-control'))
 
-res = await ciba('scope=openid&login_hint=nobody')
+res = await ciba(`scope=openid&login_hint=nobody&${notify}`)
 check(res.status === 400 && (await res.json()).error === 'unknown_user_id', 'an unknown user is refused: unknown_user_id', res.status)
 
 res = await ciba('scope=openid&login_hint=john', 'Bearer x')
@@ -87,8 +88,8 @@ res = await decide(base)
 const outcome = await res.json()
 check(res.status === 200 && outcome.result === 'AUTHORIZED', 'the decision completes', outcome)
 
-// What a client application discovers, then its tokens (the embedded stand-in answers /auth/token
-// OK without an ID token; test/interop drives the example with openid-client on the simulator).
+// What a client application discovers, then its tokens (test/interop drives the example with
+// openid-client, ID token validation included).
 res = await fetch(`${base}/.well-known/openid-configuration`)
 const metadata = await res.json()
 check(res.status === 200 && typeof metadata.token_endpoint === 'string' && typeof metadata.jwks_uri === 'string', 'the discovery document is the service\'s', metadata)
@@ -106,6 +107,16 @@ res = await token()
 const tokens = await res.json()
 check(res.status === 200 && typeof tokens.access_token === 'string' && tokens.token_type === 'Bearer', 'the client fetches its tokens at /token', { status: res.status, token_type: tokens.token_type, error: tokens.error })
 check(res.headers.get('cache-control') === 'no-store' && res.headers.get('pragma') === 'no-cache', 'with Cache-Control: no-store and Pragma: no-cache', [res.headers.get('cache-control'), res.headers.get('pragma')])
+
+const bearer = { authorization: `Bearer ${tokens.access_token}` }
+res = await fetch(`${base}/userinfo`, { headers: bearer })
+const userinfo = await res.json()
+check(res.status === 200 && userinfo.sub === 'john' && userinfo.name === 'John Smith', 'the client reads /userinfo with its access token', { status: res.status, userinfo })
+res = await fetch(`${base}/api/me`, { headers: bearer })
+const me = await res.json()
+check(res.status === 200 && me.subject === 'john', 'the AS\'s API takes the access token (validateAccessToken)', { status: res.status, me })
+res = await fetch(`${base}/api/me`)
+check(res.status === 401 && res.headers.get('www-authenticate') === 'Bearer', 'the API without a token is 401 with a bare Bearer challenge', res.status)
 
 res = await token('Bearer x')
 check(res.status === 401 && res.headers.get('www-authenticate') === 'Basic realm="token"' && (await res.json()).error === 'invalid_client', 'a non-Basic Authorization at /token is 401 invalid_client', res.status)

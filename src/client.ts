@@ -15,16 +15,24 @@ import type {
 import type { BackchannelFailAnswer, BackchannelFailRequest } from './operations/backchannel-fail.js'
 import type { BackchannelIssueAnswer } from './operations/backchannel-issue.js'
 import { OPERATIONS } from './operations/index.js'
+import type { IntrospectionAnswer, IntrospectionRequest } from './operations/introspection.js'
+import type {
+  IntrospectionStandardAnswer,
+  IntrospectionStandardRequest,
+} from './operations/introspection-standard.js'
+import type { RevocationAnswer, RevocationRequest } from './operations/revocation.js'
 import type { ServiceConfiguration } from './operations/service-configuration.js'
 import type { ServiceJwks } from './operations/service-jwks.js'
 import type { TokenAnswer, TokenRequest } from './operations/token.js'
 import type { TokenFailAnswer, TokenFailRequest } from './operations/token-fail.js'
 import type { TokenIssueAnswer, TokenIssueRequest } from './operations/token-issue.js'
+import type { UserinfoAnswer, UserinfoRequest } from './operations/userinfo.js'
+import type { UserinfoIssueAnswer, UserinfoIssueRequest } from './operations/userinfo-issue.js'
 import type { AuthleteCallOptions, AuthleteClientOptions } from './transport/options.js'
 import { Transport } from './transport/transport.js'
 
 /**
- * A client of Authlete's CIBA API. Safe to share: create one per Authlete service and reuse it; it
+ * A client of Authlete's API for a CIBA authorization server and its resources. Safe to share: create one per Authlete service and reuse it; it
  * keeps a keep-alive connection pool.
  *
  * @example
@@ -151,6 +159,67 @@ export class AuthleteClient {
    */
   tokenFail(request: TokenFailRequest, options?: AuthleteCallOptions): Promise<TokenFailAnswer> {
     return this.#transport.call(OPERATIONS.tokenFail, request, options)
+  }
+
+  /**
+   * Calls `/auth/userinfo` with the access token a client presented at the UserInfo endpoint:
+   * `OK` with the `subject` and the names of the `claims` the token allows, else the challenge to
+   * answer with (see `handleUserInfoRequest`, which runs the whole endpoint).
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/userinfo
+   */
+  userinfo(request: UserinfoRequest, options?: AuthleteCallOptions): Promise<UserinfoAnswer> {
+    return this.#transport.call(OPERATIONS.userinfo, request, options)
+  }
+
+  /**
+   * Calls `/auth/userinfo/issue` with the values of the claims `/auth/userinfo` named: `JSON` or
+   * `JWT`, the UserInfo response to send.
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/userinfo/issue
+   */
+  userinfoIssue(request: UserinfoIssueRequest, options?: AuthleteCallOptions): Promise<UserinfoIssueAnswer> {
+    return this.#transport.call(OPERATIONS.userinfoIssue, request, options)
+  }
+
+  /**
+   * Calls `/auth/introspection`: a resource server's check of an access token (with its DPoP proof
+   * or certificate) against the scopes it requires: `OK` when it is usable and sufficient, else the
+   * challenge to answer with (see `validateAccessToken`).
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/introspection
+   */
+  introspection(request: IntrospectionRequest, options?: AuthleteCallOptions): Promise<IntrospectionAnswer> {
+    return this.#transport.call(OPERATIONS.introspection, request, options)
+  }
+
+  /**
+   * Calls `/auth/introspection/standard` with an RFC 7662 introspection request's body, as
+   * received: `OK` (JSON) or `JWT` (RFC 9701), the response to send (see
+   * `handleIntrospectionRequest`).
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/introspection/standard
+   */
+  introspectionStandard(
+    request: IntrospectionStandardRequest,
+    options?: AuthleteCallOptions,
+  ): Promise<IntrospectionStandardAnswer> {
+    return this.#transport.call(OPERATIONS.introspectionStandard, request, options)
+  }
+
+  /**
+   * Calls `/auth/revocation` with a client's RFC 7009 revocation request, as received, and its
+   * credentials (see `handleRevocationRequest`).
+   *
+   * @throws {AuthleteInputError} (as a rejection, before any I/O) for a bad request object.
+   * @see https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/revocation
+   */
+  revocation(request: RevocationRequest, options?: AuthleteCallOptions): Promise<RevocationAnswer> {
+    return this.#transport.call(OPERATIONS.revocation, request, options)
   }
 
   /**

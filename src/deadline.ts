@@ -52,34 +52,166 @@ export function startDeadline(
   caller?: AbortSignal,
   options: { spentMs?: number; now?: () => number; what?: string } = {},
 ): Deadline {
-  const now = options.now ?? Date.now
-  const left = timeoutMs - (options.spentMs ?? 0)
-  const at = now() + left
-  // One controller rather than AbortSignal.any: the listener on a long-lived caller's signal (a
-  // server's shutdown signal, say) is removed when the deadline ends, so nothing piles up on it.
-  const controller = new AbortController()
-  let expiry: DOMException | undefined // made when it happens: no stack trace per deadline
-  const expire = () => {
-    expiry = new DOMException(`${options.what ?? 'The deadline'} of ${timeoutMs} ms passed`, 'TimeoutError')
-    controller.abort(expiry)
+  return new RunningDeadline(timeoutMs, caller, options)
+}
+
+/**
+ * Told once when a deadline's signal aborts, after the signal's own `abort` event: the package's
+ * own calls on a deadline's signal, which need no listener on it then (a listener added and
+ * removed per call is the costly part of Node's `EventTarget`).
+ */
+export interface SignalWatcher {
+  handleEvent(): void
+}
+
+/** What aborts a signal and tells its watchers: a running deadline. */
+export interface SignalOwner {
+  watch(watcher: SignalWatcher): void
+  unwatch(watcher: SignalWatcher): void
+}
+
+/**
+ * The per-call options of the calls run under a deadline: to the caller and to any stand-in client
+ * plain `{ signal, timeoutMs }`; the transport alone reads the signal's owner (a private field) and
+ * has it tell the call, instead of adding a listener to the signal.
+ */
+export class OwnedCallOptions {
+  readonly signal: AbortSignal
+  readonly timeoutMs: number | undefined
+  readonly #owner: SignalOwner
+
+  constructor(signal: AbortSignal, timeoutMs: number | undefined, owner: SignalOwner) {
+    this.signal = signal
+    this.timeoutMs = timeoutMs
+    this.#owner = owner
   }
-  const timer = left > 0 ? setTimeout(expire, left) : undefined
-  const onCallerAbort = () => controller.abort(caller?.reason)
-  if (caller?.aborted) onCallerAbort()
-  else caller?.addEventListener('abort', onCallerAbort, { once: true })
-  if (timer === undefined && !controller.signal.aborted) expire()
-  const { signal } = controller
-  return {
-    at,
-    timeoutMs,
-    signal,
-    remaining: () => Math.max(0, at - now()),
-    timedOut: () => expiry !== undefined && signal.reason === expiry,
-    end() {
-      clearTimeout(timer)
-      caller?.removeEventListener('abort', onCallerAbort)
-    },
+
+  /** The owner of `options.signal`, when `options` are owned options. */
+  static ownerOf(options: object): SignalOwner | undefined {
+    return #owner in options ? (options as OwnedCallOptions).#owner : undefined
   }
+}
+
+/**
+ * A running deadline. One controller rather than `AbortSignal.any`: the listener on a long-lived
+ * caller's signal (a server's shutdown signal, say) is removed when the deadline ends, so nothing
+ * piles up on it. No closure per deadline: it is its own listener (`handleEvent`) and its timer's
+ * argument; the calls and hooks raced against it are told of its end directly.
+ */
+class RunningDeadline implements Deadline, SignalOwner {
+  readonly at: number
+  readonly timeoutMs: number
+  readonly signal: AbortSignal
+  readonly #controller = new AbortController()
+  readonly #caller: AbortSignal | undefined
+  readonly #now: () => number
+  readonly #what: string | undefined
+  readonly #timer: NodeJS.Timeout | undefined
+  #expiry: DOMException | undefined // made when it happens: no stack trace per deadline
+  /** What to tell when it ends: the calls on its signal, and the hooks raced against it. */
+  #watchers: SignalWatcher[] | null = null
+
+  constructor(
+    timeoutMs: number,
+    caller: AbortSignal | undefined,
+    options: { spentMs?: number; now?: () => number; what?: string },
+  ) {
+    this.#now = options.now ?? Date.now
+    this.#what = options.what
+    this.#caller = caller
+    this.timeoutMs = timeoutMs
+    const left = timeoutMs - (options.spentMs ?? 0)
+    this.at = this.#now() + left
+    this.signal = this.#controller.signal
+    this.#timer = left > 0 ? setTimeout(expireDeadline, left, this) : undefined
+    if (caller?.aborted) this.handleEvent()
+    else caller?.addEventListener('abort', this, { once: true })
+    if (this.#timer === undefined && !this.signal.aborted) this.expire()
+  }
+
+  /** The caller's signal fired. */
+  handleEvent(): void {
+    this.#abort(this.#caller?.reason)
+  }
+
+  expire(): void {
+    this.#expiry = new DOMException(
+      `${this.#what ?? 'The deadline'} of ${this.timeoutMs} ms passed`,
+      'TimeoutError',
+    )
+    this.#abort(this.#expiry)
+  }
+
+  #abort(reason: unknown): void {
+    this.#controller.abort(reason)
+    const watchers = this.#watchers
+    if (watchers === null) return
+    this.#watchers = null
+    for (const watcher of watchers) watcher.handleEvent()
+  }
+
+  watch(watcher: SignalWatcher): void {
+    if (this.signal.aborted) return
+    if (this.#watchers === null) this.#watchers = [watcher]
+    else this.#watchers.push(watcher)
+  }
+
+  unwatch(watcher: SignalWatcher): void {
+    const watchers = this.#watchers
+    if (watchers === null) return
+    const at = watchers.indexOf(watcher)
+    if (at === -1) return
+    if (watchers.length === 1) this.#watchers = null
+    else watchers.splice(at, 1)
+  }
+
+  remaining(): number {
+    return Math.max(0, this.at - this.#now())
+  }
+
+  timedOut(): boolean {
+    return this.#expiry !== undefined && this.signal.reason === this.#expiry
+  }
+
+  end(): void {
+    clearTimeout(this.#timer)
+    this.#caller?.removeEventListener('abort', this)
+  }
+
+  /** `value`, unless the deadline ends first: then {@link endOf} at once, and `value` is dropped. */
+  race<T>(value: PromiseLike<T>): Promise<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>()
+    const race = new HookRace(this, reject)
+    this.watch(race)
+    Promise.resolve(value).then(
+      (result) => {
+        this.unwatch(race)
+        resolve(result)
+      },
+      (error: unknown) => {
+        this.unwatch(race)
+        reject(error)
+      },
+    )
+    return promise
+  }
+}
+
+/** A hook raced against a deadline: rejected with the deadline's end when it comes first. */
+class HookRace implements SignalWatcher {
+  readonly #deadline: RunningDeadline
+  readonly #reject: (error: unknown) => void
+  constructor(deadline: RunningDeadline, reject: (error: unknown) => void) {
+    this.#deadline = deadline
+    this.#reject = reject
+  }
+  handleEvent(): void {
+    this.#reject(endOf(this.#deadline.signal))
+  }
+}
+
+function expireDeadline(deadline: RunningDeadline): void {
+  deadline.expire()
 }
 
 /** Runs `body` within a deadline of `timeoutMs` (and `caller`), then ends it. */
@@ -103,13 +235,16 @@ export function endOf(signal: AbortSignal): AuthleteAbortError {
 }
 
 /**
- * What `hook()` gives, unless `signal` fires first: then it rejects with {@link endOf} at once, and
- * whatever the hook settles with later is dropped (its rejection included, never unhandled).
+ * What `hook()` gives, unless `on` (a running deadline, or a signal) ends first: then it rejects
+ * with {@link endOf} at once, and whatever the hook settles with later is dropped (its rejection
+ * included, never unhandled).
  */
-export function untilEnd<T>(signal: AbortSignal, hook: () => T | PromiseLike<T>): Promise<T> {
+export function untilEnd<T>(on: Deadline | AbortSignal, hook: () => T | PromiseLike<T>): Promise<T> {
+  const signal = on instanceof RunningDeadline ? on.signal : (on as AbortSignal)
   if (signal.aborted) return Promise.reject(endOf(signal))
   const value = hook()
   if (!isThenable(value)) return Promise.resolve(value)
+  if (on instanceof RunningDeadline) return on.race(value)
   return new Promise<T>((resolve, reject) => {
     const onEnd = () => reject(endOf(signal))
     signal.addEventListener('abort', onEnd, { once: true })

@@ -60,9 +60,29 @@ export {
   toBackchannelResponse,
   toBackchannelWebResponse,
 } from './endpoints/backchannel-authentication-response.js'
+export {
+  handleIntrospectionRequest,
+  handleIntrospectionWebRequest,
+  type IntrospectionCaller,
+  type IntrospectionEndpointClient,
+  type IntrospectionRequestHooks,
+  type IntrospectionRequestInput,
+  type IntrospectionRequestOptions,
+  type IntrospectionRequestStage,
+} from './endpoints/introspection.js'
 export type { FormBody } from './endpoints/request-input.js'
 // ---- The endpoints: the request in, the response out.
 export { type EndpointResponse, toWebResponse } from './endpoints/response.js'
+export {
+  handleRevocationRequest,
+  handleRevocationWebRequest,
+  type RevocationEndpointClient,
+  type RevocationRequestHooks,
+  type RevocationRequestInput,
+  type RevocationRequestOptions,
+  type RevocationRequestStage,
+  type RevocationWebRequestOptions,
+} from './endpoints/revocation.js'
 export {
   handleTokenRequest,
   handleTokenWebRequest,
@@ -78,6 +98,27 @@ export type {
   TokenRequestStage,
 } from './endpoints/token-hooks.js'
 export { type TokenResponseContext, toTokenResponse, toTokenWebResponse } from './endpoints/token-response.js'
+export {
+  handleUserInfoRequest,
+  handleUserInfoWebRequest,
+  type UserInfoClaims,
+  type UserInfoClaimsContext,
+  type UserInfoEndpointClient,
+  type UserInfoRequestHooks,
+  type UserInfoRequestInput,
+  type UserInfoRequestOptions,
+  type UserInfoRequestStage,
+  type UserInfoWebRequestOptions,
+} from './endpoints/userinfo.js'
+export {
+  type AccessTokenRequest,
+  type AccessTokenValidation,
+  type AccessTokenValidatorClient,
+  type InvalidAccessToken,
+  type ValidAccessToken,
+  type ValidateAccessTokenOptions,
+  validateAccessToken,
+} from './endpoints/validate-access-token.js'
 export {
   type AnyAuthleteError,
   AuthleteAbortError,
@@ -155,7 +196,48 @@ export type {
   UnknownAction,
   UnknownValue,
 } from './operations/fields.js'
-export { MAX_PARAMETERS_LENGTH, MAX_TICKET_LENGTH, type TokenProperty } from './operations/request-fields.js'
+export {
+  type Grant,
+  INTROSPECTION_ACTIONS,
+  type IntrospectionAction,
+  type IntrospectionAnswer,
+  type IntrospectionBadRequest,
+  type IntrospectionForbidden,
+  type IntrospectionInternalServerError,
+  type IntrospectionOk,
+  type IntrospectionRequest,
+  type IntrospectionUnauthorized,
+  type IntrospectionUnknownAction,
+} from './operations/introspection.js'
+export {
+  INTROSPECTION_STANDARD_ACTIONS,
+  type IntrospectionStandardAction,
+  type IntrospectionStandardAnswer,
+  type IntrospectionStandardBadRequest,
+  type IntrospectionStandardInternalServerError,
+  type IntrospectionStandardJwt,
+  type IntrospectionStandardOk,
+  type IntrospectionStandardRequest,
+  type IntrospectionStandardUnknownAction,
+} from './operations/introspection-standard.js'
+export {
+  type KeyValue,
+  MAX_PARAMETERS_LENGTH,
+  MAX_TICKET_LENGTH,
+  MAX_TOKEN_LENGTH,
+  type TokenProperty,
+} from './operations/request-fields.js'
+export {
+  REVOCATION_ACTIONS,
+  type RevocationAction,
+  type RevocationAnswer,
+  type RevocationBadRequest,
+  type RevocationInternalServerError,
+  type RevocationInvalidClient,
+  type RevocationOk,
+  type RevocationRequest,
+  type RevocationUnknownAction,
+} from './operations/revocation.js'
 export type { ServiceConfiguration } from './operations/service-configuration.js'
 export type { JsonWebKeyAnswer, ServiceJwks } from './operations/service-jwks.js'
 export {
@@ -197,6 +279,31 @@ export {
   type TokenIssueRequest,
   type TokenIssueUnknownAction,
 } from './operations/token-issue.js'
+export {
+  USERINFO_ACTIONS,
+  type UserinfoAction,
+  type UserinfoAnswer,
+  type UserinfoBadRequest,
+  type UserinfoForbidden,
+  type UserinfoInternalServerError,
+  type UserinfoOk,
+  type UserinfoRequest,
+  type UserinfoUnauthorized,
+  type UserinfoUnknownAction,
+} from './operations/userinfo.js'
+export {
+  USERINFO_ISSUE_ACTIONS,
+  type UserinfoIssueAction,
+  type UserinfoIssueAnswer,
+  type UserinfoIssueBadRequest,
+  type UserinfoIssueForbidden,
+  type UserinfoIssueInternalServerError,
+  type UserinfoIssueJson,
+  type UserinfoIssueJwt,
+  type UserinfoIssueRequest,
+  type UserinfoIssueUnauthorized,
+  type UserinfoIssueUnknownAction,
+} from './operations/userinfo-issue.js'
 
 // ---- Pending authentications, shared by every instance.
 export type { AuthorizationDetail } from './pending/authorization-details.js'

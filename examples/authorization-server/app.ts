@@ -5,17 +5,23 @@
 // are set). Users live in memory; pending requests in process, or on Redis when the server runs as
 // several instances.
 // Then the token endpoint (handleTokenRequest), where poll and ping clients fetch their tokens, and
-// the discovery document and JWK Set a client application validates ID tokens with.
+// the discovery document and JWK Set a client application validates ID tokens with. Then the tokens
+// at work: the UserInfo endpoint (handleUserInfoRequest), revocation and introspection, and an API
+// of this server's own that takes the access tokens (validateAccessToken).
 
 import {
   type AuthleteClient,
   type BackchannelAuthenticationHooks,
   createPendingAuthentications,
   handleBackchannelAuthentication,
+  handleIntrospectionRequest,
+  handleRevocationRequest,
   handleTokenRequest,
+  handleUserInfoRequest,
   isAuthleteError,
   type NotificationOptions,
   type PendingAuthentications,
+  validateAccessToken,
 } from 'authlete-ciba'
 import { type PushSubscriptions, type VapidDetails, webPushNotifier } from 'authlete-ciba/device'
 import express from 'express'
@@ -24,14 +30,32 @@ import { mountDevice } from './device.ts'
 export interface User {
   subject: string
   name: string
+  email: string
   /** Asked for when the client sends a user_code. */
   userCode: string
 }
 
 const USERS: ReadonlyMap<string, User> = new Map([
-  ['john', { subject: 'john', name: 'John Smith', userCode: '1234' }],
-  ['jane', { subject: 'jane', name: 'Jane Doe', userCode: '5678' }],
+  ['john', { subject: 'john', name: 'John Smith', email: 'john@example.com', userCode: '1234' }],
+  ['jane', { subject: 'jane', name: 'Jane Doe', email: 'jane@example.com', userCode: '5678' }],
 ])
+
+/** The resource servers that may call /introspect, with their secrets (HTTP Basic). */
+const RESOURCE_SERVERS: ReadonlyMap<string, string> = new Map([['resource-server', 'resource-server-secret']])
+
+/** The claims of a user by name (OpenID Connect Core §5.1): the UserInfo endpoint keeps those allowed. */
+function claimsOf(user: User | undefined) {
+  return user && { name: user.name, email: user.email, email_verified: true }
+}
+
+/** Whether an `Authorization: Basic` header names a resource server with its secret. */
+function isResourceServer(authorization: string | null | undefined): boolean {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(authorization ?? '')
+  if (!match?.[1]) return false
+  const [id, ...rest] = Buffer.from(match[1], 'base64').toString('utf8').split(':')
+  const secret = RESOURCE_SERVERS.get(decodeURIComponent(id ?? ''))
+  return secret !== undefined && secret === decodeURIComponent(rest.join(':'))
+}
 
 export interface AppOptions {
   authlete: AuthleteClient
@@ -39,8 +63,6 @@ export interface AppOptions {
   notification?: NotificationOptions
   /** Requests waiting for the user's decision: in process by default; on Redis for several instances. */
   pending?: PendingAuthentications
-  /** Told of each request once its device was asked (the embedded stand-in Authlete uses it). */
-  onStarted?: (started: { ticket: string; authReqId: string }) => void
   /** This server's origin (`http://127.0.0.1:3000`): the device page's, which it checks POSTs against. */
   origin: string
   /** Web Push to the user's browsers: the VAPID keys (`authlete-ciba vapid-keys`) and where subscriptions live. */
@@ -53,7 +75,6 @@ export function createApp({
   authlete,
   notification,
   pending = createPendingAuthentications(),
-  onStarted,
   origin,
   webPush,
   automatedApprovalSecret,
@@ -68,8 +89,7 @@ export function createApp({
     validateBindingMessage: (message) => /^[^\p{Cc}]{1,64}$/u.test(message),
     // Saved here before startAuthentication: any instance can list and decide it.
     pending,
-    startAuthentication: ({ user, ticket, authReqId, expiresIn, request }) => {
-      onStarted?.({ ticket, authReqId })
+    startAuthentication: ({ user, authReqId, expiresIn, request }) => {
       console.log(
         `[device] ${user.name}, a request waits at ${origin}/device (binding message: ${request.bindingMessage ?? '-'})`,
       )
@@ -131,6 +151,59 @@ export function createApp({
       },
     )
     res.status(answer.status).set(answer.headers).send(answer.body)
+  })
+
+  // The UserInfo endpoint (GET or POST): Authlete checks the access token (and its DPoP proof) and
+  // names the claims it allows; this server gives their values.
+  const logError = (where: string) => (error: unknown, stage: string) =>
+    console.error(`[${where}] ${stage} failed:`, isAuthleteError(error) ? error.toJSON() : error)
+  app.all('/userinfo', express.urlencoded({ extended: false }), async (req, res) => {
+    const answer = await handleUserInfoRequest(
+      authlete,
+      { method: req.method, authorization: req.get('authorization'), dpop: req.get('dpop'), body: req.body },
+      { claims: ({ subject }) => claimsOf(USERS.get(subject)), onError: logError('userinfo') },
+    )
+    res.status(answer.status).set(answer.headers).send(answer.body)
+  })
+
+  // Revocation (RFC 7009) for the clients, introspection (RFC 7662) for the resource servers.
+  app.post('/revoke', express.text({ type: 'application/x-www-form-urlencoded' }), async (req, res) => {
+    const answer = await handleRevocationRequest(
+      authlete,
+      { body: typeof req.body === 'string' ? req.body : '', authorization: req.get('authorization') },
+      { onError: logError('revoke') },
+    )
+    res.status(answer.status).set(answer.headers).send(answer.body)
+  })
+  app.post('/introspect', express.text({ type: 'application/x-www-form-urlencoded' }), async (req, res) => {
+    const answer = await handleIntrospectionRequest(
+      authlete,
+      { body: typeof req.body === 'string' ? req.body : '', authorization: req.get('authorization'), accept: req.get('accept') },
+      { authenticateCaller: ({ authorization }) => isResourceServer(authorization), onError: logError('introspect') },
+    )
+    res.status(answer.status).set(answer.headers).send(answer.body)
+  })
+
+  // An API of this server's own: the token's user, for a token with the profile scope. The URL is
+  // the one the client used (a DPoP proof names it): behind a proxy, build it from your public origin.
+  app.get('/api/me', async (req, res) => {
+    const token = await validateAccessToken(
+      authlete,
+      {
+        authorization: req.get('authorization'),
+        dpop: req.get('dpop'),
+        method: req.method,
+        url: `${req.protocol}://${req.get('host')}${req.originalUrl}`,
+      },
+      { scopes: ['profile'] },
+    )
+    if (!token.valid) {
+      if (token.error) console.error('[api] the token could not be checked:', token.error)
+      res.status(token.status).set(token.headers).send(token.body)
+      return
+    }
+    const user = token.subject === undefined ? undefined : USERS.get(token.subject)
+    res.set(token.headers).json({ subject: token.subject, name: user?.name, scopes: token.scopes })
   })
 
   // What a client application discovers: the metadata and the ID tokens' public keys, as the

@@ -1,10 +1,11 @@
 // npm start: the example authorization server. With AUTHLETE_SERVICE_ID + AUTHLETE_ACCESS_TOKEN
 // (or AUTHLETE_API_KEY + AUTHLETE_API_SECRET) in the environment it uses that Authlete service;
-// without, an embedded stand-in Authlete on loopback (authlete-ciba/mocks), whose client is in ping
-// mode and is notified at this server's own /demo-client/notifications. With REDIS_URL, pending
-// requests (and Web Push subscriptions) live on that Redis (or Valkey), shared by every instance
-// started with the same URL. VAPID_PUBLIC_KEY + VAPID_PRIVATE_KEY (`npx authlete-ciba vapid-keys`)
-// turn Web Push on; AUTOMATED_APPROVAL_SECRET the conformance suite's automated approval.
+// without, an embedded simulated Authlete on loopback (authlete-ciba/mocks' CIBA simulator), whose
+// client my-client is in ping mode and is notified at this server's own /demo-client/notifications.
+// With REDIS_URL, pending requests (and Web Push subscriptions) live on that Redis (or Valkey),
+// shared by every instance started with the same URL. VAPID_PUBLIC_KEY + VAPID_PRIVATE_KEY
+// (`npx authlete-ciba vapid-keys`) turn Web Push on; AUTOMATED_APPROVAL_SECRET the conformance
+// suite's automated approval.
 // npm start -- --interactive: the CIBA simulator as Authlete and a client of its own, which starts a
 // login and waits for you to approve or deny it in a browser, then shows what the client got.
 import type { AddressInfo } from 'node:net'
@@ -16,14 +17,7 @@ import {
   type PendingAuthentications,
 } from 'authlete-ciba'
 import { createPushSubscriptions, type PushSubscriptionStore } from 'authlete-ciba/device'
-import {
-  authleteHandlers,
-  completeHandler,
-  createCibaSimulator,
-  notificationAnswer,
-  readFields,
-  startAuthleteStandIn,
-} from 'authlete-ciba/mocks'
+import { createCibaSimulator, startAuthleteStandIn } from 'authlete-ciba/mocks'
 import express from 'express'
 import { createApp } from './app.ts'
 import { playInteractively } from './interactive.ts'
@@ -36,8 +30,6 @@ const real =
   !interactive && Boolean(env.AUTHLETE_ACCESS_TOKEN || (env.AUTHLETE_API_KEY && env.AUTHLETE_API_SECRET))
 const DEMO_TOKEN = 'demo-client-notification-token'
 
-// The embedded stand-in's /complete names the auth_req_id of a ticket: it learns them here.
-const started = new Map<string, string>()
 const front = express()
 const server = front.listen(port, host)
 await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject))
@@ -64,41 +56,33 @@ if (real) {
   // addresses allowed for its notifications (never in production: the token travels in clear).
   if (env.NOTIFY_LOCAL_CLIENTS === '1') notification = { allowPrivateNetwork: true, allowInsecureHttp: true }
 } else if (interactive) {
-  // The CIBA simulator: one client in poll mode (my-client / my-secret), its ID tokens issued by
-  // this server's URL; the users of app.ts.
+  // The CIBA simulator, issuer this server: one client in poll mode (my-client / my-secret), which
+  // interactive.ts plays; the users of app.ts.
   const simulator = createCibaSimulator({
-    clients: [{ clientId: 'my-client', clientSecret: 'my-secret', clientName: 'Demo Shop' }],
-    users: [{ subject: 'john' }, { subject: 'jane' }],
     issuer: url,
-    tokenEndpoint: `${url}/token`,
-    backchannelAuthenticationEndpoint: `${url}/backchannel/authentication`,
-    jwksUri: `${url}/jwks`,
+    users: [{ subject: 'john' }, { subject: 'jane' }],
+    clients: [{ clientId: 'my-client', clientSecret: 'my-secret', clientName: 'Demo Shop' }],
     interval: 2,
   })
   standIn = await startAuthleteStandIn({ simulator })
   options = { serviceId: '715948317', accessToken: 'stand-in-token', baseUrl: standIn.url }
 } else {
-  standIn = await startAuthleteStandIn({
-    handlers: (baseUrl) => [
-      // /complete answers as Authlete does for a ping-mode client whose notification endpoint is ours.
-      completeHandler(
-        async ({ request }) => {
-          const { ticket } = (await readFields(request)) ?? {}
-          const authReqId = typeof ticket === 'string' ? started.get(ticket) : undefined
-          return Response.json(
-            notificationAnswer({
-              deliveryMode: 'PING',
-              clientNotificationEndpoint: `${url}/demo-client/notifications`,
-              clientNotificationToken: DEMO_TOKEN,
-              ...(authReqId ? { authReqId } : {}),
-            }),
-          )
-        },
-        { baseUrl },
-      ),
-      ...authleteHandlers({ baseUrl }),
+  // A simulated service whose issuer is this server: its discovery document names this server's
+  // endpoints, and the ID tokens it signs name this server as their issuer.
+  const simulator = createCibaSimulator({
+    issuer: url,
+    users: [{ subject: 'john' }, { subject: 'jane' }],
+    clients: [
+      {
+        clientId: 'my-client',
+        clientSecret: 'my-secret',
+        deliveryMode: 'PING',
+        clientNotificationEndpoint: `${url}/demo-client/notifications`,
+        clientName: 'Demo client',
+      },
     ],
   })
+  standIn = await startAuthleteStandIn({ simulator })
   options = { serviceId: '715948317', accessToken: 'stand-in-token', baseUrl: standIn.url }
   // The demo client listens on this very loopback server, over plain http: allow that here only.
   notification = { allowPrivateNetwork: true, allowInsecureHttp: true }
@@ -150,7 +134,6 @@ const app = createApp({
   authlete,
   notification,
   pending,
-  onStarted: ({ ticket, authReqId }) => started.set(ticket, authReqId),
   origin: url,
   webPush,
   automatedApprovalSecret: env.AUTOMATED_APPROVAL_SECRET,
@@ -164,12 +147,12 @@ console.log(
       ? `Authlete: the service of the AUTHLETE_* environment variables (${authlete.baseUrl})`
       : interactive
         ? `Authlete: the CIBA simulator at ${standIn?.url} (--interactive)`
-        : `Authlete: an EMBEDDED STAND-IN at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
+        : `Authlete: an EMBEDDED SIMULATOR at ${standIn?.url} (set AUTHLETE_* variables for the real one)`,
     env.REDIS_URL ? 'Pending requests: on Redis (REDIS_URL)' : 'Pending requests: in this process',
     `The user's device: ${url}/ (pick john or jane), then ${url}/device`,
     '',
     'Try it:',
-    `  curl -s -u my-client:my-secret -d 'scope=openid&login_hint=john&binding_message=W4SCT' ${url}/backchannel/authentication`,
+    `  curl -s -u my-client:my-secret -d 'scope=openid&login_hint=john&binding_message=W4SCT&client_notification_token=${DEMO_TOKEN}' ${url}/backchannel/authentication`,
     `  then approve or deny at ${url}/device`,
   ].join('\n'),
 )

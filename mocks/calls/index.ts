@@ -23,6 +23,13 @@ import {
 } from './backchannel-complete.js'
 import { BACKCHANNEL_FAIL, backchannelFailAsAuthlete, playBackchannelFail } from './backchannel-fail.js'
 import { BACKCHANNEL_ISSUE, backchannelIssueAsAuthlete, playBackchannelIssue } from './backchannel-issue.js'
+import { INTROSPECTION, introspectionAsAuthlete, playIntrospection } from './introspection.js'
+import {
+  INTROSPECTION_STANDARD,
+  introspectionStandardAsAuthlete,
+  playIntrospectionStandard,
+} from './introspection-standard.js'
+import { playRevocation, REVOCATION, revocationAsAuthlete } from './revocation.js'
 import {
   playServiceConfiguration,
   SERVICE_CONFIGURATION,
@@ -32,6 +39,8 @@ import { playServiceJwks, SERVICE_JWKS, serviceJwksAsAuthlete } from './service-
 import { playToken, TOKEN, tokenAsAuthlete } from './token.js'
 import { playTokenFail, TOKEN_FAIL, tokenFailAsAuthlete } from './token-fail.js'
 import { playTokenIssue, TOKEN_ISSUE, tokenIssueAsAuthlete } from './token-issue.js'
+import { playUserinfo, USERINFO, userinfoAsAuthlete } from './userinfo.js'
+import { playUserinfoIssue, USERINFO_ISSUE, userinfoIssueAsAuthlete } from './userinfo-issue.js'
 
 /** One mocked call. */
 export interface MockedCall {
@@ -67,6 +76,15 @@ export const MOCKED_CALLS = {
   token: { call: TOKEN, asAuthlete: tokenAsAuthlete, play: playToken },
   tokenIssue: { call: TOKEN_ISSUE, asAuthlete: tokenIssueAsAuthlete, play: playTokenIssue },
   tokenFail: { call: TOKEN_FAIL, asAuthlete: tokenFailAsAuthlete, play: playTokenFail },
+  userinfo: { call: USERINFO, asAuthlete: userinfoAsAuthlete, play: playUserinfo },
+  userinfoIssue: { call: USERINFO_ISSUE, asAuthlete: userinfoIssueAsAuthlete, play: playUserinfoIssue },
+  introspection: { call: INTROSPECTION, asAuthlete: introspectionAsAuthlete, play: playIntrospection },
+  introspectionStandard: {
+    call: INTROSPECTION_STANDARD,
+    asAuthlete: introspectionStandardAsAuthlete,
+    play: playIntrospectionStandard,
+  },
+  revocation: { call: REVOCATION, asAuthlete: revocationAsAuthlete, play: playRevocation },
   serviceConfiguration: {
     call: SERVICE_CONFIGURATION,
     asAuthlete: serviceConfigurationAsAuthlete,

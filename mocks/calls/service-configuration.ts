@@ -36,7 +36,10 @@ export interface MockServiceConfigurationOptions extends MockHandlerOptions {
   metadata?: Readonly<Record<string, unknown>> | undefined
 }
 
-/** The mocks' discovery document: the endpoints below `issuer` (`/token`, `/backchannel/authentication`, `/jwks`). */
+/**
+ * The mocks' discovery document: the endpoints below `issuer` (`/token`,
+ * `/backchannel/authentication`, `/jwks`, `/userinfo`, `/revoke`, `/introspect`).
+ */
 export function serviceConfigurationAnswer(
   options: MockServiceConfigurationOptions = {},
 ): Record<string, unknown> {
@@ -48,6 +51,9 @@ export function serviceConfigurationAnswer(
       tokenEndpoint: `${base}/token`,
       backchannelAuthenticationEndpoint: `${base}/backchannel/authentication`,
       jwksUri: `${base}/jwks`,
+      userinfoEndpoint: `${base}/userinfo`,
+      revocationEndpoint: `${base}/revoke`,
+      introspectionEndpoint: `${base}/introspect`,
       idTokenSigningAlg: 'RS256',
       scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
     }),

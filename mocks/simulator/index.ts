@@ -37,8 +37,9 @@ export type * from './types.js'
 export interface CibaSimulator {
   /**
    * msw handlers for the calls of its table (the four CIBA calls, `/auth/token`, `/auth/token/issue`,
-   * `/auth/token/fail`, `/service/configuration`, `/service/jwks/get`), on `options.baseUrl`: give
-   * them to `setupAuthleteServer` or `server.use`.
+   * `/auth/token/fail`, `/auth/userinfo`, `/auth/userinfo/issue`, `/auth/introspection`,
+   * `/auth/introspection/standard`, `/auth/revocation`, `/service/configuration`,
+   * `/service/jwks/get`), on `options.baseUrl`: give them to `setupAuthleteServer` or `server.use`.
    */
   readonly handlers: HttpHandler[]
   /** The same calls on other base URLs (e.g. a stand-in's `url`), on the same state. */
@@ -84,7 +85,8 @@ export interface CibaSimulator {
   /**
    * The calls received since the last `reset`, one list per call, by the client method's name:
    * `backchannelAuthentication`, `backchannelIssue`, `backchannelFail`, `backchannelComplete`,
-   * `token`, `tokenIssue`, `tokenFail`, `serviceConfiguration`, `serviceJwks`.
+   * `token`, `tokenIssue`, `tokenFail`, `userinfo`, `userinfoIssue`, `introspection`,
+   * `introspectionStandard`, `revocation`, `serviceConfiguration`, `serviceJwks`.
    */
   readonly requests: { readonly [call in AuthleteCallName]: readonly CibaSimulatorRequest[] } & {
     /** @deprecated Renamed `backchannelAuthentication`: the client method's name. */
@@ -136,6 +138,16 @@ export interface CibaSimulator {
  *   `/service/configuration` answers the discovery document of `issuer` and the endpoints given.
  *   It never answers `PASSWORD`: `/auth/token/issue` and `/auth/token/fail` answer as for a ticket
  *   Authlete does not hold (`INTERNAL_SERVER_ERROR`).
+ * - The tokens at work, from the tokens it issued (their subject, scopes, client, expiry, grant and
+ *   DPoP key): `/auth/userinfo` answers the claim names of the scopes (OpenID Connect Core §5.4),
+ *   `FORBIDDEN` without `openid`; `/auth/introspection` answers `usable` and `sufficient` for the
+ *   scopes and subject asked; both want a DPoP-bound token with a proof of its key for the request
+ *   (`htm`, `htu`, `ath`; a `jti` once), `userinfoEndpoint` being the `htu` at `/auth/userinfo` when
+ *   the call gives none. `/auth/userinfo/issue` answers the claims passed with the token's `sub`;
+ *   `/auth/introspection/standard` RFC 7662 for access and refresh tokens (`{"active":false}` for any
+ *   other), signed (RFC 9701) when the caller accepts it; `/auth/revocation` revokes a token of the
+ *   caller's own client, a refresh token with its grant's access tokens, and answers `OK` for
+ *   another client's token without revoking it.
  *
  * What `/complete` answers, by the ticket's state:
  *

@@ -104,6 +104,22 @@ export interface CibaSimulatorOptions {
    */
   jwksUri?: string | undefined
   /**
+   * The AS's UserInfo endpoint: the `htu` a DPoP proof at `/auth/userinfo` must name when the call
+   * gives none, and the discovery document's `userinfo_endpoint`.
+   * @default `${issuer}/userinfo`
+   */
+  userinfoEndpoint?: string | undefined
+  /**
+   * The discovery document's `revocation_endpoint`.
+   * @default `${issuer}/revoke`
+   */
+  revocationEndpoint?: string | undefined
+  /**
+   * The discovery document's `introspection_endpoint`.
+   * @default `${issuer}/introspect`
+   */
+  introspectionEndpoint?: string | undefined
+  /**
    * The algorithm of the ID tokens' signatures (`RS256`, `PS256`, `ES256`, `EdDSA`, …).
    * @default 'RS256'
    */

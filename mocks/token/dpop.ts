@@ -1,12 +1,14 @@
 /**
- * DPoP proof verification at the token endpoint, the checks of RFC 9449 §4.3 that apply there (no
- * `ath`: no access token is presented; no `nonce`: the simulator never asks for one). An Ed25519
- * key's proof may name its algorithm `EdDSA` or `Ed25519` (RFC 9864).
+ * DPoP proof verification, the checks of RFC 9449 §4.3: at the token endpoint, and at a resource
+ * (the UserInfo endpoint, a resource server's introspection), where the proof also carries `ath`,
+ * the hash of the access token it comes with (§7.1). No `nonce`: the simulator never asks for one.
+ * An Ed25519 key's proof may name its algorithm `EdDSA` or `Ed25519` (RFC 9864).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  * @module
  */
 
+import { createHash } from 'node:crypto'
 import {
   decodeJws,
   isJwsAlgorithm,
@@ -28,6 +30,11 @@ export interface DpopExpectation {
   /** The clock, in milliseconds since the epoch. */
   now: number
   /**
+   * The access token the proof comes with, at a resource: the proof's `ath` must be its hash.
+   * @default undefined (the token endpoint: no `ath` checked)
+   */
+  accessToken?: string | undefined
+  /**
    * The algorithms accepted.
    * @default every JwsAlgorithm
    */
@@ -45,6 +52,11 @@ export interface DpopProof {
 
 /** A proof, or why it was refused (the `error_description` of `invalid_dpop_proof`). */
 export type DpopVerification = ({ ok: true } & DpopProof) | { ok: false; reason: string }
+
+/** `ath`: the base64url SHA-256 of the access token's ASCII (RFC 9449 §4.2). */
+export function accessTokenHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken, 'ascii').digest('base64url')
+}
 
 /** `url` without its query and fragment, normalised; `undefined` if it is not an absolute URL. */
 function withoutQuery(url: string): string | undefined {
@@ -91,6 +103,9 @@ export function verifyDpopProof(proof: string, expected: DpopExpectation): DpopV
   if (typeof iat !== 'number' || !Number.isFinite(iat)) return refuse('The DPoP proof has no iat claim.')
   if (Math.abs(iat - expected.now / 1000) > DPOP_IAT_WINDOW) {
     return refuse("The DPoP proof's iat is too far from the current time.")
+  }
+  if (expected.accessToken !== undefined && payload.ath !== accessTokenHash(expected.accessToken)) {
+    return refuse("The DPoP proof's ath does not match the access token.")
   }
   return { ok: true, jkt, jti, iat }
 }

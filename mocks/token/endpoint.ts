@@ -45,6 +45,8 @@ export interface TokenEndpoint {
   readonly ledger: TokenLedger
   readonly issuer: string
   readonly tokenEndpoint: string
+  /** The AS's UserInfo endpoint: a proof's `htu` at `/auth/userinfo` when the call gives none. */
+  readonly userinfoEndpoint: string
   /** Forgets polls, redemptions, tokens and DPoP proofs; keeps the key. */
   reset(): void
 }
@@ -64,6 +66,7 @@ export function createTokenEndpoint(
   const issuer = options.issuer ?? 'https://as.example.com'
   const base = issuer.replace(/\/+$/, '')
   const tokenEndpoint = options.tokenEndpoint ?? `${base}/token`
+  const userinfoEndpoint = options.userinfoEndpoint ?? `${base}/userinfo`
   const idTokenSigningAlg = options.idTokenSigningAlg ?? 'RS256'
   const ledger = new TokenLedger()
   let key: SigningKey | undefined
@@ -144,6 +147,9 @@ export function createTokenEndpoint(
         backchannelAuthenticationEndpoint:
           options.backchannelAuthenticationEndpoint ?? `${base}/backchannel/authentication`,
         jwksUri: options.jwksUri ?? `${base}/jwks`,
+        userinfoEndpoint,
+        revocationEndpoint: options.revocationEndpoint ?? `${base}/revoke`,
+        introspectionEndpoint: options.introspectionEndpoint ?? `${base}/introspect`,
         idTokenSigningAlg,
         scopes: state.knownScopes,
       }),
@@ -152,6 +158,7 @@ export function createTokenEndpoint(
     ledger,
     issuer,
     tokenEndpoint,
+    userinfoEndpoint,
     reset: () => ledger.reset(),
   }
 }

@@ -150,6 +150,7 @@ export function refreshGrant(context: MintContext, grant: GrantRequest): Body {
     decision: issued.decision,
     scopes,
     jkt: grant.jkt,
+    grantId: issued.grantId,
     idToken: false,
   })
   return tokenOk(tokens, {

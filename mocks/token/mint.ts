@@ -60,18 +60,27 @@ export function mintTokens(context: MintContext, grant: TokenGrant): MintedToken
   const accessTokenExpiresAt = now + accessTokenDuration * 1000
   const refreshTokenExpiresAt = now + refreshTokenDuration * 1000
 
+  const grantId = grant.grantId ?? randomToken()
   context.ledger.accessTokens.set(accessToken, {
-    clientNumericId: client.numericId,
+    client,
     subject: decision.subject,
+    sub: decision.sub,
     scopes,
+    issuedAt: now,
     expiresAt: accessTokenExpiresAt,
     jkt: grant.jkt,
+    grantId,
+    grantType: grant.grantId === undefined ? 'CIBA' : 'REFRESH_TOKEN',
+    authTime: decision.authTime,
+    acr: decision.acr,
   })
   context.ledger.refreshTokens.set(refreshToken, {
     client,
     decision,
     scopes,
+    issuedAt: now,
     expiresAt: refreshTokenExpiresAt,
+    grantId,
   })
 
   let idToken: string | undefined

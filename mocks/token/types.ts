@@ -114,6 +114,22 @@ export interface TokenEndpointOptions {
    */
   jwksUri?: string | undefined
   /**
+   * The AS's UserInfo endpoint: the `htu` a DPoP proof at `/auth/userinfo` must name when the call
+   * gives none, and the discovery document's `userinfo_endpoint`.
+   * @default `${issuer}/userinfo`
+   */
+  userinfoEndpoint?: string | undefined
+  /**
+   * The discovery document's `revocation_endpoint`.
+   * @default `${issuer}/revoke`
+   */
+  revocationEndpoint?: string | undefined
+  /**
+   * The discovery document's `introspection_endpoint`.
+   * @default `${issuer}/introspect`
+   */
+  introspectionEndpoint?: string | undefined
+  /**
    * The least time between two polls of one `auth_req_id`, in seconds: a poll sooner is `slow_down`.
    * @default 5
    */
@@ -164,6 +180,11 @@ export interface TokenGrant {
    * @default undefined (a Bearer token)
    */
   jkt?: string | undefined
+  /**
+   * The grant a refresh continues: its tokens join it, so that revoking one revokes all.
+   * @default a new grant
+   */
+  grantId?: string | undefined
   /**
    * Issue an ID token.
    * @default true

@@ -161,16 +161,7 @@ async function run<User extends BackchannelUser>(
 
   let ba: Awaited<ReturnType<BackchannelEndpointClient['backchannelAuthentication']>>
   try {
-    ba = await authlete.backchannelAuthentication(
-      {
-        parameters: client.parameters,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        clientCertificate: input.clientCertificate,
-        clientCertificatePath: input.clientCertificatePath,
-      },
-      flow.call,
-    )
+    ba = await authlete.backchannelAuthentication(client, flow.call)
   } catch (error) {
     report(error, 'backchannelAuthentication')
     // An empty or oversized body is the client's fault: refused before any I/O.
@@ -182,7 +173,7 @@ async function run<User extends BackchannelUser>(
   if (ba.action !== 'USER_IDENTIFICATION') return toBackchannelResponse(ba)
   const request = ba
 
-  const verdict = await checkRequest(request, hooks, flow.signal, report)
+  const verdict = await checkRequest(request, hooks, flow, report)
   if ('ended' in verdict || flow.signal.aborted) {
     // The flow ended before the ticket was issued: answer now, and free the ticket with a /fail of
     // its own, since any call on the flow's signal would be refused.
@@ -229,7 +220,7 @@ async function run<User extends BackchannelUser>(
     }
   }
   try {
-    await untilEnd(flow.signal, () =>
+    await untilEnd(flow, () =>
       hooks.startAuthentication({
         user,
         ticket: request.ticket,
@@ -342,12 +333,12 @@ type Report = ReportOf<BackchannelAuthenticationStage>
 async function checkRequest<User extends BackchannelUser>(
   request: BackchannelAuthenticationUserIdentification,
   hooks: BackchannelAuthenticationHooks<User>,
-  signal: AbortSignal,
+  flow: Flow,
   report: Report,
 ): Promise<Verdict<User>> {
   let stage: BackchannelAuthenticationStage = 'identifyUser'
   try {
-    const user = await untilEnd(signal, () =>
+    const user = await untilEnd(flow, () =>
       hooks.identifyUser({ hintType: request.hintType, hint: request.hint, sub: request.sub }, request),
     )
     if (user === undefined || user === null) return { reason: 'UNKNOWN_USER_ID' }
@@ -359,7 +350,7 @@ async function checkRequest<User extends BackchannelUser>(
     const expired = hooks.isLoginHintTokenExpired
     if (request.hintType === 'LOGIN_HINT_TOKEN' && expired && request.hint !== undefined) {
       const { hint } = request
-      if ((await untilEnd(signal, () => expired(hint, request))) !== false) {
+      if ((await untilEnd(flow, () => expired(hint, request))) !== false) {
         return { reason: 'EXPIRED_LOGIN_HINT_TOKEN' }
       }
     }
@@ -371,7 +362,7 @@ async function checkRequest<User extends BackchannelUser>(
       // Authlete refuses a missing required code itself; this is the belt to its braces.
       if (userCode === undefined || userCode === '') return { reason: 'MISSING_USER_CODE' }
       if (!verify) throw new TypeError('the client requires a user code, and no verifyUserCode hook is given')
-      if ((await untilEnd(signal, () => verify(user, userCode, request))) !== true) {
+      if ((await untilEnd(flow, () => verify(user, userCode, request))) !== true) {
         return { reason: 'INVALID_USER_CODE' }
       }
     }
@@ -380,7 +371,7 @@ async function checkRequest<User extends BackchannelUser>(
     const message = request.bindingMessage
     if (message !== undefined) {
       const validate = hooks.validateBindingMessage ?? isPlainBindingMessage
-      if ((await untilEnd(signal, () => validate(message, request))) !== true) {
+      if ((await untilEnd(flow, () => validate(message, request))) !== true) {
         return { reason: 'INVALID_BINDING_MESSAGE' }
       }
     }
@@ -388,7 +379,7 @@ async function checkRequest<User extends BackchannelUser>(
   } catch (error) {
     report(error, stage)
     // Ended (the deadline, the caller's signal): answered at once, whatever the hook does later.
-    return signal.aborted ? { ended: true } : { reason: 'SERVER_ERROR' }
+    return flow.signal.aborted ? { ended: true } : { reason: 'SERVER_ERROR' }
   }
 }
 

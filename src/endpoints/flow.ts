@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Deadline, startDeadline, timeoutOr } from '../deadline.js'
+import { type Deadline, OwnedCallOptions, type SignalOwner, startDeadline, timeoutOr } from '../deadline.js'
 import { AuthleteInputError } from '../errors.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
 
@@ -44,9 +44,11 @@ export function startFlow(options: FlowOptions | undefined, spentMs = 0): Flow {
     throw new AuthleteInputError('signal', 'must be an AbortSignal')
   }
   const deadline = startDeadline(timeoutMs, caller, { spentMs, what: "The flow's flowTimeoutMs" }) as Flow
-  ;(deadline as { call: AuthleteCallOptions }).call = {
-    signal: deadline.signal,
-    timeoutMs: options?.timeoutMs,
-  }
+  // The flow's calls are told of its end by the flow itself, not through a listener each.
+  ;(deadline as { call: AuthleteCallOptions }).call = new OwnedCallOptions(
+    deadline.signal,
+    options?.timeoutMs,
+    deadline as unknown as SignalOwner,
+  )
   return deadline
 }

@@ -73,13 +73,16 @@ function notText(key: string): UnusableForm {
   return { unusable: 'client', problem: `the parameter ${JSON.stringify(key.slice(0, 64))} is not text` }
 }
 
-/** The client's request as Authlete takes it. */
+/** The client's request as Authlete takes it: the fields every call that passes one on has. */
 export interface ClientRequest {
   /** The form text (`parameters`). */
   parameters: string
   /** From the `Authorization: Basic` header, if any. */
   clientId: string | undefined
   clientSecret: string | undefined
+  /** As the input gave them, with mutual TLS. */
+  clientCertificate: string | undefined
+  clientCertificatePath: readonly string[] | undefined
 }
 
 /** A request answered without calling Authlete: the OAuth error to answer, and what to report where. */
@@ -103,12 +106,16 @@ export interface ClientRequestRefusal {
  * @param fields The fields the endpoint reads, in the order the message lists them.
  */
 export function readClientRequest(
-  input: { readonly body: unknown; readonly authorization?: string | null | undefined },
+  input: {
+    readonly body: unknown
+    readonly authorization?: string | null | undefined
+    readonly clientCertificate?: string | undefined
+    readonly clientCertificatePath?: readonly string[] | undefined
+  },
   fields: ReadonlySet<string>,
 ): ClientRequest | ClientRequestRefusal {
-  for (const key in input) {
-    if (!fields.has(key)) return unknownField(key, fields)
-  }
+  const unknown = unknownInputField(input, fields)
+  if (unknown !== undefined) return { refused: 'server_error', stage: 'request', error: unknown }
   const credentials = parseBasicCredentials(input.authorization)
   if (credentials && 'malformed' in credentials) {
     return {
@@ -127,17 +134,69 @@ export function readClientRequest(
         }
       : { refused: 'server_error', stage: 'request', error: new TypeError(parameters.problem) }
   }
-  return { parameters, clientId: credentials?.clientId, clientSecret: credentials?.clientSecret }
+  return {
+    parameters,
+    clientId: credentials?.clientId,
+    clientSecret: credentials?.clientSecret,
+    clientCertificate: input.clientCertificate,
+    clientCertificatePath: input.clientCertificatePath,
+  }
 }
 
-function unknownField(key: string, fields: ReadonlySet<string>): ClientRequestRefusal {
-  return {
-    refused: 'server_error',
-    stage: 'request',
-    error: new AuthleteInputError(
-      key.slice(0, 64),
-      `not a field of the endpoint's input (${[...fields].join(', ')}): pass these, with the headers read from the request, not the framework's request object`,
-    ),
+/**
+ * The first field of an endpoint's `input` that the endpoint does not read, as an
+ * {@link AuthleteInputError} naming it and the fields it reads; `undefined` when there is none.
+ * Most likely the framework's whole request object was passed, whose headers would be lost.
+ */
+export function unknownInputField(
+  input: object,
+  fields: ReadonlySet<string>,
+): AuthleteInputError | undefined {
+  for (const key in input) {
+    if (!fields.has(key)) {
+      return new AuthleteInputError(
+        key.slice(0, 64),
+        `not a field of the endpoint's input (${[...fields].join(', ')}): pass these, with the headers read from the request, not the framework's request object`,
+      )
+    }
+  }
+  return undefined
+}
+
+/** How long a Fetch API variant waits for the client's body (a client that trickles it). */
+export const BODY_READ_TIMEOUT_MS = 10_000
+
+/** A Fetch API request's body that could not be read: why, and whether the caller's signal ended it. */
+export interface UnreadBody {
+  readonly error: unknown
+  /** The server's own decision (its signal), not the client's doing. */
+  readonly callerAborted: boolean
+}
+
+/**
+ * The body text of a Fetch API variant's `request`: within {@link readBodyText}'s limit, for at
+ * most {@link BODY_READ_TIMEOUT_MS}, and not past `signal` (the caller's). Never rejects.
+ */
+export async function readWebRequestBody(
+  request: Request,
+  signal: AbortSignal | undefined,
+): Promise<{ readonly text: string } | UnreadBody> {
+  const read = new AbortController()
+  const deadline = setTimeout(
+    () => read.abort(new DOMException('the body read timed out', 'TimeoutError')),
+    BODY_READ_TIMEOUT_MS,
+  )
+  const caller = signal instanceof AbortSignal ? signal : undefined
+  const onCallerAbort = () => read.abort(caller?.reason)
+  if (caller?.aborted) onCallerAbort()
+  else caller?.addEventListener('abort', onCallerAbort, { once: true })
+  try {
+    return { text: await readBodyText(request, read.signal) }
+  } catch (error) {
+    return { error, callerAborted: caller?.aborted === true }
+  } finally {
+    clearTimeout(deadline)
+    caller?.removeEventListener('abort', onCallerAbort)
   }
 }
 

@@ -15,7 +15,7 @@ import type { TokenFailReason } from '../operations/token-fail.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
 import { endOf, FAIL_AFTER_END_TIMEOUT_MS, flowTimeoutOf, startFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
-import { type FormBody, readBodyText, readClientRequest } from './request-input.js'
+import { type FormBody, readClientRequest, readWebRequestBody } from './request-input.js'
 import { type EndpointResponse, NULL_BODY_STATUSES, toWebResponse } from './response.js'
 import type { GrantHook, TokenRequestHooks, TokenRequestStage } from './token-hooks.js'
 import { toTokenResponse, UNSUPPORTED_GRANT_TYPE_BODY } from './token-response.js'
@@ -69,8 +69,6 @@ export interface TokenRequestOptions extends AuthleteCallOptions {
 const INVALID_CLIENT = '{"error":"invalid_client"}'
 const INVALID_REQUEST = '{"error":"invalid_request"}'
 const INVALID_DPOP_PROOF = '{"error":"invalid_dpop_proof"}'
-/** How long {@link handleTokenWebRequest} waits for the client's body (a client that trickles it). */
-const BODY_READ_TIMEOUT_MS = 10_000
 /** Fields of `/auth/token` that come from the client's request: a refusal there is the client's fault. */
 const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'clientSecret'])
 
@@ -144,7 +142,6 @@ async function run(
       ? toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST })
       : toTokenResponse(undefined)
   }
-  const { parameters } = client
   const basic = client.clientId !== undefined
   const { htu, flowTimeoutMs, ...callOptions } = options
   const dpop = input.dpop || undefined
@@ -153,11 +150,7 @@ async function run(
   try {
     answer = await authlete.token(
       {
-        parameters,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        clientCertificate: input.clientCertificate,
-        clientCertificatePath: input.clientCertificatePath,
+        ...client,
         // htm and htu serve only the proof's check: sent with a proof, never without.
         dpop,
         htm: dpop === undefined ? undefined : 'POST',
@@ -219,7 +212,7 @@ async function password(
     let subject: string | undefined
     let reason: TokenFailReason = 'INVALID_RESOURCE_OWNER_CREDENTIALS'
     try {
-      const found = await untilEnd(flow.signal, () =>
+      const found = await untilEnd(flow, () =>
         authenticate(
           { username: answer.username ?? '', password: answer.password ?? '', clientId: answer.clientId },
           answer,
@@ -302,7 +295,7 @@ async function own<Response extends TokenAnswer>(
   const flow = startFlow(options, Date.now() - startedAt)
   try {
     // Ended (the deadline, the caller's signal): a 500 at once, whatever the hook does later.
-    const result = await untilEnd(flow.signal, () => hook(answer))
+    const result = await untilEnd(flow, () => hook(answer))
     if (result === undefined || result === null) {
       return toTokenResponse({ action: 'BAD_REQUEST', responseContent: UNSUPPORTED_GRANT_TYPE_BODY })
     }
@@ -385,44 +378,26 @@ export async function handleTokenWebRequest(
   hooks: TokenRequestHooks = {},
   options: TokenWebRequestOptions = {},
 ): Promise<Response> {
-  let input: TokenRequestInput
-  let callOptions: TokenRequestOptions
-  // The body is read before the client is authenticated: at most 1 MiB, for at most
-  // BODY_READ_TIMEOUT_MS, and not past the caller's signal.
-  const read = new AbortController()
-  const deadline = setTimeout(
-    () => read.abort(new DOMException('the body read timed out', 'TimeoutError')),
-    BODY_READ_TIMEOUT_MS,
-  )
-  let callerSignal: AbortSignal | undefined
-  const onCallerAbort = () => read.abort(callerSignal?.reason)
-  try {
-    const { clientCertificate, clientCertificatePath, ...rest } = options ?? {}
-    callOptions = rest
-    if (rest.signal instanceof AbortSignal) {
-      callerSignal = rest.signal
-      if (callerSignal.aborted) onCallerAbort()
-      else callerSignal.addEventListener('abort', onCallerAbort, { once: true })
-    }
-    input = {
-      authorization: request.headers.get('authorization'),
-      dpop: request.headers.get('dpop'),
-      clientCertificate,
-      clientCertificatePath,
-      body: await readBodyText(request, read.signal),
-    }
-  } catch (error) {
+  const { clientCertificate, clientCertificatePath, ...callOptions } = options ?? {}
+  // The body is read before the client is authenticated: at most 1 MiB, for at most 10 s, and not
+  // past the caller's signal.
+  const read = await readWebRequestBody(request, callOptions.signal)
+  if ('error' in read) {
     // Too large, broken, too slow (or this is no Request): the answer is the client's. The caller's
     // signal is the server's own decision.
-    reporterOf(hooks)(error, 'request')
+    reporterOf(hooks)(read.error, 'request')
     return toWebResponse(
-      callerSignal?.aborted
+      read.callerAborted
         ? toTokenResponse(undefined)
         : toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST }),
     )
-  } finally {
-    clearTimeout(deadline)
-    callerSignal?.removeEventListener('abort', onCallerAbort)
+  }
+  const input: TokenRequestInput = {
+    body: read.text,
+    authorization: request.headers.get('authorization'),
+    dpop: request.headers.get('dpop'),
+    clientCertificate,
+    clientCertificatePath,
   }
   const answer = await handleTokenRequest(authlete, input, hooks, callOptions)
   try {

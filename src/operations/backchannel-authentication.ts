@@ -26,7 +26,7 @@ import {
   type UnknownAction,
 } from './fields.js'
 import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
-import { parameters, type RequestOf, requestFields, strings, text } from './request-fields.js'
+import { CLIENT_AUTHENTICATION, parameters, type RequestOf, requestFields } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
 import { AUTHLETE_CALL } from './table.js'
 
@@ -36,18 +36,7 @@ const REQUEST = requestFields('the backchannel authentication request', {
    * `scope=openid&login_hint=…`. Authlete parses it.
    */
   parameters: parameters(),
-  /** The client ID from the client's `Authorization: Basic` header (`client_secret_basic`). */
-  clientId: text(),
-  /** The client secret from the client's `Authorization: Basic` header. */
-  clientSecret: text(),
-  /** The client's certificate (PEM), when it authenticated with mutual TLS. */
-  clientCertificate: text(),
-  /** The `OAuth-Client-Attestation` header (attestation-based client authentication). */
-  oauthClientAttestation: text(),
-  /** The `OAuth-Client-Attestation-PoP` header. */
-  oauthClientAttestationPop: text(),
-  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
-  clientCertificatePath: strings(),
+  ...CLIENT_AUTHENTICATION,
 })
 
 /**

@@ -12,7 +12,7 @@
  */
 
 import { AuthleteInputError } from '../errors.js'
-import { checkFields, optionalString, requiredString } from '../input.js'
+import { checkFields, MAX_FIELD_LENGTH, optionalString, requiredString } from '../input.js'
 import type { RequestBody } from '../transport/operation.js'
 import { formEncode } from './form.js'
 
@@ -113,6 +113,15 @@ export const text = (): RequestField<string> => field(optionalString)
 export const requiredText = (max?: number): RequestField<string, true> =>
   field((value, name) => requiredString(value, name, max), true)
 
+/**
+ * The longest token accepted: an access token presented to a resource (a JWT access token may run
+ * to a few KB), or a DPoP proof; a header of this size is far past what any server takes.
+ */
+export const MAX_TOKEN_LENGTH = 65_536
+
+/** An access or refresh token as the client presented it, required. */
+export const presentedToken = (): RequestField<string, true> => requiredText(MAX_TOKEN_LENGTH)
+
 /** The ticket of an earlier answer. */
 export const ticket = (): RequestField<string, true> => requiredText(MAX_TICKET_LENGTH)
 
@@ -203,6 +212,34 @@ export const strings = (): RequestField<readonly string[]> => field(stringList)
 /** Extra properties of the tokens: `{ key, value, hidden? }` each. Sent as JSON. */
 export const properties = (): RequestField<readonly TokenProperty[]> => field(propertyList)
 
+/** A name and a value: an HTTP header of the request passed on (`headers`). */
+export interface KeyValue {
+  key: string
+  value: string
+}
+
+/** HTTP headers passed on, `{ key, value }` each (HTTP message signatures). Sent as JSON. */
+export const pairs = (): RequestField<readonly KeyValue[]> => field(pairList)
+
+/**
+ * How the client application authenticated at the endpoint whose request is passed on: the same
+ * fields at `/backchannel/authentication`, `/auth/token` and `/auth/revocation`.
+ */
+export const CLIENT_AUTHENTICATION = {
+  /** The client ID from the client's `Authorization: Basic` header (`client_secret_basic`). */
+  clientId: text(),
+  /** The client secret from the client's `Authorization: Basic` header. */
+  clientSecret: text(),
+  /** The client's certificate (PEM), when it authenticated with mutual TLS. */
+  clientCertificate: text(),
+  /** The `OAuth-Client-Attestation` header (attestation-based client authentication). */
+  oauthClientAttestation: text(),
+  /** The `OAuth-Client-Attestation-PoP` header. */
+  oauthClientAttestationPop: text(),
+  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
+  clientCertificatePath: strings(),
+}
+
 function jsonText(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'string') {
@@ -236,8 +273,33 @@ function jsonText(value: unknown, name: string): string | undefined {
 function stringList(value: unknown, name: string): string[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value)) throw new AuthleteInputError(name, 'must be an array of strings')
-  // Array.from, not map: a hole must be refused, not skipped (JSON would send it as null).
-  return Array.from(value, (item, i) => requiredString(item, `${name}[${i}]`))
+  // By index, not map: a hole must be refused, not skipped (JSON would send it as null). The
+  // item's name (`scopes[0]`) is made only for an error: a resource server's check sends a list each.
+  const list = new Array<string>(value.length)
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i]
+    list[i] =
+      typeof item === 'string' && item.length > 0 && item.length <= MAX_FIELD_LENGTH && item.isWellFormed()
+        ? item
+        : requiredString(item, `${name}[${i}]`)
+  }
+  return list
+}
+
+const PAIR_FIELDS: ReadonlySet<string> = new Set(['key', 'value'])
+
+function pairList(value: unknown, name: string): KeyValue[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value)) throw new AuthleteInputError(name, 'must be an array of { key, value }')
+  return Array.from(value as unknown[], (item, i) => {
+    const at = `${name}[${i}]`
+    const pair = checkFields(item, PAIR_FIELDS, at)
+    if (typeof pair.value !== 'string') throw new AuthleteInputError(`${at}.value`, 'must be a string')
+    return {
+      key: requiredString(pair.key, `${at}.key`),
+      value: optionalString(pair.value, `${at}.value`) as string,
+    }
+  })
 }
 
 const PROPERTY_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'hidden'])

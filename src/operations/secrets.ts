@@ -48,6 +48,17 @@ const TOKEN_REQUEST: readonly string[] = [
   ].map((name) => `parameters.${name}`),
 ]
 
+/** A token presented at a resource, and its DPoP proof. */
+const PRESENTED_TOKEN: readonly string[] = ['token', 'dpop']
+
+/** A revocation request's secrets: the client's authentication and the token to revoke. */
+const REVOCATION_REQUEST: readonly string[] = [
+  'clientSecret',
+  'oauthClientAttestation',
+  'oauthClientAttestationPop',
+  ...['client_secret', 'client_assertion', 'token'].map((name) => `parameters.${name}`),
+]
+
 /** By call: the fields that carry a secret (none where absent). */
 export const SECRET_FIELDS: { readonly [Name in AuthleteCallName]?: readonly string[] } = Object.freeze({
   backchannelAuthentication: CLIENT_REQUEST,
@@ -55,4 +66,14 @@ export const SECRET_FIELDS: { readonly [Name in AuthleteCallName]?: readonly str
   backchannelComplete: ['accessToken'],
   token: TOKEN_REQUEST,
   tokenIssue: ['accessToken'],
+  userinfo: PRESENTED_TOKEN,
+  userinfoIssue: ['token'],
+  introspection: PRESENTED_TOKEN,
+  // The caller's own credentials may be in the body it sent (client_secret_post).
+  introspectionStandard: [
+    'sharedKeyForSign',
+    'sharedKeyForEncryption',
+    ...['token', 'client_secret', 'client_assertion'].map((name) => `parameters.${name}`),
+  ],
+  revocation: REVOCATION_REQUEST,
 })

@@ -19,7 +19,10 @@ export interface AuthleteCallRow<Name extends string = string> {
   readonly path: `/${string}`
 }
 
-/** The calls, in the order of a CIBA login; the docs and the CLI list them so. */
+/**
+ * The calls, in the order of a CIBA login and of the tokens' use after it (userinfo, a resource
+ * server's check, revocation), then the service's settings; the docs and the CLI list them so.
+ */
 export const AUTHLETE_CALLS = [
   { name: 'backchannelAuthentication', method: 'POST', path: '/backchannel/authentication' },
   { name: 'backchannelIssue', method: 'POST', path: '/backchannel/authentication/issue' },
@@ -28,6 +31,11 @@ export const AUTHLETE_CALLS = [
   { name: 'token', method: 'POST', path: '/auth/token' },
   { name: 'tokenIssue', method: 'POST', path: '/auth/token/issue' },
   { name: 'tokenFail', method: 'POST', path: '/auth/token/fail' },
+  { name: 'userinfo', method: 'POST', path: '/auth/userinfo' },
+  { name: 'userinfoIssue', method: 'POST', path: '/auth/userinfo/issue' },
+  { name: 'introspection', method: 'POST', path: '/auth/introspection' },
+  { name: 'introspectionStandard', method: 'POST', path: '/auth/introspection/standard' },
+  { name: 'revocation', method: 'POST', path: '/auth/revocation' },
   { name: 'serviceConfiguration', method: 'GET', path: '/service/configuration' },
   { name: 'serviceJwks', method: 'GET', path: '/service/jwks/get' },
 ] as const satisfies readonly AuthleteCallRow[]

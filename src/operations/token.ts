@@ -27,6 +27,7 @@ import {
 } from './fields.js'
 import { answerModel, type ModelledOperation, type Requirements, type WithRequired } from './model.js'
 import {
+  CLIENT_AUTHENTICATION,
   flag,
   jsonObject,
   parameters,
@@ -34,7 +35,6 @@ import {
   type RequestOf,
   requestFields,
   seconds,
-  strings,
   text,
 } from './request-fields.js'
 import { SECRET_FIELDS } from './secrets.js'
@@ -64,12 +64,7 @@ const REQUEST = requestFields('the token request', {
    * `grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=…`. Authlete parses it.
    */
   parameters: parameters(),
-  /** The client ID from the client's `Authorization: Basic` header (`client_secret_basic`). */
-  clientId: text(),
-  /** The client secret from the client's `Authorization: Basic` header. */
-  clientSecret: text(),
-  /** The client's certificate (PEM), when it authenticated with mutual TLS. */
-  clientCertificate: text(),
+  ...CLIENT_AUTHENTICATION,
   /** The `DPoP` header of the request: a DPoP proof JWT (RFC 9449). */
   dpop: text(),
   /** The HTTP method of the request, for the DPoP proof's `htm`: `POST`. */
@@ -80,12 +75,6 @@ const REQUEST = requestFields('the token request', {
    */
   htu: text(),
   ...TOKEN_SETTINGS,
-  /** The `OAuth-Client-Attestation` header (attestation-based client authentication). */
-  oauthClientAttestation: text(),
-  /** The `OAuth-Client-Attestation-PoP` header. */
-  oauthClientAttestationPop: text(),
-  /** The certificate chain below the client's certificate (PEMs), for mutual TLS. Sent as JSON. */
-  clientCertificatePath: strings(),
   /** Whether to require a server-issued nonce in the DPoP proof. Sent as JSON. */
   dpopNonceRequired: flag(),
 })

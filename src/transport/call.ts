@@ -8,6 +8,7 @@
  */
 
 import type { Dispatcher } from 'undici'
+import type { SignalOwner } from '../deadline.js'
 import {
   AuthleteAbortError,
   AuthleteApiError,
@@ -55,6 +56,8 @@ export interface CallRequest<Result> {
   readonly body: RequestBody | null
   readonly timeoutMs: number
   readonly signal: AbortSignal | undefined
+  /** The signal's owner, when it tells the call directly (a flow's signal): no listener then. */
+  readonly signalOwner: SignalOwner | undefined
   /** The tracing context, when someone subscribes: attempts and status are written into it. */
   readonly trace: AuthleteTraceContext | null
 }
@@ -71,6 +74,8 @@ export class Call<Result> implements AttemptOwner {
   readonly #options: Dispatcher.DispatchOptions
   readonly #timeoutMs: number
   readonly #signal: AbortSignal | undefined
+  /** The signal's owner when it tells this call directly (a flow's signal); no listener then. */
+  readonly #signalOwner: SignalOwner | undefined
   readonly #startedAt = performance.now()
   readonly #timer: NodeJS.Timeout
   #attempts = 0
@@ -122,7 +127,10 @@ export class Call<Result> implements AttemptOwner {
       body === null ? undefined : 'form' in body ? body.form : body.json,
     )
     this.#timer = setTimeout(onDeadline, request.timeoutMs, this)
-    request.signal?.addEventListener('abort', this, { once: true })
+    const signal = request.signal
+    this.#signalOwner = signal === undefined ? undefined : request.signalOwner
+    if (this.#signalOwner !== undefined) this.#signalOwner.watch(this)
+    else signal?.addEventListener('abort', this, { once: true })
   }
 
   /**
@@ -199,7 +207,8 @@ export class Call<Result> implements AttemptOwner {
     if (this.#ended) return
     this.#ended = true
     clearTimeout(this.#timer)
-    this.#signal?.removeEventListener('abort', this)
+    if (this.#signalOwner !== undefined) this.#signalOwner.unwatch(this)
+    else this.#signal?.removeEventListener('abort', this)
     this.#dropSingle()
     if (this.#trace !== null) this.#trace.attempts = this.#attempts
     this.#settled()

@@ -8,6 +8,7 @@
  */
 
 import { type Dispatcher, Pool } from 'undici'
+import { OwnedCallOptions, type SignalOwner } from '../deadline.js'
 import {
   AuthleteAbortError,
   AuthleteClientClosedError,
@@ -93,12 +94,14 @@ export class Transport {
     }
     let timeoutMs = this.config.timeoutMs
     let signal: AbortSignal | undefined
+    let owner: SignalOwner | undefined
     if (options !== undefined) {
       try {
         ;({ timeoutMs, signal } = resolveCallOptions(options, timeoutMs))
       } catch (error) {
         throw this.#scrubbed(error)
       }
+      owner = OwnedCallOptions.ownerOf(options)
     }
     const method = operation.method
     if (signal?.aborted) {
@@ -107,13 +110,13 @@ export class Transport {
     }
     if (this.#closing) throw new AuthleteClientClosedError()
     const channel = tracingChannelOf(operation.name)
-    if (!channel.hasSubscribers) return this.#run(operation, body, timeoutMs, signal, null)
+    if (!channel.hasSubscribers) return this.#run(operation, body, timeoutMs, signal, owner, null)
     const context: AuthleteTraceContext = {
       operation: operation.name,
       method,
       url: this.config.origin + this.config.apiPath + operation.path,
     }
-    return traced(channel, context, () => this.#run(operation, body, timeoutMs, signal, context))
+    return traced(channel, context, () => this.#run(operation, body, timeoutMs, signal, owner, context))
   }
 
   /** One call. A credential function is asked by the call itself, under its deadline and signal. */
@@ -122,10 +125,11 @@ export class Transport {
     body: RequestBody | null,
     timeoutMs: number,
     signal: AbortSignal | undefined,
+    signalOwner: SignalOwner | undefined,
     trace: AuthleteTraceContext | null,
   ): Promise<Result> {
     this.#inFlight++
-    return new Call({ site: this.#site, operation, body, timeoutMs, signal, trace }).run()
+    return new Call({ site: this.#site, operation, body, timeoutMs, signal, signalOwner, trace }).run()
   }
 
   /** `error` with its `cause` (the caller's own error, which may quote anything) free of credentials. */

@@ -34,6 +34,20 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
     step('AS → Authlete', 'GET /service/jwks/get → 200'),
     step('client', "the ID token's signature verifies"),
   ]
+  // The tokens at work: userinfo, then the AS's own API, with the access token.
+  const USED = [
+    step('client → AS', 'GET /userinfo \\(Authorization: Bearer <access token>\\)'),
+    step('AS → Authlete', 'POST /auth/userinfo → 200 OK'),
+    step('AS → Authlete', 'POST /auth/userinfo/issue → 200 JSON'),
+    step('AS → client', '200 \\{"sub":"john","name":"John"\\}'),
+    step('client → AS', 'GET /api/me'),
+    step('AS → Authlete', 'POST /auth/introspection → 200 OK'),
+    step('AS → client', '200 \\{"subject":"john","scopes":\\["openid","profile"\\]'),
+  ]
+  const USED_ANSWERS = [
+    /^ +userinfo +HTTP 200 \{"sub":"john","name":"John"\}$/m,
+    /^ +the API \(\/api\/me\) +HTTP 200 \{"subject":"john",/m,
+  ]
 
   it('without credentials: the whole login on simulated Authlete, ping delivered, exit 0, and says so', async () => {
     const result = await run([])
@@ -58,9 +72,11 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
       step('client', 'received the ping notification; its bearer token matches'),
       ...TOKENS,
       ...ID_TOKEN,
+      ...USED,
       /^ +the client received +\{"auth_req_id":"[\w-]+"\}$/m,
       /^ +ID token claims +\{"iss":"http:\/\/127\.0\.0\.1:\d+","sub":"john","aud":"demo-client",/m,
       /^ +ID token signature +verified \(RS256\) with a key of http:\/\/127\.0\.0\.1:\d+\/jwks$/m,
+      ...USED_ANSWERS,
       /^Login approved: ping mode, the client was notified; it fetched its tokens at the token endpoint; the ID token verifies\.$/m,
     ])
     expect(result.stdout).not.toMatch(CREDENTIALS)
@@ -77,6 +93,7 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
       ...ID_TOKEN,
       /"access_token":"<access_token, 43 characters, not shown>"/,
       /^ +ID token claims +\{.*"urn:openid:params:jwt:claim:auth_req_id":"[\w-]+"\}$/m,
+      ...USED_ANSWERS,
       /^Login approved: push mode/m,
     ])
     expect(result.stdout).not.toContain('POST /token')
@@ -95,7 +112,9 @@ describe('npm start (the demo)', { timeout: 30_000 }, () => {
       step('client', 'waits the interval \\(1 s\\), then polls again'),
       ...TOKENS,
       ...ID_TOKEN,
+      ...USED,
       /^ +ID token claims +\{"iss":"http:\/\/127\.0\.0\.1:\d+","sub":"john","aud":"demo-client",/m,
+      ...USED_ANSWERS,
       /^Login approved: poll mode, the client polled; it fetched its tokens at the token endpoint; the ID token verifies\.$/m,
     ])
     expect(result.stdout).not.toContain('/ciba/notification →')

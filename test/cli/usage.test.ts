@@ -62,12 +62,12 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'an unknown command',
       ['nope', 'x'],
-      'unknown command "nope": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks, stand-in and vapid-keys\n',
+      'unknown command "nope": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, userinfo, userinfo-issue, introspection, introspection-standard, revocation, service-configuration, service-jwks, stand-in and vapid-keys\n',
     ],
     [
       'no command',
       [],
-      'no command: give one of backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks, stand-in or vapid-keys\n',
+      'no command: give one of backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, userinfo, userinfo-issue, introspection, introspection-standard, revocation, service-configuration, service-jwks, stand-in or vapid-keys\n',
     ],
     [
       'a flag without its value',
@@ -98,7 +98,7 @@ describe('a usage error names what is wrong, in one line, with the usage line an
     [
       'control characters in what is quoted back are escaped',
       ['\u001b]0;x\u0007'],
-      'unknown command "\\u001b]0;x\\u0007": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, service-configuration, service-jwks, stand-in and vapid-keys\n',
+      'unknown command "\\u001b]0;x\\u0007": the commands are backchannel-authentication, backchannel-issue, backchannel-fail, backchannel-complete, token, token-issue, token-fail, userinfo, userinfo-issue, introspection, introspection-standard, revocation, service-configuration, service-jwks, stand-in and vapid-keys\n',
     ],
   ])('%s', async (_what, args, message) => {
     const result = await run(args, V3_ENV)
@@ -224,7 +224,7 @@ describe('usage and configuration errors', () => {
     )
     // The exit codes name each row's expected actions, token's included.
     expect(USAGE).toContain(
-      'token\nOK or ID_TOKEN_REISSUABLE, token-issue OK, token-fail BAD_REQUEST, service-configuration any,\nservice-jwks any)',
+      'token\nOK or ID_TOKEN_REISSUABLE, token-issue OK, token-fail BAD_REQUEST, userinfo OK, userinfo-issue JSON\nor JWT, introspection OK, introspection-standard OK or JWT, revocation OK, service-configuration\nany, service-jwks any)',
     )
   })
 

@@ -1,6 +1,7 @@
 /**
- * Contract-test harness: Stoplight Prism serving Authlete's OpenAPI documents (CIBA excerpts, copied
- * verbatim into test/fixtures/openapi/), so a test can check that a request (and a response) agrees with
+ * Contract-test harness: Stoplight Prism serving Authlete's OpenAPI documents (the CIBA, token and
+ * resource excerpts, copied verbatim into test/fixtures/openapi/; `CALL_DOCUMENTS` names the one of
+ * each call of the table), so a test can check that a request (and a response) agrees with
  * the vendor's document. Everything stays on loopback: Prism listens on 127.0.0.1, reads the document
  * from disk (its $refs are all local), and in proxy mode only forwards to a loopback upstream.
  *
@@ -52,6 +53,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { AUTHLETE_CALL, type AuthleteCallName } from '../../src/operations/table.js'
 
 export type Spec = 'v3' | 'v2'
 
@@ -65,8 +67,11 @@ export const SPEC_FILES: Readonly<Record<Spec, string>> = {
   v2: fileURLToPath(new URL('../fixtures/openapi/authlete-v2-ciba.yaml', import.meta.url)),
 }
 
-/** Which excerpt: the four CIBA calls, or the token calls and the service's configuration and JWKS. */
-export type Document = 'ciba' | 'token'
+/**
+ * Which excerpt: the four CIBA calls; the token calls and the service's configuration and JWKS; or
+ * the calls of the tokens at work (userinfo, introspection, revocation).
+ */
+export type Document = 'ciba' | 'token' | 'resource'
 
 /** The token excerpts (verbatim copies): /auth/token, /issue, /fail, GET /service/configuration, /service/jwks/get. */
 export const TOKEN_SPEC_FILES: Readonly<Record<Spec, string>> = {
@@ -74,8 +79,41 @@ export const TOKEN_SPEC_FILES: Readonly<Record<Spec, string>> = {
   v2: fileURLToPath(new URL('../fixtures/openapi/authlete-v2-token.yaml', import.meta.url)),
 }
 
+/**
+ * The resource excerpts (verbatim copies): /auth/userinfo, /auth/userinfo/issue, /auth/introspection,
+ * /auth/introspection/standard, /auth/revocation.
+ */
+export const RESOURCE_SPEC_FILES: Readonly<Record<Spec, string>> = {
+  v3: fileURLToPath(new URL('../fixtures/openapi/authlete-v3-resource.yaml', import.meta.url)),
+  v2: fileURLToPath(new URL('../fixtures/openapi/authlete-v2-resource.yaml', import.meta.url)),
+}
+
+const DOCUMENT_FILES: Readonly<Record<Document, Readonly<Record<Spec, string>>>> = {
+  ciba: SPEC_FILES,
+  token: TOKEN_SPEC_FILES,
+  resource: RESOURCE_SPEC_FILES,
+}
+
 function specFile(spec: Spec, document: Document = 'ciba'): string {
-  return (document === 'token' ? TOKEN_SPEC_FILES : SPEC_FILES)[spec]
+  return DOCUMENT_FILES[document][spec]
+}
+
+/** The excerpt that documents each call of the table of calls (src/operations/table.ts). */
+export const CALL_DOCUMENTS: Readonly<Record<AuthleteCallName, Document>> = {
+  backchannelAuthentication: 'ciba',
+  backchannelIssue: 'ciba',
+  backchannelFail: 'ciba',
+  backchannelComplete: 'ciba',
+  token: 'token',
+  tokenIssue: 'token',
+  tokenFail: 'token',
+  userinfo: 'resource',
+  userinfoIssue: 'resource',
+  introspection: 'resource',
+  introspectionStandard: 'resource',
+  revocation: 'resource',
+  serviceConfiguration: 'token',
+  serviceJwks: 'token',
 }
 
 /** Credentials a test can hand the SDK; Prism checks only their shape, never their value. */
@@ -285,7 +323,7 @@ export function violations(response: { headers: { get(name: string): string | nu
 // --- Response validation in-process, with Prism's own validator -------------------------------------
 
 /** The parts of @stoplight/prism-http this file uses (it ships no types we can import from here). */
-interface HttpOperation {
+export interface HttpOperation {
   method: string
   path: string
 }
@@ -334,6 +372,17 @@ function templateToRegExp(template: string): RegExp {
   return new RegExp(`^${source}$`)
 }
 
+/** The operations of `spec`'s `document`, as Prism reads them (method in lower case, path template). */
+export function documentOperations(spec: Spec, document: Document): Promise<HttpOperation[]> {
+  const file = specFile(spec, document)
+  let operations = operationsCache.get(file)
+  if (operations === undefined) {
+    operations = prismHttpLibrary().http.getHttpOperationsFromSpec(file)
+    operationsCache.set(file, operations)
+  }
+  return operations
+}
+
 /**
  * Validates a response against the document's schema for that operation and status, with the validator
  * Prism's proxy mode uses. `operationPath` is the document's path template
@@ -350,12 +399,7 @@ export async function checkResponse(
   headers: Record<string, string> = { 'content-type': 'application/json' },
   { document = 'ciba', method = 'post' }: { document?: Document; method?: 'post' | 'get' } = {},
 ): Promise<Violation[]> {
-  const file = specFile(spec, document)
-  let operations = operationsCache.get(file)
-  if (operations === undefined) {
-    operations = prismHttpLibrary().http.getHttpOperationsFromSpec(file)
-    operationsCache.set(file, operations)
-  }
+  const operations = documentOperations(spec, document)
   const requestPath = operationPath.split('?')[0] ?? operationPath
   const operation = (await operations).find(
     (op) => op.method === method && (op.path === requestPath || templateToRegExp(op.path).test(requestPath)),
@@ -398,6 +442,29 @@ export function checkTokenResponse(
 ): Promise<Violation[]> {
   return checkResponse(spec, tokenOperationPath(spec, operation), status, body, undefined, {
     document: 'token',
+    method,
+  })
+}
+
+/** The path template of the call `name` of the table in `spec`: `/api/{serviceId}/auth/userinfo`, `/api/auth/userinfo`. */
+export function callPath(spec: Spec, name: AuthleteCallName): string {
+  const { path } = AUTHLETE_CALL[name]
+  return spec === 'v3' ? `/api/{serviceId}${path}` : `/api${path}`
+}
+
+/**
+ * {@link checkResponse} for the call `name` of the table of calls, in the document that documents
+ * it ({@link CALL_DOCUMENTS}), on its method and path; `[]` when the JSON `body` agrees.
+ */
+export function checkCallResponse(
+  spec: Spec,
+  name: AuthleteCallName,
+  status: number,
+  body: unknown,
+): Promise<Violation[]> {
+  const method = AUTHLETE_CALL[name].method === 'GET' ? 'get' : 'post'
+  return checkResponse(spec, callPath(spec, name), status, body, undefined, {
+    document: CALL_DOCUMENTS[name],
     method,
   })
 }

@@ -3,7 +3,7 @@
 // installed, the tests that need one are skipped with one line saying how to run them, unless
 // AUTHLETE_CIBA_REQUIRE_REDIS=1 (CI), which makes them fail instead.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { accessSync, constants, openSync } from 'node:fs'
+import { accessSync, constants, openSync, rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -72,6 +72,12 @@ function loopbackUrl(value: string | undefined): string | undefined {
 export interface RedisServerOptions {
   /** `appendonly yes`, with `appendfsync always`: every write is on disk before it is answered. */
   appendOnly?: boolean
+  /** A configuration file to load first (Sentinel's: it writes what it learns there). */
+  configFile?: string
+  /** More arguments, after the helper's own (`--cluster-enabled yes`, `--replicaof`, `--sentinel`). */
+  args?: readonly string[]
+  /** What the server logs once it accepts connections. @default /Ready to accept connections/ */
+  ready?: RegExp
 }
 
 export interface RedisServer {
@@ -84,6 +90,8 @@ export interface RedisServer {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>
   /** Starts it again on the same port and folder; resolves once it accepts connections. */
   start(): Promise<void>
+  /** Whether its process is up (paused or not). */
+  running(): boolean
   /** Freezes it (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void
   /** Unfreezes it (SIGCONT). */
@@ -98,9 +106,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   if (binary === undefined) {
     throw new Error('No redis-server or valkey-server is installed: apt-get install -y redis-server')
   }
+  hookCleanup()
   const dir = await mkdtemp(path.join(os.tmpdir(), 'authlete-ciba-redis-'))
+  folders.add(dir)
   const port = await freePort()
+  const ready = options.ready ?? /Ready to accept connections/
   const args = [
+    ...(options.configFile === undefined ? [] : [options.configFile]),
     '--port',
     String(port),
     '--bind',
@@ -114,6 +126,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--logfile',
     '',
     ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.args ?? []),
   ]
   let child: ChildProcess | undefined
   let exited: Promise<void> = Promise.resolve()
@@ -121,12 +134,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const start = async () => {
     const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     child = proc
-    exited = new Promise((resolve) => proc.once('exit', () => resolve()))
+    running.add(proc)
+    exited = new Promise((resolve) =>
+      proc.once('exit', () => {
+        running.delete(proc)
+        resolve()
+      }),
+    )
     let log = ''
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         log += chunk
-        if (/Ready to accept connections/.test(log)) {
+        if (ready.test(log)) {
           proc.stdout?.off('data', onData)
           resolve()
         }
@@ -158,16 +177,41 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     dir,
     stop,
     start,
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     pause: () => child?.kill('SIGSTOP'),
     resume: () => child?.kill('SIGCONT'),
     async close() {
       await stop('SIGKILL')
       await rm(dir, { recursive: true, force: true })
+      folders.delete(dir)
     },
   }
 }
 
-function freePort(): Promise<number> {
+// A test process that ends without closing its servers takes them along, and their folders: no
+// redis-server outlives the run. It may end by exiting, or by a signal (vitest ends a worker with
+// SIGTERM, then SIGKILL, which nothing can catch): the signal is raised again once they are gone.
+const running = new Set<ChildProcess>()
+const folders = new Set<string>()
+let cleanupHooked = false
+function hookCleanup() {
+  if (cleanupHooked) return
+  cleanupHooked = true
+  const cleanUp = () => {
+    for (const proc of running) proc.kill('SIGKILL')
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', cleanUp)
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanUp()
+      process.kill(process.pid, signal)
+    })
+  }
+}
+
+/** A port nothing listens on, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)

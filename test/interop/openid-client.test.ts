@@ -2,8 +2,10 @@
 // (examples/authorization-server, in a child process), whose Authlete is the CIBA simulator in this
 // process: discovery from the AS's metadata, the backchannel request, the token request in poll
 // and ping modes with openid-client's own ID token validation (signature included, against the
-// AS's JWKS), denial, expiry, DPoP, a refresh. Then raw requests for what openid-client never sends
-// wrong: a reused auth_req_id, another client's, polling too fast, a push-mode client.
+// AS's JWKS), denial, expiry, DPoP, a refresh. Then the tokens at work: userinfo, the AS's own API,
+// revocation and introspection, Bearer and DPoP. Then raw requests for what openid-client never
+// sends wrong: a reused auth_req_id, another client's, polling too fast, a push-mode client, no
+// token, a token in the query string, a scope the token lacks, an unknown introspection caller.
 //
 // The simulator announces interval 1 (the least whole second: Authlete's interval is an integer,
 // and openid-client refuses 0), so each openid-client poll waits 1 s; those tests run concurrently.
@@ -129,6 +131,9 @@ describe.skipIf(!exampleInstalled)('openid-client against the example authorizat
       token_endpoint: `${issuer}/token`,
       backchannel_authentication_endpoint: `${issuer}/backchannel/authentication`,
       jwks_uri: `${issuer}/jwks`,
+      userinfo_endpoint: `${issuer}/userinfo`,
+      revocation_endpoint: `${issuer}/revoke`,
+      introspection_endpoint: `${issuer}/introspect`,
       grant_types_supported: expect.arrayContaining([CIBA_GRANT, 'refresh_token']),
       backchannel_token_delivery_modes_supported: ['poll', 'ping', 'push'],
       id_token_signing_alg_values_supported: ['RS256'],
@@ -342,5 +347,214 @@ describe.skipIf(!exampleInstalled)('the token endpoint to requests openid-client
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toBe('Basic realm="token"')
     expect(await res.json()).toMatchObject({ error: 'invalid_client' })
+  })
+})
+
+// After the login: the tokens at work, through openid-client's own calls.
+describe.skipIf(!exampleInstalled)(
+  'openid-client with the tokens: userinfo, an API, revocation, introspection',
+  () => {
+    /** A poll-mode login of `subject` with `scope`, approved: openid-client's tokens. */
+    async function login(scope: string, subject = 'john', options?: client.DPoPOptions) {
+      const config = await discover('poll')
+      const started = await client.initiateBackchannelAuthentication(config, { scope, login_hint: subject })
+      await decide(started.auth_req_id, true, subject)
+      const tokens = await client.pollBackchannelAuthenticationGrant(config, started, undefined, options)
+      return { config, tokens }
+    }
+
+    /** openid-client's configuration of a resource server of the AS, for introspection. */
+    async function resourceServer(): Promise<client.Configuration> {
+      const metadata = (await discover('poll')).serverMetadata()
+      const config = new client.Configuration(
+        metadata,
+        'resource-server',
+        undefined,
+        client.ClientSecretBasic('resource-server-secret'),
+      )
+      client.allowInsecureRequests(config)
+      return config
+    }
+
+    /** What an openid-client call that met a WWW-Authenticate challenge rejects with. */
+    async function challengeOf(promise: Promise<unknown>) {
+      const error = await promise.then(
+        () => expect.fail('resolved'),
+        (reason: unknown) => reason,
+      )
+      expect(error).toBeInstanceOf(client.WWWAuthenticateChallengeError)
+      const { status, cause } = error as client.WWWAuthenticateChallengeError
+      return {
+        status,
+        challenges: cause.map(({ scheme, parameters }) => ({ scheme, error: parameters.error })),
+      }
+    }
+
+    describe.concurrent('through openid-client', () => {
+      it('fetchUserInfo with Bearer tokens: the claims the scopes allow, sub checked by openid-client', async () => {
+        const { config, tokens } = await login('openid profile email')
+        const sub = tokens.claims()?.sub ?? ''
+        expect(await client.fetchUserInfo(config, tokens.access_token, sub)).toEqual({
+          sub: 'john',
+          name: 'John Smith',
+          email: 'john@example.com',
+          email_verified: true,
+        })
+        // openid only: sub and nothing more.
+        const bare = await login('openid', 'jane')
+        expect(await client.fetchUserInfo(bare.config, bare.tokens.access_token, 'jane')).toEqual({
+          sub: 'jane',
+        })
+      })
+
+      it('fetchUserInfo with DPoP-bound tokens', async () => {
+        const config = await discover('poll')
+        const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'))
+        const { tokens } = await login('openid email', 'john', { DPoP: dpop })
+        expect(tokens.token_type).toBe('dpop')
+        expect(await client.fetchUserInfo(config, tokens.access_token, 'john', { DPoP: dpop })).toEqual({
+          sub: 'john',
+          email: 'john@example.com',
+          email_verified: true,
+        })
+      })
+
+      it('fetchProtectedResource on /api/me: Bearer, DPoP, and a proof from another key refused', async () => {
+        const bearer = await login('openid profile')
+        const res = await client.fetchProtectedResource(
+          bearer.config,
+          bearer.tokens.access_token,
+          new URL(`${issuer}/api/me`),
+          'GET',
+        )
+        expect(res.status).toBe(200)
+        expect(await res.json()).toEqual({
+          subject: 'john',
+          name: 'John Smith',
+          scopes: ['openid', 'profile'],
+        })
+
+        const config = await discover('poll')
+        const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'))
+        const bound = await login('openid profile', 'jane', { DPoP: dpop })
+        const ok = await client.fetchProtectedResource(
+          config,
+          bound.tokens.access_token,
+          new URL(`${issuer}/api/me?view=full`),
+          'GET',
+          undefined,
+          undefined,
+          { DPoP: dpop },
+        )
+        expect(await ok.json()).toMatchObject({ subject: 'jane' })
+
+        const stranger = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'))
+        expect(
+          await challengeOf(
+            client.fetchProtectedResource(
+              config,
+              bound.tokens.access_token,
+              new URL(`${issuer}/api/me`),
+              'GET',
+              undefined,
+              undefined,
+              { DPoP: stranger },
+            ),
+          ),
+        ).toEqual({ status: 401, challenges: [{ scheme: 'dpop', error: 'invalid_dpop_proof' }] })
+      })
+
+      it('tokenRevocation of the refresh token: the refresh then refused, the grant’s access token too', async () => {
+        const { config, tokens } = await login('openid profile')
+        await client.tokenRevocation(config, tokens.refresh_token ?? '')
+        expect(await oauthError(client.refreshTokenGrant(config, tokens.refresh_token ?? ''))).toEqual({
+          error: 'invalid_grant',
+          status: 400,
+        })
+        expect(
+          await challengeOf(
+            client.fetchProtectedResource(config, tokens.access_token, new URL(`${issuer}/api/me`), 'GET'),
+          ),
+        ).toEqual({ status: 401, challenges: [{ scheme: 'bearer', error: 'invalid_token' }] })
+      })
+
+      it('tokenIntrospection from a resource server: active, then inactive once revoked', async () => {
+        const { config, tokens } = await login('openid email')
+        const rs = await resourceServer()
+        expect(await client.tokenIntrospection(rs, tokens.access_token)).toMatchObject({
+          active: true,
+          sub: 'john',
+          client_id: 'poll-client',
+          scope: 'openid email',
+          token_type: 'Bearer',
+        })
+        await client.tokenRevocation(config, tokens.access_token)
+        expect(await client.tokenIntrospection(rs, tokens.access_token)).toEqual({ active: false })
+      })
+    })
+  },
+)
+
+// What openid-client never sends wrong: raw requests to the AS's resource endpoints.
+describe.skipIf(!exampleInstalled)('the resource endpoints to requests openid-client never sends', () => {
+  async function tokensFor(scope: string): Promise<string> {
+    const config = await discover('poll')
+    const started = await client.initiateBackchannelAuthentication(config, { scope, login_hint: 'john' })
+    await decide(started.auth_req_id, true)
+    return (await client.pollBackchannelAuthenticationGrant(config, started)).access_token
+  }
+
+  it('/api/me without a token: 401 with a bare Bearer challenge', async () => {
+    const res = await fetch(`${as.url}/api/me`)
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toBe('Bearer')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('/api/me with the token in the query string: 400 invalid_request, not accepted', async () => {
+    const accessToken = await tokensFor('openid profile')
+    const res = await fetch(`${as.url}/api/me?access_token=${accessToken}`)
+    expect(res.status).toBe(400)
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_request"/)
+  })
+
+  it('/api/me with a token that lacks the profile scope: 403 insufficient_scope naming it', async () => {
+    const accessToken = await tokensFor('openid')
+    const res = await fetch(`${as.url}/api/me`, { headers: { authorization: `Bearer ${accessToken}` } })
+    expect(res.status).toBe(403)
+    expect(res.headers.get('www-authenticate')).toMatch(
+      /^Bearer error="insufficient_scope",.*scope="profile"/,
+    )
+  })
+
+  it('/userinfo with a DPoP-bound token presented as a bearer token: 401 with a DPoP challenge', async () => {
+    const config = await discover('poll')
+    const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'))
+    const started = await client.initiateBackchannelAuthentication(config, {
+      scope: 'openid',
+      login_hint: 'john',
+    })
+    await decide(started.auth_req_id, true)
+    const tokens = await client.pollBackchannelAuthenticationGrant(config, started, undefined, { DPoP: dpop })
+    const res = await fetch(`${as.url}/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_token"/)
+  })
+
+  it('/introspect from an unknown caller: 401, and Authlete is not asked', async () => {
+    const before = simulator.requests.introspectionStandard.length
+    const res = await fetch(`${as.url}/introspect`, {
+      method: 'POST',
+      headers: {
+        authorization: basic('resource-server', 'wrong'),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'token=anything',
+    })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ error: 'invalid_client' })
+    expect(simulator.requests.introspectionStandard.length).toBe(before)
   })
 })

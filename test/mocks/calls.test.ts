@@ -59,6 +59,11 @@ describe('the simulator, from the table of calls', () => {
       'token',
       'tokenIssue',
       'tokenFail',
+      'userinfo',
+      'userinfoIssue',
+      'introspection',
+      'introspectionStandard',
+      'revocation',
       'serviceConfiguration',
       'serviceJwks',
     ])

@@ -1,11 +1,14 @@
 // The simulator's answers agree with Authlete's OpenAPI documents (v3 and v2): every action it can
-// produce, for each of the four CIBA calls and the five token calls (/auth/token, /auth/token/issue,
-// /auth/token/fail, /service/configuration, /service/jwks/get), and its error statuses, through
-// Prism's response validator.
+// produce, for each of the four CIBA calls, the five token calls (/auth/token, /auth/token/issue,
+// /auth/token/fail, /service/configuration, /service/jwks/get) and the five resource calls
+// (/auth/userinfo, /auth/userinfo/issue, /auth/introspection, /auth/introspection/standard,
+// /auth/revocation), and its error statuses, through Prism's response validator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCibaSimulator, setupAuthleteServer } from '../../mocks/index.js'
 import { AuthleteClient } from '../../src/index.js'
+import { dpopProof, type ProofKey, proofKey } from '../helpers/dpop-proof.js'
 import {
+  checkCallResponse,
   checkResponse,
   checkTokenResponse,
   OPERATIONS,
@@ -252,4 +255,138 @@ describe.each([
       }
     },
   )
+})
+
+/** The five calls of the tokens at work: every action the simulator plays, on tokens of its own logins. */
+async function everyResourceAnswer(spec: Spec, client: AuthleteClient) {
+  const ciba = (authReqId: string) =>
+    `grant_type=${encodeURIComponent('urn:openid:params:grant-type:ciba')}&auth_req_id=${authReqId}`
+  const credentials = { clientId: 'poll', clientSecret: 's' }
+  const login = async (scope: string, key?: ProofKey) => {
+    const ba = await client.backchannelAuthentication({
+      parameters: `scope=${scope}&login_hint=john`,
+      ...credentials,
+    })
+    if (ba.action !== 'USER_IDENTIFICATION') throw new Error(`expected USER_IDENTIFICATION, got ${ba.action}`)
+    const issue = await client.backchannelIssue(ba.ticket)
+    if (issue.action !== 'OK') throw new Error(`expected OK, got ${issue.action}`)
+    await client.backchannelComplete({ ticket: ba.ticket, result: 'AUTHORIZED', subject: 'john', acr: 'a' })
+    const proof =
+      key === undefined
+        ? {}
+        : { dpop: dpopProof(key, 'https://as.example.com/token', clock / 1000), htm: 'POST' }
+    const token = await client.token({ parameters: ciba(issue.authReqId), ...credentials, ...proof })
+    if (token.action !== 'OK') throw new Error(`expected OK, got ${token.action}`)
+    return { accessToken: token.accessToken, refreshToken: token.refreshToken as string }
+  }
+  /** A raw call with what the SDK refuses to send. */
+  const raw = (path: string, fields: Record<string, string>) => {
+    const base = spec === 'v3' ? 'https://us.authlete.com/api/715948317' : 'https://api.authlete.com/api'
+    const authorization = spec === 'v3' ? 'Bearer t' : `Basic ${Buffer.from('k:s').toString('base64')}`
+    return fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    })
+  }
+
+  const { accessToken, refreshToken } = await login('openid%20email')
+  const key = proofKey()
+  const bound = await login('openid', key)
+  const narrowed = await client.token({
+    parameters: `grant_type=refresh_token&refresh_token=${refreshToken}&scope=email`,
+    ...credentials,
+  })
+  if (narrowed.action !== 'OK') throw new Error(`expected OK, got ${narrowed.action}`)
+  const withoutOpenid = narrowed.accessToken
+
+  await client.userinfo({ token: accessToken })
+  await client.userinfo({ token: withoutOpenid })
+  await client.userinfo({ token: 'unknown' })
+  await client.userinfo({ token: bound.accessToken })
+  await raw('/auth/userinfo', { htm: 'GET' })
+  await raw('/auth/userinfo', {})
+
+  await client.userinfoIssue({ token: accessToken, claims: { email: 'john@example.com' } })
+  await client.userinfoIssue({ token: 'unknown' })
+  await raw('/auth/userinfo/issue', { token: accessToken, claims: '[1]' })
+  await raw('/auth/userinfo/issue', { claims: '{}' })
+
+  await client.introspection({ token: withoutOpenid, scopes: ['email'], subject: 'john' })
+  await client.introspection({ token: withoutOpenid, scopes: ['payments'] })
+  await client.introspection({ token: withoutOpenid, subject: 'jane' })
+  await client.introspection({ token: 'unknown' })
+  await client.introspection({ token: bound.accessToken })
+  await raw('/auth/introspection', { subject: 'john' })
+
+  const introspect = (parameters: string, extra = {}) =>
+    client.introspectionStandard({ parameters, ...extra })
+  await introspect(`token=${withoutOpenid}`)
+  await introspect(`token=${bound.accessToken}`)
+  await introspect(`token=${narrowed.refreshToken}`)
+  await introspect('token=unknown')
+  await introspect('token_type_hint=access_token')
+  // v2's document has neither httpAcceptHeader nor the JWT action: a signed answer is asked for on v3 only.
+  if (spec === 'v3')
+    await introspect(`token=${withoutOpenid}`, {
+      httpAcceptHeader: 'application/token-introspection+jwt',
+      rsUri: 'https://rs.example',
+    })
+  await raw('/auth/introspection/standard', { withHiddenProperties: 'true' })
+
+  await client.revocation({ parameters: `token=${withoutOpenid}`, ...credentials })
+  await client.revocation({ parameters: 'token_type_hint=refresh_token', ...credentials })
+  await client.revocation({
+    parameters: `token=${narrowed.refreshToken}`,
+    clientId: 'poll',
+    clientSecret: 'x',
+  })
+  await client.revocation({ parameters: `token=${narrowed.refreshToken}`, ...credentials })
+  await raw('/auth/revocation', { clientId: 'poll' })
+}
+
+/** The actions (and, for Authlete's own refusals, the statuses) each resource call produces, by spec. */
+const RESOURCE_ACTIONS = {
+  userinfo: ['OK', 'FORBIDDEN', 'UNAUTHORIZED', 'BAD_REQUEST'],
+  userinfoIssue: ['JSON', 'UNAUTHORIZED', 'BAD_REQUEST', 400],
+  introspection: ['OK', 'FORBIDDEN', 'UNAUTHORIZED', 'BAD_REQUEST'],
+  introspectionStandard: ['OK', 'BAD_REQUEST', 400],
+  revocation: ['OK', 'BAD_REQUEST', 'INVALID_CLIENT', 400],
+} as const
+
+describe.each([
+  ['v3', v3],
+  ['v2', v2],
+] as const)('%s resource calls', (spec: Spec, client) => {
+  beforeAll(async () => {
+    simulator.reset()
+    await everyResourceAnswer(spec, client)
+  })
+
+  it.each(Object.keys(RESOURCE_ACTIONS) as (keyof typeof RESOURCE_ACTIONS)[])(
+    '%s: every action the simulator plays (JWT on v3 only), and every answer agrees with the resource document',
+    async (name) => {
+      const calls = simulator.requests[name]
+      const expected: readonly (string | number)[] =
+        name === 'introspectionStandard' && spec === 'v3'
+          ? [...RESOURCE_ACTIONS[name], 'JWT']
+          : RESOURCE_ACTIONS[name]
+      expect(new Set(calls.map((call) => (call.status === 200 ? call.answer.action : call.status)))).toEqual(
+        new Set(expected),
+      )
+      for (const call of calls) {
+        expect(call.apiVersion).toBe(spec)
+        const found = await checkCallResponse(spec, name, call.status, call.answer)
+        expect({ answer: call.answer, violations: found }).toEqual({ answer: call.answer, violations: [] })
+      }
+    },
+  )
+
+  it('the check has teeth: an alias for clientId or an expiresAt in text is a violation', async () => {
+    const [ok] = simulator.requests.introspection.filter((call) => call.answer.action === 'OK')
+    const broken = { ...ok?.answer, clientId: 'poll', expiresAt: String(ok?.answer.expiresAt) }
+    expect(
+      (await checkCallResponse(spec, 'introspection', 200, broken)).map((v) => v.location.join('.')),
+    ).toEqual(['response.body.clientId', 'response.body.expiresAt'])
+  })
 })

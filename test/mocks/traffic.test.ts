@@ -45,7 +45,7 @@ function v3(baseUrl?: string) {
 
 /** A POST to an Authlete host on a path no handler answers. */
 function unansweredAuthleteCall() {
-  return fetch('https://us.authlete.com/api/715948317/auth/introspection', {
+  return fetch('https://us.authlete.com/api/715948317/auth/authorization', {
     method: 'POST',
     headers: { authorization: 'Bearer secret-access-token', 'content-type': 'application/json' },
     body: '{"token":"x"}',
@@ -107,11 +107,11 @@ describe("Authlete's traffic that no handler answers fails, and never reaches a 
     server.listen()
     await expect(unansweredAuthleteCall()).rejects.toThrow(TypeError)
     expect(server.unhandledRequests).toEqual([
-      'POST https://us.authlete.com/api/715948317/auth/introspection',
+      'POST https://us.authlete.com/api/715948317/auth/authorization',
     ])
     const text = printedText()
     expect(text).toContain('Error:')
-    expect(text).toContain('POST https://us.authlete.com/api/715948317/auth/introspection')
+    expect(text).toContain('POST https://us.authlete.com/api/715948317/auth/authorization')
     expect(text).not.toContain('secret-access-token')
   })
 
@@ -145,7 +145,7 @@ describe("Authlete's traffic that no handler answers fails, and never reaches a 
     expect(seen).toEqual({
       protocol: 'http',
       method: 'POST',
-      url: 'https://us.authlete.com/api/715948317/auth/introspection',
+      url: 'https://us.authlete.com/api/715948317/auth/authorization',
     })
     expect(printedText()).toContain('Warning:')
   })

@@ -1,24 +1,33 @@
 /**
  * Every call of the SDK against Authlete's OpenAPI documents (excerpts in test/fixtures/openapi/),
  * v3 and v2, served by Prism: the CIBA document for the four CIBA calls, the token document for the
- * token calls and the service's two reads.
+ * token calls and the service's two reads, the resource document for the five calls of the tokens at
+ * work (userinfo, userinfoIssue, introspection, introspectionStandard, revocation). Every call of the
+ * table of calls is in the document CALL_DOCUMENTS names, on its method and path.
  *
  * First it proves the Prism contract harness (test/helpers/prism.ts) with raw undici requests, no SDK
  * code: Prism serving the CIBA excerpts accepts requests that agree with the document and rejects,
  * naming the violation, those that break it; and the response check flags an answer that breaks the
  * document. Then the SDK's own requests: one that broke the document would come back as 400/401 (an
  * AuthleteApiError), a wrong path or method as 404/405; the document's example answers parse as the
- * models. And what handleTokenRequest answers from each token example fits RFC 6749's shape.
+ * models. And what handleTokenRequest answers from each token example fits RFC 6749's shape. Where a
+ * document slips (an example that breaks its own schema, a v2 type that Authlete's own libraries do
+ * not send), a test says so and shows it, and the SDK's request leaves out what v2 lacks.
  */
 import { Agent, fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthleteClient, handleTokenRequest, TOKEN_FAIL_REASONS } from '../../src/index.js'
+import { AuthleteApiError, AuthleteClient, handleTokenRequest, TOKEN_FAIL_REASONS } from '../../src/index.js'
+import { AUTHLETE_CALLS, type AuthleteCallName } from '../../src/operations/table.js'
 import { json, type Loopback, startLoopback } from '../helpers/loopback.js'
 import {
   ACCESS_TOKEN,
   authorization,
+  CALL_DOCUMENTS,
+  callPath,
+  checkCallResponse,
   checkResponse,
   type Document,
+  documentOperations,
   OPERATIONS,
   type Operation,
   operationPath,
@@ -35,22 +44,32 @@ const FORM = 'application/x-www-form-urlencoded'
 const JSON_TYPE = 'application/json'
 
 const dispatcher = new Agent({ keepAliveTimeout: 1_000 })
-/** The Prism mocks, by document (CIBA, token) and API version. */
-const prism: Record<Document, Partial<Record<Spec, PrismServer>>> = { ciba: {}, token: {} }
+/** The Prism mocks, by document (CIBA, token, resource) and API version. */
+const prism: Record<Document, Partial<Record<Spec, PrismServer>>> = { ciba: {}, token: {}, resource: {} }
 let proxy: PrismServer
 let upstream: Loopback
 
 beforeAll(async () => {
   upstream = await startLoopback()
   // One Prism per document and version (and one proxy), started side by side: each takes about 2 s.
-  ;[prism.ciba.v3, prism.ciba.v2, proxy, prism.token.v3, prism.token.v2] = await Promise.all([
+  ;[
+    prism.ciba.v3,
+    prism.ciba.v2,
+    proxy,
+    prism.token.v3,
+    prism.token.v2,
+    prism.resource.v3,
+    prism.resource.v2,
+  ] = await Promise.all([
     startPrism('v3'),
     startPrism('v2'),
     startPrism('v3', { upstream: upstream.url }),
     startPrism('v3', { document: 'token' }),
     startPrism('v2', { document: 'token' }),
+    startPrism('v3', { document: 'resource' }),
+    startPrism('v2', { document: 'resource' }),
   ])
-}, 60_000)
+}, 90_000)
 
 afterAll(async () => {
   await Promise.all([
@@ -59,6 +78,8 @@ afterAll(async () => {
     proxy?.close(),
     prism.token.v3?.close(),
     prism.token.v2?.close(),
+    prism.resource.v3?.close(),
+    prism.resource.v2?.close(),
   ])
   await upstream?.close()
   await dispatcher.close()
@@ -664,4 +685,351 @@ describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s token
       await checkResponse(spec, jwksPath, 200, jwks, undefined, { document: 'token', method: 'get' }),
     ).toEqual([])
   }, 60_000)
+})
+
+// The table of calls against the documents: each call is in the excerpt CALL_DOCUMENTS names, on
+// the table's method and path, v3 and v2; a call added to the table without its document fails here.
+describe.each(['v3', 'v2'] as const)('every call of the table of calls, in its %s document', (spec) => {
+  it.each(AUTHLETE_CALLS.map((row) => [row.name, row] as const))(
+    '%s: the method and path of the table',
+    async (name, { method }) => {
+      const operations = await documentOperations(spec, CALL_DOCUMENTS[name])
+      expect(operations.map((op) => `${op.method} ${op.path}`)).toContain(
+        `${method.toLowerCase()} ${callPath(spec, name)}`,
+      )
+    },
+  )
+})
+
+// The resource document: the five calls of the tokens at work.
+
+/** The request path of the call `name` in `spec`, the service ID filled in. */
+const requestPath = (spec: Spec, name: AuthleteCallName) =>
+  callPath(spec, name).replace('{serviceId}', SERVICE_ID)
+
+/** A raw request to the resource Prism of `spec`, with the credentials its document asks for. */
+async function postResource(
+  spec: Spec,
+  name: AuthleteCallName,
+  body: string,
+  contentType: string,
+  auth: string | null = authorization(spec),
+): Promise<Sent> {
+  const headers: Record<string, string> = { 'content-type': contentType, accept: JSON_TYPE }
+  if (auth !== null) headers.authorization = auth
+  const res = await fetch(`${server(spec, 'resource').url}${requestPath(spec, name)}`, {
+    method: 'POST',
+    headers,
+    body,
+    dispatcher,
+  })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers as unknown as Headers, text, violations: violations(res) }
+}
+
+const TOKEN = 'Ntm9MDb8WXQAevqrBkd84KTTHbYHVQrTjgUZCOWqEUI'
+const PROOF = 'eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJodG0iOiJHRVQifQ.c2ln'
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'
+
+describe.each(['v3', 'v2'] as const)('the SDK against Prism serving the %s resource document', (spec) => {
+  let client: AuthleteClient
+  beforeAll(() => {
+    client = prismClient(spec, server(spec, 'resource').url)
+  })
+  afterAll(() => client.close())
+  const accepted = acceptedBy(() => server(spec, 'resource'))
+
+  /**
+   * The document's 200 example for /auth/userinfo has `"clientId": "15518267821"`, a string, where its
+   * own schema says integer; Prism (`--errors`) checks the answer it would give and turns it into a
+   * 500 naming that violation alone. It checks the request first (a request that breaks the document
+   * gets 400, the violation named), so a 500 that names only the example's clientId means that Prism
+   * accepted the request.
+   */
+  async function acceptedUserinfo(call: Promise<unknown>) {
+    const error = await call.then(
+      (value) => ({ resolved: value }),
+      (e: unknown) => e,
+    )
+    expect(error, server(spec, 'resource').logs().slice(-2000)).toBeInstanceOf(AuthleteApiError)
+    const { status, bodyExcerpt } = error as AuthleteApiError
+    expect(status).toBe(500)
+    const problem = JSON.parse(bodyExcerpt ?? '') as { validation: Violation[] }
+    expect(problem.validation.map((v) => [v.location.join('.'), v.code])).toEqual([
+      ['response.body.clientId', 'type'],
+    ])
+  }
+
+  it("userinfo, form-encoded, with a DPoP proof and a certificate: accepted (Prism then refuses its own example's string clientId)", async () => {
+    await acceptedUserinfo(
+      client.userinfo({
+        token: TOKEN,
+        clientCertificate: PEM,
+        dpop: PROOF,
+        htm: 'GET',
+        htu: 'https://as.example/userinfo',
+      }),
+    )
+  })
+
+  it('userinfo as JSON with headers (and, v3 only, the fields v2 lacks): accepted', async () => {
+    await acceptedUserinfo(
+      client.userinfo({
+        token: TOKEN,
+        headers: [{ key: 'Signature-Input', value: 'sig=("@method")' }],
+        // v2's document has no targetUri, dpopNonceRequired, requestBodyContained: sent to v3 only.
+        ...(spec === 'v3'
+          ? { targetUri: 'https://as.example/userinfo', dpopNonceRequired: true, requestBodyContained: false }
+          : {}),
+      }),
+    )
+  })
+
+  it('userinfoIssue, form-encoded, the claims as JSON text: accepted, the example parses as JSON', async () => {
+    const res = await accepted(
+      client.userinfoIssue({
+        token: TOKEN,
+        claims: { name: 'John Smith', email: 'john@example.com' },
+        sub: 'pairwise-john',
+        claimsForTx: { birthdate: '1970-01-01' },
+        requestSignature: 'sig=:abc:',
+      }),
+    )
+    if (res.action !== 'JSON') throw new Error(`expected JSON, got ${res.action}`)
+    // The example's responseContent is `\"`-escaped text, not the JSON a real answer carries (a slip
+    // of the document): a string all the same, which is all the model requires.
+    expect(res.responseContent.startsWith('{\\"exp\\":')).toBe(true)
+    expect(() => JSON.parse(res.responseContent)).toThrow(SyntaxError)
+  })
+
+  it('userinfoIssue as JSON with headers (and, v3 only, verifiedClaimsForTx): accepted', async () => {
+    const res = await accepted(
+      client.userinfoIssue({
+        token: TOKEN,
+        claims: '{"name":"John"}',
+        headers: [{ key: 'Accept', value: 'application/json' }],
+        ...(spec === 'v3' ? { verifiedClaimsForTx: ['{"verification":{}}'] } : {}),
+      }),
+    )
+    expect(res.action).toBe('JSON')
+  })
+
+  it('introspection, form-encoded, with a subject and a DPoP proof: accepted, the example parses as OK', async () => {
+    const res = await accepted(
+      client.introspection({
+        token: TOKEN,
+        subject: 'john',
+        clientCertificate: PEM,
+        dpop: PROOF,
+        htm: 'GET',
+        htu: 'https://api.example/history',
+      }),
+    )
+    if (res.action !== 'OK') throw new Error(`expected OK, got ${res.action}`)
+    expect(res).toMatchObject({
+      subject: 'john',
+      clientId: 26_478_243_745_571,
+      expiresAt: 1_640_416_873_000,
+      usable: true,
+      sufficient: true,
+      scopes: ['history.read', 'timeline.read'],
+    })
+  })
+
+  it('introspection as JSON with the lists, maxAge and headers (and, v3 only, the fields v2 lacks): accepted', async () => {
+    const res = await accepted(
+      client.introspection({
+        token: TOKEN,
+        scopes: ['history.read', 'timeline.read'],
+        resources: ['https://api.example'],
+        acrValues: ['urn:example:mfa'],
+        maxAge: 3600,
+        requiredComponents: ['@method', '@target-uri'],
+        headers: [{ key: 'Signature', value: 'sig=:x:' }],
+        ...(spec === 'v3'
+          ? { targetUri: 'https://api.example/history', dpopNonceRequired: true, requestBodyContained: true }
+          : {}),
+      }),
+    )
+    expect(res.action).toBe('OK')
+  })
+
+  it('introspectionStandard, form-encoded (v3: with the fields v2 lacks): accepted, the example parses as OK', async () => {
+    const res = await accepted(
+      client.introspectionStandard({
+        parameters: new URLSearchParams({ token: TOKEN, token_type_hint: 'access_token' }),
+        // v2's document has parameters and withHiddenProperties only.
+        ...(spec === 'v3'
+          ? {
+              rsUri: 'https://rs.example',
+              httpAcceptHeader: 'application/token-introspection+jwt',
+              introspectionSignAlg: 'ES256',
+              introspectionEncryptionAlg: 'RSA-OAEP-256',
+              introspectionEncryptionEnc: 'A256GCM',
+              sharedKeyForSign: 'k',
+              sharedKeyForEncryption: 'e',
+              publicKeyForEncryption: '{"kty":"RSA"}',
+            }
+          : {}),
+      }),
+    )
+    if (res.action !== 'OK') throw new Error(`expected OK, got ${res.action}`)
+    // `\"`-escaped text again (the same slip as userinfoIssue's example).
+    expect(res.responseContent).toContain('\\"active\\":true')
+  })
+
+  it('revocation, form-encoded, with the Basic credentials and a certificate: accepted, the example parses as OK', async () => {
+    const res = await accepted(
+      client.revocation({
+        parameters: new URLSearchParams({ token: TOKEN, token_type_hint: 'refresh_token' }),
+        clientId: '26478243745571',
+        clientSecret: 'client-secret',
+        clientCertificate: PEM,
+        // Not in v2's document.
+        ...(spec === 'v3'
+          ? { oauthClientAttestation: 'att.jwt.sig', oauthClientAttestationPop: 'pop.jwt.sig' }
+          : {}),
+      }),
+    )
+    expect(res).toEqual({
+      resultCode: 'A113001',
+      resultMessage: '[A113001] The token has been revoked successfully.',
+      action: 'OK',
+    })
+  })
+
+  // v2's document types withHiddenProperties and clientCertificatePath as strings: below.
+  if (spec === 'v3') {
+    it('v3: introspectionStandard with withHiddenProperties, as JSON with a boolean: accepted', async () => {
+      const res = await accepted(
+        client.introspectionStandard({ parameters: `token=${TOKEN}`, withHiddenProperties: true }),
+      )
+      expect(res.action).toBe('OK')
+    })
+
+    it('v3: revocation with a certificate chain goes as JSON with an array, which the document takes', async () => {
+      const res = await accepted(
+        client.revocation({
+          parameters: `token=${TOKEN}`,
+          clientCertificate: PEM,
+          clientCertificatePath: [PEM],
+        }),
+      )
+      expect(res.action).toBe('OK')
+    })
+  }
+
+  it("the answers the endpoints act on fit the document (Prism's validator, in-process), and a broken one does not", async () => {
+    const answers: Array<[AuthleteCallName, Record<string, unknown>]> = [
+      [
+        'userinfo',
+        { action: 'OK', subject: 'john', clientId: 15_518_267_821, claims: ['name'], scopes: ['openid'] },
+      ],
+      ['userinfo', { action: 'UNAUTHORIZED', responseContent: 'DPoP error="invalid_token"' }],
+      ['userinfoIssue', { action: 'JWT', responseContent: 'a.b.c' }],
+      [
+        'introspection',
+        { action: 'FORBIDDEN', responseContent: 'Bearer error="insufficient_scope"', sufficient: false },
+      ],
+      ['introspectionStandard', { action: 'BAD_REQUEST', responseContent: '{"error":"invalid_request"}' }],
+      ['revocation', { action: 'INVALID_CLIENT', responseContent: '{"error":"invalid_client"}' }],
+    ]
+    for (const [name, body] of answers) expect(await checkCallResponse(spec, name, 200, body)).toEqual([])
+    expect(
+      (await checkCallResponse(spec, 'introspection', 200, { action: 'OK', expiresAt: '1640416873000' })).map(
+        (v) => [v.location.join('.'), v.code],
+      ),
+    ).toEqual([['response.body.expiresAt', 'type']])
+  })
+})
+
+describe("the resource documents: what Prism refuses, and the documents' own slips", () => {
+  it.each(['v3', 'v2'] as const)(
+    '%s: /auth/userinfo without a token: 400, the violation names token',
+    async (spec) => {
+      const sent = await postResource(spec, 'userinfo', form({ dpop: PROOF }), FORM)
+      expect(sent.status).toBe(400)
+      expect(only(sent)).toMatchObject({ message: "Request body must have required property 'token'" })
+    },
+  )
+
+  it.each(['v3', 'v2'] as const)(
+    '%s: /auth/introspection with scopes as one string: 400 "must be array" (the SDK sends lists as JSON)',
+    async (spec) => {
+      const sent = await postResource(
+        spec,
+        'introspection',
+        JSON.stringify({ token: TOKEN, scopes: 'a b' }),
+        JSON_TYPE,
+      )
+      expect(sent.status).toBe(400)
+      expect(only(sent)).toMatchObject({
+        location: ['request', 'body', 'scopes'],
+        message: 'Request body property scopes must be array',
+      })
+    },
+  )
+
+  it.each(['v3', 'v2'] as const)(
+    "%s: the 200 example of /auth/userinfo breaks the document's own schema (its clientId is a string): Prism answers 500 for a valid request",
+    async (spec) => {
+      const sent = await postResource(spec, 'userinfo', form({ token: TOKEN }), FORM)
+      expect(sent.status).toBe(500)
+      expect(sent.violations.map((v) => [v.location.join('.'), v.code, v.message])).toEqual([
+        ['response.body.clientId', 'type', 'Response body property clientId must be integer'],
+      ])
+      // The validator the simulator's answers go through says the same of the example itself.
+      const example = { action: 'OK', clientId: '15518267821', subject: 'john', scopes: ['openid'] }
+      expect(
+        (await checkCallResponse(spec, 'userinfo', 200, example)).map((v) => [v.location.join('.'), v.code]),
+      ).toEqual([['response.body.clientId', 'type']])
+      expect(
+        await checkCallResponse(spec, 'userinfo', 200, { ...example, clientId: 15_518_267_821 }),
+      ).toEqual([])
+    },
+  )
+
+  it('v3 requires the bearer (unlike the CIBA excerpt): no Authorization is 401', async () => {
+    const sent = await postResource('v3', 'revocation', form({ parameters: `token=${TOKEN}` }), FORM, null)
+    expect(sent.status).toBe(401)
+    expect(only(sent)).toMatchObject({ message: 'Invalid security scheme used' })
+  })
+
+  it("v2 types withHiddenProperties as a string, which Authlete's own libraries send as a boolean: v2 refuses true, v3 takes it", async () => {
+    const body = JSON.stringify({ parameters: `token=${TOKEN}`, withHiddenProperties: true })
+    const v2 = await postResource('v2', 'introspectionStandard', body, JSON_TYPE)
+    expect(v2.status).toBe(400)
+    expect(only(v2)).toMatchObject({ message: 'Request body property withHiddenProperties must be string' })
+    expect((await postResource('v3', 'introspectionStandard', body, JSON_TYPE)).status).toBe(200)
+  })
+
+  it("v2 types revocation's clientCertificatePath as a string: an array is refused (the SDK sends one: a chain is for v3)", async () => {
+    const body = JSON.stringify({ parameters: `token=${TOKEN}`, clientCertificatePath: [PEM] })
+    const v2 = await postResource('v2', 'revocation', body, JSON_TYPE)
+    expect(v2.status).toBe(400)
+    expect(only(v2)).toMatchObject({ message: 'Request body property clientCertificatePath must be string' })
+    expect((await postResource('v3', 'revocation', body, JSON_TYPE)).status).toBe(200)
+  })
+
+  it('v2 has no JWT action for /auth/introspection/standard (nor httpAcceptHeader to ask for one); v3 has', async () => {
+    const jwt = { action: 'JWT', responseContent: 'a.b.c' }
+    expect(await checkCallResponse('v3', 'introspectionStandard', 200, jwt)).toEqual([])
+    expect(
+      (await checkCallResponse('v2', 'introspectionStandard', 200, jwt)).map((v) => [
+        v.location.join('.'),
+        v.code,
+      ]),
+    ).toEqual([['response.body.action', 'enum']])
+  })
+
+  it('Prism does not refuse a field a document lacks (no additionalProperties: false): why the v2 requests leave them out', async () => {
+    const body = JSON.stringify({
+      token: TOKEN,
+      targetUri: 'https://api.example/history',
+      dpopNonceRequired: true,
+      requestBodyContained: true,
+    })
+    const sent = await postResource('v2', 'introspection', body, JSON_TYPE)
+    expect([sent.status, sent.violations]).toEqual([200, []])
+  })
 })

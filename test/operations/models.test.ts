@@ -14,7 +14,7 @@ import { disagreementsPerField, randomAnswers } from '../helpers/model-agreement
 
 // Values of every JSON kind, including the edges of the integer formats the models use, and the
 // shapes of the answers' nested fields (scopes, properties, authorization details, service
-// attributes, token infos, JWKs), valid and not.
+// attributes, token infos, JWKs, an introspection's grant, lists of lists), valid and not.
 const VALUES: unknown[] = [
   null,
   '',
@@ -60,6 +60,14 @@ const VALUES: unknown[] = [
   [{ kty: 'EC', kid: 'k' }],
   [{ kid: 'k' }],
   [{ kty: 'RSA', use: 1 }],
+  // An introspection answer's grant, and userinfo's lists of lists (requestedVerifiedClaimsForTx).
+  { scopes: [{ scope: 'history.read', resource: ['https://api.example'] }], claims: ['name'] },
+  { scopes: [{ scope: 1 }] },
+  { scopes: [{ resource: 'https://api.example' }] },
+  { claims: [1] },
+  [['a', 'b'], []],
+  [['a', 1]],
+  [[null]],
 ]
 
 /**

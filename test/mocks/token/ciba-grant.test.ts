@@ -238,11 +238,17 @@ describe('/auth/token, the CIBA grant: the tokens', () => {
     expect(content.access_token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(content.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(endpoint.ledger.accessTokens.get(content.access_token)).toEqual({
-      clientNumericId: POLL.numericId,
+      client: expect.objectContaining({ numericId: POLL.numericId }),
       subject: 'john',
+      sub: undefined,
       scopes: ['openid', 'email'],
+      issuedAt: T0,
       expiresAt: T0 + 3_600_000,
       jkt: undefined,
+      grantId: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      grantType: 'CIBA',
+      authTime: 1795910390,
+      acr: 'urn:example:acr:mfa',
     })
   })
 

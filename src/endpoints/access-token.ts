@@ -1,0 +1,109 @@
+/**
+ * An access token as a resource receives it (the UserInfo endpoint, a resource server's API): in
+ * the `Authorization` header with the `Bearer` or `DPoP` scheme, or (a form `POST` only) as the
+ * body's `access_token`; never from the query string. And the answers a resource gives when the
+ * token will not do: the status with an RFC 6750 / RFC 9449 challenge, no body, never cached.
+ *
+ * @internal
+ * @module
+ */
+
+import { MAX_TOKEN_LENGTH } from '../operations/request-fields.js'
+import type { EndpointResponse } from './response.js'
+
+/** An access token, how it came, and the DPoP proof that goes with it. */
+export interface PresentedAccessToken {
+  readonly token: string
+  /** `DPoP`: the proof is passed on with `htm` and `htu`; `Bearer` (or the body): no proof is. */
+  readonly scheme: 'Bearer' | 'DPoP'
+}
+
+/** Why no token can be read: none at all (a bare challenge), or a request that breaks RFC 6750. */
+export type NoAccessToken = { readonly missing: true } | { readonly invalid: string }
+
+// RFC 6750 §2.1 b64token: what a token is made of.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
+/**
+ * The access token of `authorization` (`Bearer x` or `DPoP x`, the scheme in any case), or of the
+ * form body's `access_token`. Two at once, another scheme, or a token that is not a `b64token` is
+ * `invalid` (RFC 6750 §2: one method only); none is `missing`.
+ */
+export function readAccessToken(
+  authorization: string | null | undefined,
+  formToken: string | undefined,
+): PresentedAccessToken | NoAccessToken {
+  const header = authorization?.trim() ?? ''
+  if (header === '') {
+    if (formToken === undefined) return MISSING
+    return checkToken(formToken, 'Bearer')
+  }
+  if (formToken !== undefined) return { invalid: 'The access token must be sent one way only.' }
+  const space = header.search(/[ \t]/)
+  const scheme = space === -1 ? header : header.slice(0, space)
+  const lower = scheme.toLowerCase()
+  if (lower !== 'bearer' && lower !== 'dpop') {
+    return { invalid: 'The Authorization header must use the Bearer or DPoP scheme.' }
+  }
+  return checkToken(space === -1 ? '' : header.slice(space).trim(), lower === 'dpop' ? 'DPoP' : 'Bearer')
+}
+
+const MISSING: NoAccessToken = Object.freeze({ missing: true })
+
+function checkToken(token: string, scheme: 'Bearer' | 'DPoP'): PresentedAccessToken | NoAccessToken {
+  if (token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
+    return { invalid: 'The access token is malformed.' }
+  }
+  return { token, scheme }
+}
+
+/** The headers of every resource answer: never cached (RFC 6750 §5.3, RFC 9110 §5.2.2.5). */
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const
+
+/**
+ * An error answer of a resource: `status`, `WWW-Authenticate: challenge` (Authlete's
+ * `responseContent`, when it has one), no body; `DPoP-Nonce` when Authlete gave one.
+ */
+export function challengeResponse(
+  status: number,
+  challenge: string | undefined,
+  dpopNonce: string | undefined,
+): EndpointResponse {
+  const headers: Record<string, string> = { ...NO_STORE }
+  if (isHeaderValue(challenge)) headers['WWW-Authenticate'] = challenge
+  if (isHeaderValue(dpopNonce)) headers['DPoP-Nonce'] = dpopNonce
+  return { status, headers, body: '' }
+}
+
+/** A request with no token at all: 401 with a bare challenge (RFC 6750 §3.1: no error code). */
+export function missingTokenResponse(): EndpointResponse {
+  return challengeResponse(401, 'Bearer', undefined)
+}
+
+/** A request that breaks RFC 6750 (two tokens, another scheme, a malformed token): 400 `invalid_request`. */
+export function invalidTokenRequestResponse(description: string): EndpointResponse {
+  return challengeResponse(
+    400,
+    `Bearer error="invalid_request",error_description="${description}"`,
+    undefined,
+  )
+}
+
+/** A 500 with no detail: a resource fails closed. */
+export function serverErrorResponse(): EndpointResponse {
+  return challengeResponse(500, undefined, undefined)
+}
+
+/** The headers of a successful answer: `Content-Type`, never cached, `DPoP-Nonce` if given. */
+export function okHeaders(contentType: string, dpopNonce: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': contentType, ...NO_STORE }
+  if (isHeaderValue(dpopNonce)) headers['DPoP-Nonce'] = dpopNonce
+  return headers
+}
+
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/** Text a header can carry: visible Latin-1, spaces and tabs; no CR, LF or other controls. */
+export function isHeaderValue(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && HEADER_VALUE.test(value)
+}

@@ -1,0 +1,291 @@
+/**
+ * A resource server's check of the access token a request presented, in one call: the token read
+ * from the request, Authlete's verdict (`/auth/introspection`, with the DPoP proof or certificate
+ * and the scopes the resource requires), and either what to act on or the answer to send. Authlete
+ * decides every case; this maps them, as Authlete's Java `AccessTokenValidator` does, and never
+ * guesses. The authorization server's own API is a resource server too.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7
+ * @module
+ */
+
+import type { AuthleteClient } from '../client.js'
+import { checkTimeout, startDeadline, untilEnd } from '../deadline.js'
+import { AuthleteInputError } from '../errors.js'
+import type {
+  IntrospectionAnswer,
+  IntrospectionOk,
+  IntrospectionRequest,
+} from '../operations/introspection.js'
+import type { AuthleteCallOptions } from '../transport/options.js'
+import {
+  challengeResponse,
+  invalidTokenRequestResponse,
+  isHeaderValue,
+  missingTokenResponse,
+  readAccessToken,
+  serverErrorResponse,
+} from './access-token.js'
+import { unknownInputField } from './request-input.js'
+import type { EndpointResponse } from './response.js'
+import { cacheOf } from './token-check-cache.js'
+
+/** The Authlete call it makes: an `AuthleteClient`, or a stand-in of your own. */
+export type AccessTokenValidatorClient = Pick<AuthleteClient, 'introspection'>
+
+/** The request to the resource, as the resource server received it. */
+export interface AccessTokenRequest {
+  /**
+   * The `Authorization` header (`Bearer …` or `DPoP …`), `undefined` when there is none: a field to
+   * give even then, so that a request object cannot stand for the input.
+   */
+  authorization: string | null | undefined
+  /** The `DPoP` header (RFC 9449), `undefined` when there is none. Read with the `DPoP` scheme only. */
+  dpop: string | null | undefined
+  /** The request's HTTP method: a DPoP proof's `htm`. */
+  method: string
+  /**
+   * The request's public URL (behind a proxy, the one the client used, not the one the request
+   * arrived at): a DPoP proof's `htu`, compared without its query and fragment. A token in its query
+   * string (`access_token`, RFC 6750 §2.3) is refused.
+   */
+  url: string | URL
+  /** The client's certificate (PEM), for a certificate-bound token (RFC 8705). @default undefined */
+  clientCertificate?: string | undefined
+}
+
+/** Options of {@link validateAccessToken}: what the resource requires, and the call's deadline. */
+export interface ValidateAccessTokenOptions extends AuthleteCallOptions {
+  /**
+   * The scopes the resource requires: a token that lacks one is answered 403 `insufficient_scope`
+   * with the scopes it needs.
+   * @default [] (any scope)
+   */
+  scopes?: readonly string[] | undefined
+  /**
+   * The user the resource belongs to: a token of another is answered 403.
+   * @default undefined (anyone's)
+   */
+  subject?: string | undefined
+  /**
+   * How long a Bearer token's valid result is kept and answered without calling Authlete, in
+   * milliseconds: never past the token's expiry, never for a DPoP- or certificate-bound token (their
+   * proof is per request), forgotten when a token is revoked through this process
+   * (`handleRevocationRequest` with the same client). A token revoked elsewhere stays valid here
+   * until its result lapses: keep it short.
+   * @default 0 (every check calls Authlete; concurrent checks of one Bearer token share one call)
+   */
+  cacheMs?: number | undefined
+}
+
+/** A token that will do: what to act on. */
+export interface ValidAccessToken {
+  readonly valid: true
+  /** The user the token was issued for (none for a client's own token). */
+  readonly subject: string | undefined
+  /** The token's scopes. */
+  readonly scopes: readonly string[]
+  /** The client's numeric ID. */
+  readonly clientId: number | undefined
+  /** The client's alias, when it has one. */
+  readonly clientIdAlias: string | undefined
+  /** When the token expires, in milliseconds since the epoch. */
+  readonly expiresAt: number | undefined
+  /** Headers for the resource's answer: `DPoP-Nonce` when Authlete gave one. */
+  readonly headers: Readonly<Record<string, string>>
+  /** Authlete's whole answer (`authorizationDetails`, `properties`, `acr`, `authTime`, …). */
+  readonly answer: IntrospectionOk
+}
+
+/**
+ * A token that will not do: the answer to send (`WWW-Authenticate` set, no body). A 500 carries the
+ * `error` behind it (Authlete unreachable, a bad option), for your logs.
+ */
+export interface InvalidAccessToken extends EndpointResponse {
+  readonly valid: false
+  /** Why a 500: the error, to log (the client is told nothing). @default undefined */
+  readonly error?: unknown
+}
+
+/** What {@link validateAccessToken} resolves to. */
+export type AccessTokenValidation = ValidAccessToken | InvalidAccessToken
+
+/** The fields of {@link AccessTokenRequest}: any other is refused. */
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'authorization',
+  'dpop',
+  'method',
+  'url',
+  'clientCertificate',
+])
+const OPTIONS: ReadonlySet<string> = new Set(['scopes', 'subject', 'cacheMs', 'signal', 'timeoutMs'])
+
+/** The status each error action is answered with (`AccessTokenValidator`). */
+const ERROR_STATUS: Readonly<Record<string, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  INTERNAL_SERVER_ERROR: 500,
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+
+/**
+ * Checks the access token of `request` for a resource that requires `options.scopes` (and
+ * `options.subject`), and resolves to `{ valid: true, subject, scopes, clientId, expiresAt, … }` or
+ * to `{ valid: false, status, headers, body }`, the answer to send. It never rejects.
+ *
+ * - No token: 401 with a bare `WWW-Authenticate: Bearer` (RFC 6750 §3.1: no error code). Two
+ *   tokens, another scheme, or a token in the query string: 400 `invalid_request`. Authlete is not
+ *   called.
+ * - `/auth/introspection`, with the `DPoP` proof, `method` and `url` when the scheme is `DPoP` (a
+ *   proof sent with `Bearer` is not passed on, so a DPoP-bound token presented as a bearer token is
+ *   refused, RFC 9449 §7.2). Authlete's verdict: `UNAUTHORIZED` 401 (unknown, expired, or not bound
+ *   to the proof or certificate presented: `invalid_token`, `invalid_dpop_proof`), `FORBIDDEN` 403
+ *   (`insufficient_scope` with the scopes needed, or another subject), `BAD_REQUEST` 400,
+ *   `INTERNAL_SERVER_ERROR` 500, each with its challenge from `responseContent`.
+ * - Authlete unreachable, an unknown action, a bad option: 500 with no detail; the resource fails
+ *   closed. `error` says why.
+ *
+ * @example
+ * ```ts
+ * app.get('/api/me', async (req, res) => {
+ *   const token = await validateAccessToken(authlete, {
+ *     authorization: req.get('authorization'), dpop: req.get('dpop'),
+ *     method: req.method, url: `https://api.example.com${req.originalUrl}`,
+ *   }, { scopes: ['profile'] })
+ *   if (!token.valid) return res.status(token.status).set(token.headers).send(token.body)
+ *   res.set(token.headers).json(await profiles.get(token.subject))
+ * })
+ * ```
+ */
+export async function validateAccessToken(
+  authlete: AccessTokenValidatorClient,
+  request: AccessTokenRequest,
+  options: ValidateAccessTokenOptions = {},
+): Promise<AccessTokenValidation> {
+  try {
+    return await validate(authlete, request, options ?? {})
+  } catch (error) {
+    // A bad argument or option, or Authlete unreachable: fail closed.
+    return { valid: false, ...serverErrorResponse(), error }
+  }
+}
+
+async function validate(
+  authlete: AccessTokenValidatorClient,
+  request: AccessTokenRequest,
+  options: ValidateAccessTokenOptions,
+): Promise<AccessTokenValidation> {
+  const unknown = unknownInputField(request, INPUT_FIELDS) ?? unknownInputField(options, OPTIONS)
+  if (unknown !== undefined) throw unknown
+  const { scopes, subject, signal, timeoutMs } = options
+  const cacheMs =
+    options.cacheMs === undefined || options.cacheMs === 0 ? 0 : checkTimeout('cacheMs', options.cacheMs)
+  if (timeoutMs !== undefined) checkTimeout('timeoutMs', timeoutMs)
+
+  const presented = readAccessToken(request.authorization, undefined)
+  if ('missing' in presented) {
+    return queryToken(request.url)
+      ? refused(invalidTokenRequestResponse(IN_QUERY))
+      : refused(missingTokenResponse())
+  }
+  if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid))
+  if (queryToken(request.url)) return refused(invalidTokenRequestResponse(IN_QUERY))
+
+  const dpop = presented.scheme === 'DPoP' ? request.dpop || undefined : undefined
+  const call: IntrospectionRequest = {
+    token: presented.token,
+    scopes,
+    subject,
+    clientCertificate: request.clientCertificate,
+    // htm and htu serve only the proof's check: sent with a proof, never without.
+    dpop,
+    htm: dpop === undefined ? undefined : request.method,
+    htu: dpop === undefined ? undefined : withoutQuery(request.url),
+  }
+
+  // A Bearer token without a certificate proves nothing per request: its check can be shared and kept.
+  if (dpop !== undefined || request.clientCertificate !== undefined) {
+    return verdict(await authlete.introspection(call, { signal, timeoutMs }))
+  }
+  const cache = cacheOf<IntrospectionAnswer>(authlete)
+  const key = `${presented.token}\n${scopes === undefined ? '' : scopes.join(' ')}\n${subject ?? ''}`
+  if (cacheMs > 0) {
+    const kept = cache.get(key, Date.now())
+    if (kept !== undefined) return verdict(kept)
+  }
+  let started = false
+  const shared = cache.share(key, () => {
+    started = true
+    return authlete.introspection(call, timeoutMs === undefined ? undefined : { timeoutMs })
+  })
+  let answer: IntrospectionAnswer
+  if (started || timeoutMs === undefined) {
+    answer = signal === undefined ? await shared : await untilEnd(signal, () => shared)
+  } else {
+    // Joined a check in flight: within this caller's own deadline, not the first caller's.
+    const deadline = startDeadline(timeoutMs, signal)
+    try {
+      answer = await untilEnd(deadline, () => shared)
+    } finally {
+      deadline.end()
+    }
+  }
+  if (cacheMs > 0 && started && answer.action === 'OK' && answer.certificateThumbprint === undefined) {
+    const until = Math.min(Date.now() + cacheMs, answer.expiresAt ?? Number.POSITIVE_INFINITY)
+    cache.set(key, answer, until)
+  }
+  return verdict(answer)
+}
+
+const IN_QUERY = 'An access token in the query string is not accepted.'
+
+/** Whether `url`'s query carries an `access_token` (RFC 6750 §2.3, which this resource refuses). */
+function queryToken(url: string | URL): boolean {
+  if (url instanceof URL) return url.searchParams.has('access_token')
+  if (typeof url !== 'string') throw new AuthleteInputError('url', 'must be the request URL, a string or URL')
+  if (!url.includes('access_token')) return false
+  const query = url.indexOf('?')
+  return query !== -1 && new URLSearchParams(url.slice(query + 1).split('#')[0]).has('access_token')
+}
+
+/** `url` without its query and fragment: a DPoP proof's `htu` (RFC 9449 §4.3). */
+function withoutQuery(url: string | URL): string {
+  const text = String(url)
+  const end = text.search(/[?#]/)
+  return end === -1 ? text : text.slice(0, end)
+}
+
+function refused(response: EndpointResponse): InvalidAccessToken {
+  return { valid: false, ...response }
+}
+
+/** Authlete's verdict as the result. */
+function verdict(answer: IntrospectionAnswer): AccessTokenValidation {
+  if (answer.action === 'OK') {
+    const ok = answer as IntrospectionOk
+    return {
+      valid: true,
+      subject: ok.subject,
+      scopes: ok.scopes ?? [],
+      clientId: ok.clientId,
+      clientIdAlias: ok.clientIdAlias,
+      expiresAt: ok.expiresAt,
+      headers: isHeaderValue(ok.dpopNonce) ? { 'DPoP-Nonce': ok.dpopNonce } : NO_HEADERS,
+      answer: ok,
+    }
+  }
+  const status = ERROR_STATUS[answer.action]
+  if (status === undefined) {
+    return {
+      valid: false,
+      ...serverErrorResponse(),
+      error: new TypeError(
+        `an introspection action this version does not know: ${String(answer.action).slice(0, 64)}`,
+      ),
+    }
+  }
+  return { valid: false, ...challengeResponse(status, answer.responseContent, answer.dpopNonce) }
+}

@@ -1,0 +1,279 @@
+// validateAccessToken against a loopback stand-in Authlete that records every call: where the token
+// is read from, each /auth/introspection verdict mapped as Authlete's Java AccessTokenValidator maps
+// it, DPoP passed on only with the DPoP scheme, a resource that fails closed, concurrent checks
+// sharing one call, and cacheMs (never for a bound token, never past expiry, dropped on revocation).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  AuthleteAbortError,
+  AuthleteClient,
+  AuthleteInputError,
+  AuthleteNetworkError,
+  handleRevocationRequest,
+  validateAccessToken,
+} from '../../src/index.js'
+import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
+import { closedPort } from '../helpers/loopback.js'
+
+const INTROSPECTION = '/auth/introspection'
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' }
+const URL_ME = 'https://api.example.com/api/me'
+const OK = {
+  action: 'OK',
+  subject: 'john',
+  scopes: ['openid', 'payments'],
+  clientId: 1001,
+  clientIdAlias: 'rp',
+  usable: true,
+  sufficient: true,
+  expiresAt: Date.now() + 3_600_000,
+}
+
+let env: EndpointStandIn
+let authlete: AuthleteClient
+beforeAll(async () => {
+  env = await startEndpointStandIn()
+})
+afterAll(async () => {
+  await env.close()
+})
+beforeEach(() => {
+  env.reset()
+  // A client of its own per test: what validateAccessToken keeps is per client.
+  authlete = new AuthleteClient({ serviceId: '715948317', accessToken: 't', baseUrl: env.url, retry: false })
+})
+
+const bearer = (token = 'at-1') => ({
+  authorization: `Bearer ${token}`,
+  dpop: undefined,
+  method: 'GET',
+  url: URL_ME,
+})
+const introspections = () => env.paths().filter((path) => path === INTROSPECTION).length
+
+describe('a valid token', () => {
+  it('what to act on: subject, scopes, client, expiry, the whole answer; the scopes and subject asked passed on', async () => {
+    env.answers[INTROSPECTION] = OK
+    const result = await validateAccessToken(env.authlete, bearer(), {
+      scopes: ['payments'],
+      subject: 'john',
+    })
+    expect(result).toEqual({
+      valid: true,
+      subject: 'john',
+      scopes: ['openid', 'payments'],
+      clientId: 1001,
+      clientIdAlias: 'rp',
+      expiresAt: OK.expiresAt,
+      headers: {},
+      answer: expect.objectContaining({ action: 'OK', usable: true, sufficient: true }),
+    })
+    expect(env.calls[0]?.fields).toEqual({ token: 'at-1', scopes: ['payments'], subject: 'john' })
+  })
+
+  it('DPoP: the proof, the method and the URL without its query as htu; DPoP-Nonce for the answer', async () => {
+    env.answers[INTROSPECTION] = { ...OK, dpopNonce: 'n-1' }
+    const result = await validateAccessToken(authlete, {
+      authorization: 'DPoP at-2',
+      dpop: 'p.r.oof',
+      method: 'POST',
+      url: 'https://api.example.com/api/pay?amount=1#x',
+    })
+    expect(result).toMatchObject({ valid: true, headers: { 'DPoP-Nonce': 'n-1' } })
+    expect(env.calls[0]?.fields).toEqual({
+      token: 'at-2',
+      dpop: 'p.r.oof',
+      htm: 'POST',
+      htu: 'https://api.example.com/api/pay',
+    })
+  })
+
+  it('a proof sent with the Bearer scheme is not passed on: Authlete refuses a DPoP-bound token so (RFC 9449 §7.2)', async () => {
+    env.answers[INTROSPECTION] = OK
+    await validateAccessToken(authlete, { ...bearer(), dpop: 'p.r.oof' })
+    expect(env.calls[0]?.fields).toEqual({ token: 'at-1' })
+  })
+})
+
+describe('a token that will not do: the answer to send', () => {
+  it('no token: 401 with a bare Bearer challenge, no error code (RFC 6750 §3.1); Authlete not called', async () => {
+    expect(await validateAccessToken(authlete, { ...bearer(), authorization: undefined })).toEqual({
+      valid: false,
+      status: 401,
+      headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' },
+      body: '',
+    })
+    expect(env.paths()).toEqual([])
+  })
+
+  it.each([
+    [
+      'a token in the query string',
+      { authorization: undefined, url: `${URL_ME}?access_token=at` },
+      'An access token in the query string is not accepted.',
+    ],
+    [
+      'a token in the query string beside the header',
+      { url: new URL(`${URL_ME}?access_token=at`) },
+      'An access token in the query string is not accepted.',
+    ],
+    [
+      'another scheme',
+      { authorization: 'Basic YTpi' },
+      'The Authorization header must use the Bearer or DPoP scheme.',
+    ],
+    ['a malformed token', { authorization: 'Bearer a,b' }, 'The access token is malformed.'],
+  ])('%s: 400 invalid_request, Authlete not called', async (_what, change, description) => {
+    expect(await validateAccessToken(authlete, { ...bearer(), ...change })).toEqual({
+      valid: false,
+      status: 400,
+      headers: {
+        ...NO_STORE,
+        'WWW-Authenticate': `Bearer error="invalid_request",error_description="${description}"`,
+      },
+      body: '',
+    })
+    expect(env.paths()).toEqual([])
+  })
+
+  it.each([
+    ['UNAUTHORIZED', 401, 'Bearer error="invalid_token",error_description="The access token has expired."'],
+    ['UNAUTHORIZED', 401, 'DPoP error="invalid_dpop_proof",error_description="ath",algs="ES256"'],
+    ['FORBIDDEN', 403, 'Bearer error="insufficient_scope",error_description="x",scope="payments"'],
+    ['BAD_REQUEST', 400, 'Bearer error="invalid_request"'],
+    ['INTERNAL_SERVER_ERROR', 500, 'Bearer error="server_error"'],
+  ])('%s: %i with Authlete’s challenge as WWW-Authenticate, no body', async (action, status, challenge) => {
+    env.answers[INTROSPECTION] = { action, responseContent: challenge, usable: false, sufficient: false }
+    expect(await validateAccessToken(authlete, bearer(), { scopes: ['payments'] })).toEqual({
+      valid: false,
+      status,
+      headers: { ...NO_STORE, 'WWW-Authenticate': challenge },
+      body: '',
+    })
+  })
+
+  it('an action this version does not know: 500 with no detail, the error for the logs', async () => {
+    env.answers[INTROSPECTION] = { action: 'FUTURE', responseContent: 'Bearer' }
+    expect(await validateAccessToken(authlete, bearer())).toEqual({
+      valid: false,
+      status: 500,
+      headers: NO_STORE,
+      body: '',
+      error: expect.any(TypeError),
+    })
+  })
+
+  it('Authlete unreachable: 500, failing closed, the AuthleteNetworkError for the logs', async () => {
+    await using down = new AuthleteClient({
+      serviceId: '1',
+      accessToken: 't',
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      retry: false,
+    })
+    expect(await validateAccessToken(down, bearer())).toEqual({
+      valid: false,
+      status: 500,
+      headers: NO_STORE,
+      body: '',
+      error: expect.any(AuthleteNetworkError),
+    })
+  })
+
+  it.each([
+    ['a request object with other fields', { ...bearer(), headers: {} }, {}, 'headers'],
+    ['an unknown option', bearer(), { scope: ['x'] }, 'scope'],
+    ['a bad cacheMs', bearer(), { cacheMs: -1 }, 'cacheMs'],
+  ])(
+    '%s: 500 with the AuthleteInputError naming it, Authlete not called',
+    async (_what, request, options, field) => {
+      const result = await validateAccessToken(authlete, request as never, options as never)
+      expect(result).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteInputError) })
+      expect((result as { error: AuthleteInputError }).error.field).toBe(field)
+      expect(env.paths()).toEqual([])
+    },
+  )
+})
+
+describe('concurrent checks and cacheMs', () => {
+  it('concurrent checks of one Bearer token, asked the same, share one call; another question is its own', async () => {
+    env.answers[INTROSPECTION] = OK
+    const results = await Promise.all([
+      validateAccessToken(authlete, bearer()),
+      validateAccessToken(authlete, bearer()),
+      validateAccessToken(authlete, bearer()),
+      validateAccessToken(authlete, bearer(), { scopes: ['payments'] }),
+    ])
+    expect(results.map((result) => result.valid)).toEqual([true, true, true, true])
+    expect(introspections()).toBe(2)
+  })
+
+  it('DPoP checks are never shared: each proof is its own request', async () => {
+    env.answers[INTROSPECTION] = OK
+    const dpop = { authorization: 'DPoP at', dpop: 'p', method: 'GET', url: URL_ME }
+    await Promise.all([validateAccessToken(authlete, dpop), validateAccessToken(authlete, dpop)])
+    expect(introspections()).toBe(2)
+  })
+
+  it('a caller’s signal ends its own wait, not the shared call: the others get the verdict', async () => {
+    env.answers[INTROSPECTION] = OK
+    const stop = new AbortController()
+    const first = validateAccessToken(authlete, bearer())
+    const second = validateAccessToken(authlete, bearer(), { signal: stop.signal })
+    stop.abort(new Error('client went away'))
+    expect(await second).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteAbortError) })
+    expect(await first).toMatchObject({ valid: true })
+    expect(introspections()).toBe(1)
+  })
+
+  it('without cacheMs, every check calls Authlete', async () => {
+    env.answers[INTROSPECTION] = OK
+    await validateAccessToken(authlete, bearer())
+    await validateAccessToken(authlete, bearer())
+    expect(introspections()).toBe(2)
+  })
+
+  it('with cacheMs, a valid Bearer result is kept: never past the token’s expiry, never a refusal', async () => {
+    env.answers[INTROSPECTION] = OK
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
+    expect(await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })).toMatchObject({ valid: true })
+    expect(introspections()).toBe(1)
+
+    // A token about to expire is kept no longer than it lives.
+    env.answers[INTROSPECTION] = { ...OK, expiresAt: Date.now() - 1 }
+    await validateAccessToken(authlete, bearer('at-expiring'), { cacheMs: 60_000 })
+    await validateAccessToken(authlete, bearer('at-expiring'), { cacheMs: 60_000 })
+    expect(introspections()).toBe(3)
+
+    // A refusal is asked again.
+    env.answers[INTROSPECTION] = { action: 'UNAUTHORIZED', responseContent: 'Bearer error="invalid_token"' }
+    await validateAccessToken(authlete, bearer('at-unknown'), { cacheMs: 60_000 })
+    await validateAccessToken(authlete, bearer('at-unknown'), { cacheMs: 60_000 })
+    expect(introspections()).toBe(5)
+  })
+
+  it('with cacheMs, a DPoP- or certificate-bound token is never kept', async () => {
+    env.answers[INTROSPECTION] = OK
+    const dpop = { authorization: 'DPoP at', dpop: 'p', method: 'GET', url: URL_ME }
+    await validateAccessToken(authlete, dpop, { cacheMs: 60_000 })
+    await validateAccessToken(authlete, dpop, { cacheMs: 60_000 })
+    const withCertificate = { ...bearer(), clientCertificate: '-----BEGIN CERTIFICATE-----' }
+    await validateAccessToken(authlete, withCertificate, { cacheMs: 60_000 })
+    await validateAccessToken(authlete, withCertificate, { cacheMs: 60_000 })
+    env.answers[INTROSPECTION] = { ...OK, certificateThumbprint: 'x5t' }
+    await validateAccessToken(authlete, bearer('at-mtls'), { cacheMs: 60_000 })
+    await validateAccessToken(authlete, bearer('at-mtls'), { cacheMs: 60_000 })
+    expect(introspections()).toBe(6)
+  })
+
+  it('a revocation through this process drops what is kept', async () => {
+    env.answers[INTROSPECTION] = OK
+    env.answers['/auth/revocation'] = { action: 'OK' }
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
+    await handleRevocationRequest(authlete, { body: 'token=at-1', authorization: 'Basic cnA6c2VjcmV0' })
+    env.answers[INTROSPECTION] = { action: 'UNAUTHORIZED', responseContent: 'Bearer error="invalid_token"' }
+    expect(await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })).toMatchObject({
+      valid: false,
+      status: 401,
+    })
+    expect(introspections()).toBe(2)
+  })
+})
