@@ -50,9 +50,26 @@ describe.skipIf(skipWithoutRedis)('the Redis push subscription store', () => {
     )
   })
 
+  it('sends a Sentinel client’s commands to the primary as createSentinel takes them, a cluster’s by the subject’s key', async () => {
+    const calls: unknown[][] = []
+    const record = async (...args: unknown[]) => {
+      calls.push(args)
+      return []
+    }
+    const context = { signal: AbortSignal.timeout(5000) }
+    const sentinel = { sendCommand: record, getMasterNode: () => ({}), getSentinelNode: () => ({}) }
+    await redisSubscriptionStore(sentinel, { prefix: 'p:' }).list('john', context)
+    const cluster = { sendCommand: record, slots: [], nodeClient: () => ({}) }
+    await redisSubscriptionStore(cluster, { prefix: 'p:' }).list('jane', context)
+    expect(calls).toEqual([
+      [false, ['HVALS', 'p:push:john'], { abortSignal: context.signal }],
+      ['p:push:jane', false, ['HVALS', 'p:push:jane'], { abortSignal: context.signal }],
+    ])
+  })
+
   it('refuses a client that cannot send commands', () => {
     expect(() => redisSubscriptionStore({} as never)).toThrow(
-      'redisSubscriptionStore: client must be a connected node-redis client (createClient().connect())',
+      'redisSubscriptionStore: client must be a connected node-redis client (createClient, createCluster or createSentinel, connected)',
     )
   })
 })
