@@ -61,12 +61,15 @@ export interface AppOptions {
   notification?: NotificationOptions
   /** Requests waiting for the user's decision: in process by default; on Redis for several instances. */
   pending?: PendingAuthentications
+  /** This server's public URL: what a DPoP proof at its API names (never read from the Host header). */
+  publicUrl: string
 }
 
 export function createApp({
   authlete,
   notification,
   pending = createPendingAuthentications(),
+  publicUrl,
 }: AppOptions) {
   const hooks: BackchannelAuthenticationHooks<User> = {
     identifyUser: ({ hintType, hint }) => (hintType === 'LOGIN_HINT' && hint ? USERS.get(hint) : undefined),
@@ -230,7 +233,8 @@ export function createApp({
   })
 
   // An API of this server's own: the token's user, for a token with the profile scope. The URL is
-  // the one the client used (a DPoP proof names it): behind a proxy, build it from your public origin.
+  // the one the client used (a DPoP proof names it), built from this server's public URL: never
+  // from the Host header, which the client writes.
   app.get('/api/me', async (req, res) => {
     const token = await validateAccessToken(
       authlete,
@@ -238,7 +242,7 @@ export function createApp({
         authorization: req.get('authorization'),
         dpop: req.get('dpop'),
         method: req.method,
-        url: `${req.protocol}://${req.get('host')}${req.originalUrl}`,
+        url: `${publicUrl}${req.originalUrl}`,
       },
       { scopes: ['profile'] },
     )

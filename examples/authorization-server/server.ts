@@ -93,7 +93,7 @@ if (env.REDIS_URL) {
 
 const authlete = new AuthleteClient(options)
 front.use(
-  createApp({ authlete, notification, pending }),
+  createApp({ authlete, notification, pending, publicUrl: env.PUBLIC_URL ?? url }),
 )
 
 console.log(
