@@ -20,9 +20,11 @@ import {
   handleUserInfoRequest,
   isAuthleteError,
   type NotificationOptions,
+  parseBasicCredentials,
   type PendingAuthentications,
   validateAccessToken,
 } from 'authlete-ciba'
+import { timingSafeEqual } from 'node:crypto'
 import express from 'express'
 
 export interface User {
@@ -48,11 +50,12 @@ function claimsOf(user: User | undefined) {
 
 /** Whether an `Authorization: Basic` header names a resource server with its secret. */
 function isResourceServer(authorization: string | null | undefined): boolean {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(authorization ?? '')
-  if (!match?.[1]) return false
-  const [id, ...rest] = Buffer.from(match[1], 'base64').toString('utf8').split(':')
-  const secret = RESOURCE_SERVERS.get(decodeURIComponent(id ?? ''))
-  return secret !== undefined && secret === decodeURIComponent(rest.join(':'))
+  const caller = parseBasicCredentials(authorization)
+  if (caller === undefined || 'malformed' in caller) return false
+  const secret = RESOURCE_SERVERS.get(caller.clientId)
+  if (secret === undefined) return false
+  const [expected, given] = [Buffer.from(secret), Buffer.from(caller.clientSecret)]
+  return expected.length === given.length && timingSafeEqual(expected, given)
 }
 
 export interface AppOptions {

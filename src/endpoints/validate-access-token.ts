@@ -187,8 +187,18 @@ async function validate(
   const unknown = unknownInputField(request, INPUT_FIELDS) ?? unknownInputField(options, OPTIONS)
   if (unknown !== undefined) throw unknown
   const { scopes, subject, signal, timeoutMs } = options
-  const cacheMs =
-    options.cacheMs === undefined || options.cacheMs === 0 ? 0 : checkTimeout('cacheMs', options.cacheMs)
+  const cacheMs = options.cacheMs === undefined || options.cacheMs === 0 ? 0 : cacheMsOf(options.cacheMs)
+  // Read on every check, not only a DPoP one: a resource server set up wrong learns it at once.
+  if (typeof request.method !== 'string' || !METHOD.test(request.method)) {
+    throw new AuthleteInputError('method', 'must be the request method, e.g. GET')
+  }
+  if (
+    !(request.url instanceof URL
+      ? /^https?:$/.test(request.url.protocol)
+      : typeof request.url === 'string' && ABSOLUTE_URL.test(request.url))
+  ) {
+    throw new AuthleteInputError('url', 'must be the public, absolute http(s) URL of the request')
+  }
   if (timeoutMs !== undefined) checkTimeout('timeoutMs', timeoutMs)
   const now = options.now ?? Date.now
   if (typeof now !== 'function')
@@ -276,6 +286,23 @@ function missingProofResponse(): EndpointResponse {
     'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
     undefined,
   )
+}
+
+/** An HTTP method: an RFC 9110 token. */
+const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** An absolute http(s) URL with a host (checked cheaply: every check reads it). */
+const ABSOLUTE_URL = /^https?:\/\/[^/?#\s]+(?:[/?#]\S*)?$/i
+
+/** `cacheMs`: 0 (off), or a deadline option's whole milliseconds. */
+function cacheMsOf(value: unknown): number {
+  try {
+    return checkTimeout('cacheMs', value)
+  } catch {
+    throw new AuthleteInputError(
+      'cacheMs',
+      'must be 0 (off) or a whole number of milliseconds from 1 to 2147483647',
+    )
+  }
 }
 
 const IN_QUERY = 'An access token in the query string is not accepted.'

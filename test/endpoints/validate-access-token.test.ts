@@ -185,6 +185,9 @@ describe('a token that will not do: the answer to send', () => {
     ['a request object with other fields', { ...bearer(), headers: {} }, {}, 'headers'],
     ['an unknown option', bearer(), { scope: ['x'] }, 'scope'],
     ['a bad cacheMs', bearer(), { cacheMs: -1 }, 'cacheMs'],
+    ['a URL that is none', { ...bearer(), url: 'not a url' }, {}, 'url'],
+    ['a URL of another scheme', { ...bearer(), url: 'ftp://api.example.com/x' }, {}, 'url'],
+    ['no method', { ...bearer(), method: '' }, {}, 'method'],
   ])(
     '%s: 500 with the AuthleteInputError naming it, Authlete not called',
     async (_what, request, options, field) => {
