@@ -18,6 +18,7 @@
 // First: on an unsupported Node.js, fail with one clear line.
 import '../src/node-guard.js'
 import { createHash } from 'node:crypto'
+import { timeoutOr } from '../src/deadline.js'
 import type {
   PendingClaim,
   PendingClaimResult,
@@ -282,10 +283,8 @@ export function redisPendingStore(
   if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
     throw new TypeError(`redisPendingStore: replicas must be a whole number from 0 to ${MAX_REPLICAS}`)
   }
-  const waitTimeoutMs = options.waitTimeoutMs ?? 1000
-  if (typeof waitTimeoutMs !== 'number' || !Number.isFinite(waitTimeoutMs) || waitTimeoutMs < 1) {
-    throw new TypeError('redisPendingStore: waitTimeoutMs must be a number of milliseconds, at least 1')
-  }
+  // The one rule of every deadline option of the package, with its words.
+  const waitTimeoutMs = timeoutOr('waitTimeoutMs', options.waitTimeoutMs, 1000)
   const recordKey = (authReqId: string) => `${prefix}req:${authReqId}`
   const subjectKey = (subject: string) => `${prefix}sub:${subject}`
   const routed =

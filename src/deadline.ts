@@ -180,6 +180,12 @@ class RunningDeadline implements Deadline, SignalOwner {
 
   /** `value`, unless the deadline ends first: then {@link endOf} at once, and `value` is dropped. */
   race<T>(value: PromiseLike<T>): Promise<T> {
+    // Ended while the hook ran (it aborted the caller's signal itself, say): no one would tell the
+    // race now.
+    if (this.signal.aborted) {
+      Promise.resolve(value).then(undefined, () => {})
+      return Promise.reject(endOf(this.signal))
+    }
     const { promise, resolve, reject } = Promise.withResolvers<T>()
     const race = new HookRace(this, reject)
     this.watch(race)

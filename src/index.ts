@@ -61,6 +61,11 @@ export {
   toBackchannelWebResponse,
 } from './endpoints/backchannel-authentication-response.js'
 export {
+  type BasicCredentials,
+  type MalformedCredentials,
+  parseBasicCredentials,
+} from './endpoints/basic-credentials.js'
+export {
   handleIntrospectionRequest,
   handleIntrospectionWebRequest,
   type IntrospectionCaller,

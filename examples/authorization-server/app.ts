@@ -20,10 +20,12 @@ import {
   handleUserInfoRequest,
   isAuthleteError,
   type NotificationOptions,
+  parseBasicCredentials,
   type PendingAuthentications,
   validateAccessToken,
 } from 'authlete-ciba'
 import { type PushSubscriptions, type VapidDetails, webPushNotifier } from 'authlete-ciba/device'
+import { timingSafeEqual } from 'node:crypto'
 import express from 'express'
 import { mountDevice } from './device.ts'
 
@@ -50,11 +52,12 @@ function claimsOf(user: User | undefined) {
 
 /** Whether an `Authorization: Basic` header names a resource server with its secret. */
 function isResourceServer(authorization: string | null | undefined): boolean {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(authorization ?? '')
-  if (!match?.[1]) return false
-  const [id, ...rest] = Buffer.from(match[1], 'base64').toString('utf8').split(':')
-  const secret = RESOURCE_SERVERS.get(decodeURIComponent(id ?? ''))
-  return secret !== undefined && secret === decodeURIComponent(rest.join(':'))
+  const caller = parseBasicCredentials(authorization)
+  if (caller === undefined || 'malformed' in caller) return false
+  const secret = RESOURCE_SERVERS.get(caller.clientId)
+  if (secret === undefined) return false
+  const [expected, given] = [Buffer.from(secret), Buffer.from(caller.clientSecret)]
+  return expected.length === given.length && timingSafeEqual(expected, given)
 }
 
 export interface AppOptions {
@@ -63,8 +66,11 @@ export interface AppOptions {
   notification?: NotificationOptions
   /** Requests waiting for the user's decision: in process by default; on Redis for several instances. */
   pending?: PendingAuthentications
-  /** This server's origin (`http://127.0.0.1:3000`): the device page's, which it checks POSTs against. */
-  origin: string
+  /**
+   * This server's public URL: what a DPoP proof at its API names (never read from the Host header),
+   * and whose origin the device page checks POSTs against.
+   */
+  publicUrl: string
   /** Web Push to the user's browsers: the VAPID keys (`authlete-ciba vapid-keys`) and where subscriptions live. */
   webPush?: { vapid: VapidDetails; subscriptions: PushSubscriptions }
   /** The conformance suite's automated approval, at POST /ciba/automated-approval?secret=… */
@@ -75,10 +81,12 @@ export function createApp({
   authlete,
   notification,
   pending = createPendingAuthentications(),
-  origin,
+  publicUrl,
   webPush,
   automatedApprovalSecret,
 }: AppOptions) {
+  // The device page's origin, as browsers send it in Origin.
+  const origin = new URL(publicUrl).origin
   const notify =
     webPush &&
     webPushNotifier({ ...webPush, onError: (error) => console.error('[web push]', (error as Error)?.message) })
@@ -185,7 +193,8 @@ export function createApp({
   })
 
   // An API of this server's own: the token's user, for a token with the profile scope. The URL is
-  // the one the client used (a DPoP proof names it): behind a proxy, build it from your public origin.
+  // the one the client used (a DPoP proof names it), built from this server's public URL: never
+  // from the Host header, which the client writes.
   app.get('/api/me', async (req, res) => {
     const token = await validateAccessToken(
       authlete,
@@ -193,7 +202,7 @@ export function createApp({
         authorization: req.get('authorization'),
         dpop: req.get('dpop'),
         method: req.method,
-        url: `${req.protocol}://${req.get('host')}${req.originalUrl}`,
+        url: `${publicUrl}${req.originalUrl}`,
       },
       { scopes: ['profile'] },
     )

@@ -134,7 +134,7 @@ const app = createApp({
   authlete,
   notification,
   pending,
-  origin: url,
+  publicUrl: env.PUBLIC_URL ?? url,
   webPush,
   automatedApprovalSecret: env.AUTOMATED_APPROVAL_SECRET,
 })

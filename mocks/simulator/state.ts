@@ -183,12 +183,18 @@ export class SimulatorState implements TokenSimulatorState {
   }
 
   addClient(client: CibaSimulatorClient): void {
+    // Registered again (new settings): the same client, with the numeric ID it had, so that its
+    // tokens stay its own and no later client can be given that number.
+    let previousId: number | undefined
     for (const [key, registered] of this.#clients) {
-      if (registered.clientId === client.clientId) this.#clients.delete(key)
+      if (registered.clientId === client.clientId) {
+        previousId = registered.numericId
+        this.#clients.delete(key)
+      }
     }
     const taken = (id: number) => [...this.#clients.values()].some((known) => known.numericId === id)
     while (taken(this.#nextNumericId)) this.#nextNumericId++
-    const registered = register(client, this.#nextNumericId)
+    const registered = register(client, previousId ?? this.#nextNumericId)
     // Authlete's numeric client IDs are unique: a client registered by number must not take the
     // number another client was given, or either could redeem the other's auth_req_id.
     const holder = this.#clients.get(String(registered.numericId))
@@ -200,7 +206,7 @@ export class SimulatorState implements TokenSimulatorState {
     this.#clients.set(registered.clientId, registered)
     if (registered.alias !== undefined) {
       this.#clients.set(String(registered.numericId), registered)
-      this.#nextNumericId++
+      if (previousId === undefined) this.#nextNumericId++
     }
   }
 

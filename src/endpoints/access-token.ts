@@ -80,11 +80,17 @@ export function missingTokenResponse(): EndpointResponse {
   return challengeResponse(401, 'Bearer', undefined)
 }
 
-/** A request that breaks RFC 6750 (two tokens, another scheme, a malformed token): 400 `invalid_request`. */
-export function invalidTokenRequestResponse(description: string): EndpointResponse {
+/**
+ * A request that breaks RFC 6750 (two tokens, another scheme, a malformed token): 400
+ * `invalid_request`, in the scheme the request used.
+ */
+export function invalidTokenRequestResponse(
+  description: string,
+  scheme: 'Bearer' | 'DPoP',
+): EndpointResponse {
   return challengeResponse(
     400,
-    `Bearer error="invalid_request",error_description="${description}"`,
+    `${scheme} error="invalid_request",error_description="${description}"`,
     undefined,
   )
 }

@@ -26,6 +26,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * ID and secret before Basic encoding, so each half is form-decoded (`+` is a space, `%XX` a byte).
  * Another scheme than Basic (`Bearer`, `DPoP`, …) is malformed here: no client authentication method
  * of these endpoints uses one; so is a client ID or secret over `MAX_FIELD_LENGTH` characters.
+ *
+ * The endpoints read the client's header with it; your introspection endpoint's `authenticateCaller`
+ * can read a resource server's with it too (a client library form-encodes the secret: `rs%2Dsecret`).
+ *
+ * @example
+ * ```ts
+ * authenticateCaller: ({ authorization }) => {
+ *   const caller = parseBasicCredentials(authorization)
+ *   return caller !== undefined && 'clientId' in caller && resourceServers.check(caller.clientId, caller.clientSecret)
+ * }
+ * ```
  */
 export function parseBasicCredentials(
   authorization: string | null | undefined,

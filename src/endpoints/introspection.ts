@@ -151,7 +151,7 @@ async function run(
     verdict = await untilEnd(flow, () =>
       hooks.authenticateCaller({ authorization: input.authorization, parameters }),
     )
-    if (verdict !== true && verdict !== false && (typeof verdict !== 'object' || verdict === null)) {
+    if (verdict !== true && verdict !== false && !isCallerObject(verdict)) {
       throw new TypeError('authenticateCaller returned something other than a boolean or { rsUri }')
     }
   } catch (error) {
@@ -202,6 +202,18 @@ async function run(
   }
 }
 
+/**
+ * `{}` or `{ rsUri }` and nothing else: the caller is let in. Anything else (an array, an error, an
+ * object with another field, `{ allowed: false }`) may be a refusal the hook meant: fail closed.
+ */
+function isCallerObject(value: unknown): value is { rsUri?: string | undefined } {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+    return false
+  for (const key of Object.keys(value)) if (key !== 'rsUri') return false
+  const { rsUri } = value as { rsUri?: unknown }
+  return rsUri === undefined || typeof rsUri === 'string'
+}
+
 function invalidRequest(): EndpointResponse {
   return { status: 400, headers: { ...JSON_HEADERS }, body: INVALID_REQUEST }
 }
@@ -222,15 +234,23 @@ export async function handleIntrospectionWebRequest(
   hooks: IntrospectionRequestHooks,
   options: IntrospectionRequestOptions = {},
 ): Promise<Response> {
-  const read = await readWebRequestBody(request, options?.signal)
-  if ('error' in read) {
-    reporterOf<IntrospectionRequestStage>(hooks)(read.error, 'request')
-    return toWebResponse(read.callerAborted ? serverError() : invalidRequest())
-  }
-  const input: IntrospectionRequestInput = {
-    body: read.text,
-    authorization: request.headers.get('authorization'),
-    accept: request.headers.get('accept'),
+  const report = reporterOf<IntrospectionRequestStage>(hooks)
+  let input: IntrospectionRequestInput
+  try {
+    const read = await readWebRequestBody(request, options?.signal)
+    if ('error' in read) {
+      report(read.error, 'request')
+      return toWebResponse(read.callerAborted ? serverError() : invalidRequest())
+    }
+    input = {
+      body: read.text,
+      authorization: request.headers.get('authorization'),
+      accept: request.headers.get('accept'),
+    }
+  } catch (error) {
+    // No Request at all, or options that cannot be read.
+    report(error, 'request')
+    return toWebResponse(serverError())
   }
   return toWebResponse(await handleIntrospectionRequest(authlete, input, hooks, options))
 }

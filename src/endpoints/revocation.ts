@@ -179,21 +179,31 @@ export async function handleRevocationWebRequest(
   hooks: RevocationRequestHooks = {},
   options: RevocationWebRequestOptions = {},
 ): Promise<Response> {
-  const { clientCertificate, clientCertificatePath, ...callOptions } = options ?? {}
-  const read = await readWebRequestBody(request, callOptions.signal)
-  if ('error' in read) {
-    reporterOf<RevocationRequestStage>(hooks)(read.error, 'request')
-    return toWebResponse(
-      read.callerAborted
-        ? serverError()
-        : { status: 400, headers: { ...JSON_HEADERS }, body: '{"error":"invalid_request"}' },
-    )
-  }
-  const input: RevocationRequestInput = {
-    body: read.text,
-    authorization: request.headers.get('authorization'),
-    clientCertificate,
-    clientCertificatePath,
+  const report = reporterOf<RevocationRequestStage>(hooks)
+  let input: RevocationRequestInput
+  let callOptions: RevocationRequestOptions
+  try {
+    const { clientCertificate, clientCertificatePath, ...rest } = options ?? {}
+    callOptions = rest
+    const read = await readWebRequestBody(request, rest.signal)
+    if ('error' in read) {
+      report(read.error, 'request')
+      return toWebResponse(
+        read.callerAborted
+          ? serverError()
+          : { status: 400, headers: { ...JSON_HEADERS }, body: '{"error":"invalid_request"}' },
+      )
+    }
+    input = {
+      body: read.text,
+      authorization: request.headers.get('authorization'),
+      clientCertificate,
+      clientCertificatePath,
+    }
+  } catch (error) {
+    // No Request at all, or options that cannot be read.
+    report(error, 'request')
+    return toWebResponse(serverError())
   }
   return toWebResponse(await handleRevocationRequest(authlete, input, hooks, callOptions))
 }

@@ -1,7 +1,7 @@
 /**
  * What `validateAccessToken` remembers per client: the checks in flight, which concurrent checks of
- * one Bearer token share, and (with `cacheMs`) the results of recent ones. Only a Bearer token's
- * check is shared or kept: a DPoP proof or a certificate belongs to one request.
+ * one Bearer token share, and (with `cacheMs`) the valid results of recent ones. Only a Bearer
+ * token's check is shared or kept: a DPoP proof or a certificate belongs to one request.
  *
  * @internal
  * @module
@@ -12,32 +12,48 @@ const MAX_ENTRIES = 10_000
 
 interface Entry<Result> {
   readonly result: Result
-  /** Milliseconds since the epoch. */
-  readonly until: number
+  /** When it was answered, on the caller's clock. */
+  readonly at: number
+  /** When the token expires: never answered from here at or after it. */
+  readonly expiresAt: number
 }
 
 /** The checks of one client, by key (the token and what was asked of it). */
 export class TokenCheckCache<Result> {
   readonly #inFlight = new Map<string, Promise<Result>>()
   readonly #results = new Map<string, Entry<Result>>()
+  /** Counts the {@link clear}s: a check started before one is not kept after it. */
+  #generation = 0
 
-  /** A kept result for `key` still good at `now`. */
-  get(key: string, now: number): Result | undefined {
-    const entry = this.#results.get(key)
-    if (entry === undefined) return undefined
-    if (now < entry.until) return entry.result
-    this.#results.delete(key)
-    return undefined
+  /** What a check started now must give back to {@link set}. */
+  get generation(): number {
+    return this.#generation
   }
 
-  /** Keeps `result` for `key` until `until`. */
-  set(key: string, result: Result, until: number): void {
+  /** A kept result for `key`, answered less than `maxAgeMs` before `now`, of a token live at `now`. */
+  get(key: string, now: number, maxAgeMs: number): Result | undefined {
+    const entry = this.#results.get(key)
+    if (entry === undefined) return undefined
+    if (now >= entry.expiresAt) {
+      this.#results.delete(key)
+      return undefined
+    }
+    return now - entry.at < maxAgeMs ? entry.result : undefined
+  }
+
+  /**
+   * Keeps `result` for `key`, answered at `at`, for a token that expires at `expiresAt`; unless the
+   * cache was cleared since the check started (`generation`): the token may have been revoked
+   * while its answer was on the way.
+   */
+  set(key: string, result: Result, at: number, expiresAt: number, generation: number): void {
+    if (generation !== this.#generation) return
     this.#results.delete(key)
     if (this.#results.size >= MAX_ENTRIES) {
       const oldest = this.#results.keys().next()
       if (!oldest.done) this.#results.delete(oldest.value)
     }
-    this.#results.set(key, { result, until })
+    this.#results.set(key, { result, at, expiresAt })
   }
 
   /**
@@ -57,10 +73,12 @@ export class TokenCheckCache<Result> {
   }
 
   /**
-   * Forgets every result and every check in flight: a token was revoked through this process. A
-   * revoked refresh token takes the access tokens of its grant with it, which no key here names.
+   * Forgets every result and every check in flight, and keeps none started before: a token was
+   * revoked through this process. A revoked refresh token takes the access tokens of its grant
+   * with it, which no key here names.
    */
   clear(): void {
+    this.#generation++
     this.#results.clear()
     this.#inFlight.clear()
   }

@@ -378,26 +378,35 @@ export async function handleTokenWebRequest(
   hooks: TokenRequestHooks = {},
   options: TokenWebRequestOptions = {},
 ): Promise<Response> {
-  const { clientCertificate, clientCertificatePath, ...callOptions } = options ?? {}
-  // The body is read before the client is authenticated: at most 1 MiB, for at most 10 s, and not
-  // past the caller's signal.
-  const read = await readWebRequestBody(request, callOptions.signal)
-  if ('error' in read) {
-    // Too large, broken, too slow (or this is no Request): the answer is the client's. The caller's
-    // signal is the server's own decision.
-    reporterOf(hooks)(read.error, 'request')
-    return toWebResponse(
-      read.callerAborted
-        ? toTokenResponse(undefined)
-        : toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST }),
-    )
-  }
-  const input: TokenRequestInput = {
-    body: read.text,
-    authorization: request.headers.get('authorization'),
-    dpop: request.headers.get('dpop'),
-    clientCertificate,
-    clientCertificatePath,
+  let input: TokenRequestInput
+  let callOptions: TokenRequestOptions
+  try {
+    const { clientCertificate, clientCertificatePath, ...rest } = options ?? {}
+    callOptions = rest
+    // The body is read before the client is authenticated: at most 1 MiB, for at most 10 s, and not
+    // past the caller's signal.
+    const read = await readWebRequestBody(request, rest.signal)
+    if ('error' in read) {
+      // Too large, broken, too slow (or this is no Request): the answer is the client's. The caller's
+      // signal is the server's own decision.
+      reporterOf(hooks)(read.error, 'request')
+      return toWebResponse(
+        read.callerAborted
+          ? toTokenResponse(undefined)
+          : toTokenResponse({ action: 'BAD_REQUEST', responseContent: INVALID_REQUEST }),
+      )
+    }
+    input = {
+      body: read.text,
+      authorization: request.headers.get('authorization'),
+      dpop: request.headers.get('dpop'),
+      clientCertificate,
+      clientCertificatePath,
+    }
+  } catch (error) {
+    // Options that cannot be read.
+    reporterOf(hooks)(error, 'request')
+    return toWebResponse(toTokenResponse(undefined))
   }
   const answer = await handleTokenRequest(authlete, input, hooks, callOptions)
   try {

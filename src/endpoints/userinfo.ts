@@ -196,12 +196,22 @@ async function run(
     return serverErrorResponse()
   }
   const method = typeof input.method === 'string' ? input.method.toUpperCase() : ''
-  const presented = readAccessToken(
-    input.authorization,
-    method === 'POST' ? formToken(input.body) : undefined,
-  )
+  // OpenID Connect Core §5.3.1: GET or POST.
+  if (method !== 'GET' && method !== 'POST') return methodNotAllowed()
+  const form = method === 'POST' ? formToken(input.body) : undefined
+  if (form !== undefined && 'invalid' in form) return invalidTokenRequestResponse(form.invalid, 'Bearer')
+  const presented = readAccessToken(input.authorization, form?.token)
   if ('missing' in presented) return missingTokenResponse()
-  if ('invalid' in presented) return invalidTokenRequestResponse(presented.invalid)
+  if ('invalid' in presented) return invalidTokenRequestResponse(presented.invalid, 'Bearer')
+  // RFC 9449 §7.1: the DPoP scheme comes with a proof; without one, Authlete would take the token
+  // as a bearer token.
+  if (presented.scheme === 'DPoP' && !input.dpop) {
+    return challengeResponse(
+      401,
+      'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
+      undefined,
+    )
+  }
 
   let answer: UserinfoAnswer
   try {
@@ -212,12 +222,13 @@ async function run(
   }
   if (answer.action !== 'OK') return errorResponse(answer, answer.dpopNonce)
 
-  let claims: UserInfoClaims | undefined | null
+  let values: Record<string, unknown> | undefined
   try {
-    claims = await untilEnd(flow, () => hooks.claims(claimsContext(answer as UserinfoOk)))
+    const claims = await untilEnd(flow, () => hooks.claims(claimsContext(answer as UserinfoOk)))
     if (claims !== undefined && claims !== null && (typeof claims !== 'object' || Array.isArray(claims))) {
-      throw new TypeError('claims returned something other than an object of claims by name')
+      throw new TypeError('claims returned something other than an object (or Map) of claims by name')
     }
+    values = allowedClaims(claims, answer.claims)
   } catch (error) {
     report(error, 'claims')
     return serverErrorResponse()
@@ -225,7 +236,6 @@ async function run(
 
   let issued: UserinfoIssueAnswer
   try {
-    const values = allowedClaims(claims, answer.claims)
     issued = await authlete.userinfoIssue(
       { token: presented.token, ...(values === undefined ? {} : { claims: values }) },
       flow.call,
@@ -252,12 +262,25 @@ async function run(
   }
 }
 
-/** The form body's `access_token`, if the body is a form that has one. */
-function formToken(body: FormBody | undefined): string | undefined {
+/**
+ * The form body's `access_token`: `undefined` when the body has none, `invalid` when it has it more
+ * than once or cannot be read as a form (RFC 6750 §2.2: one token, in a form body).
+ */
+function formToken(body: FormBody | undefined): { token: string } | { invalid: string } | undefined {
   if (body === undefined) return undefined
   const text = formText(body)
-  if (typeof text !== 'string' || text === '') return undefined
-  return new URLSearchParams(text).get('access_token') ?? undefined
+  if (typeof text !== 'string') return { invalid: 'The request body is not a form.' }
+  if (text === '') return undefined
+  const tokens = new URLSearchParams(text).getAll('access_token')
+  if (tokens.length > 1) return { invalid: 'The access token must be sent one way only.' }
+  return tokens.length === 1 ? { token: tokens[0] as string } : undefined
+}
+
+/** A method other than GET or POST: 405 with `Allow`. */
+function methodNotAllowed(): EndpointResponse {
+  const response = challengeResponse(405, undefined, undefined)
+  response.headers.Allow = 'GET, POST'
+  return response
 }
 
 function userinfoRequest(
@@ -292,18 +315,24 @@ function claimsContext(answer: UserinfoOk): UserInfoClaimsContext {
   }
 }
 
-/** The values of `claims` that Authlete allows (`names`), none `undefined` or `null`, never `sub`. */
+/**
+ * The values of `claims` that Authlete allows (`names`), none `undefined` or `null`, never `sub`:
+ * a plain object's or a class instance's properties (getters included), or a `Map`'s entries.
+ */
 function allowedClaims(
-  claims: UserInfoClaims | undefined | null,
+  claims: UserInfoClaims | ReadonlyMap<string, unknown> | undefined | null,
   names: readonly string[] | undefined,
 ): Record<string, unknown> | undefined {
   if (claims === undefined || claims === null || names === undefined) return undefined
   const values: Record<string, unknown> = {}
   let any = false
   for (const name of names) {
-    if (name === 'sub' || !Object.hasOwn(claims, name)) continue
-    const value = claims[name]
-    if (value === undefined || value === null) continue
+    if (name === 'sub') continue
+    let value: unknown
+    if (claims instanceof Map) value = claims.get(name)
+    // Not a name Object.prototype has (constructor, toString): a claim is data, never inherited from it.
+    else if (name in claims && !(name in Object.prototype)) value = (claims as Record<string, unknown>)[name]
+    if (value === undefined || value === null || typeof value === 'function') continue
     values[name] = value
     any = true
   }
@@ -312,7 +341,7 @@ function allowedClaims(
 
 /** An error action of either call: its status and challenge; an action this version does not know: 500. */
 function errorResponse(answer: { action: string; responseContent?: string }, dpopNonce: string | undefined) {
-  const status = ERROR_STATUS[answer.action]
+  const status = Object.hasOwn(ERROR_STATUS, answer.action) ? ERROR_STATUS[answer.action] : undefined
   if (status === undefined || !isAnswer(answer)) return serverErrorResponse()
   return challengeResponse(status, answer.responseContent, dpopNonce)
 }
@@ -343,33 +372,37 @@ export async function handleUserInfoWebRequest(
   hooks: UserInfoRequestHooks,
   options: UserInfoWebRequestOptions = {},
 ): Promise<Response> {
-  const { clientCertificate, ...rest } = options ?? {}
-  let body: string | undefined
+  const report = reporterOf<UserInfoRequestStage>(hooks)
+  let input: UserInfoRequestInput
+  let callOptions: UserInfoRequestOptions
   try {
+    const { clientCertificate, ...rest } = options ?? {}
+    callOptions = rest
+    let body: string | undefined
     const type = request.headers.get('content-type') ?? ''
     if (request.method.toUpperCase() === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(type)) {
       const read = await readWebRequestBody(request, rest.signal)
       if ('error' in read) {
-        reporterOf<UserInfoRequestStage>(hooks)(read.error, 'request')
+        report(read.error, 'request')
         return toWebResponse(
           read.callerAborted
             ? serverErrorResponse()
-            : invalidTokenRequestResponse('The request body could not be read.'),
+            : invalidTokenRequestResponse('The request body could not be read.', 'Bearer'),
         )
       }
       body = read.text
     }
+    input = {
+      method: request.method,
+      authorization: request.headers.get('authorization'),
+      dpop: request.headers.get('dpop'),
+      body,
+      clientCertificate,
+    }
   } catch (error) {
-    // No Request at all.
-    reporterOf<UserInfoRequestStage>(hooks)(error, 'request')
-    return toWebResponse(invalidTokenRequestResponse('The request could not be read.'))
+    // No Request at all, or options that cannot be read.
+    report(error, 'request')
+    return toWebResponse(serverErrorResponse())
   }
-  const input: UserInfoRequestInput = {
-    method: request.method,
-    authorization: request.headers.get('authorization'),
-    dpop: request.headers.get('dpop'),
-    body,
-    clientCertificate,
-  }
-  return toWebResponse(await handleUserInfoRequest(authlete, input, hooks, rest))
+  return toWebResponse(await handleUserInfoRequest(authlete, input, hooks, callOptions))
 }

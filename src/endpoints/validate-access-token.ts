@@ -12,7 +12,7 @@
 
 import type { AuthleteClient } from '../client.js'
 import { checkTimeout, startDeadline, untilEnd } from '../deadline.js'
-import { AuthleteInputError } from '../errors.js'
+import { AuthleteInputError, AuthleteTimeoutError } from '../errors.js'
 import type {
   IntrospectionAnswer,
   IntrospectionOk,
@@ -77,6 +77,12 @@ export interface ValidateAccessTokenOptions extends AuthleteCallOptions {
    * @default 0 (every check calls Authlete; concurrent checks of one Bearer token share one call)
    */
   cacheMs?: number | undefined
+  /**
+   * The clock `cacheMs` and a kept result's expiry are read on, in milliseconds since the epoch:
+   * your tests' clock, shared with the simulator's (`docs/testing.md`, "One clock").
+   * @default Date.now
+   */
+  now?: (() => number) | undefined
 }
 
 /** A token that will do: what to act on. */
@@ -119,7 +125,7 @@ const INPUT_FIELDS: ReadonlySet<string> = new Set([
   'url',
   'clientCertificate',
 ])
-const OPTIONS: ReadonlySet<string> = new Set(['scopes', 'subject', 'cacheMs', 'signal', 'timeoutMs'])
+const OPTIONS: ReadonlySet<string> = new Set(['scopes', 'subject', 'cacheMs', 'now', 'signal', 'timeoutMs'])
 
 /** The status each error action is answered with (`AccessTokenValidator`). */
 const ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -181,20 +187,36 @@ async function validate(
   const unknown = unknownInputField(request, INPUT_FIELDS) ?? unknownInputField(options, OPTIONS)
   if (unknown !== undefined) throw unknown
   const { scopes, subject, signal, timeoutMs } = options
-  const cacheMs =
-    options.cacheMs === undefined || options.cacheMs === 0 ? 0 : checkTimeout('cacheMs', options.cacheMs)
+  const cacheMs = options.cacheMs === undefined || options.cacheMs === 0 ? 0 : cacheMsOf(options.cacheMs)
+  // Read on every check, not only a DPoP one: a resource server set up wrong learns it at once.
+  if (typeof request.method !== 'string' || !METHOD.test(request.method)) {
+    throw new AuthleteInputError('method', 'must be the request method, e.g. GET')
+  }
+  if (
+    !(request.url instanceof URL
+      ? /^https?:$/.test(request.url.protocol)
+      : typeof request.url === 'string' && ABSOLUTE_URL.test(request.url))
+  ) {
+    throw new AuthleteInputError('url', 'must be the public, absolute http(s) URL of the request')
+  }
   if (timeoutMs !== undefined) checkTimeout('timeoutMs', timeoutMs)
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function')
+    throw new AuthleteInputError('now', 'must be a function returning milliseconds')
 
   const presented = readAccessToken(request.authorization, undefined)
   if ('missing' in presented) {
     return queryToken(request.url)
-      ? refused(invalidTokenRequestResponse(IN_QUERY))
+      ? refused(invalidTokenRequestResponse(IN_QUERY, 'Bearer'))
       : refused(missingTokenResponse())
   }
-  if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid))
-  if (queryToken(request.url)) return refused(invalidTokenRequestResponse(IN_QUERY))
+  if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid, 'Bearer'))
+  if (queryToken(request.url)) return refused(invalidTokenRequestResponse(IN_QUERY, presented.scheme))
 
   const dpop = presented.scheme === 'DPoP' ? request.dpop || undefined : undefined
+  // RFC 9449 §7.1: the DPoP scheme comes with a proof; without one, Authlete would take the token
+  // as a bearer token.
+  if (presented.scheme === 'DPoP' && dpop === undefined) return refused(missingProofResponse())
   const call: IntrospectionRequest = {
     token: presented.token,
     scopes,
@@ -211,33 +233,76 @@ async function validate(
     return verdict(await authlete.introspection(call, { signal, timeoutMs }))
   }
   const cache = cacheOf<IntrospectionAnswer>(authlete)
-  const key = `${presented.token}\n${scopes === undefined ? '' : scopes.join(' ')}\n${subject ?? ''}`
+  const key = JSON.stringify([presented.token, scopes ?? null, subject ?? null])
   if (cacheMs > 0) {
-    const kept = cache.get(key, Date.now())
+    const kept = cache.get(key, now(), cacheMs)
     if (kept !== undefined) return verdict(kept)
   }
+  const generation = cache.generation
   let started = false
+  // The shared call runs on the client's own deadline: each caller, the first included, waits
+  // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
   const shared = cache.share(key, () => {
     started = true
-    return authlete.introspection(call, timeoutMs === undefined ? undefined : { timeoutMs })
+    return authlete.introspection(call).then(frozen)
   })
-  let answer: IntrospectionAnswer
-  if (started || timeoutMs === undefined) {
-    answer = signal === undefined ? await shared : await untilEnd(signal, () => shared)
-  } else {
-    // Joined a check in flight: within this caller's own deadline, not the first caller's.
-    const deadline = startDeadline(timeoutMs, signal)
-    try {
-      answer = await untilEnd(deadline, () => shared)
-    } finally {
-      deadline.end()
-    }
-  }
+  const answer = await within(shared, signal, timeoutMs)
   if (cacheMs > 0 && started && answer.action === 'OK' && answer.certificateThumbprint === undefined) {
-    const until = Math.min(Date.now() + cacheMs, answer.expiresAt ?? Number.POSITIVE_INFINITY)
-    cache.set(key, answer, until)
+    cache.set(key, answer, now(), answer.expiresAt ?? Number.POSITIVE_INFINITY, generation)
   }
   return verdict(answer)
+}
+
+/** `shared`, unless the caller's `signal` or `timeoutMs` ends the wait first. */
+async function within<T>(
+  shared: Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<T> {
+  if (timeoutMs === undefined) return signal === undefined ? shared : untilEnd(signal, () => shared)
+  const deadline = startDeadline(timeoutMs, signal)
+  try {
+    return await untilEnd(deadline, () => shared)
+  } catch (error) {
+    throw deadline.timedOut() ? new AuthleteTimeoutError(timeoutMs, 'headers', { cause: error }) : error
+  } finally {
+    deadline.end()
+  }
+}
+
+/** An answer that several callers may hold: none of them can change it for the others. */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) frozen(item)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/** The DPoP scheme without a proof: 401 with a DPoP challenge (RFC 9449 §7.1). */
+function missingProofResponse(): EndpointResponse {
+  return challengeResponse(
+    401,
+    'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
+    undefined,
+  )
+}
+
+/** An HTTP method: an RFC 9110 token. */
+const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** An absolute http(s) URL with a host (checked cheaply: every check reads it). */
+const ABSOLUTE_URL = /^https?:\/\/[^/?#\s]+(?:[/?#]\S*)?$/i
+
+/** `cacheMs`: 0 (off), or a deadline option's whole milliseconds. */
+function cacheMsOf(value: unknown): number {
+  try {
+    return checkTimeout('cacheMs', value)
+  } catch {
+    throw new AuthleteInputError(
+      'cacheMs',
+      'must be 0 (off) or a whole number of milliseconds from 1 to 2147483647',
+    )
+  }
 }
 
 const IN_QUERY = 'An access token in the query string is not accepted.'
@@ -246,7 +311,6 @@ const IN_QUERY = 'An access token in the query string is not accepted.'
 function queryToken(url: string | URL): boolean {
   if (url instanceof URL) return url.searchParams.has('access_token')
   if (typeof url !== 'string') throw new AuthleteInputError('url', 'must be the request URL, a string or URL')
-  if (!url.includes('access_token')) return false
   const query = url.indexOf('?')
   return query !== -1 && new URLSearchParams(url.slice(query + 1).split('#')[0]).has('access_token')
 }
@@ -277,7 +341,7 @@ function verdict(answer: IntrospectionAnswer): AccessTokenValidation {
       answer: ok,
     }
   }
-  const status = ERROR_STATUS[answer.action]
+  const status = Object.hasOwn(ERROR_STATUS, answer.action) ? ERROR_STATUS[answer.action] : undefined
   if (status === undefined) {
     return {
       valid: false,

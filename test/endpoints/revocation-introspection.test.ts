@@ -149,6 +149,29 @@ describe('handleRevocationRequest', () => {
     expect(env.paths()).toEqual([])
   })
 
+  it('the Fetch variants with options that cannot be read: a 500, never a rejection', async () => {
+    const options = {
+      get signal(): never {
+        throw new Error('getter')
+      },
+    }
+    const request = () =>
+      new Request('https://as.example.com/x', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'token=a',
+      })
+    expect((await handleRevocationWebRequest(authlete, request(), {}, options as never)).status).toBe(500)
+    const introspected = await handleIntrospectionWebRequest(
+      authlete,
+      request(),
+      { authenticateCaller: () => true },
+      options as never,
+    )
+    expect(introspected.status).toBe(500)
+    expect(env.paths()).toEqual([])
+  })
+
   it('handleRevocationWebRequest: the body and the Authorization header of the Request', async () => {
     env.answers[REVOCATION] = { action: 'OK' }
     const response = await handleRevocationWebRequest(
@@ -238,6 +261,22 @@ describe('handleIntrospectionRequest', () => {
       ).toBe(500)
       expect(errors).toEqual([[expect.any(Error), 'authenticateCaller']])
     }
+    expect(env.paths()).toEqual([])
+  })
+
+  it.each([
+    ['an array', []],
+    ['an error', new Error('denied')],
+    ['{ allowed: false }', { allowed: false }],
+    ['{ rsUri, ok: false }', { rsUri: 'https://rs.example', ok: false }],
+    ['{ rsUri: 42 }', { rsUri: 42 }],
+  ])('a hook answering %s fails closed: 500, Authlete not called', async (_what, verdict) => {
+    const { hooks, errors } = recorded(() => verdict as never)
+    expect(
+      (await handleIntrospectionRequest(authlete, { body: 'token=a', authorization: undefined }, hooks))
+        .status,
+    ).toBe(500)
+    expect(errors).toEqual([[expect.any(TypeError), 'authenticateCaller']])
     expect(env.paths()).toEqual([])
   })
 

@@ -775,3 +775,23 @@ describe('handleTokenWebRequest: the Fetch API variant', () => {
     expect(env.calls).toEqual([])
   })
 })
+
+describe('handleTokenWebRequest never rejects', () => {
+  it('options that cannot be read: a 500 server_error, reported at request', async () => {
+    const errors: string[] = []
+    const options = {
+      get signal(): never {
+        throw new Error('getter')
+      },
+    }
+    const response = await handleTokenWebRequest(
+      authlete,
+      new Request('https://as.example.com/token', { method: 'POST', body: CIBA }),
+      { onError: (_error, stage) => errors.push(stage) },
+      options as never,
+    )
+    expect(response.status).toBe(500)
+    expect(errors).toEqual(['request'])
+    expect(paths()).toEqual([])
+  })
+})

@@ -394,3 +394,127 @@ describe('handleUserInfoWebRequest: the Fetch API variant', () => {
     expect(env.paths()).toEqual([])
   })
 })
+
+describe('requests a careful endpoint refuses, and claims as a server may hold them (a review’s findings)', () => {
+  it('the DPoP scheme without a proof: 401 with a DPoP challenge, Authlete not asked', async () => {
+    const { hooks } = recorded()
+    expect(await handleUserInfoRequest(authlete, get('DPoP at'), hooks)).toEqual({
+      status: 401,
+      headers: {
+        ...NO_STORE,
+        'WWW-Authenticate':
+          'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
+      },
+      body: '',
+    })
+    expect(env.paths()).toEqual([])
+  })
+
+  it.each([
+    ['access_token twice', 'access_token=a&access_token=b', 'The access token must be sent one way only.'],
+    ['as a list', { access_token: ['a', 'b'] }, 'The access token must be sent one way only.'],
+    ['a nested value', { access_token: { a: 'b' } }, 'The request body is not a form.'],
+  ])('a form body with %s: 400 invalid_request, Authlete not asked', async (_what, body, description) => {
+    const { hooks } = recorded()
+    const answer = await handleUserInfoRequest(
+      authlete,
+      { method: 'POST', authorization: undefined, dpop: undefined, body: body as never },
+      hooks,
+    )
+    expect(answer).toEqual({
+      status: 400,
+      headers: {
+        ...NO_STORE,
+        'WWW-Authenticate': `Bearer error="invalid_request",error_description="${description}"`,
+      },
+      body: '',
+    })
+    expect(env.paths()).toEqual([])
+  })
+
+  it.each(['PUT', 'DELETE', undefined])('method %s: 405 with Allow: GET, POST', async (method) => {
+    const { hooks } = recorded()
+    const answer = await handleUserInfoRequest(
+      authlete,
+      { method: method as never, authorization: 'Bearer at', dpop: undefined },
+      hooks,
+    )
+    expect(answer).toEqual({ status: 405, headers: { ...NO_STORE, Allow: 'GET, POST' }, body: '' })
+    expect(env.paths()).toEqual([])
+  })
+
+  it('claims held in a Map or behind a class’s getters are read; functions and Object.prototype names are not', async () => {
+    class Profile {
+      get email() {
+        return 'john@example.com'
+      }
+      email_verified() {
+        return true
+      }
+    }
+    for (const claims of [new Map<string, unknown>([['email', 'john@example.com']]), new Profile()]) {
+      env.reset()
+      env.answers[USERINFO] = { ...OK, claims: ['email', 'email_verified', 'constructor', 'toString'] }
+      env.answers[ISSUE] = { action: 'JSON', responseContent: '{"sub":"john"}' }
+      await handleUserInfoRequest(authlete, get('Bearer at'), recorded(() => claims as never).hooks)
+      expect(fieldsOf(ISSUE)).toEqual({ token: 'at', claims: '{"email":"john@example.com"}' })
+    }
+  })
+
+  it('a claim getter that throws is the hook’s error: 500, reported at claims, no /issue', async () => {
+    env.answers[USERINFO] = OK
+    const { hooks, errors } = recorded(() => ({
+      get email(): string {
+        throw new Error('db down')
+      },
+    }))
+    expect((await handleUserInfoRequest(authlete, get('Bearer at'), hooks)).status).toBe(500)
+    expect(errors).toEqual([[expect.any(Error), 'claims']])
+    expect(env.paths()).toEqual([USERINFO])
+  })
+
+  it.each(['toString', '__proto__'])(
+    'an action named %s: 500, never a function as status',
+    async (action) => {
+      env.answers[USERINFO] = { action }
+      const { hooks } = recorded()
+      expect(await handleUserInfoRequest(authlete, get('Bearer at'), hooks)).toEqual({
+        status: 500,
+        headers: NO_STORE,
+        body: '',
+      })
+    },
+  )
+
+  it('a hook that ends the caller’s signal itself and never settles: 500 at once, not a hang', async () => {
+    env.answers[USERINFO] = OK
+    const stop = new AbortController()
+    const { hooks, errors } = recorded(() => {
+      stop.abort(new Error('shutting down'))
+      return new Promise(() => {})
+    })
+    const answer = await handleUserInfoRequest(authlete, get('Bearer at'), hooks, {
+      signal: stop.signal,
+      flowTimeoutMs: 60_000,
+    })
+    expect(answer.status).toBe(500)
+    expect(errors).toEqual([[expect.any(AuthleteAbortError), 'claims']])
+  })
+
+  it('the Fetch variant with options that cannot be read: a 500, never a rejection', async () => {
+    const { hooks, errors } = recorded()
+    const options = {
+      get signal(): never {
+        throw new Error('getter')
+      },
+    }
+    const response = await handleUserInfoWebRequest(
+      authlete,
+      new Request('https://as.example.com/userinfo', { headers: { authorization: 'Bearer at' } }),
+      hooks,
+      options as never,
+    )
+    expect(response.status).toBe(500)
+    expect(errors.map(([, stage]) => stage)).toEqual(['request'])
+  })
+})

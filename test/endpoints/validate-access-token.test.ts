@@ -2,12 +2,15 @@
 // is read from, each /auth/introspection verdict mapped as Authlete's Java AccessTokenValidator maps
 // it, DPoP passed on only with the DPoP scheme, a resource that fails closed, concurrent checks
 // sharing one call, and cacheMs (never for a bound token, never past expiry, dropped on revocation).
+import { HttpResponse } from 'msw'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { introspectionHandler } from '../../mocks/index.js'
 import {
   AuthleteAbortError,
   AuthleteClient,
   AuthleteInputError,
   AuthleteNetworkError,
+  AuthleteTimeoutError,
   handleRevocationRequest,
   validateAccessToken,
 } from '../../src/index.js'
@@ -182,6 +185,9 @@ describe('a token that will not do: the answer to send', () => {
     ['a request object with other fields', { ...bearer(), headers: {} }, {}, 'headers'],
     ['an unknown option', bearer(), { scope: ['x'] }, 'scope'],
     ['a bad cacheMs', bearer(), { cacheMs: -1 }, 'cacheMs'],
+    ['a URL that is none', { ...bearer(), url: 'not a url' }, {}, 'url'],
+    ['a URL of another scheme', { ...bearer(), url: 'ftp://api.example.com/x' }, {}, 'url'],
+    ['no method', { ...bearer(), method: '' }, {}, 'method'],
   ])(
     '%s: 500 with the AuthleteInputError naming it, Authlete not called',
     async (_what, request, options, field) => {
@@ -275,5 +281,153 @@ describe('concurrent checks and cacheMs', () => {
       status: 401,
     })
     expect(introspections()).toBe(2)
+  })
+})
+
+describe('what is kept and shared stays true and each caller’s own (a review’s findings)', () => {
+  /** A stand-in whose /auth/introspection answers `answer()` once `gate` opens. */
+  async function gated(answer: () => Record<string, unknown>) {
+    let open!: () => void
+    let arrived!: () => void
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const reached = new Promise<void>((resolve) => {
+      arrived = resolve
+    })
+    const stand = await startEndpointStandIn((baseUrl) => [
+      introspectionHandler(
+        async () => {
+          arrived()
+          await gate
+          return HttpResponse.json(answer())
+        },
+        { baseUrl },
+      ),
+    ])
+    return { stand, open, reached }
+  }
+
+  it('a check in flight when the token is revoked through this process is not kept after the revocation', async () => {
+    const { stand, open, reached } = await gated(() => OK)
+    try {
+      stand.answers['/auth/revocation'] = { action: 'OK' }
+      const first = validateAccessToken(stand.authlete, bearer(), { cacheMs: 60_000 })
+      await reached
+      await handleRevocationRequest(stand.authlete, { body: 'token=at-1', authorization: undefined })
+      open()
+      expect((await first).valid).toBe(true) // decided before the revocation
+      stand.answers[INTROSPECTION] = {
+        action: 'UNAUTHORIZED',
+        responseContent: 'Bearer error="invalid_token"',
+      }
+      expect(await validateAccessToken(stand.authlete, bearer(), { cacheMs: 60_000 })).toMatchObject({
+        valid: false,
+        status: 401,
+      })
+    } finally {
+      await stand.close()
+    }
+  })
+
+  it('the first caller’s timeoutMs bounds its own wait only: a caller that joined gets the verdict', async () => {
+    const { stand, open, reached } = await gated(() => OK)
+    try {
+      const first = validateAccessToken(stand.authlete, bearer(), { timeoutMs: 50 })
+      const joined = validateAccessToken(stand.authlete, bearer())
+      await reached
+      expect(await first).toMatchObject({
+        valid: false,
+        status: 500,
+        error: expect.any(AuthleteTimeoutError),
+      })
+      open()
+      expect(await joined).toMatchObject({ valid: true, subject: 'john' })
+      expect(stand.paths().filter((path) => path === INTROSPECTION)).toHaveLength(1)
+    } finally {
+      await stand.close()
+    }
+  })
+
+  it('a kept result is answered only within the asking caller’s own cacheMs, on its clock', async () => {
+    let now = 1_000_000
+    const clock = () => now
+    env.answers[INTROSPECTION] = { ...OK, expiresAt: now + 3_600_000 }
+    await validateAccessToken(authlete, bearer(), { cacheMs: 600_000, now: clock })
+    env.answers[INTROSPECTION] = { action: 'UNAUTHORIZED', responseContent: 'Bearer error="invalid_token"' }
+    now += 20
+    expect((await validateAccessToken(authlete, bearer(), { cacheMs: 600_000, now: clock })).valid).toBe(true)
+    expect((await validateAccessToken(authlete, bearer(), { cacheMs: 10, now: clock })).valid).toBe(false)
+    expect(introspections()).toBe(2)
+  })
+
+  it('a kept result lapses when the token expires on the caller’s clock (one clock with the simulator)', async () => {
+    let now = 1_000_000
+    const clock = () => now
+    env.answers[INTROSPECTION] = { ...OK, expiresAt: now + 1_000 }
+    await validateAccessToken(authlete, bearer(), { cacheMs: 600_000, now: clock })
+    now += 2_000
+    env.answers[INTROSPECTION] = { action: 'UNAUTHORIZED', responseContent: 'Bearer error="invalid_token"' }
+    expect((await validateAccessToken(authlete, bearer(), { cacheMs: 600_000, now: clock })).valid).toBe(
+      false,
+    )
+  })
+
+  it('callers get an answer none of them can change for the others', async () => {
+    env.answers[INTROSPECTION] = OK
+    const [first, second] = await Promise.all([
+      validateAccessToken(authlete, bearer(), { cacheMs: 60_000 }),
+      validateAccessToken(authlete, bearer(), { cacheMs: 60_000 }),
+    ])
+    if (!first.valid || !second.valid) throw new Error('not valid')
+    expect(() => (first.scopes as string[]).push('admin')).toThrow(TypeError)
+    expect(() => {
+      ;(first.answer as { subject?: string }).subject = 'root'
+    }).toThrow(TypeError)
+    const third = await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
+    expect(third).toMatchObject({ valid: true, subject: 'john', scopes: ['openid', 'payments'] })
+  })
+
+  it('no two questions share a key: an empty subject is not “anyone’s”, scopes ["a b"] are not ["a", "b"]', async () => {
+    env.answers[INTROSPECTION] = OK
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, subject: '' })
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, scopes: ['a', 'b'] })
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, scopes: ['a b'] })
+    expect(introspections()).toBe(4)
+  })
+
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    'an action named like an Object.prototype member (%s): 500 with the error, never a function as status',
+    async (action) => {
+      env.answers[INTROSPECTION] = { action }
+      expect(await validateAccessToken(authlete, bearer())).toEqual({
+        valid: false,
+        status: 500,
+        headers: NO_STORE,
+        body: '',
+        error: expect.any(TypeError),
+      })
+    },
+  )
+
+  it('the DPoP scheme without a proof: 401 with a DPoP challenge (RFC 9449 §7.1), Authlete not asked', async () => {
+    expect(await validateAccessToken(authlete, { ...bearer(), authorization: 'DPoP at-1' })).toEqual({
+      valid: false,
+      status: 401,
+      headers: {
+        ...NO_STORE,
+        'WWW-Authenticate':
+          'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
+      },
+      body: '',
+    })
+    expect(env.paths()).toEqual([])
+  })
+
+  it('a token in the query string, percent-encoded: 400 all the same', async () => {
+    const result = await validateAccessToken(authlete, { ...bearer(), url: `${URL_ME}?access%5Ftoken=at` })
+    expect(result).toMatchObject({ valid: false, status: 400 })
+    expect(env.paths()).toEqual([])
   })
 })

@@ -53,11 +53,14 @@ const GRAPH = new Map([...IMPORTS].map(([file, found]) => [file, found.map(({ ta
 /**
  * What an entry beside src/ loads of src/ other than its public entry: the Node.js version check,
  * which must run before the entry (and undici) loads; the CLI's spelling suggestion, one pure
- * function the bin bundles rather than export it from the package; the table of calls, data the
+ * function the bin bundles rather than export it from the package; the rule of a deadline option;
+ * the table of calls, data the
  * bin's commands and the mocks derive from; and the calls' secret fields with the redaction that
  * reads them, which the bin runs over what it prints (an answer that echoes the request).
  */
 const BESIDE_SRC_MAY_LOAD = new Set([
+  // The one rule of a deadline option, which the Redis entry's waitTimeoutMs follows too.
+  'src/deadline.ts',
   'src/node-guard.ts',
   'src/node-version.ts',
   'src/input.ts',

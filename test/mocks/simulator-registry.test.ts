@@ -24,6 +24,20 @@ describe('numeric client IDs are unique', () => {
     )
   })
 
+  it('an alias client registered again keeps its number: no later client takes it, its tokens stay its own', async () => {
+    const simulator = createCibaSimulator({ clients: [{ clientId: 'my-rp', clientSecret: 's1' }] })
+    simulator.addClient({ clientId: 'my-rp', clientSecret: 'rotated' })
+    // Still 1000001: a client registered by that number is refused.
+    expect(() => simulator.addClient({ clientId: '1000001', clientSecret: 's2' })).toThrow(
+      'addClient: 1000001 is already the numeric client ID of my-rp',
+    )
+    // And a new alias client gets the next one.
+    simulator.addClient({ clientId: 'other-rp', clientSecret: 's3' })
+    expect(() => simulator.addClient({ clientId: '1000002', clientSecret: 's4' })).toThrow(
+      'is already the numeric client ID of other-rp',
+    )
+  })
+
   it('registering the same client again replaces it, number included', () => {
     const simulator = createCibaSimulator({ clients: [{ clientId: '1000001', clientSecret: 's1' }] })
     expect(() => simulator.addClient({ clientId: '1000001', clientSecret: 'rotated' })).not.toThrow()

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { redisPendingStore } from '../../redis/index.js'
 import { keySlot } from '../../redis/key-slot.js'
+import { AuthleteInputError } from '../../src/errors.js'
 import type { PendingClaim } from '../../src/pending/store.js'
 
 const context = () => ({ signal: new AbortController().signal })
@@ -161,9 +162,17 @@ describe('the options', () => {
   it.each([-1, 1.5, Number.NaN, 101])('replicas %s is refused', (replicas) => {
     expect(() => redisPendingStore(client, { replicas })).toThrow(TypeError)
   })
-  it.each([0, -5, Number.POSITIVE_INFINITY, Number.NaN])('waitTimeoutMs %s is refused', (waitTimeoutMs) => {
-    expect(() => redisPendingStore(client, { waitTimeoutMs })).toThrow(TypeError)
-  })
+  it.each([0, -5, 1.5, 3e9, Number.POSITIVE_INFINITY, Number.NaN])(
+    'waitTimeoutMs %s is refused as every deadline option is',
+    (waitTimeoutMs) => {
+      expect(() => redisPendingStore(client, { waitTimeoutMs })).toThrow(
+        new AuthleteInputError(
+          'waitTimeoutMs',
+          'must be a whole number of milliseconds from 1 to 2147483647',
+        ),
+      )
+    },
+  )
   it('a plain client waits for no replica unless told to', async () => {
     const sent: string[] = []
     const plain = {
