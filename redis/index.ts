@@ -27,54 +27,13 @@ import type {
   PendingStore,
   StoredPending,
 } from '../src/pending/store.js'
-import { keySlot } from './key-slot.js'
-
-/** What a command takes besides its arguments: the call's signal. */
-export interface RedisCommandOptions {
-  abortSignal?: AbortSignal
-}
-
-/**
- * The one method of a node-redis client this store uses (`createClient()` of the `redis`
- * package, connected). A client of your own that sends a command and resolves to its RESP2 reply
- * (arrays, strings, integers, `null`) will do.
- */
-export interface RedisCommandClient {
-  sendCommand(args: string[], options?: RedisCommandOptions): Promise<unknown>
-}
-
-/**
- * What this store uses of node-redis's cluster client (`createCluster()` of the `redis` package,
- * connected): a command routed by its first key, each slot's master, and the connection to a node
- * (a claim or a decision and its `WAIT` go over the connection to its slot's master).
- */
-export interface RedisClusterCommandClient {
-  sendCommand(
-    firstKey: string | undefined,
-    isReadonly: boolean | undefined,
-    args: string[],
-    options?: RedisCommandOptions,
-  ): Promise<unknown>
-  /** The shard of each slot (index: the slot), as the client last learnt them. */
-  readonly slots: ReadonlyArray<{ readonly master: unknown } | undefined>
-  /** The connection to one node. */
-  nodeClient(node: unknown): RedisCommandClient | Promise<RedisCommandClient>
-}
-
-/**
- * What this store uses of node-redis's Sentinel client (`createSentinel()` of the `redis` package,
- * connected): a command to the primary. Its `sendCommand` takes `isReadonly` first, unlike
- * `createClient`'s; `getMasterNode` and `getSentinelNode` tell it apart.
- */
-export interface RedisSentinelCommandClient {
-  sendCommand(
-    isReadonly: boolean | undefined,
-    args: string[],
-    options?: RedisCommandOptions,
-  ): Promise<unknown>
-  getMasterNode(): unknown
-  getSentinelNode(): unknown
-}
+import {
+  connect,
+  type RedisClusterCommandClient,
+  type RedisCommandClient,
+  type RedisSentinelCommandClient,
+  type Send,
+} from './connection.js'
 
 /** Any client {@link redisPendingStore} takes. */
 export type RedisPendingStoreClient =
@@ -218,18 +177,6 @@ const CLAIM_REFUSALS: ReadonlySet<string> = new Set([
 /** More replicas than any deployment has: a typo, not a wish. */
 const MAX_REPLICAS = 100
 
-/** One command on one connection. */
-type Send = (args: string[], signal: AbortSignal) => Promise<unknown>
-
-/** The client, whatever its kind, as the store uses it. */
-interface Connection {
-  readonly kind: 'single' | 'cluster' | 'sentinel'
-  /** One command about `key`: on a cluster, to the master of its slot (node-redis follows MOVED and ASK). */
-  send(key: string, args: string[], signal: AbortSignal): Promise<unknown>
-  /** `body` on the one connection that writes `key`: a `WAIT` there counts what `body` wrote. */
-  pinned<T>(key: string, signal: AbortSignal, body: (send: Send) => Promise<T>): Promise<T>
-}
-
 /**
  * A {@link PendingStore} on Redis or Valkey, for every instance of the authorization server that
  * uses the same server (or cluster) and prefix.
@@ -271,7 +218,7 @@ export function redisPendingStore(
   client: RedisPendingStoreClient,
   options: RedisPendingStoreOptions = {},
 ): PendingStore {
-  const connection = connect(client)
+  const connection = connect(client, 'redisPendingStore')
   const prefix = options.prefix ?? 'authlete-ciba:'
   if (typeof prefix !== 'string') throw new TypeError('redisPendingStore: prefix must be a string')
   if (/[{}]/.test(prefix)) {
@@ -429,58 +376,6 @@ export function redisPendingStore(
   }
 }
 
-/** The client as a {@link Connection}, by what it has. */
-function connect(client: RedisPendingStoreClient): Connection {
-  const c = client as unknown as Record<string, unknown> | null | undefined
-  if (typeof c?.sendCommand !== 'function') {
-    throw new TypeError(
-      'redisPendingStore: client must be a connected node-redis client (createClient, createCluster or createSentinel, connected)',
-    )
-  }
-  if (typeof c.nodeClient === 'function' && 'slots' in c) {
-    return clusterConnection(client as RedisClusterCommandClient)
-  }
-  if (typeof c.getMasterNode === 'function' && typeof c.getSentinelNode === 'function') {
-    const sentinel = client as RedisSentinelCommandClient
-    return oneConnection('sentinel', (args, signal) =>
-      sentinel.sendCommand(false, args, { abortSignal: signal }),
-    )
-  }
-  const single = client as RedisCommandClient
-  return oneConnection('single', (args, signal) => single.sendCommand(args, { abortSignal: signal }))
-}
-
-/** A client with one connection to the primary (a Sentinel client's, with its default masterPoolSize: 1). */
-function oneConnection(kind: 'single' | 'sentinel', send: Send): Connection {
-  return {
-    kind,
-    send: (_key, args, signal) => send(args, signal),
-    pinned: (_key, _signal, body) => body(send),
-  }
-}
-
-function clusterConnection(cluster: RedisClusterCommandClient): Connection {
-  return {
-    kind: 'cluster',
-    send: (key, args, signal) => cluster.sendCommand(key, false, args, { abortSignal: signal }),
-    async pinned(key, signal, body) {
-      for (let attempt = 1; ; attempt++) {
-        const master = cluster.slots[keySlot(key)]?.master
-        if (master === undefined) throw new Error('the cluster client knows no master for this key yet')
-        const node = await cluster.nodeClient(master)
-        try {
-          return await body((args, signal) => node.sendCommand(args, { abortSignal: signal }))
-        } catch (error) {
-          // The slot has moved (a failover, a resharding): the script did not run. A read through
-          // the cluster client has node-redis follow the redirection and learn the new masters.
-          if (attempt > 1 || !/^(MOVED|ASK) /.test(String((error as Error)?.message))) throw error
-          await cluster.sendCommand(key, false, ['PTTL', key], { abortSignal: signal })
-        }
-      }
-    },
-  }
-}
-
 /** A script on `key`: `EVALSHA`, or the script itself when the server's cache lacks it (a restart, SCRIPT FLUSH). */
 async function run(
   send: Send,
@@ -529,4 +424,11 @@ export type {
   PendingStoreContext,
   StoredPending,
 } from '../src/pending/store.js'
+export type {
+  RedisClient,
+  RedisClusterCommandClient,
+  RedisCommandClient,
+  RedisCommandOptions,
+  RedisSentinelCommandClient,
+} from './connection.js'
 export { type RedisSubscriptionStoreOptions, redisSubscriptionStore } from './subscriptions.js'

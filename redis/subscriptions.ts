@@ -12,33 +12,7 @@ import type {
   PushSubscriptionStoreContext,
   StoredPushSubscription,
 } from '../device/subscription-store.js'
-
-/**
- * The clients it takes, as `redisPendingStore` takes them (repeated here: `index.ts` re-exports this
- * module, and the house allows no import loop, type-only ones included): one connection
- * (`createClient`), a cluster client (`createCluster`) or a Sentinel client (`createSentinel`).
- */
-type SubscriptionStoreClient =
-  | { sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown> }
-  | {
-      sendCommand(
-        firstKey: string | undefined,
-        isReadonly: boolean | undefined,
-        args: string[],
-        options?: { abortSignal?: AbortSignal },
-      ): Promise<unknown>
-      readonly slots: unknown
-      nodeClient(node: unknown): unknown
-    }
-  | {
-      sendCommand(
-        isReadonly: boolean | undefined,
-        args: string[],
-        options?: { abortSignal?: AbortSignal },
-      ): Promise<unknown>
-      getMasterNode(): unknown
-      getSentinelNode(): unknown
-    }
+import { connect, type RedisClient } from './connection.js'
 
 /** Options of {@link redisSubscriptionStore}. */
 export interface RedisSubscriptionStoreOptions {
@@ -60,16 +34,16 @@ export interface RedisSubscriptionStoreOptions {
  * ```
  */
 export function redisSubscriptionStore(
-  client: SubscriptionStoreClient,
+  client: RedisClient,
   options: RedisSubscriptionStoreOptions = {},
 ): PushSubscriptionStore {
-  const command = commandOf(client)
+  const connection = connect(client, 'redisSubscriptionStore')
   const prefix = options.prefix ?? 'authlete-ciba:'
   if (typeof prefix !== 'string') throw new TypeError('redisSubscriptionStore: prefix must be a string')
   const key = (subject: string) => `${prefix}push:${subject}`
   // Every command names the subject's key second: a cluster client routes it by that key.
   const send = (args: string[], { signal }: PushSubscriptionStoreContext) =>
-    command(args[1] as string, args, signal)
+    connection.send(args[1] as string, args, signal)
 
   return {
     async add(subject, subscription, context) {
@@ -88,28 +62,4 @@ export function redisSubscriptionStore(
       return subscriptions.sort((a, b) => a.createdAt - b.createdAt)
     },
   }
-}
-
-/**
- * How a command is sent with `client`, told by what the client has, as `redisPendingStore` tells
- * them apart: `nodeClient()` and `slots`, a cluster client (routed by the key); `getMasterNode()`
- * and `getSentinelNode()`, a Sentinel client (to the primary); else one connection.
- */
-function commandOf(
-  client: SubscriptionStoreClient,
-): (key: string, args: string[], signal: AbortSignal) => Promise<unknown> {
-  const c = client as unknown as Record<string, unknown> | null | undefined
-  if (typeof c?.sendCommand !== 'function') {
-    throw new TypeError(
-      'redisSubscriptionStore: client must be a connected node-redis client (createClient, createCluster or createSentinel, connected)',
-    )
-  }
-  const send = c.sendCommand as (...args: unknown[]) => Promise<unknown>
-  if (typeof c.nodeClient === 'function' && 'slots' in c) {
-    return (key, args, signal) => send.call(client, key, false, args, { abortSignal: signal })
-  }
-  if (typeof c.getMasterNode === 'function' && typeof c.getSentinelNode === 'function') {
-    return (_key, args, signal) => send.call(client, false, args, { abortSignal: signal })
-  }
-  return (_key, args, signal) => send.call(client, args, { abortSignal: signal })
 }
