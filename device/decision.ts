@@ -38,15 +38,16 @@ export interface DeviceDecision {
  */
 export type CompletionFields = Omit<BackchannelDecision, 'authReqId' | 'subject' | 'result'>
 
+/** What `/complete` is given besides the decision, for one request and the user's answer. */
+export type CompleteWith = (context: {
+  request: PendingAuthentication
+  subject: string
+  result: DeviceResult
+}) => CompletionFields | undefined | Promise<CompletionFields | undefined>
+
 /** How a decision is made: the AS's hooks, and the options of the decision. */
 export interface DecisionSettings {
-  completeWith:
-    | ((context: {
-        request: PendingAuthentication
-        subject: string
-        result: DeviceResult
-      }) => CompletionFields | undefined | Promise<CompletionFields | undefined>)
-    | undefined
+  completeWith: CompleteWith | undefined
   onDecision: ((decision: DeviceDecision) => unknown) | undefined
   report: (error: unknown, stage: 'decision' | 'notification' | 'onDecision') => void
   options: DecideBackchannelAuthenticationOptions

@@ -12,13 +12,12 @@ import {
   AuthleteInputError,
   type BackchannelCompleteClient,
   type NotificationOptions,
-  type PendingAuthentication,
   type PendingAuthentications,
 } from '../src/index.js'
 import { checkFields, MAX_FIELD_LENGTH } from '../src/input.js'
 import {
   alreadyDecided,
-  type CompletionFields,
+  type CompleteWith,
   type DeviceDecision,
   type DeviceResult,
   decide,
@@ -77,13 +76,7 @@ export interface DeviceHandlerOptions {
    * (default: now), `properties`, …; `undefined` for none.
    * @default none
    */
-  completeWith?:
-    | ((context: {
-        request: PendingAuthentication
-        subject: string
-        result: DeviceResult
-      }) => CompletionFields | undefined | Promise<CompletionFields | undefined>)
-    | undefined
+  completeWith?: CompleteWith | undefined
   /**
    * Told of each decision once `/complete` answered (and the ping or push notification went out). A
    * hook that throws is reported to `onError`; the user's answer stands.
