@@ -40,6 +40,7 @@ export type DeviceStage =
   | 'onDecision'
   | 'events'
   | 'subscriptions'
+  | 'forbidden'
 
 /** Options of {@link createDeviceHandler}. */
 export interface DeviceHandlerOptions {
@@ -253,7 +254,18 @@ export function createDeviceHandler(
     const changes = method !== 'GET' && method !== 'HEAD'
     if (changes) {
       const refused = refuseCrossSite(request, origin)
-      if (refused) return refused
+      if (refused) {
+        // Most often a setup mistake (an `origin` the browser does not send): say so server-side,
+        // where the page can only say the answer was refused.
+        report(
+          new AuthleteInputError(
+            'origin',
+            `a ${method} with Origin ${JSON.stringify(request.headers.get('origin')?.slice(0, 100) ?? null)} and type ${JSON.stringify(request.headers.get('content-type')?.slice(0, 100) ?? null)} was refused: the device takes application/json from ${origin} only`,
+          ),
+          'forbidden',
+        )
+        return refused
+      }
     }
     const subject = await who(request)
     if (typeof subject !== 'string') return subject

@@ -22,7 +22,7 @@ export {
 } from './handler.js'
 export type { FetchHandler } from './http.js'
 export { inProcessSubscriptionStore } from './in-process-subscriptions.js'
-export { type NodeHandler, toNodeHandler } from './node.js'
+export { type NodeHandler, nodeRequestOf, toNodeHandler } from './node.js'
 export type {
   PushSubscriptionStore,
   PushSubscriptionStoreContext,

@@ -56,7 +56,9 @@ async function serve(
   // The page went away: the handler's work for it ends (an event stream stops).
   const gone = new AbortController()
   res.once('close', () => gone.abort())
-  const response = await handler(requestOf(req, url, gone.signal))
+  const request = requestOf(req, url, gone.signal)
+  NODE_REQUESTS.set(request, req)
+  const response = await handler(request)
   const headers: Record<string, string | string[]> = {}
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') headers[name] = value
@@ -78,6 +80,23 @@ async function serve(
     if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
   }
   res.end()
+}
+
+/** The Node.js request each Fetch API request made here came from: for `authenticate`'s session. */
+const NODE_REQUESTS = new WeakMap<Request, IncomingMessage>()
+
+/**
+ * The Node.js request (Express's `req`, with its `session` or `user`) that `toNodeHandler` made
+ * `request` from; `undefined` for any other request. For the device's `authenticate`, which is
+ * given the Fetch API request: your session middleware's work is on the Node.js one.
+ *
+ * @example
+ * ```ts
+ * authenticate: (request) => (nodeRequestOf(request) as express.Request | undefined)?.session?.subject
+ * ```
+ */
+export function nodeRequestOf(request: Request): IncomingMessage | undefined {
+  return NODE_REQUESTS.get(request)
 }
 
 function urlOf(req: IncomingMessage): URL {

@@ -150,6 +150,9 @@ export const PAGE_SCRIPT = `'use strict'
     } else if (answer.status === 401) {
       busy(entry, false)
       say('You are signed out: sign in again to answer.')
+    } else if (answer.status === 403) {
+      busy(entry, false)
+      say('This page may not send answers to this server: it is not the address the server expects. Open the page at the address your service gave you.')
     } else {
       busy(entry, false)
       say('Your answer could not be recorded now; try again in a moment.')

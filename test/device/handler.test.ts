@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createDeviceHandler, type DeviceHandlerOptions } from '../../device/index.js'
 import {
+  AuthleteInputError,
   AuthleteNetworkError,
   type BackchannelCompleteAnswer,
   createPendingAuthentications,
@@ -304,6 +305,18 @@ describe('POST {basePath}/requests/{authReqId}', () => {
     expect((await read(answer)).error).toBe('forbidden')
     expect(authenticateSpy).not.toHaveBeenCalled()
     expect(authlete.completed).toEqual([])
+  })
+
+  it('a refusal for the Origin is told to onError at forbidden, naming the origin expected', async () => {
+    const onError = vi.fn()
+    const { device, pending } = setUp({ onError })
+    const saved = await saveRequest(pending)
+    const answer = await device(
+      decide(saved.authReqId, 'approve', { ...asJohn, origin: 'http://localhost:3000' }),
+    )
+    expect(answer.status).toBe(403)
+    expect(onError).toHaveBeenCalledWith(expect.any(AuthleteInputError), 'forbidden')
+    expect(onError.mock.calls[0]?.[0].message).toContain(`application/json from ${ORIGIN} only`)
   })
 
   it('accepts application/json with a charset', async () => {

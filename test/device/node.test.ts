@@ -4,7 +4,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { createDeviceHandler, type NodeHandler, toNodeHandler } from '../../device/index.js'
+import { createDeviceHandler, type NodeHandler, nodeRequestOf, toNodeHandler } from '../../device/index.js'
 import { createPendingAuthentications, inProcessPendingStore } from '../../src/index.js'
 import { completingAuthlete, ORIGIN, saveRequest } from '../helpers/device-fixtures.js'
 import { readEventStream } from '../helpers/event-stream.js'
@@ -42,6 +42,26 @@ function device() {
 }
 
 describe('toNodeHandler', () => {
+  it('authenticate reaches the Node.js request (a session middleware’s req.session) with nodeRequestOf', async () => {
+    const pending = createPendingAuthentications({ store: inProcessPendingStore() })
+    const handler = createDeviceHandler(completingAuthlete().client, pending, {
+      authenticate: (request) =>
+        (nodeRequestOf(request) as (http.IncomingMessage & { session?: { subject: string } }) | undefined)
+          ?.session?.subject,
+      origin: ORIGIN,
+    })
+    closers.push(() => handler.close())
+    const node = toNodeHandler(handler)
+    const url = await serve((req, res) => {
+      // What express-session does: the session on the Node.js request.
+      if (req.headers.cookie === 'sid=john') Object.assign(req, { session: { subject: 'john' } })
+      node(req, res)
+    })
+    expect((await fetch(`${url}/device/requests`, { headers: { cookie: 'sid=john' } })).status).toBe(200)
+    expect((await fetch(`${url}/device/requests`)).status).toBe(401)
+    expect(nodeRequestOf(new Request('https://as.example.com/'))).toBeUndefined()
+  })
+
   it('gives the device its own paths and passes the others to next()', async () => {
     const { handler } = device()
     const node = toNodeHandler(handler)
