@@ -134,6 +134,19 @@ try {
   ])
   const login = JSON.parse(loginLine)
   process.stderr.write(`a/b login: ${loginLine}\n`)
+  // The poll login (issue 24's target): the four exchanges, /complete answering NO_ACTION.
+  const pollLine = await node([
+    path.join(here, 'ab.mjs'),
+    server.url,
+    'poll',
+    '32',
+    String(smoke ? 50 : 500),
+    String(smoke ? 2 : 24),
+    String(smoke ? 50 : 2000),
+    'poll,poll-floor',
+  ])
+  const pollLogin = JSON.parse(pollLine)
+  process.stderr.write(`a/b poll login: ${pollLine}\n`)
 
   const imports = { sdk: [], 'undici+zod': [], official: [] }
   for (let i = 0; i < importRuns; i++) {
@@ -180,6 +193,7 @@ try {
     tarballBytes: packed.size,
     ab,
     login,
+    pollLogin,
     soak,
   }
   await mkdir(out, { recursive: true })
