@@ -129,7 +129,8 @@ export function handleAutomatedApproval(
       return refusal(401, 'unauthorized', 'The secret is missing or wrong')
     }
     const authReqId = query.get('auth_req_id') ?? ''
-    const result = ACTIONS[query.get('action') ?? '']
+    const action = query.get('action') ?? ''
+    const result = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined
     if (authReqId === '' || authReqId.length > MAX_FIELD_LENGTH || result === undefined) {
       return refusal(400, 'invalid_request', 'auth_req_id and action=allow or action=deny are required')
     }

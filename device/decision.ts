@@ -6,6 +6,7 @@
  * @module
  */
 
+import { startDeadline, untilEnd } from '../src/deadline.js'
 import {
   type BackchannelCompleteClient,
   type BackchannelCompletion,
@@ -67,46 +68,63 @@ export async function decide(
   result: DeviceResult,
   settings: DecisionSettings,
 ): Promise<Response> {
-  let fields: CompletionFields | undefined
+  // One deadline over the whole decision, the hooks included: a hook or a client that never settles
+  // cannot hold the user's answer.
+  const deadline = startDeadline(settings.options.timeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, undefined, {
+    what: "The decision's timeoutMs",
+  })
   try {
-    fields = await settings.completeWith?.({ request, subject, result })
-  } catch (error) {
-    settings.report(error, 'decision')
-    return serverError()
+    let fields: CompletionFields | undefined
+    try {
+      const completeWith = settings.completeWith
+      fields = completeWith && (await untilEnd(deadline, () => completeWith({ request, subject, result })))
+    } catch (error) {
+      settings.report(error, 'decision')
+      return serverError()
+    }
+    let outcome: BackchannelCompletion
+    try {
+      outcome = await decideBackchannelAuthentication(
+        authlete,
+        pending,
+        {
+          authTime: Math.floor(pending.now() / 1000),
+          ...fields,
+          authReqId: request.authReqId,
+          subject,
+          result,
+        },
+        { ...settings.options, timeoutMs: Math.max(1, deadline.remaining()), signal: deadline.signal },
+      )
+    } catch (error) {
+      return refusalOf(error, settings)
+    }
+    if (outcome.action !== 'NOTIFICATION' && outcome.action !== 'NO_ACTION') {
+      // Decided in the store, refused by Authlete (an expired or unknown ticket): the login is over.
+      settings.report(
+        new Error(
+          `Authlete answered /complete with ${outcome.action}: ${outcome.answer.resultMessage ?? ''}`,
+        ),
+        'decision',
+      )
+      return refusal(503, 'unavailable', 'The decision could not be completed')
+    }
+    if (outcome.notification?.delivered === false) settings.report(outcome.notification.error, 'notification')
+    const onDecision = settings.onDecision
+    try {
+      if (onDecision) await untilEnd(deadline, () => onDecision({ request, subject, result, outcome }))
+    } catch (error) {
+      // The decision stands: the user is answered all the same.
+      settings.report(error, 'onDecision')
+    }
+    return json(200, { result })
+  } finally {
+    deadline.end()
   }
-  let outcome: BackchannelCompletion
-  try {
-    outcome = await decideBackchannelAuthentication(
-      authlete,
-      pending,
-      {
-        authTime: Math.floor(pending.now() / 1000),
-        ...fields,
-        authReqId: request.authReqId,
-        subject,
-        result,
-      },
-      settings.options,
-    )
-  } catch (error) {
-    return refusalOf(error, settings)
-  }
-  if (outcome.action !== 'NOTIFICATION' && outcome.action !== 'NO_ACTION') {
-    // Decided in the store, refused by Authlete (an expired or unknown ticket): the login is over.
-    settings.report(
-      new Error(`Authlete answered /complete with ${outcome.action}: ${outcome.answer.resultMessage ?? ''}`),
-      'decision',
-    )
-    return refusal(503, 'unavailable', 'The decision could not be completed')
-  }
-  if (outcome.notification?.delivered === false) settings.report(outcome.notification.error, 'notification')
-  try {
-    await settings.onDecision?.({ request, subject, result, outcome })
-  } catch (error) {
-    settings.report(error, 'onDecision')
-  }
-  return json(200, { result })
 }
+
+/** The decision's deadline when the device gives none: `decideBackchannelAuthentication`'s. */
+const DEFAULT_DECISION_TIMEOUT_MS = 10_000
 
 /** The answer to a decision that was not made. */
 export function refusalOf(error: unknown, settings: Pick<DecisionSettings, 'report'>): Response {

@@ -149,6 +149,7 @@ export function eventStream(
   subject: string,
   signal: AbortSignal,
   streams: Set<() => void>,
+  stillSignedIn: () => Promise<string | Response> = async () => subject,
 ): Response {
   const encoder = new TextEncoder()
   let end: (() => void) | undefined
@@ -162,7 +163,23 @@ export function eventStream(
         }
       }
       send(`retry: ${RETRY_MS}\n\n`)
-      const unwatch = watches.watch(subject, (list) => send(`data: ${JSON.stringify(list)}\n\n`))
+      // The first list goes at once; each change after it only to a user still signed in as the
+      // subject (a page left open after signing out is told nothing new), in the order they came.
+      let first = true
+      let sent: Promise<unknown> = Promise.resolve()
+      const unwatch = watches.watch(subject, (list) => {
+        const data = `data: ${JSON.stringify(list)}\n\n`
+        if (first) {
+          first = false
+          send(data)
+          return
+        }
+        sent = sent.then(async () => {
+          const who = await stillSignedIn().catch(() => undefined)
+          if (who === subject) send(data)
+          else stop()
+        })
+      })
       const keepAlive = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS)
       keepAlive.unref()
       end = () => {

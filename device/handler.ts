@@ -200,6 +200,7 @@ export function createDeviceHandler(
     report(error, 'events'),
   )
   const streams = new Set<() => void>()
+  let closed = false
   const settings = {
     completeWith: options.completeWith,
     onDecision: options.onDecision,
@@ -280,7 +281,10 @@ export function createDeviceHandler(
     }
     if (path === '/events') {
       if (method !== 'GET') return notAllowed('GET')
-      return eventStream(watches, subject, request.signal, streams)
+      // Closed (the server shuts down): a page's EventSource stops at a status other than 200
+      // instead of reconnecting into a server that is closing.
+      if (closed) return refusal(503, 'unavailable', 'This server is shutting down')
+      return eventStream(watches, subject, request.signal, streams, () => who(request))
     }
     if (path === '/subscriptions') {
       if (subscriptions === undefined) return refusal(404, 'not_found', 'This server offers no Web Push')
@@ -316,7 +320,8 @@ export function createDeviceHandler(
       if (method !== 'POST') return notAllowed('GET, POST')
       const body = await readJson(request, MAX_BODY_BYTES)
       if (body instanceof Response) return body
-      const result = RESULTS[String(body.decision)]
+      const decision = String(body.decision)
+      const result = Object.hasOwn(RESULTS, decision) ? RESULTS[decision] : undefined
       if (result === undefined || Object.keys(body).length !== 1) {
         return refusal(
           400,
@@ -355,6 +360,7 @@ export function createDeviceHandler(
     basePath,
     matches,
     close() {
+      closed = true
       for (const stop of [...streams]) stop()
       watches.close()
     },
@@ -370,7 +376,10 @@ function notAllowed(allow: string): Response {
 function basePathOf(value: unknown): string {
   if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(value))
     throw new AuthleteInputError('basePath', "must be a path that starts with '/' (e.g. '/device')")
-  return value.replace(/\/+$/, '') || ''
+  const path = value.replace(/\/+$/, '')
+  // At the root, every path of the server would be the device's.
+  if (path === '') throw new AuthleteInputError('basePath', "must be a path below the root (e.g. '/device')")
+  return path
 }
 
 function originOf(value: unknown): string {

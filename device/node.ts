@@ -77,7 +77,7 @@ async function serve(
   for (;;) {
     const { done, value } = await reader.read()
     if (done || res.destroyed) break
-    if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
+    if (!res.write(value)) await drainedOrClosed(res)
   }
   res.end()
 }
@@ -99,13 +99,27 @@ export function nodeRequestOf(request: Request): IncomingMessage | undefined {
   return NODE_REQUESTS.get(request)
 }
 
+/** Until `res` may be written again, or is closed; no listener left behind either way. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
 function urlOf(req: IncomingMessage): URL {
-  // Express strips a mount path from req.url; originalUrl keeps it.
+  // Express strips a mount path from req.url; originalUrl keeps it. The path is read as a path, as
+  // Express reads it: `//evil/device` is not `/device` on the host `evil`.
   const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/'
   try {
-    return new URL(path, `http://${req.headers.host ?? 'localhost'}`)
+    return new URL(`http://${req.headers.host ?? 'localhost'}${path.startsWith('/') ? path : `/${path}`}`)
   } catch {
-    return new URL(path.startsWith('/') ? path : '/', 'http://localhost')
+    return new URL('http://localhost/')
   }
 }
 

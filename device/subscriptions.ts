@@ -129,18 +129,44 @@ export function createPushSubscriptions(options: PushSubscriptionsOptions = {}):
     return listed
   }
 
+  /**
+   * The adds of each subject in this process, one after the other: each writes, then trims the list
+   * to `maxPerSubject` (the oldest go), so that a burst of adds keeps the bound and costs a few store
+   * calls each. Instances sharing the store may leave one more each for a while; the next add trims.
+   */
+  const adding = new Map<string, Promise<unknown>>()
+  const inTurn = <T>(subject: string, step: () => Promise<T>): Promise<T> => {
+    const previous = adding.get(subject) ?? Promise.resolve()
+    const mine = previous.then(step, step)
+    const tail = mine.then(
+      () => {},
+      () => {},
+    )
+    adding.set(subject, tail)
+    void tail.then(() => {
+      if (adding.get(subject) === tail) adding.delete(subject)
+    })
+    return mine
+  }
+
   return {
     store,
     async add(subject, subscription, call) {
       const who = requiredString(subject, 'subject', MAX_FIELD_LENGTH)
       const checked = { ...checkSubscription(subscription), createdAt: now() }
-      // A soft bound (a read, then writes): two browsers added at once may leave one more for a while.
-      const known = await list(who, call)
-      const others = known.filter(({ endpoint }) => endpoint !== checked.endpoint)
-      for (const oldest of others.slice(0, Math.max(0, others.length - maxPerSubject + 1))) {
-        await within(call, 'remove', (context) => store.remove(who, oldest.endpoint, context))
-      }
-      await within(call, 'add', (context) => store.add(who, checked, context))
+      await inTurn(who, async () => {
+        await within(call, 'add', (context) => store.add(who, checked, context))
+        const known = await list(who, call)
+        const others = known
+          .filter(({ endpoint }) => endpoint !== checked.endpoint)
+          .sort((a, b) => a.createdAt - b.createdAt)
+        const excess = others.slice(0, Math.max(0, others.length - maxPerSubject + 1))
+        await Promise.all(
+          excess.map((oldest) =>
+            within(call, 'remove', (context) => store.remove(who, oldest.endpoint, context)),
+          ),
+        )
+      })
     },
     async remove(subject, endpoint, call) {
       const who = requiredString(subject, 'subject', MAX_FIELD_LENGTH)

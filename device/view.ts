@@ -42,22 +42,32 @@ export function viewOf(
   const details = request.authorizationDetails ?? []
   return {
     authReqId: request.authReqId,
-    clientName: request.clientName,
-    bindingMessage: request.bindingMessage,
+    clientName: visible(request.clientName),
+    bindingMessage: visible(request.bindingMessage),
     scopes: request.scopes.map((name) => ({
-      name,
-      description: own(request.scopeDescriptions, name) ?? own(scopeDescriptions, name),
+      name: visible(name),
+      description: visible(own(request.scopeDescriptions, name) ?? own(scopeDescriptions, name)),
     })),
-    claimNames: request.claimNames ?? [],
-    acrs: request.acrs,
+    claimNames: (request.claimNames ?? []).map(visible),
+    acrs: request.acrs.map(visible),
     authorizationDetails: details,
-    authorizationDetailLines: details.map(detailLines),
-    requestContextLines: contextLines(request.requestContext),
+    authorizationDetailLines: details.map((detail) => detailLines(detail).map(visible)),
+    requestContextLines: contextLines(request.requestContext).map(visible),
     expiresAt: request.expiresAt,
     expiresIn: Math.max(0, Math.floor((request.expiresAt - now) / 1000)),
     state: request.state,
   }
 }
+
+/**
+ * Bidirectional controls (U+202A–U+202E, U+2066–U+2069, the marks U+200E, U+200F, U+061C) shown as
+ * U+FFFD: text from the client must read as it is, not reordered (`Acme\u202E…` would show the rest
+ * backwards, an amount `\u202E00.01` as `10.00`).
+ */
+function visible<T extends string | undefined>(text: T): T {
+  return (typeof text === 'string' ? text.replace(BIDI_CONTROLS, '\uFFFD') : text) as T
+}
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g
 
 function own(map: Readonly<Record<string, string>> | undefined, key: string): string | undefined {
   return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined

@@ -240,13 +240,21 @@ function payloadOf(request: PushedRequest): string {
   if (typeof request !== 'object' || request === null)
     throw new AuthleteInputError('request', 'must be an object')
   const authReqId = requiredString(request.authReqId, 'request.authReqId', MAX_TEXT)
-  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : undefined)
-  return JSON.stringify({
-    authReqId,
-    clientName: text(request.clientName),
-    bindingMessage: text(request.bindingMessage),
-  })
+  // Bounded in octets, as the push service counts them: the texts are shortened (halved) until the
+  // message fits; the authReqId never is.
+  for (let max = MAX_TEXT; ; max = Math.floor(max / 2)) {
+    const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, max) : undefined)
+    const json = JSON.stringify({
+      authReqId,
+      clientName: text(request.clientName),
+      bindingMessage: text(request.bindingMessage),
+    })
+    if (Buffer.byteLength(json) <= MAX_PAYLOAD_OCTETS || max === 0) return json
+  }
 }
+
+/** The most octets of a message a push service takes once encrypted (RFC 8291 §4, RFC 8030 §7.2). */
+const MAX_PAYLOAD_OCTETS = 3993
 
 function checkVapid(vapid: unknown): VapidDetails {
   if (typeof vapid !== 'object' || vapid === null) throw new AuthleteInputError('vapid', 'must be an object')

@@ -59,11 +59,30 @@ export function authorizationDetailsOf(
 function otherFieldsOf(text: unknown): Record<string, unknown> {
   if (typeof text !== 'string' || text === '') return {}
   try {
-    const parsed = JSON.parse(text) as unknown
+    const parsed = bounded(JSON.parse(text) as unknown, 0)
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
       : {}
   } catch {
     return {}
   }
+}
+
+/** How deep a detail's value is kept as it is: what a person reads on a device, not a document. */
+const MAX_DEPTH = 8
+
+/**
+ * `value` with what lies deeper than {@link MAX_DEPTH} levels shown as `…`: a record stays a shape
+ * every store can copy and list (a value nested thousands deep overflowed a copy's stack, and the
+ * whole list of its user failed with it).
+ */
+function bounded(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  if (depth >= MAX_DEPTH) return '…'
+  if (Array.isArray(value)) return value.map((item) => bounded(item, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    if (key !== '__proto__') out[key] = bounded(item, depth + 1)
+  }
+  return out
 }

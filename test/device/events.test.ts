@@ -171,3 +171,23 @@ describe('the event stream', () => {
     expect((await a.device(new Request(`${ORIGIN}/device/events`))).status).toBe(401)
   })
 })
+
+describe('the event stream after signing out', () => {
+  it('sends nothing new to a page whose user signed out meanwhile: the stream ends instead', async () => {
+    let signedIn = true
+    const pending = createPendingAuthentications()
+    const device = createDeviceHandler(completingAuthlete().client, pending, {
+      authenticate: (request) => (signedIn ? (request.headers.get('x-user') ?? undefined) : undefined),
+      origin: ORIGIN,
+      pollIntervalMs: 20,
+    })
+    handlers.push(device)
+    const answer = await device(new Request(`${ORIGIN}/device/events`, { headers: { 'x-user': 'john' } }))
+    const stream = readEventStream(answer.body as ReadableStream<Uint8Array>)
+    expect(await stream.next()).toEqual([])
+    signedIn = false
+    await saveRequest(pending, { bindingMessage: 'SECRET1' })
+    await expect(stream.next(1000)).rejects.toThrow()
+    expect(stream.lines.join('\n')).not.toContain('SECRET1')
+  })
+})

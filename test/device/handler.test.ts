@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createDeviceHandler, type DeviceHandlerOptions } from '../../device/index.js'
 import {
+  AuthleteAbortError,
   AuthleteInputError,
   AuthleteNetworkError,
   type BackchannelCompleteAnswer,
@@ -402,5 +403,96 @@ describe('routes', () => {
     expect(onError).toHaveBeenCalledWith(new Error('session store down'), 'authenticate')
     const odd = setUp({ onError, authenticate: () => 42 as never })
     expect((await odd.device(fromPage('/device/requests'))).status).toBe(500)
+  })
+})
+
+describe('a review’s findings, each held to', () => {
+  it.each(['toString', 'constructor', '__proto__'])(
+    'a decision named %s: 400, no hook, nothing decided',
+    async (decision) => {
+      const completeWith = vi.fn()
+      const { device, pending, authlete } = setUp({ completeWith })
+      const saved = await saveRequest(pending)
+      const answer = await device(decide(saved.authReqId, decision))
+      expect(answer.status).toBe(400)
+      expect(completeWith).not.toHaveBeenCalled()
+      expect(authlete.completed).toEqual([])
+    },
+  )
+
+  it('a completeWith that never settles: the decision ends at its timeoutMs with a 5xx, nothing sent', async () => {
+    const onError = vi.fn()
+    const { device, pending, authlete } = setUp({
+      completeWith: () => new Promise(() => {}),
+      timeoutMs: 50,
+      onError,
+    })
+    const saved = await saveRequest(pending)
+    const answer = await device(decide(saved.authReqId, 'approve'))
+    expect(answer.status).toBe(500)
+    expect(onError).toHaveBeenCalledWith(expect.any(AuthleteAbortError), 'decision')
+    expect(authlete.completed).toEqual([])
+  })
+
+  it('an onDecision that never settles: the user is answered at the deadline, the decision stands', async () => {
+    const onError = vi.fn()
+    const { device, pending, authlete } = setUp({
+      onDecision: () => new Promise(() => {}),
+      timeoutMs: 50,
+      onError,
+    })
+    const saved = await saveRequest(pending)
+    expect((await device(decide(saved.authReqId, 'approve'))).status).toBe(200)
+    expect(authlete.completed).toHaveLength(1)
+    expect(onError).toHaveBeenCalledWith(expect.any(AuthleteAbortError), 'onDecision')
+  })
+
+  it('a client stand-in that ignores timeoutMs is given the decision’s signal', async () => {
+    const seen: Array<AbortSignal | undefined> = []
+    const pending = createPendingAuthentications()
+    const device = createDeviceHandler(
+      {
+        backchannelComplete: (_request, options) => {
+          seen.push(options?.signal)
+          return new Promise((_resolve, reject) =>
+            options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+          )
+        },
+      },
+      pending,
+      { authenticate, origin: ORIGIN, timeoutMs: 50 },
+    )
+    handlers.push(device)
+    const saved = await saveRequest(pending)
+    expect((await device(decide(saved.authReqId, 'approve'))).status).toBeGreaterThanOrEqual(500)
+    expect(seen[0]).toBeInstanceOf(AbortSignal)
+  })
+
+  it("basePath '/' is refused: every path of the server would be the device's", () => {
+    expect(() => setUp({ basePath: '/' })).toThrow(
+      new AuthleteInputError('basePath', "must be a path below the root (e.g. '/device')"),
+    )
+  })
+
+  it('after close(), the event stream answers 503, so that a page stops reconnecting', async () => {
+    const { device } = setUp()
+    device.close()
+    const answer = await device(fromPage('/device/events', { headers: asJohn }))
+    expect(answer.status).toBe(503)
+  })
+
+  it('bidirectional controls in what the client wrote are shown as U+FFFD, not obeyed', async () => {
+    const { device, pending } = setUp()
+    await saveRequest(pending, {
+      clientName: 'Acme\u202Eni-ngis',
+      bindingMessage: 'W4\u2066SCT',
+      authorizationDetails: [
+        { type: 'payment', instructedAmount: { amount: '\u202E00.01', currency: 'EUR' } },
+      ],
+    })
+    const [request] = await read(await device(fromPage('/device/requests', { headers: asJohn })))
+    expect(request.clientName).toBe('Acme\uFFFDni-ngis')
+    expect(request.bindingMessage).toBe('W4\uFFFDSCT')
+    expect(request.authorizationDetailLines[0]).toContain('Instructed amount: \uFFFD00.01 EUR')
   })
 })

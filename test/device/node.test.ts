@@ -165,3 +165,20 @@ describe('toNodeHandler', () => {
     expect((await fetch(await serve(failing))).status).toBe(500)
   })
 })
+
+describe('toNodeHandler reads the path as Express does', () => {
+  it('`//evil/device/requests` is not the device’s `/device/requests` (a path-scoped guard would be skipped)', async () => {
+    const { handler } = device()
+    const node = toNodeHandler(handler)
+    const next = vi.fn()
+    const url = await serve((req, res) =>
+      node(req, res, () => {
+        next(req.url)
+        res.writeHead(418).end()
+      }),
+    )
+    const answer = await fetch(`${url}//evil/device/requests`, { headers: { 'x-user': 'john' } })
+    expect(answer.status).toBe(418)
+    expect(next.mock.calls).toEqual([['//evil/device/requests']])
+  })
+})

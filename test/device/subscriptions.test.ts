@@ -46,6 +46,26 @@ describe('createPushSubscriptions', () => {
     ])
   })
 
+  it('adds made all at once keep the bound too, with a few store calls each (not a list per removal)', async () => {
+    let clock = 0
+    let calls = 0
+    const inner = inProcessSubscriptionStore()
+    const slow =
+      <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+      async (...args: A) => {
+        calls++
+        await new Promise((resolve) => setImmediate(resolve))
+        return f(...args)
+      }
+    const store = { add: slow(inner.add), remove: slow(inner.remove), list: slow(inner.list) }
+    const subscriptions = createPushSubscriptions({ store, maxPerSubject: 10, now: () => ++clock })
+    await Promise.all(Array.from({ length: 300 }, (_, n) => subscriptions.add('john', browser(n + 1))))
+    expect((await inner.list('john', { signal: AbortSignal.timeout(1000) })).map((s) => s.endpoint)).toEqual(
+      Array.from({ length: 10 }, (_, n) => browser(291 + n).endpoint),
+    )
+    expect(calls).toBeLessThanOrEqual(3 * 300)
+  })
+
   it.each([
     [{ ...browser(1), endpoint: 'not a url' }, 'endpoint', 'must be a URL'],
     [{ ...browser(1), endpoint: 'javascript:alert(1)' }, 'endpoint', 'must be an https: URL'],

@@ -72,6 +72,19 @@ describe('webPushNotifier', () => {
     }
   })
 
+  it('a message stays within what a push service takes (3993 octets), however many octets the client’s texts take', async () => {
+    const phone = await subscribe('john', '/wpush/long')
+    const notify = webPushNotifier({ vapid: VAPID, subscriptions, ...LOOPBACK })
+    const long = { ...REQUEST, clientName: '店'.repeat(1000), bindingMessage: '\u0001'.repeat(1000) }
+    expect(await notify('john', long)).toEqual({ sent: 1, failed: 0, removed: 0 })
+    const plain = phone.decrypt(push.messages[0]?.body as Buffer)
+    expect(plain.length).toBeLessThanOrEqual(3993)
+    const message = json(plain)
+    expect(message.authReqId).toBe('ar-1')
+    expect('店'.repeat(message.clientName.length)).toBe(message.clientName)
+    expect(message.clientName.length).toBeGreaterThan(0)
+  })
+
   it('the message: aes128gcm, a TTL that ends with the request, urgency high, a VAPID token for the push service’s origin', async () => {
     await subscribe('john', '/wpush/phone')
     const before = Math.floor(Date.now() / 1000)

@@ -73,3 +73,34 @@ describe('records as the store keeps them', () => {
     ).rejects.toMatchObject({ code: 'AUTHLETE_INVALID_INPUT', field: 'record.authorizationDetails' })
   })
 })
+
+describe('authorization_details as Authlete passes them', () => {
+  it('a value nested thousands deep is kept to 8 levels (the rest shown as …): the user’s list still reads', async () => {
+    const { authorizationDetailsOf } = await import('../../src/pending/authorization-details.js')
+    const otherFields = `{"nested":${'{"d":'.repeat(5000)}"bottom"${'}'.repeat(5000)}}`
+    const [detail] = authorizationDetailsOf({ elements: [{ type: 'payment', otherFields }] }) as [
+      Record<string, unknown>,
+    ]
+    let level: unknown = detail.nested
+    let depth = 1
+    while (typeof level === 'object' && level !== null) {
+      level = (level as { d: unknown }).d
+      depth++
+    }
+    expect(depth).toBe(8)
+    expect(level).toBe('…')
+
+    const pending = createPendingAuthentications()
+    await pending.save({
+      authReqId: 'ar-deep',
+      ticket: 'tk',
+      subject: 'john',
+      scopes: ['openid'],
+      acrs: [],
+      createdAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+      authorizationDetails: [detail as never],
+    })
+    expect((await pending.forSubject('john')).map((r) => r.authReqId)).toEqual(['ar-deep'])
+  })
+})
