@@ -78,7 +78,7 @@ describe('authorization_details as Authlete passes them', () => {
   it('a value nested thousands deep is kept to 8 levels (the rest shown as …): the user’s list still reads', async () => {
     const { authorizationDetailsOf } = await import('../../src/pending/authorization-details.js')
     const otherFields = `{"nested":${'{"d":'.repeat(5000)}"bottom"${'}'.repeat(5000)}}`
-    const [detail] = authorizationDetailsOf({ elements: [{ type: 'payment', otherFields }] }) as [
+    const [detail] = authorizationDetailsOf({ elements: [{ type: 'payment', otherFields }] }) as unknown as [
       Record<string, unknown>,
     ]
     let level: unknown = detail.nested
