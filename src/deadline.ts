@@ -88,7 +88,8 @@ export class OwnedCallOptions {
 
   /** The owner of `options.signal`, when `options` are owned options. */
   static ownerOf(options: object): SignalOwner | undefined {
-    return #owner in options ? (options as OwnedCallOptions).#owner : undefined
+    // instanceof first: a brand check on a plain object (the usual options) is the slow path.
+    return options instanceof OwnedCallOptions && #owner in options ? options.#owner : undefined
   }
 }
 

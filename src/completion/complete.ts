@@ -58,13 +58,28 @@ type Completed<Answer extends { action: string }, Delivery> = {
 }
 
 /**
- * The outcome, with `response` as a deprecated, non-enumerable name of `answer`.
+ * The outcome, with `response` as a deprecated, non-enumerable name of `answer`: a getter on the
+ * prototype, so that each outcome is a plain-shaped object (a property defined on each one costs
+ * its object a slow shape, on every login).
  *
  * @internal
  */
 export function completed(answer: BackchannelCompleteAnswer, notification: NotificationDelivery | undefined) {
-  const outcome = { action: answer.action, answer, notification }
-  return Object.defineProperty(outcome, 'response', { value: answer }) as BackchannelCompletion
+  return new Completion(answer, notification) as unknown as BackchannelCompletion
+}
+
+class Completion {
+  readonly action: string
+  readonly answer: BackchannelCompleteAnswer
+  readonly notification: NotificationDelivery | undefined
+  constructor(answer: BackchannelCompleteAnswer, notification: NotificationDelivery | undefined) {
+    this.action = answer.action
+    this.answer = answer
+    this.notification = notification
+  }
+  get response(): BackchannelCompleteAnswer {
+    return this.answer
+  }
 }
 
 /**

@@ -124,7 +124,11 @@ export async function handleBackchannelAuthentication<User extends BackchannelUs
     return serverError()
   }
   try {
-    return await runGuarded(authlete, input, hooks, flow, report)
+    return await run(authlete, input, hooks, flow, report)
+  } catch (error) {
+    // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
+    report(error, 'request')
+    return serverError()
   } finally {
     flow.end()
   }

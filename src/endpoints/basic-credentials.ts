@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isUtf8 } from 'node:buffer'
 import { MAX_FIELD_LENGTH } from '../input.js'
 
 /** The credentials of a well-formed `Authorization: Basic` header. */
@@ -49,12 +50,9 @@ export function parseBasicCredentials(
   if (!BASE64.test(token) || unpadded.length % 4 === 1 || (token !== unpadded && token.length % 4 !== 0)) {
     return { malformed: 'not base64' }
   }
-  let text: string
-  try {
-    text = utf8.decode(Buffer.from(token, 'base64'))
-  } catch {
-    return { malformed: 'not UTF-8' }
-  }
+  const decoded = Buffer.from(token, 'base64')
+  if (!isUtf8(decoded)) return { malformed: 'not UTF-8' }
+  const text = decoded.toString('utf8')
   const colon = text.indexOf(':')
   if (colon === -1) return { malformed: 'no colon between client ID and secret' }
   const clientId = formDecode(text.slice(0, colon))
@@ -77,7 +75,7 @@ export function parseBasicCredentials(
  * UTF-8 are refused rather than replaced.
  */
 function formDecode(value: string): string | undefined {
-  const text = value.replaceAll('+', ' ')
+  const text = value.includes('+') ? value.replaceAll('+', ' ') : value
   if (!text.includes('%')) return text
   const bytes: number[] = []
   for (const byte of Buffer.from(text, 'utf8')) bytes.push(byte)

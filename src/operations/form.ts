@@ -16,16 +16,3 @@ const NEEDS_ENCODING = /[^A-Za-z0-9\-_.!~*'()]/
 export function formValue(value: string): string {
   return NEEDS_ENCODING.test(value) ? encodeURIComponent(value) : value
 }
-
-/**
- * `key=value&…` for the defined entries, each percent-encoded as a form decoder expects.
- */
-export function formEncode(fields: Record<string, string | undefined>): string {
-  let body = ''
-  for (const key in fields) {
-    const value = fields[key]
-    if (value === undefined) continue
-    body += `${body ? '&' : ''}${key}=${formValue(value)}`
-  }
-  return body
-}

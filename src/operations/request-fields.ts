@@ -14,7 +14,7 @@
 import { AuthleteInputError } from '../errors.js'
 import { checkFields, MAX_FIELD_LENGTH, optionalString, requiredString } from '../input.js'
 import type { RequestBody } from '../transport/operation.js'
-import { formEncode } from './form.js'
+import { formValue } from './form.js'
 
 /** The longest `parameters` accepted: a client's request is a few hundred bytes, a signed one a few KB. */
 export const MAX_PARAMETERS_LENGTH = 1_048_576
@@ -84,17 +84,27 @@ export function requestFields<Fields extends Record<string, AnyField>>(
     names: known,
     encode(request) {
       const given = checkFields(request, known, what)
-      const body: Record<string, unknown> = {}
+      const values: unknown[] = []
       let form = !alwaysJson
       // Each field read by name, as a property access: a getter or an inherited field counts.
       for (let i = 0; i < names.length; i++) {
         const name = names[i] as string
         const value = (readers[i] as AnyField['read'])(given[name], name)
-        if (value === undefined) continue
-        body[name] = value
-        if (typeof value !== 'string') form = false
+        values.push(value)
+        if (value !== undefined && typeof value !== 'string') form = false
       }
-      return form ? { form: formEncode(body as Record<string, string>) } : { json: JSON.stringify(body) }
+      if (form) {
+        // Written straight from the values: no object keyed by field names on this path.
+        let body = ''
+        for (let i = 0; i < names.length; i++) {
+          const value = values[i] as string | undefined
+          if (value !== undefined) body += `${body === '' ? '' : '&'}${names[i]}=${formValue(value)}`
+        }
+        return { form: body }
+      }
+      const body: Record<string, unknown> = {}
+      for (let i = 0; i < names.length; i++) if (values[i] !== undefined) body[names[i] as string] = values[i]
+      return { json: JSON.stringify(body) }
     },
   }
 }
