@@ -28,7 +28,12 @@ describe('form values', () => {
       errorDescription: text(),
     })
     expect(
-      fields.encode({ errorDescription: 'a&b=c', errorUri: undefined, reason: 'ACCESS_DENIED', ticket: 't/1' }),
+      fields.encode({
+        errorDescription: 'a&b=c',
+        errorUri: undefined,
+        reason: 'ACCESS_DENIED',
+        ticket: 't/1',
+      }),
     ).toEqual({ form: 'ticket=t%2F1&reason=ACCESS_DENIED&errorDescription=a%26b%3Dc' })
     expect(fields.encode({})).toEqual({ form: '' })
   })
