@@ -143,20 +143,23 @@ async function run(
       : toTokenResponse(undefined)
   }
   const basic = client.clientId !== undefined
-  const { htu, flowTimeoutMs, ...callOptions } = options
   const dpop = input.dpop || undefined
 
   let answer: TokenAnswer
   try {
     answer = await authlete.token(
       {
-        ...client,
+        parameters: client.parameters,
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        clientCertificate: client.clientCertificate,
+        clientCertificatePath: client.clientCertificatePath,
         // htm and htu serve only the proof's check: sent with a proof, never without.
         dpop,
         htm: dpop === undefined ? undefined : 'POST',
-        htu: dpop === undefined ? undefined : htu,
+        htu: dpop === undefined ? undefined : options.htu,
       },
-      callOptions,
+      callOptionsOf(options),
     )
   } catch (error) {
     report(error, 'token')
@@ -184,6 +187,22 @@ async function run(
     default:
       return toTokenResponse(answer, { basic })
   }
+}
+
+const TOKEN_OPTION_NAMES: ReadonlySet<string> = new Set(['signal', 'timeoutMs', 'htu', 'flowTimeoutMs'])
+
+/**
+ * The per-call options among the endpoint's (a stand-in client sees no endpoint option). A name of
+ * neither kind is passed on, for the call to refuse it by name.
+ */
+function callOptionsOf(options: TokenRequestOptions): AuthleteCallOptions {
+  for (const key in options) {
+    if (!TOKEN_OPTION_NAMES.has(key)) {
+      const { htu: _htu, flowTimeoutMs: _flowTimeoutMs, ...callOptions } = options
+      return callOptions
+    }
+  }
+  return { signal: options.signal, timeoutMs: options.timeoutMs }
 }
 
 /** The password grant: the user's credentials checked by the hook, then `/issue` or `/fail`. */

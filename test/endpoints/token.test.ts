@@ -635,6 +635,21 @@ describe('Authlete failing, and arguments that are not what they should be', () 
     expect(env.calls).toEqual([])
   })
 
+  it("an option that is neither the endpoint's nor a per-call one is refused by name: a 500, reported", async () => {
+    const errors: unknown[][] = []
+    const answer = await handleTokenRequest(
+      authlete,
+      { body: CIBA, authorization: undefined, dpop: undefined },
+      { onError: (error, stage) => errors.push([error, stage]) },
+      { htu: 'https://as.example.com/token', timeoutMS: 5 } as never,
+    )
+    expect(answer.status).toBe(500)
+    expect(errors).toEqual([
+      [expect.objectContaining({ code: 'AUTHLETE_INVALID_INPUT', field: 'timeoutMS' }), 'token'],
+    ])
+    expect(env.calls).toEqual([])
+  })
+
   it('an onError that throws, or rejects, is swallowed: the answer still comes', async () => {
     env.answers[TOKEN] = [500, {}]
     for (const onError of [
