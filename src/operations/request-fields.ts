@@ -34,7 +34,8 @@ export interface TokenProperty {
 
 /**
  * One field of a request: how the caller's value is checked and what is sent for it (`undefined`:
- * nothing). `Value` is the type the caller gives; `Required` whether it must.
+ * nothing). `Value` is the type the caller gives; `Required` whether it must. An optional field
+ * that is `undefined` sends nothing without its reader being asked.
  */
 export interface RequestField<Value, Required extends boolean = false> {
   readonly required: Required
@@ -77,6 +78,7 @@ export function requestFields<Fields extends Record<string, AnyField>>(
 ): RequestFields<Fields> {
   const names = Object.keys(fields)
   const readers = names.map((name) => (fields[name] as AnyField).read)
+  const required = names.map((name) => (fields[name] as AnyField).required)
   const known: ReadonlySet<string> = new Set(names)
   const alwaysJson = options.json === true
   return {
@@ -89,7 +91,11 @@ export function requestFields<Fields extends Record<string, AnyField>>(
       // Each field read by name, as a property access: a getter or an inherited field counts.
       for (let i = 0; i < names.length; i++) {
         const name = names[i] as string
-        const value = (readers[i] as AnyField['read'])(given[name], name)
+        const raw = given[name]
+        // An optional field not given sends nothing: its reader is not asked (most of a request's
+        // fields, on every call).
+        const value =
+          raw === undefined && required[i] !== true ? undefined : (readers[i] as AnyField['read'])(raw, name)
         values.push(value)
         if (value !== undefined && typeof value !== 'string') form = false
       }
