@@ -254,12 +254,21 @@ async function validate(
 }
 
 /** `shared`, unless the caller's `signal` or `timeoutMs` ends the wait first. */
-async function within<T>(
+function within<T>(
   shared: Promise<T>,
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
 ): Promise<T> {
+  // No deadline of the caller's own: the shared call itself, with no promise around it.
   if (timeoutMs === undefined) return signal === undefined ? shared : untilEnd(signal, () => shared)
+  return withinDeadline(shared, signal, timeoutMs)
+}
+
+async function withinDeadline<T>(
+  shared: Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = startDeadline(timeoutMs, signal)
   try {
     return await untilEnd(deadline, () => shared)
