@@ -18,9 +18,24 @@ interface Entry<Result> {
   readonly expiresAt: number
 }
 
+/** A check in flight: its answer, and whether a second caller joined it. */
+interface Check<Result> {
+  answer: Promise<Result>
+  joined: boolean
+}
+
+/** `value` and everything in it frozen: an answer several callers hold, none can change for the others. */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key in value) frozen(value[key])
+  }
+  return value
+}
+
 /** The checks of one client, by key (the token and what was asked of it). */
 export class TokenCheckCache<Result> {
-  readonly #inFlight = new Map<string, Promise<Result>>()
+  readonly #inFlight = new Map<string, Check<Result>>()
   readonly #results = new Map<string, Entry<Result>>()
   /** Counts the {@link clear}s: a check started before one is not kept after it. */
   #generation = 0
@@ -58,18 +73,34 @@ export class TokenCheckCache<Result> {
 
   /**
    * The check in flight for `key`, or `start()`'s, which later callers share until it settles. A
-   * check started after a {@link clear} is not joined to one from before it.
+   * check started after a {@link clear} is not joined to one from before it. The answer is frozen,
+   * deep, when anyone else can see it: a caller joined, or `keep` (it will be kept for later
+   * ones); a caller alone with its answer gets it as it came.
    */
-  share(key: string, start: () => Promise<Result>): Promise<Result> {
+  share(key: string, start: () => Promise<Result>, keep: boolean): Promise<Result> {
     const running = this.#inFlight.get(key)
-    if (running !== undefined) return running
-    const started = start()
-    this.#inFlight.set(key, started)
-    const forget = () => {
-      if (this.#inFlight.get(key) === started) this.#inFlight.delete(key)
+    if (running !== undefined) {
+      running.joined = true
+      return running.answer
     }
-    started.then(forget, forget)
-    return started
+    const check: Check<Result> = { answer: undefined as unknown as Promise<Result>, joined: false }
+    // One continuation settles it: forgotten before any caller resumes, so none joins a settled one.
+    check.answer = start().then(
+      (answer) => {
+        this.#forget(key, check)
+        return keep || check.joined ? frozen(answer) : answer
+      },
+      (error: unknown) => {
+        this.#forget(key, check)
+        throw error
+      },
+    )
+    this.#inFlight.set(key, check)
+    return check.answer
+  }
+
+  #forget(key: string, check: Check<Result>): void {
+    if (this.#inFlight.get(key) === check) this.#inFlight.delete(key)
   }
 
   /**

@@ -166,17 +166,17 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
  * })
  * ```
  */
-export async function validateAccessToken(
+export function validateAccessToken(
   authlete: AccessTokenValidatorClient,
   request: AccessTokenRequest,
   options: ValidateAccessTokenOptions = {},
 ): Promise<AccessTokenValidation> {
-  try {
-    return await validate(authlete, request, options ?? {})
-  } catch (error) {
-    // A bad argument or option, or Authlete unreachable: fail closed.
-    return { valid: false, ...serverErrorResponse(), error }
-  }
+  return validate(authlete, request, options ?? {}).then(undefined, failClosed)
+}
+
+/** A bad argument or option, or Authlete unreachable: the resource fails closed. */
+function failClosed(error: unknown): InvalidAccessToken {
+  return { valid: false, ...serverErrorResponse(), error }
 }
 
 async function validate(
@@ -242,10 +242,14 @@ async function validate(
   let started = false
   // The shared call runs on the client's own deadline: each caller, the first included, waits
   // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
-  const shared = cache.share(key, () => {
-    started = true
-    return authlete.introspection(call).then(frozen)
-  })
+  const shared = cache.share(
+    key,
+    () => {
+      started = true
+      return authlete.introspection(call)
+    },
+    cacheMs > 0,
+  )
   const answer = await within(shared, signal, timeoutMs)
   if (cacheMs > 0 && started && answer.action === 'OK' && answer.certificateThumbprint === undefined) {
     cache.set(key, answer, now(), answer.expiresAt ?? Number.POSITIVE_INFINITY, generation)
@@ -277,15 +281,6 @@ async function withinDeadline<T>(
   } finally {
     deadline.end()
   }
-}
-
-/** An answer that several callers may hold: none of them can change it for the others. */
-function frozen<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const item of Object.values(value)) frozen(item)
-    Object.freeze(value)
-  }
-  return value
 }
 
 /** The DPoP scheme without a proof: 401 with a DPoP challenge (RFC 9449 §7.1). */

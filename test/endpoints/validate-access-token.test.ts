@@ -388,6 +388,21 @@ describe('what is kept and shared stays true and each caller’s own (a review�
     expect(third).toMatchObject({ valid: true, subject: 'john', scopes: ['openid', 'payments'] })
   })
 
+  it('callers sharing one call without cacheMs get an answer none of them can change; a lone caller gets its own', async () => {
+    env.answers[INTROSPECTION] = OK
+    const [first, second] = await Promise.all([
+      validateAccessToken(authlete, bearer()),
+      validateAccessToken(authlete, bearer()),
+    ])
+    if (!first.valid || !second.valid) throw new Error('not valid')
+    expect(first.answer).toBe(second.answer)
+    expect(() => (second.scopes as string[]).push('admin')).toThrow(TypeError)
+    const alone = await validateAccessToken(authlete, bearer())
+    if (!alone.valid) throw new Error('not valid')
+    expect(alone.answer).not.toBe(first.answer)
+    expect(alone).toMatchObject({ subject: 'john', scopes: ['openid', 'payments'] })
+  })
+
   it('no two questions share a key: an empty subject is not “anyone’s”, scopes ["a b"] are not ["a", "b"]', async () => {
     env.answers[INTROSPECTION] = OK
     await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
