@@ -33,6 +33,8 @@ function frozen<T>(value: T): T {
   return value
 }
 
+function ignore(): void {}
+
 /** The checks of one client, by key (the token and what was asked of it). */
 export class TokenCheckCache<Result> {
   readonly #inFlight = new Map<string, Check<Result>>()
@@ -84,8 +86,18 @@ export class TokenCheckCache<Result> {
       return running.answer
     }
     const check: Check<Result> = { answer: undefined as unknown as Promise<Result>, joined: false }
+    // In the map before the call starts: a stand-in's thenable may settle synchronously, and must
+    // not leave behind an entry no one removes.
+    this.#inFlight.set(key, check)
+    let started: Promise<Result>
+    try {
+      started = Promise.resolve(start())
+    } catch (error) {
+      this.#forget(key, check)
+      throw error
+    }
     // One continuation settles it: forgotten before any caller resumes, so none joins a settled one.
-    check.answer = start().then(
+    check.answer = started.then(
       (answer) => {
         this.#forget(key, check)
         return keep || check.joined ? frozen(answer) : answer
@@ -95,7 +107,9 @@ export class TokenCheckCache<Result> {
         throw error
       },
     )
-    this.#inFlight.set(key, check)
+    // Every caller may have stopped waiting (its signal, its deadline) before it fails: the
+    // failure is theirs to see, never an unhandled rejection.
+    check.answer.then(undefined, ignore)
     return check.answer
   }
 

@@ -403,6 +403,51 @@ describe('what is kept and shared stays true and each caller’s own (a review�
     expect(alone).toMatchObject({ subject: 'john', scopes: ['openid', 'payments'] })
   })
 
+  it('a check whose every caller stopped waiting fails unseen: no unhandled rejection, the caller answered 500', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      for (const options of [
+        { signal: AbortSignal.abort() },
+        { signal: AbortSignal.abort(), timeoutMs: 1_000 },
+      ]) {
+        let fail!: (error: Error) => void
+        const standIn = {
+          introspection: () =>
+            new Promise<never>((_, reject) => {
+              fail = reject
+            }),
+        }
+        const result = await validateAccessToken(standIn as never, bearer(), options)
+        expect(result).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteAbortError) })
+        fail(new Error('Authlete down'))
+        // Rejections left unhandled are reported once the microtasks of this turn have run.
+        await new Promise((resolve) => setImmediate(resolve))
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('a stand-in whose answer settles synchronously (a thenable) leaves no check in flight behind', async () => {
+    let calls = 0
+    const standIn = {
+      introspection: () => {
+        calls++
+        const answer =
+          calls === 1 ? { action: 'UNAUTHORIZED', responseContent: 'Bearer error="invalid_token"' } : OK
+        // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
+        return { then: (onAnswer: (value: unknown) => unknown) => Promise.resolve(onAnswer(answer)) }
+      },
+    }
+    expect((await validateAccessToken(standIn as never, bearer())).valid).toBe(false)
+    expect((await validateAccessToken(standIn as never, bearer())).valid).toBe(true)
+    expect(calls).toBe(2)
+  })
+
   it('no two questions share a key: an empty subject is not “anyone’s”, scopes ["a b"] are not ["a", "b"]', async () => {
     env.answers[INTROSPECTION] = OK
     await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
