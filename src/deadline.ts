@@ -88,8 +88,13 @@ export class OwnedCallOptions {
 
   /** The owner of `options.signal`, when `options` are owned options. */
   static ownerOf(options: object): SignalOwner | undefined {
-    // instanceof first: a brand check on a plain object (the usual options) is the slow path.
-    return options instanceof OwnedCallOptions && #owner in options ? options.#owner : undefined
+    // instanceof first: a brand check on a plain object (the usual options) is the slow path. A
+    // Proxy's getPrototypeOf may throw: such options are no owned ones.
+    try {
+      return options instanceof OwnedCallOptions && #owner in options ? options.#owner : undefined
+    } catch {
+      return undefined
+    }
   }
 }
 

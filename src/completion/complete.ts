@@ -58,29 +58,28 @@ type Completed<Answer extends { action: string }, Delivery> = {
 }
 
 /**
- * The outcome, with `response` as a deprecated, non-enumerable name of `answer`: a getter on the
- * prototype, so that each outcome is a plain-shaped object (a property defined on each one costs
- * its object a slow shape, on every login).
+ * The outcome, with `response` as a deprecated, non-enumerable name of `answer`: a getter on a
+ * shared prototype, so that each outcome keeps a fast shape (a property defined on each one made it
+ * slow, on every login). Its constructor is still `Object`: printed, spread, serialised and
+ * compared (`toStrictEqual` too) as the plain object it was.
  *
  * @internal
  */
 export function completed(answer: BackchannelCompleteAnswer, notification: NotificationDelivery | undefined) {
-  return new Completion(answer, notification) as unknown as BackchannelCompletion
+  const outcome = Object.create(COMPLETION) as { action: string; answer: unknown; notification: unknown }
+  outcome.action = answer.action
+  outcome.answer = answer
+  outcome.notification = notification
+  return outcome as BackchannelCompletion
 }
 
-class Completion {
-  readonly action: string
-  readonly answer: BackchannelCompleteAnswer
-  readonly notification: NotificationDelivery | undefined
-  constructor(answer: BackchannelCompleteAnswer, notification: NotificationDelivery | undefined) {
-    this.action = answer.action
-    this.answer = answer
-    this.notification = notification
-  }
-  get response(): BackchannelCompleteAnswer {
-    return this.answer
-  }
-}
+const COMPLETION: object = Object.create(Object.prototype, {
+  response: {
+    get(this: { answer: unknown }) {
+      return this.answer
+    },
+  },
+})
 
 /**
  * Calls `/complete` with the user's decision; on `NOTIFICATION` (ping and push modes), delivers

@@ -202,7 +202,11 @@ function callOptionsOf(options: TokenRequestOptions): AuthleteCallOptions {
       return callOptions
     }
   }
-  return { signal: options.signal, timeoutMs: options.timeoutMs }
+  // Only what was given: a stand-in's own defaults (`{ timeoutMs: 3000, ...options }`) still apply.
+  const callOptions: { signal?: AbortSignal; timeoutMs?: number } = {}
+  if (options.signal !== undefined) callOptions.signal = options.signal
+  if (options.timeoutMs !== undefined) callOptions.timeoutMs = options.timeoutMs
+  return callOptions
 }
 
 /** The password grant: the user's credentials checked by the hook, then `/issue` or `/fail`. */

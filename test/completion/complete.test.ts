@@ -1,6 +1,7 @@
 // completeBackchannelAuthentication against a loopback stand-in Authlete (recording its calls) and a
 // loopback client notification endpoint: ping and push delivered, a failed push reported as a value,
 // poll mode and SERVER_ERROR without a notification, /complete's own errors and bad options rejected.
+import { inspect } from 'node:util'
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest'
 import {
   completeApiError,
@@ -137,6 +138,18 @@ describe('no notification', () => {
     expect(outcome.response.action).toBe(action)
     expect(outcome.notification).toBeUndefined()
     expect(env.paths()).toEqual([COMPLETE])
+  })
+
+  it('the outcome reads as the plain object it is: compared strictly, printed, spread, serialised', async () => {
+    env = await startEndpointStandIn((baseUrl) => [completeNoAction({ baseUrl })])
+    const outcome = await completeBackchannelAuthentication(env.authlete, DECISION, LOCAL)
+    const { answer } = outcome
+    expect(outcome).toStrictEqual({ action: 'NO_ACTION', answer, notification: undefined })
+    expect(inspect(outcome)).toMatch(/^\{\s+action: 'NO_ACTION',\s+answer: /)
+    expect({ ...outcome }).toStrictEqual({ action: 'NO_ACTION', answer, notification: undefined })
+    expect(JSON.parse(JSON.stringify(outcome))).toEqual({ action: 'NO_ACTION', answer })
+    expect(Object.keys(outcome)).toEqual(['action', 'answer', 'notification'])
+    expect(outcome.response).toBe(answer)
   })
 })
 

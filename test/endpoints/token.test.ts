@@ -650,6 +650,31 @@ describe('Authlete failing, and arguments that are not what they should be', () 
     expect(env.calls).toEqual([])
   })
 
+  it('a stand-in client is given only the per-call options the caller gave', async () => {
+    const seen: unknown[] = []
+    const standIn = {
+      token: async (_request: unknown, options: unknown) => {
+        seen.push(options)
+        return { action: 'OK', responseContent: '{}' }
+      },
+    }
+    const signal = new AbortController().signal
+    await handleTokenRequest(standIn as never, { body: CIBA, authorization: undefined, dpop: undefined })
+    await handleTokenRequest(
+      standIn as never,
+      { body: CIBA, authorization: undefined, dpop: undefined },
+      {},
+      { htu: 'https://as.example.com/token', flowTimeoutMs: 5_000, timeoutMs: 3_000 },
+    )
+    await handleTokenRequest(
+      standIn as never,
+      { body: CIBA, authorization: undefined, dpop: undefined },
+      {},
+      { signal },
+    )
+    expect(seen).toStrictEqual([{}, { timeoutMs: 3_000 }, { signal }])
+  })
+
   it('an onError that throws, or rejects, is swallowed: the answer still comes', async () => {
     env.answers[TOKEN] = [500, {}]
     for (const onError of [
