@@ -19,7 +19,7 @@ import {
   isPlainBindingMessage,
 } from './backchannel-authentication-hooks.js'
 import { toBackchannelResponse } from './backchannel-authentication-response.js'
-import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, startFlow, untilEnd } from './flow.js'
+import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, runFlow, startFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
 import { type EndpointResponse, toWebResponse } from './response.js'
@@ -116,22 +116,7 @@ export async function handleBackchannelAuthentication<User extends BackchannelUs
   options?: BackchannelAuthenticationOptions,
 ): Promise<EndpointResponse> {
   const report = reporterOf(hooks)
-  let flow: Flow
-  try {
-    flow = startFlow(options)
-  } catch (error) {
-    report(error, 'request')
-    return serverError()
-  }
-  try {
-    return await run(authlete, input, hooks, flow, report)
-  } catch (error) {
-    // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
-    report(error, 'request')
-    return serverError()
-  } finally {
-    flow.end()
-  }
+  return runFlow(options, report, serverError, (flow) => run(authlete, input, hooks, flow, report))
 }
 
 async function runGuarded<User extends BackchannelUser>(

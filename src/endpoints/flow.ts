@@ -52,3 +52,31 @@ export function startFlow(options: FlowOptions | undefined, spentMs = 0): Flow {
   )
   return deadline
 }
+
+/**
+ * Runs an endpoint's flow: started from `options`, ended once `run` settles. An option that cannot
+ * start it, or a throw out of `run` (only a broken argument gets there: no input object, a stand-in
+ * client answering nonsense), is reported at `request` and answered with `failed()`.
+ */
+export async function runFlow<Response>(
+  options: FlowOptions | undefined,
+  report: (error: unknown, stage: 'request') => void,
+  failed: () => Response,
+  run: (flow: Flow) => Promise<Response>,
+): Promise<Response> {
+  let flow: Flow
+  try {
+    flow = startFlow(options)
+  } catch (error) {
+    report(error, 'request')
+    return failed()
+  }
+  try {
+    return await run(flow)
+  } catch (error) {
+    report(error, 'request')
+    return failed()
+  } finally {
+    flow.end()
+  }
+}

@@ -11,7 +11,7 @@
 import type { AuthleteClient } from '../client.js'
 import { isAuthleteError } from '../errors.js'
 import type { IntrospectionStandardAnswer } from '../operations/introspection-standard.js'
-import { type Flow, type FlowOptions, startFlow, untilEnd } from './flow.js'
+import { type Flow, type FlowOptions, runFlow, untilEnd } from './flow.js'
 import { type Report, reporterOf } from './report.js'
 import { type FormBody, formText, readWebRequestBody, unknownInputField } from './request-input.js'
 import { type EndpointResponse, toWebResponse } from './response.js'
@@ -110,22 +110,7 @@ export async function handleIntrospectionRequest(
   options?: IntrospectionRequestOptions,
 ): Promise<EndpointResponse> {
   const report = reporterOf<IntrospectionRequestStage>(hooks)
-  let flow: Flow
-  try {
-    flow = startFlow(options)
-  } catch (error) {
-    report(error, 'request')
-    return serverError()
-  }
-  try {
-    return await run(authlete, input, hooks, flow, report)
-  } catch (error) {
-    // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
-    report(error, 'request')
-    return serverError()
-  } finally {
-    flow.end()
-  }
+  return runFlow(options, report, serverError, (flow) => run(authlete, input, hooks, flow, report))
 }
 
 async function run(

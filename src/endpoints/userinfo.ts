@@ -19,7 +19,7 @@ import {
   readAccessToken,
   serverErrorResponse,
 } from './access-token.js'
-import { type Flow, type FlowOptions, startFlow, untilEnd } from './flow.js'
+import { type Flow, type FlowOptions, runFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type FormBody, formText, readWebRequestBody, unknownInputField } from './request-input.js'
 import { type EndpointResponse, isAnswer, toWebResponse } from './response.js'
@@ -164,22 +164,9 @@ export async function handleUserInfoRequest(
   options?: UserInfoRequestOptions,
 ): Promise<EndpointResponse> {
   const report = reporterOf<UserInfoRequestStage>(hooks)
-  let flow: Flow
-  try {
-    flow = startFlow(options)
-  } catch (error) {
-    report(error, 'request')
-    return serverErrorResponse()
-  }
-  try {
-    return await run(authlete, input, hooks, options?.htu, flow, report)
-  } catch (error) {
-    // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
-    report(error, 'request')
-    return serverErrorResponse()
-  } finally {
-    flow.end()
-  }
+  return runFlow(options, report, serverErrorResponse, (flow) =>
+    run(authlete, input, hooks, options?.htu, flow, report),
+  )
 }
 
 async function run(
