@@ -10,6 +10,7 @@
 
 import { isText, repeatedParameter } from '../authlete.js'
 import { authenticateClient } from '../token/client-auth.js'
+import { SCOPE_CLAIMS } from '../token/resource.js'
 
 /** Which hint identified the user (exactly one per request). */
 export type CibaHintType = 'LOGIN_HINT' | 'LOGIN_HINT_TOKEN' | 'ID_TOKEN_HINT'
@@ -31,33 +32,9 @@ export function scopesOf(parameters: URLSearchParams): string[] {
 }
 
 /**
- * The claims each scope of OpenID Connect Core §5.4 requests: what Authlete answers as `claimNames`.
- *
- * @see https://openid.net/specs/openid-connect-core-1_0.html#ScopeClaims
+ * The claims `scopes` request indirectly (OpenID Connect Core §5.4), in scope order: what Authlete
+ * answers as `claimNames`; `undefined` when none does.
  */
-const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
-  profile: [
-    'name',
-    'family_name',
-    'given_name',
-    'middle_name',
-    'nickname',
-    'preferred_username',
-    'profile',
-    'picture',
-    'website',
-    'gender',
-    'birthdate',
-    'zoneinfo',
-    'locale',
-    'updated_at',
-  ],
-  email: ['email', 'email_verified'],
-  address: ['address'],
-  phone: ['phone_number', 'phone_number_verified'],
-}
-
-/** The claims `scopes` request indirectly, in scope order; `undefined` when none does. */
 export function claimNamesOf(scopes: readonly string[]): string[] | undefined {
   const names = [...new Set(scopes.flatMap((scope) => SCOPE_CLAIMS[scope] ?? []))]
   return names.length === 0 ? undefined : names

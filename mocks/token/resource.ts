@@ -138,7 +138,11 @@ export function checkPresentedToken(
   return { ok: true, issued, scheme: 'DPoP' }
 }
 
-/** The claims each scope of OpenID Connect Core §5.4 allows. */
+/**
+ * The claims each scope of OpenID Connect Core §5.4 allows (the simulator's `claimNames` too).
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ScopeClaims
+ */
 export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
   profile: [
     'name',
