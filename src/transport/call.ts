@@ -46,6 +46,8 @@ export interface CallSite {
   readonly connections: Connections | null
   /** Told once when a call settles (the client counts its calls in flight). */
   readonly settled: () => void
+  /** Each operation's request path on this client, made once: undici scans a path on every request. */
+  readonly paths: Map<Operation<unknown, unknown>, string>
 }
 
 /** One call: its client, the operation with its encoded body, its deadline, signal and trace. @internal */
@@ -121,7 +123,7 @@ export class Call<Result> implements AttemptOwner {
     this.#signal = request.signal
     this.#options = dispatchOptions(
       config.origin,
-      config.apiPath + operation.path,
+      pathOf(site, operation),
       operation.method,
       body === null ? config.bareHeaders : 'form' in body ? config.formHeaders : config.jsonHeaders,
       body === null ? undefined : 'form' in body ? body.form : body.json,
@@ -454,6 +456,19 @@ function excerpt(text: string, secrets: readonly string[]): string {
   const start = text.slice(0, AuthleteApiError.EXCERPT_LENGTH + 16 * longest)
   const redacted = redact(start, secrets).slice(0, AuthleteApiError.EXCERPT_LENGTH)
   return Buffer.from(redacted, 'utf8').toString('utf8')
+}
+
+/**
+ * The operation's path under the client's API path, one string per client and operation: a path
+ * joined on every call is a string undici's check must first copy flat.
+ */
+function pathOf(site: CallSite, operation: Operation<unknown, unknown>): string {
+  let path = site.paths.get(operation)
+  if (path === undefined) {
+    path = site.config.apiPath + operation.path
+    site.paths.set(operation, path)
+  }
+  return path
 }
 
 function sendNext(call: { next(): void }): void {

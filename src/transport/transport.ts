@@ -57,6 +57,7 @@ export class Transport {
       settled: () => {
         if (--this.#inFlight === 0) this.#idle?.()
       },
+      paths: new Map(),
     }
   }
 
