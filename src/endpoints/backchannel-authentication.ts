@@ -109,7 +109,7 @@ const INVALID_REQUEST = '{"error":"invalid_request"}'
  *
  * @param options The flow's `flowTimeoutMs` and `signal`, and the per-call `timeoutMs` of each Authlete call.
  */
-export async function handleBackchannelAuthentication<User extends BackchannelUser>(
+export function handleBackchannelAuthentication<User extends BackchannelUser>(
   authlete: BackchannelEndpointClient,
   input: BackchannelAuthenticationInput,
   hooks: BackchannelAuthenticationHooks<User>,

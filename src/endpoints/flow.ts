@@ -56,7 +56,8 @@ export function startFlow(options: FlowOptions | undefined, spentMs = 0): Flow {
 /**
  * Runs an endpoint's flow: started from `options`, ended once `run` settles. An option that cannot
  * start it, or a throw out of `run` (only a broken argument gets there: no input object, a stand-in
- * client answering nonsense), is reported at `request` and answered with `failed()`.
+ * client answering nonsense), is reported at `request` and answered with `failed()`. It never
+ * throws nor rejects: an endpoint returns it as it is (no async frame of its own around it).
  */
 export async function runFlow<Response>(
   options: FlowOptions | undefined,

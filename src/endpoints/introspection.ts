@@ -103,7 +103,7 @@ const INVALID_REQUEST = '{"error":"invalid_request"}'
  * })
  * ```
  */
-export async function handleIntrospectionRequest(
+export function handleIntrospectionRequest(
   authlete: IntrospectionEndpointClient,
   input: IntrospectionRequestInput,
   hooks: IntrospectionRequestHooks,

@@ -157,7 +157,7 @@ type Report = ReportOf<UserInfoRequestStage>
  * })
  * ```
  */
-export async function handleUserInfoRequest(
+export function handleUserInfoRequest(
   authlete: UserInfoEndpointClient,
   input: UserInfoRequestInput,
   hooks: UserInfoRequestHooks,
