@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { redisPendingStore } from '../../redis/index.js'
 import { keySlot } from '../../redis/key-slot.js'
 import { decideBackchannelAuthentication } from '../../src/completion/decide.js'
-import type { BackchannelCompleteRequest } from '../../src/operations/backchannel-complete.js'
 import { createPendingAuthentications } from '../../src/pending/pending.js'
 import type { PendingRecord } from '../../src/pending/store.js'
+import { completeStandIn, pendingRecord } from '../helpers/pending-fixtures.js'
 import {
   type RedisCluster,
   skipWithoutRedisCluster,
@@ -48,37 +48,11 @@ function setUp(options: { waitTimeoutMs?: number } = {}) {
   return { prefix, pending }
 }
 
-function record(fields: Partial<PendingRecord> = {}): PendingRecord {
-  const now = Date.now()
-  return {
-    authReqId: `req-${randomUUID()}`,
-    ticket: `ticket-${randomUUID()}`,
-    subject: 'john',
-    bindingMessage: 'W4SCT',
-    scopes: ['openid'],
-    acrs: [],
-    createdAt: now,
-    expiresAt: now + 600_000,
-    ...fields,
-  }
-}
-
 /** A record whose key is in `slot`. */
 function recordIn(prefix: string, slot: number, fields: Partial<PendingRecord> = {}): PendingRecord {
   for (;;) {
-    const r = record(fields)
+    const r = pendingRecord(fields)
     if (keySlot(`${prefix}req:${r.authReqId}`) === slot) return r
-  }
-}
-
-function authleteStandIn() {
-  const calls: BackchannelCompleteRequest[] = []
-  return {
-    calls,
-    backchannelComplete: async (request: BackchannelCompleteRequest) => {
-      calls.push(request)
-      return { action: 'NO_ACTION' as const }
-    },
   }
 }
 
@@ -90,7 +64,7 @@ function clientMasterOf(key: string): number | undefined {
 describe.skipIf(skipWithoutRedisCluster)('the Redis store on a real Redis Cluster', () => {
   it('200 concurrent decisions of 50 requests spread over the three masters: one /complete each, every other decision AUTHLETE_ALREADY_DECIDED, each decision on its replica', async () => {
     const { prefix, pending } = setUp()
-    const records = Array.from({ length: 50 }, (_, i) => record({ subject: `user-${i % 5}` }))
+    const records = Array.from({ length: 50 }, (_, i) => pendingRecord({ subject: `user-${i % 5}` }))
     for (const r of records) await pending.save(r)
 
     // Each record on the master that serves its slot, as the cluster says; all three in use.
@@ -121,7 +95,7 @@ describe.skipIf(skipWithoutRedisCluster)('the Redis store on a real Redis Cluste
       )
     }
 
-    const authlete = authleteStandIn()
+    const authlete = completeStandIn()
     const decisions = records.flatMap((r) =>
       Array.from({ length: 4 }, (_, i) => ({
         authReqId: r.authReqId,
@@ -156,7 +130,7 @@ describe.skipIf(skipWithoutRedisCluster)('the Redis store on a real Redis Cluste
     const r = recordIn(prefix, slot)
     await pending.save(r)
     const [replica] = await cluster.replicasOf(master as number)
-    const authlete = authleteStandIn()
+    const authlete = completeStandIn()
     const decision = { authReqId: r.authReqId, result: 'AUTHORIZED', subject: 'john' } as const
 
     cluster.node(replica as number).server.pause()
@@ -189,7 +163,7 @@ describe.skipIf(skipWithoutRedisCluster)('the Redis store on a real Redis Cluste
     const [replica] = (await cluster.replicasOf(master as number)) as [number]
     const decided = recordIn(prefix, slot)
     await pending.save(decided)
-    const authlete = authleteStandIn()
+    const authlete = completeStandIn()
     const decision = { authReqId: decided.authReqId, result: 'AUTHORIZED', subject: 'john' } as const
     await expect(decideBackchannelAuthentication(authlete, pending, decision)).resolves.toMatchObject({
       action: 'NO_ACTION',

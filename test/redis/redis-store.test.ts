@@ -5,9 +5,8 @@ import { createClient } from 'redis'
 import { afterEach, describe, expect, it } from 'vitest'
 import { redisPendingStore } from '../../redis/index.js'
 import { decideBackchannelAuthentication } from '../../src/completion/decide.js'
-import type { BackchannelCompleteRequest } from '../../src/operations/backchannel-complete.js'
 import { createPendingAuthentications } from '../../src/pending/pending.js'
-import type { PendingRecord } from '../../src/pending/store.js'
+import { completeStandIn, pendingRecord } from '../helpers/pending-fixtures.js'
 import { type RedisServer, skipWithoutRedisServer, startRedisServer } from '../helpers/redis-server.js'
 
 const connect = (url: string) => {
@@ -35,36 +34,10 @@ async function setUp(appendOnly = false) {
   return { server, client, prefix, pending }
 }
 
-function record(fields: Partial<PendingRecord> = {}): PendingRecord {
-  const now = Date.now()
-  return {
-    authReqId: `req-${randomUUID()}`,
-    ticket: `ticket-${randomUUID()}`,
-    subject: 'john',
-    bindingMessage: 'W4SCT',
-    scopes: ['openid'],
-    acrs: [],
-    createdAt: now,
-    expiresAt: now + 600_000,
-    ...fields,
-  }
-}
-
-function authleteStandIn() {
-  const calls: BackchannelCompleteRequest[] = []
-  return {
-    calls,
-    backchannelComplete: async (request: BackchannelCompleteRequest) => {
-      calls.push(request)
-      return { action: 'NO_ACTION' as const }
-    },
-  }
-}
-
 describe.skipIf(skipWithoutRedisServer)('the Redis store on a real server', () => {
   it('keeps both keys under the prefix, each expiring with the request', async () => {
     const { client, prefix, pending } = await setUp()
-    const r = record({ expiresAt: Date.now() + 60_000 })
+    const r = pendingRecord({ expiresAt: Date.now() + 60_000 })
     await pending.save(r)
     expect((await client.keys(`${prefix}*`)).sort()).toEqual([
       `${prefix}req:${r.authReqId}`,
@@ -80,10 +53,10 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store on a real server', () =
 
   it('stopped mid-flow: AUTHLETE_STORE within the deadline, no /complete; after a restart the same decision succeeds', async () => {
     const { server, pending } = await setUp()
-    const r = record()
+    const r = pendingRecord()
     await pending.save(r)
     await server.stop()
-    const authlete = authleteStandIn()
+    const authlete = completeStandIn()
     const decision = { authReqId: r.authReqId, result: 'AUTHORIZED', subject: 'john' } as const
     const started = performance.now()
     const error = await decideBackchannelAuthentication(authlete, pending, decision, {
@@ -103,10 +76,10 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store on a real server', () =
 
   it('paused mid-claim: AUTHLETE_STORE; the claim it applies on resuming is refused as late, so the same decision succeeds', async () => {
     const { server, pending } = await setUp()
-    const [warm, r] = [record(), record()]
+    const [warm, r] = [pendingRecord(), pendingRecord()]
     await pending.save(warm)
     await pending.save(r)
-    const authlete = authleteStandIn()
+    const authlete = completeStandIn()
     // The scripts in the server's cache first: the paused claim is then one EVALSHA that runs.
     await decideBackchannelAuthentication(authlete, pending, {
       authReqId: warm.authReqId,
@@ -132,10 +105,10 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store on a real server', () =
 
   it('with appendonly yes, a crash and restart lose no pending request, nor a decision', async () => {
     const { server, pending } = await setUp(true)
-    const [waiting, decided] = [record(), record()]
+    const [waiting, decided] = [pendingRecord(), pendingRecord()]
     await pending.save(waiting)
     await pending.save(decided)
-    const authlete = authleteStandIn()
+    const authlete = completeStandIn()
     await decideBackchannelAuthentication(authlete, pending, {
       authReqId: decided.authReqId,
       result: 'ACCESS_DENIED',
@@ -171,7 +144,7 @@ describe('the Redis store with a client answering nonsense', () => {
     const error =
       call === 'get'
         ? await pending.get('x').catch((e) => e)
-        : await decideBackchannelAuthentication(authleteStandIn(), pending, {
+        : await decideBackchannelAuthentication(completeStandIn(), pending, {
             authReqId: 'x',
             result: 'AUTHORIZED',
             subject: 'john',
@@ -207,7 +180,7 @@ describe('nothing is half-written', () => {
       const { client, prefix } = await setUp()
       const store = redisPendingStore(client, { prefix })
       const signal = new AbortController().signal
-      const bad = record({ expiresAt })
+      const bad = pendingRecord({ expiresAt })
       await expect(store.save(bad, { signal })).rejects.toThrow(
         'ERR expiresAt and createdAt must be whole milliseconds a Date holds',
       )
@@ -221,7 +194,7 @@ describe('nothing is half-written', () => {
 
   it('createPendingAuthentications refuses such a record before the store is asked', async () => {
     const { pending } = await setUp()
-    await expect(pending.save(record({ expiresAt: 1e21 }))).rejects.toThrow(
+    await expect(pending.save(pendingRecord({ expiresAt: 1e21 }))).rejects.toThrow(
       'record.expiresAt: must be a whole number of milliseconds since the epoch',
     )
   })

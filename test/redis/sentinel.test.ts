@@ -7,10 +7,10 @@ import { createClient, createSentinel } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { redisPendingStore } from '../../redis/index.js'
 import { decideBackchannelAuthentication } from '../../src/completion/decide.js'
-import type { BackchannelCompleteRequest } from '../../src/operations/backchannel-complete.js'
 import { createPendingAuthentications } from '../../src/pending/pending.js'
-import type { PendingRecord, PendingStore } from '../../src/pending/store.js'
+import type { PendingStore } from '../../src/pending/store.js'
 import { pendingStoreTests } from '../../src/pending/store-tests.js'
+import { completeStandIn, pendingRecord } from '../helpers/pending-fixtures.js'
 import { command, until } from '../helpers/redis-cluster.js'
 import { type RedisSentinelSet, SENTINEL_MASTER, startRedisSentinel } from '../helpers/redis-sentinel.js'
 import { skipWithoutRedisServer } from '../helpers/redis-server.js'
@@ -38,31 +38,6 @@ afterAll(async () => {
   await set?.close()
 })
 
-function record(fields: Partial<PendingRecord> = {}): PendingRecord {
-  const now = Date.now()
-  return {
-    authReqId: `req-${randomUUID()}`,
-    ticket: `ticket-${randomUUID()}`,
-    subject: 'john',
-    scopes: ['openid'],
-    acrs: [],
-    createdAt: now,
-    expiresAt: now + 600_000,
-    ...fields,
-  }
-}
-
-function authleteStandIn() {
-  const calls: BackchannelCompleteRequest[] = []
-  return {
-    calls,
-    backchannelComplete: async (request: BackchannelCompleteRequest) => {
-      calls.push(request)
-      return { action: 'NO_ACTION' as const }
-    },
-  }
-}
-
 describe.skipIf(skipWithoutRedisServer)('the Redis store through Sentinel', () => {
   // The Sentinel client's default: a replica has each claim and decision before it is answered.
   pendingStoreTests(
@@ -81,10 +56,10 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store through Sentinel', () =
     async (_, store: () => PendingStore | Promise<PendingStore>) => {
       const pending = createPendingAuthentications({ store: await store() })
       const [primary, replica] = set.servers
-      const [warm, r] = [record(), record()]
+      const [warm, r] = [pendingRecord(), pendingRecord()]
       await pending.save(warm)
       await pending.save(r)
-      const authlete = authleteStandIn()
+      const authlete = completeStandIn()
       await decideBackchannelAuthentication(authlete, pending, {
         authReqId: warm.authReqId,
         result: 'AUTHORIZED',
@@ -119,9 +94,9 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store through Sentinel', () =
       store: redisPendingStore(sentinel, { waitTimeoutMs: 5000 }),
     })
     const [primary, replica] = set.servers
-    const decided = record()
+    const decided = pendingRecord()
     await pending.save(decided)
-    const authlete = authleteStandIn()
+    const authlete = completeStandIn()
     const decision = { authReqId: decided.authReqId, result: 'AUTHORIZED', subject: 'john' } as const
     await decideBackchannelAuthentication(authlete, pending, decision)
 
@@ -136,7 +111,7 @@ describe.skipIf(skipWithoutRedisServer)('the Redis store through Sentinel', () =
     const again = await decideBackchannelAuthentication(authlete, pending, decision).catch((e) => e)
     expect(again.code).toBe('AUTHLETE_ALREADY_DECIDED')
 
-    const fresh = record()
+    const fresh = pendingRecord()
     await pending.save(fresh)
     const next = { authReqId: fresh.authReqId, result: 'ACCESS_DENIED', subject: 'john' } as const
     // No replica could have its claim: refused at once (not after WAIT's 5 s), nothing sent.
