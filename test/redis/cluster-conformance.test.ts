@@ -1,11 +1,13 @@
-// The conformance kit on a real Redis Cluster (three masters with a replica each), each test's
-// keys spread over the masters; every claim and decision waits for a replica (WAIT), as the
-// cluster client's default has it.
+// The conformance kits of both Redis stores on one real Redis Cluster (three masters with a replica
+// each): the pending store, each test's keys spread over the masters, every claim and decision
+// waiting for a replica (WAIT) as the cluster client's default has it; the push subscription
+// store, each subject's hash routed by its key.
 
 import { randomUUID } from 'node:crypto'
 import { createCluster } from 'redis'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { redisPendingStore } from '../../redis/index.js'
+import { pushSubscriptionStoreTests } from '../../device/subscription-store-tests.js'
+import { redisPendingStore, redisSubscriptionStore } from '../../redis/index.js'
 import { pendingStoreTests } from '../../src/pending/store-tests.js'
 import { type RedisCluster, skipWithoutRedisCluster, startRedisCluster } from '../helpers/redis-cluster.js'
 
@@ -15,7 +17,7 @@ const connect = (url: string) => {
   return client.connect()
 }
 
-describe.skipIf(skipWithoutRedisCluster)('the Redis store on Redis Cluster', () => {
+describe.skipIf(skipWithoutRedisCluster)('the Redis stores on Redis Cluster', () => {
   let cluster: RedisCluster | undefined
   let client: Awaited<ReturnType<typeof connect>>
   beforeAll(async () => {
@@ -33,6 +35,14 @@ describe.skipIf(skipWithoutRedisCluster)('the Redis store on Redis Cluster', () 
     {
       createStore: () => redisPendingStore(client, { prefix: `test-${randomUUID()}:` }),
       title: 'conformance',
+    },
+  )
+
+  pushSubscriptionStoreTests(
+    { describe, it },
+    {
+      createStore: () => redisSubscriptionStore(client, { prefix: `test-${randomUUID()}:` }),
+      title: 'push subscriptions: conformance',
     },
   )
 })
