@@ -40,6 +40,7 @@ import {
 import { AuthleteApiError, AuthleteClient } from '../../src/index.js'
 import type { AuthleteCallName } from '../../src/operations/table.js'
 import { checkCallResponse, type Spec } from '../helpers/prism.js'
+import { EMAIL_CLAIMS, PROFILE_CLAIMS } from '../helpers/scope-claims.js'
 
 const server = setupAuthleteServer(...authleteHandlers())
 beforeAll(() => server.listen())
@@ -117,24 +118,7 @@ describe.each<Spec>(['v3', 'v2'])('the default handlers of the resource calls, %
       clientIdAliasUsed: false,
       subject: 'john',
       scopes: ['openid', 'profile', 'email'],
-      claims: [
-        'name',
-        'family_name',
-        'given_name',
-        'middle_name',
-        'nickname',
-        'preferred_username',
-        'profile',
-        'picture',
-        'website',
-        'gender',
-        'birthdate',
-        'zoneinfo',
-        'locale',
-        'updated_at',
-        'email',
-        'email_verified',
-      ],
+      claims: [...PROFILE_CLAIMS, ...EMAIL_CLAIMS],
       token: TOKEN,
     })
   })

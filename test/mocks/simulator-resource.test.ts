@@ -13,6 +13,7 @@ import {
   type TestAuthorizationServer,
 } from '../helpers/ciba-as.js'
 import { dpopProof, type ProofKey, proofKey } from '../helpers/dpop-proof.js'
+import { ADDRESS_CLAIMS, EMAIL_CLAIMS, PHONE_CLAIMS, PROFILE_CLAIMS } from '../helpers/scope-claims.js'
 
 let clock = Date.parse('2026-11-29T00:00:00Z')
 const seconds = () => Math.floor(clock / 1000)
@@ -155,27 +156,7 @@ describe('userinfo: a token the simulator issued, its claims from its scopes (Op
       clientIdAliasUsed: false,
       subject: 'john',
       scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
-      claims: [
-        'name',
-        'family_name',
-        'given_name',
-        'middle_name',
-        'nickname',
-        'preferred_username',
-        'profile',
-        'picture',
-        'website',
-        'gender',
-        'birthdate',
-        'zoneinfo',
-        'locale',
-        'updated_at',
-        'email',
-        'email_verified',
-        'address',
-        'phone_number',
-        'phone_number_verified',
-      ],
+      claims: [...PROFILE_CLAIMS, ...EMAIL_CLAIMS, ...ADDRESS_CLAIMS, ...PHONE_CLAIMS],
       token: accessToken,
     })
   })

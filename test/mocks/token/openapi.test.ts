@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createTokenEndpoint } from '../../../mocks/token/index.js'
 import { dpopProof, proofKey } from '../../helpers/dpop-proof.js'
 import { checkTokenResponse, type Spec } from '../../helpers/prism.js'
+import { ADDRESS_CLAIMS, EMAIL_CLAIMS, PHONE_CLAIMS, PROFILE_CLAIMS } from '../../helpers/scope-claims.js'
 import {
   basicFields,
   cibaParameters,
@@ -105,28 +106,7 @@ describe('/service/configuration', () => {
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      claims_supported: [
-        'sub',
-        'name',
-        'family_name',
-        'given_name',
-        'middle_name',
-        'nickname',
-        'preferred_username',
-        'profile',
-        'picture',
-        'website',
-        'gender',
-        'birthdate',
-        'zoneinfo',
-        'locale',
-        'updated_at',
-        'email',
-        'email_verified',
-        'address',
-        'phone_number',
-        'phone_number_verified',
-      ],
+      claims_supported: ['sub', ...PROFILE_CLAIMS, ...EMAIL_CLAIMS, ...ADDRESS_CLAIMS, ...PHONE_CLAIMS],
       claims_parameter_supported: false,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
