@@ -11,6 +11,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { timeoutOr } from '../src/deadline.js'
+import { reporterOf } from '../src/endpoints/report.js'
 import {
   AuthleteInputError,
   type BackchannelCompleteClient,
@@ -102,17 +103,11 @@ export function handleAutomatedApproval(
   if (typeof pending?.get !== 'function')
     throw new AuthleteInputError('pending', 'must be what createPendingAuthentications returns')
   const expected = digest(options.secret)
-  const { onError } = options
   const settings = {
     completeWith: options.completeWith,
     onDecision: options.onDecision,
-    report: (error: unknown, stage: 'decision' | 'notification' | 'onDecision') => {
-      try {
-        onError?.(error, stage)
-      } catch {
-        // A reporter that throws changes no answer.
-      }
-    },
+    // A reporter that throws or rejects changes no answer.
+    report: reporterOf<'decision' | 'notification' | 'onDecision'>(options),
     options: {
       timeoutMs: timeoutOr('timeoutMs', options.timeoutMs, 10_000),
       notification: options.notification,

@@ -8,6 +8,7 @@
  */
 
 import { timeoutOr } from '../src/deadline.js'
+import { reporterOf } from '../src/endpoints/report.js'
 import {
   AuthleteInputError,
   type BackchannelCompleteClient,
@@ -175,7 +176,7 @@ export function createDeviceHandler(
   if (typeof options.authenticate !== 'function')
     throw new AuthleteInputError('authenticate', 'must be a function')
   const origin = originOf(options.origin)
-  const { subscriptions, vapidPublicKey, onError, scopeDescriptions } = options
+  const { subscriptions, vapidPublicKey, scopeDescriptions } = options
   if (vapidPublicKey !== undefined && subscriptions === undefined) {
     throw new AuthleteInputError(
       'subscriptions',
@@ -189,13 +190,8 @@ export function createDeviceHandler(
   const pollIntervalMs = timeoutOr('pollIntervalMs', options.pollIntervalMs, 1000)
   const timeoutMs = timeoutOr('timeoutMs', options.timeoutMs, 10_000)
   const title = options.title ?? 'Sign-in requests'
-  const report = (error: unknown, stage: DeviceStage) => {
-    try {
-      onError?.(error, stage)
-    } catch {
-      // A reporter that throws changes no answer.
-    }
-  }
+  // A reporter that throws or rejects changes no answer.
+  const report = reporterOf<DeviceStage>(options)
   const watches = new RequestWatches(pending, pollIntervalMs, scopeDescriptions, (error) =>
     report(error, 'events'),
   )

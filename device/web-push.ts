@@ -16,6 +16,7 @@ import {
   type NotificationOptions,
   postGuarded,
 } from '../src/completion/deliver.js'
+import { reporterOf } from '../src/endpoints/report.js'
 import { AuthleteInputError } from '../src/index.js'
 import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../src/input.js'
 import type { StoredPushSubscription } from './subscription-store.js'
@@ -137,7 +138,7 @@ export function webPushNotifier(options: WebPushNotifierOptions): WebPushNotify 
     ...deliveryOptions
   } = options
   const vapid = checkVapid(givenVapid)
-  const { subscriptions, onError } = options
+  const { subscriptions } = options
   if (typeof subscriptions?.forSubject !== 'function' || typeof subscriptions.remove !== 'function') {
     throw new AuthleteInputError('subscriptions', 'must be what createPushSubscriptions returns')
   }
@@ -147,13 +148,8 @@ export function webPushNotifier(options: WebPushNotifierOptions): WebPushNotify 
   const now = options.now ?? Date.now
   const delivery = checkNotificationOptions(deliveryOptions, '')
   const webPush = loadWebPush()
-  const report = (error: unknown, subscription: StoredPushSubscription | undefined) => {
-    try {
-      onError?.(error, subscription)
-    } catch {
-      // The caller's reporter failing changes nothing of the outcome.
-    }
-  }
+  // The caller's reporter failing (a throw or a rejection) changes nothing of the outcome.
+  const report = reporterOf<StoredPushSubscription | undefined>(options)
 
   return async (subject, request) => {
     const who = requiredString(subject, 'subject', MAX_FIELD_LENGTH)

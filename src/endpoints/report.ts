@@ -5,13 +5,13 @@
  */
 
 /** Tells `onError` of an error at a stage of the flow. Never throws. */
-export type Report<Stage extends string> = (error: unknown, stage: Stage) => void
+export type Report<Stage> = (error: unknown, stage: Stage) => void
 
 /**
  * A {@link Report} to the `onError` of `hooks`, whatever `hooks` is (`undefined`, a throwing getter):
  * a logger that throws or rejects must not turn an answer into a crash or an unhandled rejection.
  */
-export function reporterOf<Stage extends string>(hooks: unknown): Report<Stage> {
+export function reporterOf<Stage>(hooks: unknown): Report<Stage> {
   let onError: unknown
   try {
     onError = (hooks as { onError?: unknown } | null | undefined)?.onError

@@ -149,6 +149,34 @@ describe('GET {basePath}/requests and /requests/{authReqId}', () => {
     expect(down.status).toBe(503)
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'AUTHLETE_STORE' }), 'requests')
   })
+
+  it('an onError that rejects changes no answer and is no unhandled rejection', async () => {
+    const broken: PendingStore = {
+      ...inProcessPendingStore(),
+      listBySubject: async () => Promise.reject(new Error('down')),
+    }
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      // Not a vi.fn: a spy awaits what it returns, which would handle the rejection itself.
+      const stages: string[] = []
+      const onError = async (_error: unknown, stage: string) => {
+        stages.push(stage)
+        throw new Error('log shipper down')
+      }
+      const { device } = setUp({ onError }, createPendingAuthentications({ store: broken }))
+      const down = await device(fromPage('/device/requests', { headers: asJohn }))
+      expect(down.status).toBe(503)
+      expect(stages).toEqual(['requests'])
+      // Rejections left unhandled are reported once the microtasks of this turn have run.
+      await new Promise((resolve) => setImmediate(resolve))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })
 
 describe('POST {basePath}/requests/{authReqId}', () => {
