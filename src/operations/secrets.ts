@@ -11,14 +11,24 @@
 import type { AuthleteCallName } from './table.js'
 
 /**
+ * The secrets among the client authentication fields every call that passes a client's request on
+ * takes (`CLIENT_AUTHENTICATION` in request-fields.ts): the secret and the attestation headers.
+ */
+const CLIENT_AUTHENTICATION_SECRETS: readonly string[] = [
+  'clientSecret',
+  'oauthClientAttestation',
+  'oauthClientAttestationPop',
+  'parameters.client_secret',
+  'parameters.client_assertion',
+]
+
+/**
  * The client's secrets in the request it sent to the authorization server (`parameters`): its
  * client authentication (`client_secret` in the body, `client_assertion`), the tokens and codes it
  * sends, and a signed request object, which may hold any of them.
  */
 const CLIENT_REQUEST: readonly string[] = [
-  'clientSecret',
-  'parameters.client_secret',
-  'parameters.client_assertion',
+  ...CLIENT_AUTHENTICATION_SECRETS,
   'parameters.client_notification_token',
   'parameters.login_hint_token',
   'parameters.id_token_hint',
@@ -28,14 +38,10 @@ const CLIENT_REQUEST: readonly string[] = [
 
 /** A token request's secrets: the client's, its grant's, and the headers passed along. */
 const TOKEN_REQUEST: readonly string[] = [
-  'clientSecret',
+  ...CLIENT_AUTHENTICATION_SECRETS,
   'accessToken',
   'dpop',
-  'oauthClientAttestation',
-  'oauthClientAttestationPop',
   ...[
-    'client_secret',
-    'client_assertion',
     'password',
     'refresh_token',
     'code',
@@ -52,12 +58,7 @@ const TOKEN_REQUEST: readonly string[] = [
 const PRESENTED_TOKEN: readonly string[] = ['token', 'dpop']
 
 /** A revocation request's secrets: the client's authentication and the token to revoke. */
-const REVOCATION_REQUEST: readonly string[] = [
-  'clientSecret',
-  'oauthClientAttestation',
-  'oauthClientAttestationPop',
-  ...['client_secret', 'client_assertion', 'token'].map((name) => `parameters.${name}`),
-]
+const REVOCATION_REQUEST: readonly string[] = [...CLIENT_AUTHENTICATION_SECRETS, 'parameters.token']
 
 /** By call: the fields that carry a secret (none where absent). */
 export const SECRET_FIELDS: { readonly [Name in AuthleteCallName]?: readonly string[] } = Object.freeze({

@@ -3,7 +3,8 @@
 // unknown actions and fields, null as absent, required fields per action), and request objects
 // refused before any I/O.
 import { describe, expect, it } from 'vitest'
-import { AuthleteResponseError } from '../../src/index.js'
+import { type AuthleteApiError, AuthleteResponseError } from '../../src/index.js'
+import { cleanError, leakForms, useFaultyAuthlete } from '../helpers/call-faults.js'
 import { useRecordingAuthlete } from '../helpers/recording-authlete.js'
 
 let answer: unknown = {}
@@ -148,5 +149,29 @@ describe('request checks that JSON would otherwise hide', () => {
       }),
     )
     expect(error.field).toBe('clientCertificatePath[0]')
+  })
+})
+
+describe('backchannelAuthentication: secrets', () => {
+  const authlete = useFaultyAuthlete()
+  const CLIENT_SECRET = 'cs_BASIC_Zx8+/v'
+  const ATTESTATION = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJjMSJ9.ATTEST_sig'
+  const ATTESTATION_POP = 'eyJhbGciOiJFUzI1NiJ9.eyJqdGkiOiJ4In0.POP_sig'
+
+  it("a proxy page echoing the request: the client's secret and attestation headers are redacted", async () => {
+    authlete.echo()
+    await using client = authlete.once()
+    const error = (await cleanError(
+      client.backchannelAuthentication({
+        parameters: 'scope=openid&login_hint=john',
+        clientId: 'c1',
+        clientSecret: CLIENT_SECRET,
+        oauthClientAttestation: ATTESTATION,
+        oauthClientAttestationPop: ATTESTATION_POP,
+      }),
+      [...leakForms([CLIENT_SECRET, ATTESTATION, ATTESTATION_POP]), 'BASIC_Zx8', 'ATTEST_sig', 'POP_sig'],
+    )) as AuthleteApiError
+    expect(error.bodyExcerpt).toContain('[REDACTED]')
+    expect(error.bodyExcerpt).toContain('clientId=c1')
   })
 })
