@@ -19,7 +19,7 @@ import {
   isPlainBindingMessage,
 } from './backchannel-authentication-hooks.js'
 import { toBackchannelResponse } from './backchannel-authentication-response.js'
-import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, runFlow, startFlow, untilEnd } from './flow.js'
+import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, runFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
 import { type EndpointResponse, toWebResponse } from './response.js'
@@ -117,22 +117,6 @@ export function handleBackchannelAuthentication<User extends BackchannelUser>(
 ): Promise<EndpointResponse> {
   const report = reporterOf(hooks)
   return runFlow(options, report, serverError, (flow) => run(authlete, input, hooks, flow, report))
-}
-
-async function runGuarded<User extends BackchannelUser>(
-  authlete: BackchannelEndpointClient,
-  input: BackchannelAuthenticationInput,
-  hooks: BackchannelAuthenticationHooks<User>,
-  flow: Flow,
-  report: Report,
-): Promise<EndpointResponse> {
-  try {
-    return await run(authlete, input, hooks, flow, report)
-  } catch (error) {
-    // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
-    report(error, 'request')
-    return serverError()
-  }
 }
 
 async function run<User extends BackchannelUser>(
@@ -287,14 +271,7 @@ export async function handleBackchannelAuthenticationWebRequest<User extends Bac
   options: BackchannelAuthenticationWebRequestOptions = {},
 ): Promise<Response> {
   const report = reporterOf(hooks)
-  let flow: Flow
-  try {
-    flow = startFlow(options)
-  } catch (error) {
-    report(error, 'request')
-    return toWebResponse(serverError())
-  }
-  try {
+  const response = await runFlow(options, report, serverError, async (flow) => {
     let input: BackchannelAuthenticationInput
     try {
       const { clientCertificate, clientCertificatePath } = options ?? {}
@@ -306,12 +283,11 @@ export async function handleBackchannelAuthenticationWebRequest<User extends Bac
       // The caller's signal is the server's own decision.
       report(error, 'request')
       const callerEnded = flow.signal.aborted && !flow.timedOut()
-      return toWebResponse(callerEnded ? serverError() : refusal('invalid_request'))
+      return callerEnded ? serverError() : refusal('invalid_request')
     }
-    return toWebResponse(await runGuarded(authlete, input, hooks, flow, report))
-  } finally {
-    flow.end()
-  }
+    return run(authlete, input, hooks, flow, report)
+  })
+  return toWebResponse(response)
 }
 
 /** The user, or the reason to refuse the request with, or the flow's end (already reported). */
