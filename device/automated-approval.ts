@@ -10,7 +10,7 @@
  */
 
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { timeoutOr } from '../src/deadline.js'
+import { DEFAULT_DECISION_TIMEOUT_MS, timeoutOr } from '../src/deadline.js'
 import { reporterOf } from '../src/endpoints/report.js'
 import {
   AuthleteInputError,
@@ -109,7 +109,7 @@ export function handleAutomatedApproval(
     // A reporter that throws or rejects changes no answer.
     report: reporterOf<'decision' | 'notification' | 'onDecision'>(options),
     options: {
-      timeoutMs: timeoutOr('timeoutMs', options.timeoutMs, 10_000),
+      timeoutMs: timeoutOr('timeoutMs', options.timeoutMs, DEFAULT_DECISION_TIMEOUT_MS),
       notification: options.notification,
     },
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { startDeadline, untilEnd } from '../src/deadline.js'
+import { DEFAULT_DECISION_TIMEOUT_MS, startDeadline, untilEnd } from '../src/deadline.js'
 import {
   type BackchannelCompleteClient,
   type BackchannelCompletion,
@@ -122,9 +122,6 @@ export async function decide(
     deadline.end()
   }
 }
-
-/** The decision's deadline when the device gives none: `decideBackchannelAuthentication`'s. */
-const DEFAULT_DECISION_TIMEOUT_MS = 10_000
 
 /** The answer to a decision that was not made. */
 export function refusalOf(error: unknown, settings: Pick<DecisionSettings, 'report'>): Response {

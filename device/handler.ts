@@ -7,7 +7,7 @@
  * @module
  */
 
-import { timeoutOr } from '../src/deadline.js'
+import { DEFAULT_DECISION_TIMEOUT_MS, timeoutOr } from '../src/deadline.js'
 import { reporterOf } from '../src/endpoints/report.js'
 import {
   AuthleteInputError,
@@ -188,7 +188,7 @@ export function createDeviceHandler(
       throw new AuthleteInputError(name, 'must be a function')
   }
   const pollIntervalMs = timeoutOr('pollIntervalMs', options.pollIntervalMs, 1000)
-  const timeoutMs = timeoutOr('timeoutMs', options.timeoutMs, 10_000)
+  const timeoutMs = timeoutOr('timeoutMs', options.timeoutMs, DEFAULT_DECISION_TIMEOUT_MS)
   const title = options.title ?? 'Sign-in requests'
   // A reporter that throws or rejects changes no answer.
   const report = reporterOf<DeviceStage>(options)

@@ -9,6 +9,9 @@
 
 import { AuthleteAbortError, AuthleteInputError } from './errors.js'
 
+/** A decision's `timeoutMs` when none is given: `decideBackchannelAuthentication`'s and the device's. */
+export const DEFAULT_DECISION_TIMEOUT_MS = 10_000
+
 /** setTimeout's limit: a longer deadline would fire at once. */
 export const MAX_TIMEOUT_MS = 2_147_483_647
 

@@ -8,7 +8,7 @@
  */
 
 import { randomUUID } from 'node:crypto'
-import { type Deadline, timeoutOr, withDeadline } from '../deadline.js'
+import { DEFAULT_DECISION_TIMEOUT_MS, type Deadline, timeoutOr, withDeadline } from '../deadline.js'
 import { AuthleteError, AuthleteInputError, AuthletePendingError } from '../errors.js'
 import { checkFields, MAX_FIELD_LENGTH, requiredString } from '../input.js'
 import {
@@ -54,7 +54,6 @@ export interface DecideBackchannelAuthenticationOptions extends CompleteBackchan
 const DECISION_FIELDS: ReadonlySet<string> = new Set(
   [...COMPLETE_REQUEST.names].map((field) => (field === 'ticket' ? 'authReqId' : field)),
 )
-const DEFAULT_TIMEOUT_MS = 10_000
 /**
  * The least time a settle or release gets after the decision's deadline (the outcome is known by
  * then): 2 s, or the deadline itself when it is shorter.
@@ -99,7 +98,7 @@ export async function decideBackchannelAuthentication(
   // Checked before the claim, as /complete will check it: a decision Authlete refuses claims nothing.
   COMPLETE_REQUEST.fields.result.read(fields.result, 'result')
   const { timeoutMs: givenTimeout, signal, notification } = options
-  const timeoutMs = timeoutOr('timeoutMs', givenTimeout, DEFAULT_TIMEOUT_MS)
+  const timeoutMs = timeoutOr('timeoutMs', givenTimeout, DEFAULT_DECISION_TIMEOUT_MS)
   // Before the claim: in push mode /complete mints tokens, which an options typo must not lose.
   const delivery = checkNotificationOptions(notification)
   const { store } = pending
