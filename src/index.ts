@@ -196,7 +196,9 @@ export type {
   AuthorizationDetails,
   AuthorizationDetailsElement,
   DeliveryMode,
+  OpenEnum,
   Pair,
+  ResultFields,
   Scope,
   UnknownAction,
   UnknownValue,
@@ -225,11 +227,17 @@ export {
   type IntrospectionStandardRequest,
   type IntrospectionStandardUnknownAction,
 } from './operations/introspection-standard.js'
+// The building blocks the request and answer types above are written in: named, so that a
+// declaration emitted from them in your project can refer to them (TS2742).
+export type { WithRequired } from './operations/model.js'
 export {
   type KeyValue,
   MAX_PARAMETERS_LENGTH,
   MAX_TICKET_LENGTH,
   MAX_TOKEN_LENGTH,
+  type RequestField,
+  type RequestFields,
+  type RequestOf,
   type TokenProperty,
 } from './operations/request-fields.js'
 export {
