@@ -20,7 +20,7 @@ export const VAPID_KEYS_COMMAND: CommandSpec = {
 }
 
 /** A new pair: the public key uncompressed (65 bytes), the private key 32 bytes, both base64url. */
-export function vapidKeyPair(): { publicKey: string; privateKey: string } {
+function vapidKeyPair(): { publicKey: string; privateKey: string } {
   const ecdh = createECDH('prime256v1')
   const publicKey = ecdh.generateKeys()
   // A private key with leading zero bytes comes shorter: VAPID wants all 32.

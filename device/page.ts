@@ -78,7 +78,7 @@ export function page(settings: PageSettings): Response {
 }
 
 /** The page's policy: its own nonce'd script and style; fetch, events and its worker from itself. */
-export function contentSecurityPolicy(nonce: string): string {
+function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,

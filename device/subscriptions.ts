@@ -188,7 +188,7 @@ const KEY_FIELDS: ReadonlySet<string> = new Set(['p256dh', 'auth'])
  *
  * @internal
  */
-export function checkSubscription(value: unknown): WebPushSubscription {
+function checkSubscription(value: unknown): WebPushSubscription {
   const fields = checkFields(value, SUBSCRIPTION_FIELDS, 'subscription')
   const endpoint = requiredString(fields.endpoint, 'endpoint', MAX_ENDPOINT_LENGTH)
   let url: URL

@@ -84,7 +84,7 @@ const COMMON_LABELS: ReadonlyArray<readonly [field: string, label: string]> = [
 ]
 
 /** One `authorization_details` entry as lines: `Label: value`. */
-export function detailLines(detail: AuthorizationDetail): string[] {
+function detailLines(detail: AuthorizationDetail): string[] {
   const lines: string[] = []
   for (const [field, label] of COMMON_LABELS) {
     if (detail[field] !== undefined && detail[field] !== null) lines.push(`${label}: ${text(detail[field])}`)

@@ -63,7 +63,7 @@ export function startDeadline(
  * own calls on a deadline's signal, which need no listener on it then (a listener added and
  * removed per call is the costly part of Node's `EventTarget`).
  */
-export interface SignalWatcher {
+interface SignalWatcher {
   handleEvent(): void
 }
 

@@ -54,7 +54,7 @@ export interface DpopProof {
 export type DpopVerification = ({ ok: true } & DpopProof) | { ok: false; reason: string }
 
 /** `ath`: the base64url SHA-256 of the access token's ASCII (RFC 9449 §4.2). */
-export function accessTokenHash(accessToken: string): string {
+function accessTokenHash(accessToken: string): string {
   return createHash('sha256').update(accessToken, 'ascii').digest('base64url')
 }
 

@@ -175,7 +175,7 @@ const CLIENT_NOTIFICATION: OutboundKind = {
 }
 
 /** What kind of outbound POST it is, for its errors and its tracing channel. @internal */
-export interface OutboundKind {
+interface OutboundKind {
   /** The first words of a failure's message: `Client notification failed`. */
   failed: string
   /** What the URL is, in a refusal: `The client notification endpoint`. */
@@ -185,7 +185,7 @@ export interface OutboundKind {
 }
 
 /** One POST to an address that someone else chose: what {@link postGuarded} sends. @internal */
-export interface OutboundPost {
+interface OutboundPost {
   url: string
   /** Header names and values, alternating, as undici takes them. */
   headers: string[]

@@ -19,7 +19,7 @@ export interface PresentedAccessToken {
 }
 
 /** Why no token can be read: none at all (a bare challenge), or a request that breaks RFC 6750. */
-export type NoAccessToken = { readonly missing: true } | { readonly invalid: string }
+type NoAccessToken = { readonly missing: true } | { readonly invalid: string }
 
 // RFC 6750 §2.1 b64token: what a token is made of.
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/

@@ -164,10 +164,10 @@ export function unknownInputField(
 }
 
 /** How long a Fetch API variant waits for the client's body (a client that trickles it). */
-export const BODY_READ_TIMEOUT_MS = 10_000
+const BODY_READ_TIMEOUT_MS = 10_000
 
 /** A Fetch API request's body that could not be read: why, and whether the caller's signal ended it. */
-export interface UnreadBody {
+interface UnreadBody {
   readonly error: unknown
   /** The server's own decision (its signal), not the client's doing. */
   readonly callerAborted: boolean

@@ -36,7 +36,7 @@ function frozen<T>(value: T): T {
 function ignore(): void {}
 
 /** The checks of one client, by key (the token and what was asked of it). */
-export class TokenCheckCache<Result> {
+class TokenCheckCache<Result> {
   readonly #inFlight = new Map<string, Check<Result>>()
   readonly #results = new Map<string, Entry<Result>>()
   /** Counts the {@link clear}s: a check started before one is not kept after it. */
