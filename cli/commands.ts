@@ -57,7 +57,10 @@ export interface CommandSpec {
   readonly flags: Readonly<Record<string, string | undefined>>
   /** Its usage line after `authlete-ciba `; continuation lines start with spaces. */
   readonly usage: string
-  /** What it does, for --help: a line or two, continuation lines indented by 14 spaces. */
+  /**
+   * What it does, for --help: a line or two, continuation lines indented by 14 spaces. A call's row
+   * gives what follows its method and path (`: the ticket's auth_req_id`), which the table gives.
+   */
   readonly summary: string
 }
 
@@ -164,7 +167,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: { name: 'parameters', what: "the client's request body, e.g. 'scope=openid&login_hint=john'" },
     flags: { 'client-id': undefined, 'client-certificate': undefined },
     usage: '<parameters> [--client-id ID] [--client-certificate FILE]',
-    summary: `/backchannel/authentication with the client's request body, e.g.
+    summary: ` with the client's request body, e.g.
               'scope=openid&login_hint=john'; the client secret comes from AUTHLETE_CLIENT_SECRET`,
     success: ['USER_IDENTIFICATION'],
     prepare(parameters, flags, env) {
@@ -205,7 +208,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: TICKET,
     flags: {},
     usage: '<ticket>',
-    summary: "/backchannel/authentication/issue: the ticket's auth_req_id",
+    summary: ": the ticket's auth_req_id",
     success: ['OK'],
     prepare: (ticket) => ticket,
     explain: endpointAnswer,
@@ -215,7 +218,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: TICKET,
     flags: { reason: '(e.g. UNKNOWN_USER_ID)', 'error-description': undefined, 'error-uri': undefined },
     usage: '<ticket> --reason REASON [--error-description TEXT] [--error-uri URI]',
-    summary: "/backchannel/authentication/fail: refuse the ticket's request (reason e.g. UNKNOWN_USER_ID)",
+    summary: ": refuse the ticket's request (reason e.g. UNKNOWN_USER_ID)",
     // The refusal was recorded and an error response built for the client.
     success: ['BAD_REQUEST', 'FORBIDDEN'],
     prepare(ticket, flags) {
@@ -244,7 +247,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     },
     usage: `<ticket> --result RESULT --subject SUBJECT [--auth-time S] [--acr ACR]
               [--claims JSON] [--scopes "a b"] [--error-description TEXT] [--error-uri URI]`,
-    summary: `/backchannel/authentication/complete: the user's decision (AUTHORIZED, ACCESS_DENIED,
+    summary: `: the user's decision (AUTHORIZED, ACCESS_DENIED,
               TRANSACTION_FAILED); shows the notification to deliver, without delivering it`,
     success: ['NOTIFICATION', 'NO_ACTION'],
     prepare(ticket, flags) {
@@ -288,7 +291,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     },
     flags: { 'client-id': undefined, dpop: undefined, htu: undefined },
     usage: '<parameters> [--client-id ID] [--dpop PROOF] [--htu URL]',
-    summary: `/auth/token with the client's token request body; the client secret comes from
+    summary: ` with the client's token request body; the client secret comes from
               AUTHLETE_CLIENT_SECRET; shows what your token endpoint would answer, tokens masked`,
     success: ['OK', 'ID_TOKEN_REISSUABLE'],
     prepare(parameters, flags, env) {
@@ -309,7 +312,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: PASSWORD_TICKET,
     flags: { subject: "(the user's subject)" },
     usage: '<ticket> --subject SUBJECT',
-    summary: '/auth/token/issue: the tokens for a PASSWORD ticket whose user you authenticated',
+    summary: ': the tokens for a PASSWORD ticket whose user you authenticated',
     success: ['OK'],
     prepare: (ticket, flags) => ({ ticket, subject: flags.subject as string }),
     explain: tokenEndpointAnswer,
@@ -318,7 +321,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: PASSWORD_TICKET,
     flags: { reason: '(e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)' },
     usage: '<ticket> --reason REASON',
-    summary: '/auth/token/fail: refuse a PASSWORD ticket (reason e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)',
+    summary: ': refuse a PASSWORD ticket (reason e.g. INVALID_RESOURCE_OWNER_CREDENTIALS)',
     // The refusal was recorded and an error response built for the client.
     success: ['BAD_REQUEST'],
     prepare: (ticket, flags) => ({ ticket, reason: flags.reason as string }),
@@ -328,7 +331,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: ACCESS_TOKEN,
     flags: { dpop: undefined, htm: undefined, htu: undefined },
     usage: '<token> [--dpop PROOF --htm METHOD [--htu URL]]',
-    summary: `/auth/userinfo: whether the access token may read the UserInfo endpoint, whose it is
+    summary: `: whether the access token may read the UserInfo endpoint, whose it is
               and the names of the claims it allows`,
     success: ['OK'],
     prepare: (token, flags) => ({
@@ -343,7 +346,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: ACCESS_TOKEN,
     flags: { claims: undefined, sub: undefined },
     usage: '<token> [--claims \'{"name":"John"}\'] [--sub SUB]',
-    summary: "/auth/userinfo/issue: the UserInfo response with the claims' values you give",
+    summary: ": the UserInfo response with the claims' values you give",
     success: ['JSON', 'JWT'],
     prepare: (token, flags) => ({ token, ...given('claims', flags.claims), ...given('sub', flags.sub) }),
     explain: bodyOf('UserInfo endpoint', { JSON: 'application/json;charset=UTF-8', JWT: 'application/jwt' }),
@@ -352,7 +355,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     argument: ACCESS_TOKEN,
     flags: { scopes: undefined, subject: undefined, dpop: undefined, htm: undefined, htu: undefined },
     usage: '<token> [--scopes "a b"] [--subject SUBJECT] [--dpop PROOF --htm METHOD --htu URL]',
-    summary: `/auth/introspection: a resource server's check of an access token against the scopes
+    summary: `: a resource server's check of an access token against the scopes
               (and subject) it requires`,
     success: ['OK'],
     prepare: (token, flags) => ({
@@ -372,7 +375,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     },
     flags: { 'rs-uri': undefined, accept: undefined },
     usage: '<parameters> [--rs-uri URI] [--accept application/token-introspection+jwt]',
-    summary: `/auth/introspection/standard: the RFC 7662 answer to an introspection request body
+    summary: `: the RFC 7662 answer to an introspection request body
               (the token's state, or a signed answer with --accept)`,
     success: ['OK', 'JWT'],
     prepare: (parameters, flags) => ({
@@ -392,7 +395,7 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
     },
     flags: { 'client-id': undefined },
     usage: '<parameters> [--client-id ID]',
-    summary: `/auth/revocation with the client's revocation request body; the client secret comes
+    summary: ` with the client's revocation request body; the client secret comes
               from AUTHLETE_CLIENT_SECRET`,
     success: ['OK'],
     prepare: (parameters, flags, env) => ({
@@ -404,20 +407,28 @@ const ROWS: { readonly [Name in AuthleteCallName]: CallRow } = {
   serviceConfiguration: {
     flags: {},
     usage: '',
-    summary: "GET /service/configuration: the service's OpenID Provider metadata (your discovery document)",
+    summary: ": the service's OpenID Provider metadata (your discovery document)",
   },
   serviceJwks: {
     flags: {},
     usage: '',
-    summary: "GET /service/jwks/get: the service's public JWK Set (what your jwks_uri serves)",
+    summary: ": the service's public JWK Set (what your jwks_uri serves)",
   },
 }
 
 /** The Authlete calls, in the order of the table of calls (the order --help lists them). */
-export const CALLS: readonly CallCommand[] = AUTHLETE_CALLS.map(({ name }) => {
+export const CALLS: readonly CallCommand[] = AUTHLETE_CALLS.map(({ name, method, path }) => {
   const row = ROWS[name]
   const command = kebabCase(name)
-  return { ...row, name: command, call: name, usage: row.usage ? `${command} ${row.usage}` : command }
+  // The call's method and path come from the table; the row's summary says the rest.
+  const summary = `${method === 'GET' ? 'GET ' : ''}${path}${row.summary}`
+  return {
+    ...row,
+    name: command,
+    call: name,
+    summary,
+    usage: row.usage ? `${command} ${row.usage}` : command,
+  }
 })
 
 /**

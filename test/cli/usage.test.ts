@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { USAGE } from '../../cli/main.js'
+import { AUTHLETE_CALLS, kebabCase } from '../../src/operations/table.js'
 import { expectNoSecret, run, V3_ENV } from '../helpers/cli.js'
 
 const HELP = 'Run "authlete-ciba --help" for every command and option.\n'
@@ -188,6 +189,14 @@ describe('usage and configuration errors', () => {
     expect(help.stdout).toContain('A ticket that starts with "-" goes after "--"')
     const result = await run(['backchannel-issue', '--stand-in', '--json', '--', '-8v6PSYU9xFX4'])
     expect(JSON.parse(result.stdout).action).toBe('INVALID_TICKET')
+  })
+
+  it('--help names each call with its method and path, under its command', async () => {
+    const help = (await run(['--help'])).stdout
+    for (const { name, method, path } of AUTHLETE_CALLS) {
+      const verb = method === 'GET' ? 'GET ' : ''
+      expect(help).toMatch(new RegExp(`\\n  ${kebabCase(name)}\\n    ${verb}${path}[: ]`))
+    }
   })
 
   it('--help and --version exit 0', async () => {
