@@ -285,7 +285,7 @@ export function createDeviceHandler(
     if (path === '/subscriptions') {
       if (subscriptions === undefined) return refusal(404, 'not_found', 'This server offers no Web Push')
       if (method !== 'POST' && method !== 'DELETE') return notAllowed('POST, DELETE')
-      const body = await readJson(request, MAX_BODY_BYTES)
+      const body = await readJson(request, MAX_BODY_BYTES, timeoutMs)
       if (body instanceof Response) return body
       try {
         if (method === 'POST') {
@@ -314,7 +314,7 @@ export function createDeviceHandler(
         return found instanceof Response ? found : json(200, viewOf(found, pending.now(), scopeDescriptions))
       }
       if (method !== 'POST') return notAllowed('GET, POST')
-      const body = await readJson(request, MAX_BODY_BYTES)
+      const body = await readJson(request, MAX_BODY_BYTES, timeoutMs)
       if (body instanceof Response) return body
       const decision = String(body.decision)
       const result = Object.hasOwn(RESULTS, decision) ? RESULTS[decision] : undefined

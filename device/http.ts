@@ -5,6 +5,9 @@
  * @module
  */
 
+import { readBodyText } from '../src/endpoints/request-input.js'
+import { AuthleteAbortError, AuthleteInputError } from '../src/index.js'
+
 /** A handler of the Fetch API: what `createDeviceHandler` and `handleAutomatedApproval` return. */
 export type FetchHandler = (request: Request) => Promise<Response>
 
@@ -27,29 +30,24 @@ export function refusal(status: number, error: string, message: string): Respons
   return json(status, { error, message })
 }
 
-/** The body of a JSON request: a small object, or the answer that refuses it. */
+/**
+ * The body of a JSON request: a small object, or the answer that refuses it. Read as the endpoints
+ * read theirs, within `maxBytes` and `timeoutMs`: a client that trickles its body holds nothing open.
+ */
 export async function readJson(
   request: Request,
   maxBytes: number,
+  timeoutMs: number,
 ): Promise<Record<string, unknown> | Response> {
-  const length = Number(request.headers.get('content-length') ?? 0)
-  if (length > maxBytes) return refusal(413, 'invalid_request', `The body is larger than ${maxBytes} bytes`)
-  let text = ''
-  if (request.body !== null) {
-    const reader = request.body.getReader()
-    const chunks: Uint8Array[] = []
-    let size = 0
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {})
-        return refusal(413, 'invalid_request', `The body is larger than ${maxBytes} bytes`)
-      }
-      chunks.push(value)
-    }
-    text = Buffer.concat(chunks).toString('utf8')
+  let text: string
+  try {
+    text = await readBodyText(request, AbortSignal.timeout(timeoutMs), maxBytes)
+  } catch (error) {
+    if (error instanceof AuthleteInputError)
+      return refusal(413, 'invalid_request', `The body is larger than ${maxBytes} bytes`)
+    if (error instanceof AuthleteAbortError)
+      return refusal(408, 'invalid_request', 'The body came too slowly')
+    return refusal(400, 'invalid_request', 'The body could not be read')
   }
   try {
     const value = JSON.parse(text) as unknown

@@ -374,6 +374,27 @@ describe('POST {basePath}/requests/{authReqId}', () => {
   })
 })
 
+it("a body that never ends: 408 once the decision's timeoutMs passes, nothing decided", async () => {
+  const { device, pending, authlete } = setUp({ timeoutMs: 50 })
+  const saved = await saveRequest(pending)
+  const trickle = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"decision":'))
+    },
+  })
+  const request = new Request(`${ORIGIN}/device/requests/${saved.authReqId}`, {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json', ...asJohn },
+    body: trickle,
+    duplex: 'half',
+  } as RequestInit)
+  const answer = await device(request)
+  expect(answer.status).toBe(408)
+  expect(await read(answer)).toEqual({ error: 'invalid_request', message: 'The body came too slowly' })
+  expect(authlete.completed).toEqual([])
+  expect((await pending.get(saved.authReqId))?.state).toBe('pending')
+})
+
 describe('routes', () => {
   it('answers only below basePath; matches() says which paths are its own', async () => {
     const { device } = setUp({ basePath: '/ciba/device/' })

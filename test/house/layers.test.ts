@@ -73,11 +73,12 @@ const BESIDE_SRC_MAY_LOAD = new Set([
  * What device/ loads of src/ beside its public entry: the version check; the guarded POST of client
  * notifications, through which Web Push messages leave (one guard for both); a store call within its
  * deadline, and the deadline and input rules every entry shares; the reporter every `onError` goes
- * through. Its build bundles them; the main entry itself is imported, not copied.
+ * through, and the bounded body read of the endpoints. Its build bundles them; the main entry itself is imported, not copied.
  */
 const DEVICE_MAY_LOAD = new Set([
   'src/node-guard.ts',
   'src/endpoints/report.ts',
+  'src/endpoints/request-input.ts',
   'src/deadline.ts',
   'src/input.ts',
   'src/pending/store-call.ts',
