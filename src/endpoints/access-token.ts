@@ -113,3 +113,42 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 export function isHeaderValue(value: unknown): value is string {
   return typeof value === 'string' && value !== '' && HEADER_VALUE.test(value)
 }
+
+/** The status each error action of a token check is answered with (`ResponseUtil.bearerError`). */
+const ERROR_STATUS: Readonly<Record<string, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  INTERNAL_SERVER_ERROR: 500,
+}
+
+/** The status of an error action of `/auth/userinfo` or `/auth/introspection`; `undefined`: not one. */
+export function errorStatusOf(action: string): number | undefined {
+  return Object.hasOwn(ERROR_STATUS, action) ? ERROR_STATUS[action] : undefined
+}
+
+/**
+ * RFC 9449 §7.1: the DPoP scheme comes with a proof; without one, Authlete would take the token as
+ * a bearer token. The 401 to answer.
+ */
+export function missingProofResponse(): EndpointResponse {
+  return challengeResponse(
+    401,
+    'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
+    undefined,
+  )
+}
+
+/**
+ * The proof fields of a token check: the `DPoP` header with the DPoP scheme only, and `htm` and
+ * `htu`, which serve only the proof's check, with a proof only.
+ */
+export function proofFields(
+  presented: PresentedAccessToken,
+  dpopHeader: string | null | undefined,
+  htm: string,
+  htu: string | undefined,
+): { dpop: string | undefined; htm: string | undefined; htu: string | undefined } {
+  const dpop = presented.scheme === 'DPoP' ? dpopHeader || undefined : undefined
+  return dpop === undefined ? { dpop, htm: undefined, htu: undefined } : { dpop, htm, htu }
+}

@@ -12,10 +12,13 @@ import type { UserinfoAnswer, UserinfoOk } from '../operations/userinfo.js'
 import type { UserinfoIssueAnswer } from '../operations/userinfo-issue.js'
 import {
   challengeResponse,
+  errorStatusOf,
   invalidTokenRequestResponse,
+  missingProofResponse,
   missingTokenResponse,
   okHeaders,
   type PresentedAccessToken,
+  proofFields,
   readAccessToken,
   serverErrorResponse,
 } from './access-token.js'
@@ -117,14 +120,6 @@ const INPUT_FIELDS: ReadonlySet<string> = new Set([
   'clientCertificate',
 ])
 
-/** The status each error action of both calls is answered with (`ResponseUtil.bearerError`). */
-const ERROR_STATUS: Readonly<Record<string, number>> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  INTERNAL_SERVER_ERROR: 500,
-}
-
 type Report = ReportOf<UserInfoRequestStage>
 
 /**
@@ -190,15 +185,7 @@ async function run(
   const presented = readAccessToken(input.authorization, form?.token)
   if ('missing' in presented) return missingTokenResponse()
   if ('invalid' in presented) return invalidTokenRequestResponse(presented.invalid, 'Bearer')
-  // RFC 9449 §7.1: the DPoP scheme comes with a proof; without one, Authlete would take the token
-  // as a bearer token.
-  if (presented.scheme === 'DPoP' && !input.dpop) {
-    return challengeResponse(
-      401,
-      'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
-      undefined,
-    )
-  }
+  if (presented.scheme === 'DPoP' && !input.dpop) return missingProofResponse()
 
   let answer: UserinfoAnswer
   try {
@@ -276,14 +263,10 @@ function userinfoRequest(
   method: string,
   htu: string | undefined,
 ) {
-  const dpop = presented.scheme === 'DPoP' ? input.dpop || undefined : undefined
   return {
     token: presented.token,
     clientCertificate: input.clientCertificate,
-    // htm and htu serve only the proof's check: sent with a proof, never without.
-    dpop,
-    htm: dpop === undefined ? undefined : method,
-    htu: dpop === undefined ? undefined : htu,
+    ...proofFields(presented, input.dpop, method, htu),
   }
 }
 
@@ -328,7 +311,7 @@ function allowedClaims(
 
 /** An error action of either call: its status and challenge; an action this version does not know: 500. */
 function errorResponse(answer: { action: string; responseContent?: string }, dpopNonce: string | undefined) {
-  const status = Object.hasOwn(ERROR_STATUS, answer.action) ? ERROR_STATUS[answer.action] : undefined
+  const status = errorStatusOf(answer.action)
   if (status === undefined || !isAnswer(answer)) return serverErrorResponse()
   return challengeResponse(status, answer.responseContent, dpopNonce)
 }

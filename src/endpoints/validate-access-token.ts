@@ -21,9 +21,12 @@ import type {
 import type { AuthleteCallOptions } from '../transport/options.js'
 import {
   challengeResponse,
+  errorStatusOf,
   invalidTokenRequestResponse,
   isHeaderValue,
+  missingProofResponse,
   missingTokenResponse,
+  proofFields,
   readAccessToken,
   serverErrorResponse,
 } from './access-token.js'
@@ -128,12 +131,6 @@ const INPUT_FIELDS: ReadonlySet<string> = new Set([
 const OPTIONS: ReadonlySet<string> = new Set(['scopes', 'subject', 'cacheMs', 'now', 'signal', 'timeoutMs'])
 
 /** The status each error action is answered with (`AccessTokenValidator`). */
-const ERROR_STATUS: Readonly<Record<string, number>> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  INTERNAL_SERVER_ERROR: 500,
-}
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
 
@@ -213,19 +210,15 @@ async function validate(
   if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid, 'Bearer'))
   if (queryToken(request.url)) return refused(invalidTokenRequestResponse(IN_QUERY, presented.scheme))
 
-  const dpop = presented.scheme === 'DPoP' ? request.dpop || undefined : undefined
-  // RFC 9449 §7.1: the DPoP scheme comes with a proof; without one, Authlete would take the token
-  // as a bearer token.
+  const proof = proofFields(presented, request.dpop, request.method, withoutQuery(request.url))
+  const dpop = proof.dpop
   if (presented.scheme === 'DPoP' && dpop === undefined) return refused(missingProofResponse())
   const call: IntrospectionRequest = {
     token: presented.token,
     scopes,
     subject,
     clientCertificate: request.clientCertificate,
-    // htm and htu serve only the proof's check: sent with a proof, never without.
-    dpop,
-    htm: dpop === undefined ? undefined : request.method,
-    htu: dpop === undefined ? undefined : withoutQuery(request.url),
+    ...proof,
   }
 
   // A Bearer token without a certificate proves nothing per request: its check can be shared and kept.
@@ -283,15 +276,6 @@ async function withinDeadline<T>(
   }
 }
 
-/** The DPoP scheme without a proof: 401 with a DPoP challenge (RFC 9449 §7.1). */
-function missingProofResponse(): EndpointResponse {
-  return challengeResponse(
-    401,
-    'DPoP error="invalid_dpop_proof",error_description="The DPoP scheme needs a DPoP proof."',
-    undefined,
-  )
-}
-
 /** An HTTP method: an RFC 9110 token. */
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 /** An absolute http(s) URL with a host (checked cheaply: every check reads it). */
@@ -345,7 +329,7 @@ function verdict(answer: IntrospectionAnswer): AccessTokenValidation {
       answer: ok,
     }
   }
-  const status = Object.hasOwn(ERROR_STATUS, answer.action) ? ERROR_STATUS[answer.action] : undefined
+  const status = errorStatusOf(answer.action)
   if (status === undefined) {
     return {
       valid: false,
