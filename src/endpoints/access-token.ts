@@ -141,14 +141,14 @@ export function missingProofResponse(): EndpointResponse {
 
 /**
  * The proof fields of a token check: the `DPoP` header with the DPoP scheme only, and `htm` and
- * `htu`, which serve only the proof's check, with a proof only.
+ * `htu`, which serve only the proof's check, with a proof only (`htuOf` is asked only then).
  */
 export function proofFields(
   presented: PresentedAccessToken,
   dpopHeader: string | null | undefined,
   htm: string,
-  htu: string | undefined,
+  htuOf: () => string | undefined,
 ): { dpop: string | undefined; htm: string | undefined; htu: string | undefined } {
   const dpop = presented.scheme === 'DPoP' ? dpopHeader || undefined : undefined
-  return dpop === undefined ? { dpop, htm: undefined, htu: undefined } : { dpop, htm, htu }
+  return dpop === undefined ? { dpop, htm: undefined, htu: undefined } : { dpop, htm, htu: htuOf() }
 }

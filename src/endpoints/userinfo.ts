@@ -266,7 +266,7 @@ function userinfoRequest(
   return {
     token: presented.token,
     clientCertificate: input.clientCertificate,
-    ...proofFields(presented, input.dpop, method, htu),
+    ...proofFields(presented, input.dpop, method, () => htu),
   }
 }
 

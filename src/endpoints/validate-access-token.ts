@@ -210,7 +210,7 @@ async function validate(
   if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid, 'Bearer'))
   if (queryToken(request.url)) return refused(invalidTokenRequestResponse(IN_QUERY, presented.scheme))
 
-  const proof = proofFields(presented, request.dpop, request.method, withoutQuery(request.url))
+  const proof = proofFields(presented, request.dpop, request.method, () => withoutQuery(request.url))
   const dpop = proof.dpop
   if (presented.scheme === 'DPoP' && dpop === undefined) return refused(missingProofResponse())
   const call: IntrospectionRequest = {
