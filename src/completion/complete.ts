@@ -99,7 +99,18 @@ export async function completeBackchannelAuthentication(
   const { notification: notificationOptions, ...callOptions } = options
   // Before /complete: in push mode it mints tokens, which an options typo must not throw away.
   const checked = checkNotificationOptions(notificationOptions)
-  const answer = await authlete.backchannelComplete(request, callOptions)
+  return completeWith(await authlete.backchannelComplete(request, callOptions), checked)
+}
+
+/**
+ * `/complete`'s answer as the outcome: with `NOTIFICATION`, once the notification was delivered.
+ *
+ * @internal
+ */
+export async function completeWith(
+  answer: BackchannelCompleteAnswer,
+  delivery: ReturnType<typeof checkNotificationOptions>,
+): Promise<BackchannelCompletion> {
   if (answer.action !== 'NOTIFICATION') return completed(answer, undefined)
-  return completed(answer, await deliverChecked(answer, checked))
+  return completed(answer, await deliverChecked(answer, delivery))
 }

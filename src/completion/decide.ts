@@ -23,9 +23,9 @@ import {
   type BackchannelCompleteClient,
   type BackchannelCompletion,
   type CompleteBackchannelAuthenticationOptions,
-  completed,
+  completeWith,
 } from './complete.js'
-import { checkNotificationOptions, DEFAULT_NOTIFICATION_TIMEOUT_MS, deliverChecked } from './deliver.js'
+import { checkNotificationOptions, DEFAULT_NOTIFICATION_TIMEOUT_MS } from './deliver.js'
 
 /**
  * The user's decision: what `/complete` takes, with the `auth_req_id` in place of the ticket (the
@@ -156,9 +156,7 @@ export async function decideBackchannelAuthentication(
       return answer
     },
     pending.now,
-  ).then(async (answer) =>
-    completed(answer, answer.action === 'NOTIFICATION' ? await deliverChecked(answer, delivery) : undefined),
-  )
+  ).then((answer) => completeWith(answer, delivery))
 }
 
 function claimedRecord(claimed: PendingClaimResult, authReqId: string, subject: string) {
