@@ -381,7 +381,7 @@ function failure(
   { secrets, what }: Pick<OutboundPost, 'secrets' | 'what'>,
   details: FailureDetails = {},
 ): AuthleteNotificationError {
-  const text = secrets.length > 0 ? redact(message, [...secrets]) : message
+  const text = secrets.length > 0 ? redact(message, secrets) : message
   return new AuthleteNotificationError(reason, `${what.failed}: ${text}`, {
     request: { method: 'POST', url: endpoint.shown },
     attempts: details.attempts,
@@ -389,6 +389,6 @@ function failure(
     causeCode: details.causeCode,
     mayHaveBeenProcessed: details.processed,
     // undici's errors do not carry request headers today; this keeps it so whatever they carry tomorrow.
-    cause: secrets.length === 0 ? details.cause : scrubCause(details.cause, [...secrets]),
+    cause: secrets.length === 0 ? details.cause : scrubCause(details.cause, secrets),
   })
 }
