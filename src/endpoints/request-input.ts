@@ -9,6 +9,7 @@
  * @module
  */
 
+import { startDeadline } from '../deadline.js'
 import { AuthleteAbortError, AuthleteInputError } from '../errors.js'
 import { MAX_PARAMETERS_LENGTH } from '../operations/request-fields.js'
 import { parseBasicCredentials } from './basic-credentials.js'
@@ -181,22 +182,14 @@ export async function readWebRequestBody(
   request: Request,
   signal: AbortSignal | undefined,
 ): Promise<{ readonly text: string } | UnreadBody> {
-  const read = new AbortController()
-  const deadline = setTimeout(
-    () => read.abort(new DOMException('the body read timed out', 'TimeoutError')),
-    BODY_READ_TIMEOUT_MS,
-  )
   const caller = signal instanceof AbortSignal ? signal : undefined
-  const onCallerAbort = () => read.abort(caller?.reason)
-  if (caller?.aborted) onCallerAbort()
-  else caller?.addEventListener('abort', onCallerAbort, { once: true })
+  const deadline = startDeadline(BODY_READ_TIMEOUT_MS, caller, { what: 'The body read' })
   try {
-    return { text: await readBodyText(request, read.signal) }
+    return { text: await readBodyText(request, deadline.signal) }
   } catch (error) {
     return { error, callerAborted: caller?.aborted === true }
   } finally {
-    clearTimeout(deadline)
-    caller?.removeEventListener('abort', onCallerAbort)
+    deadline.end()
   }
 }
 
