@@ -187,7 +187,7 @@ describe('the event stream after signing out', () => {
     expect(await stream.next()).toEqual([])
     signedIn = false
     await saveRequest(pending, { bindingMessage: 'SECRET1' })
-    await expect(stream.next(1000)).rejects.toThrow()
+    await expect(stream.next(1000)).rejects.toThrow('the stream ended')
     expect(stream.lines.join('\n')).not.toContain('SECRET1')
   })
 })

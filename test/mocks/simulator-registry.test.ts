@@ -1,7 +1,8 @@
 // The simulator's client registry: Authlete's numeric client IDs are unique, whether a client is
 // registered by number or under an alias that is given the next free number.
 import { describe, expect, it } from 'vitest'
-import { createCibaSimulator } from '../../mocks/index.js'
+import { createCibaSimulator, setupAuthleteServer } from '../../mocks/index.js'
+import { AuthleteClient } from '../../src/index.js'
 
 describe('numeric client IDs are unique', () => {
   it('a client registered as a number an alias client was given is refused, naming both', () => {
@@ -38,8 +39,35 @@ describe('numeric client IDs are unique', () => {
     )
   })
 
-  it('registering the same client again replaces it, number included', () => {
-    const simulator = createCibaSimulator({ clients: [{ clientId: '1000001', clientSecret: 's1' }] })
+  it('registering the same client again replaces it, number included: the new secret authenticates, the old one not', async () => {
+    const simulator = createCibaSimulator({
+      users: [{ subject: 'john', loginHints: ['john'] }],
+      clients: [{ clientId: '1000001', clientSecret: 's1' }],
+    })
     expect(() => simulator.addClient({ clientId: '1000001', clientSecret: 'rotated' })).not.toThrow()
+    const server = setupAuthleteServer(...simulator.handlers)
+    server.listen()
+    try {
+      await using authlete = new AuthleteClient({
+        serviceId: '1',
+        accessToken: 'service-token',
+        retry: false,
+      })
+      const parameters = 'scope=openid&login_hint=john'
+      const rotated = await authlete.backchannelAuthentication({
+        parameters,
+        clientId: '1000001',
+        clientSecret: 'rotated',
+      })
+      expect(rotated.action).toBe('USER_IDENTIFICATION')
+      const old = await authlete.backchannelAuthentication({
+        parameters,
+        clientId: '1000001',
+        clientSecret: 's1',
+      })
+      expect(old.action).toBe('UNAUTHORIZED')
+    } finally {
+      server.close()
+    }
   })
 })
