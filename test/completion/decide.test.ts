@@ -564,6 +564,14 @@ describe('createPendingAuthentications', () => {
     expect((await pending.get(b.authReqId))?.state).toBe('pending')
   })
 
+  it('holds 100 000 requests by default, as the README says, and refuses the next', async () => {
+    const pending = createPendingAuthentications({ store: inProcessPendingStore() })
+    for (let i = 0; i < 100_000; i++) await pending.save(record())
+    const error = await pending.save(record()).catch((e) => e)
+    expect(error.code).toBe('AUTHLETE_STORE')
+    expect(error.cause.message).toBe('the in-process pending store is full (maxEntries 100000)')
+  })
+
   it('makes room in a full in-process store by sweeping the expired entries only', async () => {
     let now = 1_000_000
     const pending = createPendingAuthentications({
