@@ -9,6 +9,7 @@ import { inProcessPendingStore } from '../../src/pending/in-process.js'
 import { createPendingAuthentications } from '../../src/pending/pending.js'
 import type { PendingClaim, PendingRecord, PendingStore } from '../../src/pending/store.js'
 import { type Loopback, startLoopback } from '../helpers/loopback.js'
+import { completeStandIn } from '../helpers/pending-fixtures.js'
 
 const servers: Loopback[] = []
 afterEach(async () => {
@@ -121,6 +122,24 @@ describe('the claim covers the whole decision', () => {
     ping.release()
     expect((await first).notification).toMatchObject({ delivered: true })
     expect(authlete.calls).toHaveLength(1)
+  })
+
+  it("by default the lease is leaseMs' 60 s; never shorter than the decision's 10 s, a 2 s grace and the notification's 10 s", async () => {
+    const leases: number[] = []
+    for (const options of [{}, { leaseMs: 1000 }]) {
+      const store = inProcessPendingStore()
+      const recording: PendingStore = {
+        ...store,
+        claim: (authReqId, claim: PendingClaim, context) => {
+          leases.push(claim.leaseMs)
+          return store.claim(authReqId, claim, context)
+        },
+      }
+      const pending = createPendingAuthentications({ store: recording, ...options })
+      await pending.save(record(Date.now()))
+      await decideBackchannelAuthentication(completeStandIn(), pending, decision)
+    }
+    expect(leases).toEqual([60_000, 10_000 + 2000 + 10_000])
   })
 })
 
