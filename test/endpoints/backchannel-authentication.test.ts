@@ -32,8 +32,11 @@ import {
   isPlainBindingMessage,
 } from '../../src/index.js'
 import { basic } from '../helpers/basic.js'
-import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
-import { closedPort } from '../helpers/loopback.js'
+import {
+  type EndpointStandIn,
+  startEndpointStandIn,
+  unreachableAuthlete,
+} from '../helpers/endpoint-stand-in.js'
 
 const AUTH = '/backchannel/authentication'
 const ISSUE = '/backchannel/authentication/issue'
@@ -553,12 +556,7 @@ describe('Authlete failing at each step', () => {
   })
 
   it('Authlete unreachable: a 500 server_error, onError(AuthleteNetworkError, backchannelAuthentication)', async () => {
-    const authlete = new AuthleteClient({
-      serviceId: '1',
-      accessToken: 't',
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
-      retry: false,
-    })
+    const authlete = await unreachableAuthlete()
     const h = hooks()
     const answer = await handleBackchannelAuthentication(
       authlete,

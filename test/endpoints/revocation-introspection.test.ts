@@ -4,7 +4,7 @@
 // errors with their stage, and the Fetch API variants.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
-  AuthleteClient,
+  type AuthleteClient,
   AuthleteInputError,
   AuthleteNetworkError,
   handleIntrospectionRequest,
@@ -16,8 +16,11 @@ import {
   type RevocationRequestStage,
 } from '../../src/index.js'
 import { basic } from '../helpers/basic.js'
-import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
-import { closedPort } from '../helpers/loopback.js'
+import {
+  type EndpointStandIn,
+  startEndpointStandIn,
+  unreachableAuthlete,
+} from '../helpers/endpoint-stand-in.js'
 
 const REVOCATION = '/auth/revocation'
 const STANDARD = '/auth/introspection/standard'
@@ -40,12 +43,7 @@ beforeEach(() => {
 const fieldsOf = (path: string) => env.calls.find((call) => call.path === path)?.fields
 
 async function down() {
-  return new AuthleteClient({
-    serviceId: '1',
-    accessToken: 't',
-    baseUrl: `http://127.0.0.1:${await closedPort()}`,
-    retry: false,
-  })
+  return unreachableAuthlete()
 }
 
 describe('handleRevocationRequest', () => {

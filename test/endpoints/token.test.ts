@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   AuthleteApiError,
-  AuthleteClient,
+  type AuthleteClient,
   AuthleteInputError,
   AuthleteNetworkError,
   handleTokenRequest,
@@ -14,8 +14,11 @@ import {
   type TokenFlowStage,
 } from '../../src/index.js'
 import { basic } from '../helpers/basic.js'
-import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
-import { closedPort } from '../helpers/loopback.js'
+import {
+  type EndpointStandIn,
+  startEndpointStandIn,
+  unreachableAuthlete,
+} from '../helpers/endpoint-stand-in.js'
 
 const TOKEN = '/auth/token'
 const ISSUE = '/auth/token/issue'
@@ -607,13 +610,7 @@ describe('Authlete failing, and arguments that are not what they should be', () 
   })
 
   it('Authlete unreachable: 500 server_error, onError(AuthleteNetworkError, token)', async () => {
-    const port = await closedPort()
-    await using down = new AuthleteClient({
-      serviceId: '1',
-      accessToken: 't',
-      baseUrl: `http://127.0.0.1:${port}`,
-      retry: false,
-    })
+    await using down = await unreachableAuthlete()
     const { hooks, errors } = recorded()
     expect(
       (await handleTokenRequest(down, { body: CIBA, authorization: undefined, dpop: undefined }, hooks))

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   AuthleteAbortError,
-  AuthleteClient,
+  type AuthleteClient,
   AuthleteInputError,
   AuthleteNetworkError,
   handleUserInfoRequest,
@@ -13,8 +13,11 @@ import {
   type UserInfoRequestHooks,
   type UserInfoRequestStage,
 } from '../../src/index.js'
-import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
-import { closedPort } from '../helpers/loopback.js'
+import {
+  type EndpointStandIn,
+  startEndpointStandIn,
+  unreachableAuthlete,
+} from '../helpers/endpoint-stand-in.js'
 
 const USERINFO = '/auth/userinfo'
 const ISSUE = '/auth/userinfo/issue'
@@ -300,12 +303,7 @@ describe('OK: the claims hook, then /auth/userinfo/issue', () => {
 
 describe('Authlete failing, and arguments that are not what they should be', () => {
   it('Authlete unreachable: 500 with no detail, onError(AuthleteNetworkError, userinfo)', async () => {
-    await using down = new AuthleteClient({
-      serviceId: '1',
-      accessToken: 't',
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
-      retry: false,
-    })
+    await using down = await unreachableAuthlete()
     const { hooks, errors } = recorded()
     expect(await handleUserInfoRequest(down, get('Bearer at'), hooks)).toEqual({
       status: 500,

@@ -14,8 +14,11 @@ import {
   handleRevocationRequest,
   validateAccessToken,
 } from '../../src/index.js'
-import { type EndpointStandIn, startEndpointStandIn } from '../helpers/endpoint-stand-in.js'
-import { closedPort } from '../helpers/loopback.js'
+import {
+  type EndpointStandIn,
+  startEndpointStandIn,
+  unreachableAuthlete,
+} from '../helpers/endpoint-stand-in.js'
 
 const INTROSPECTION = '/auth/introspection'
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' }
@@ -166,12 +169,7 @@ describe('a token that will not do: the answer to send', () => {
   })
 
   it('Authlete unreachable: 500, failing closed, the AuthleteNetworkError for the logs', async () => {
-    await using down = new AuthleteClient({
-      serviceId: '1',
-      accessToken: 't',
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
-      retry: false,
-    })
+    await using down = await unreachableAuthlete()
     expect(await validateAccessToken(down, bearer())).toEqual({
       valid: false,
       status: 500,

@@ -5,6 +5,7 @@
 import { type AnyHandler, HttpResponse, http } from 'msw'
 import { authleteHandlers, startAuthleteStandIn } from '../../mocks/index.js'
 import { AuthleteClient } from '../../src/index.js'
+import { closedPort } from './loopback.js'
 
 /** One call Authlete received: `path` is e.g. `/backchannel/authentication/fail`. */
 export interface RecordedCall {
@@ -111,4 +112,14 @@ export async function startEndpointStandIn(
       await standIn.close()
     },
   }
+}
+
+/** A client whose Authlete cannot be reached (a closed loopback port), without retries. */
+export async function unreachableAuthlete(): Promise<AuthleteClient> {
+  return new AuthleteClient({
+    serviceId: '1',
+    accessToken: 't',
+    baseUrl: `http://127.0.0.1:${await closedPort()}`,
+    retry: false,
+  })
 }
