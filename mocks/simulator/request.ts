@@ -10,7 +10,7 @@
 
 import { isText, repeatedParameter } from '../authlete.js'
 import { authenticateClient } from '../token/client-auth.js'
-import { SCOPE_CLAIMS } from '../token/resource.js'
+import { claimNamesOf as allowedClaimNamesOf } from '../token/resource.js'
 
 /** Which hint identified the user (exactly one per request). */
 export type CibaHintType = 'LOGIN_HINT' | 'LOGIN_HINT_TOKEN' | 'ID_TOKEN_HINT'
@@ -32,11 +32,11 @@ export function scopesOf(parameters: URLSearchParams): string[] {
 }
 
 /**
- * The claims `scopes` request indirectly (OpenID Connect Core §5.4), in scope order: what Authlete
- * answers as `claimNames`; `undefined` when none does.
+ * The claims `scopes` request indirectly (OpenID Connect Core §5.4): what Authlete answers as
+ * `claimNames`, in the same order as `/auth/userinfo`'s `claims`; `undefined` when none does.
  */
 export function claimNamesOf(scopes: readonly string[]): string[] | undefined {
-  const names = [...new Set(scopes.flatMap((scope) => SCOPE_CLAIMS[scope] ?? []))]
+  const names = allowedClaimNamesOf(scopes)
   return names.length === 0 ? undefined : names
 }
 
