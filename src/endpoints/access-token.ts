@@ -9,7 +9,7 @@
  */
 
 import { MAX_TOKEN_LENGTH } from '../operations/request-fields.js'
-import type { EndpointResponse } from './response.js'
+import { type EndpointResponse, isDpopNonce } from './response.js'
 
 /** An access token, how it came, and the DPoP proof that goes with it. */
 export interface PresentedAccessToken {
@@ -71,7 +71,7 @@ export function challengeResponse(
 ): EndpointResponse {
   const headers: Record<string, string> = { ...NO_STORE }
   if (isHeaderValue(challenge)) headers['WWW-Authenticate'] = challenge
-  if (isHeaderValue(dpopNonce)) headers['DPoP-Nonce'] = dpopNonce
+  if (isDpopNonce(dpopNonce)) headers['DPoP-Nonce'] = dpopNonce
   return { status, headers, body: '' }
 }
 
@@ -103,7 +103,7 @@ export function serverErrorResponse(): EndpointResponse {
 /** The headers of a successful answer: `Content-Type`, never cached, `DPoP-Nonce` if given. */
 export function okHeaders(contentType: string, dpopNonce: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { 'Content-Type': contentType, ...NO_STORE }
-  if (isHeaderValue(dpopNonce)) headers['DPoP-Nonce'] = dpopNonce
+  if (isDpopNonce(dpopNonce)) headers['DPoP-Nonce'] = dpopNonce
   return headers
 }
 

@@ -43,3 +43,11 @@ export function isAnswer<Answer extends { action: string }>(value: unknown): val
     typeof (value as { action?: unknown }).action === 'string'
   )
 }
+
+/** RFC 9449 §8.1: `nonce = 1*NQCHAR`; anything else would break the header (or the server). */
+const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+
+/** Whether Authlete's `dpopNonce` may be sent as the `DPoP-Nonce` header. */
+export function isDpopNonce(value: unknown): value is string {
+  return typeof value === 'string' && NONCE.test(value)
+}

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type EndpointResponse, isAnswer, toWebResponse } from './response.js'
+import { type EndpointResponse, isAnswer, isDpopNonce, toWebResponse } from './response.js'
 
 /** What the mapping needs to know of the request besides Authlete's answer. */
 export interface TokenResponseContext {
@@ -32,8 +32,6 @@ const SERVER_ERROR_BODY = '{"error":"server_error"}'
 export const UNSUPPORTED_GRANT_TYPE_BODY = '{"error":"unsupported_grant_type"}'
 /** The challenge Authlete's Java reference sends with 401 at this endpoint. */
 const CHALLENGE = 'Basic realm="token"'
-/** RFC 9449 §8.1: `nonce = 1*NQCHAR`; anything else would break the header (or the server). */
-const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 
 /** Status by action; an action not listed here is not an answer to send. */
 const STATUS: Readonly<Record<string, number>> = {
@@ -55,7 +53,7 @@ function response(status: number, body: string, nonce?: string, challenge = fals
     Pragma: 'no-cache',
   }
   if (challenge) headers['WWW-Authenticate'] = CHALLENGE
-  if (nonce !== undefined && NONCE.test(nonce)) headers['DPoP-Nonce'] = nonce
+  if (isDpopNonce(nonce)) headers['DPoP-Nonce'] = nonce
   return { status, headers, body }
 }
 

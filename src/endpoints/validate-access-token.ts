@@ -23,7 +23,6 @@ import {
   challengeResponse,
   errorStatusOf,
   invalidTokenRequestResponse,
-  isHeaderValue,
   missingProofResponse,
   missingTokenResponse,
   proofFields,
@@ -31,7 +30,7 @@ import {
   serverErrorResponse,
 } from './access-token.js'
 import { unknownInputField } from './request-input.js'
-import type { EndpointResponse } from './response.js'
+import { type EndpointResponse, isDpopNonce } from './response.js'
 import { cacheOf } from './token-check-cache.js'
 
 /** The Authlete call it makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -325,7 +324,7 @@ function verdict(answer: IntrospectionAnswer): AccessTokenValidation {
       clientId: ok.clientId,
       clientIdAlias: ok.clientIdAlias,
       expiresAt: ok.expiresAt,
-      headers: isHeaderValue(ok.dpopNonce) ? { 'DPoP-Nonce': ok.dpopNonce } : NO_HEADERS,
+      headers: isDpopNonce(ok.dpopNonce) ? { 'DPoP-Nonce': ok.dpopNonce } : NO_HEADERS,
       answer: ok,
     }
   }

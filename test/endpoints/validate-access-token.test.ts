@@ -76,6 +76,35 @@ describe('a valid token', () => {
     expect(env.calls[0]?.fields).toEqual({ token: 'at-1', scopes: ['payments'], subject: 'john' })
   })
 
+  it('a DPoP-Nonce that is not RFC 9449 nonce characters (a quote, a backslash, a space) is not sent', async () => {
+    for (const dpopNonce of ['n"1', 'n\\1', 'n 1']) {
+      env.answers[INTROSPECTION] = { ...OK, dpopNonce }
+      const result = await validateAccessToken(authlete, {
+        authorization: 'DPoP at-2',
+        dpop: 'p.r.oof',
+        method: 'GET',
+        url: URL_ME,
+      })
+      expect(result).toMatchObject({ valid: true, headers: {} })
+      if (!result.valid) throw new Error('expected a valid token')
+      expect(result.headers).not.toHaveProperty('DPoP-Nonce')
+    }
+    env.answers[INTROSPECTION] = {
+      action: 'UNAUTHORIZED',
+      responseContent: 'DPoP error="use_dpop_nonce"',
+      dpopNonce: 'n"1',
+    }
+    const refused = await validateAccessToken(authlete, {
+      authorization: 'DPoP at-2',
+      dpop: 'p.r.oof',
+      method: 'GET',
+      url: URL_ME,
+    })
+    if (refused.valid) throw new Error('expected a refusal')
+    expect(refused.status).toBe(401)
+    expect(refused.headers).not.toHaveProperty('DPoP-Nonce')
+  })
+
   it('DPoP: the proof, the method and the URL without its query as htu; DPoP-Nonce for the answer', async () => {
     env.answers[INTROSPECTION] = { ...OK, dpopNonce: 'n-1' }
     const result = await validateAccessToken(authlete, {
