@@ -39,14 +39,20 @@ export function readAccessToken(
     return checkToken(formToken, 'Bearer')
   }
   if (formToken !== undefined) return { invalid: 'The access token must be sent one way only.' }
-  const space = header.search(/[ \t]/)
-  const scheme = space === -1 ? header : header.slice(0, space)
-  const lower = scheme.toLowerCase()
-  if (lower !== 'bearer' && lower !== 'dpop') {
+  // The scheme read in place, with no copy of it: this runs on every request to a resource.
+  const space = header.search(BLANK)
+  const end = space === -1 ? header.length : space
+  const scheme =
+    end === 6 && BEARER.test(header) ? 'Bearer' : end === 4 && DPOP.test(header) ? 'DPoP' : undefined
+  if (scheme === undefined) {
     return { invalid: 'The Authorization header must use the Bearer or DPoP scheme.' }
   }
-  return checkToken(space === -1 ? '' : header.slice(space).trim(), lower === 'dpop' ? 'DPoP' : 'Bearer')
+  return checkToken(space === -1 ? '' : header.slice(space).trim(), scheme)
 }
+
+const BLANK = /[ \t]/
+const BEARER = /^bearer/i
+const DPOP = /^dpop/i
 
 const MISSING: NoAccessToken = Object.freeze({ missing: true })
 
@@ -139,16 +145,21 @@ export function missingProofResponse(): EndpointResponse {
   )
 }
 
+/** The proof fields of a token check without a proof: none. */
+const NO_PROOF = Object.freeze({ dpop: undefined, htm: undefined, htu: undefined })
+
 /**
  * The proof fields of a token check: the `DPoP` header with the DPoP scheme only, and `htm` and
- * `htu`, which serve only the proof's check, with a proof only (`htuOf` is asked only then).
+ * `htu`, which serve only the proof's check, with a proof only (`htuOf(from)` is asked only then:
+ * no function is made per request for it).
  */
-export function proofFields(
+export function proofFields<From>(
   presented: PresentedAccessToken,
   dpopHeader: string | null | undefined,
   htm: string,
-  htuOf: () => string | undefined,
-): { dpop: string | undefined; htm: string | undefined; htu: string | undefined } {
+  htuOf: (from: From) => string | undefined,
+  from: From,
+): { readonly dpop: string | undefined; readonly htm: string | undefined; readonly htu: string | undefined } {
   const dpop = presented.scheme === 'DPoP' ? dpopHeader || undefined : undefined
-  return dpop === undefined ? { dpop, htm: undefined, htu: undefined } : { dpop, htm, htu: htuOf() }
+  return dpop === undefined ? NO_PROOF : { dpop, htm, htu: htuOf(from) }
 }

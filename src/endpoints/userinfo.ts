@@ -257,6 +257,11 @@ function methodNotAllowed(): EndpointResponse {
   return response
 }
 
+/** The `htu` option as given: Authlete's own UserInfo endpoint URL when `undefined`. */
+function asGiven(htu: string | undefined): string | undefined {
+  return htu
+}
+
 function userinfoRequest(
   presented: PresentedAccessToken,
   input: UserInfoRequestInput,
@@ -266,7 +271,7 @@ function userinfoRequest(
   return {
     token: presented.token,
     clientCertificate: input.clientCertificate,
-    ...proofFields(presented, input.dpop, method, () => htu),
+    ...proofFields(presented, input.dpop, method, asGiven, htu),
   }
 }
 

@@ -1,0 +1,72 @@
+// How a resource reads the access token of a request (RFC 6750 §2, RFC 9449 §7.1): the scheme in
+// any case, one way only, a b64token. The UserInfo endpoint and validateAccessToken share it.
+import { describe, expect, it } from 'vitest'
+import { proofFields, readAccessToken } from '../../src/endpoints/access-token.js'
+
+const SCHEME = { invalid: 'The Authorization header must use the Bearer or DPoP scheme.' }
+const MALFORMED = { invalid: 'The access token is malformed.' }
+
+describe('readAccessToken', () => {
+  it.each([
+    ['Bearer at-1', { token: 'at-1', scheme: 'Bearer' }],
+    ['bearer at-1', { token: 'at-1', scheme: 'Bearer' }],
+    ['BEARER at-1', { token: 'at-1', scheme: 'Bearer' }],
+    ['Bearer\tat-1', { token: 'at-1', scheme: 'Bearer' }],
+    ['  Bearer   at-1  ', { token: 'at-1', scheme: 'Bearer' }],
+    ['DPoP at-2', { token: 'at-2', scheme: 'DPoP' }],
+    ['dpop at-2', { token: 'at-2', scheme: 'DPoP' }],
+    ['DPOP\t at-2=', { token: 'at-2=', scheme: 'DPoP' }],
+  ])('%j: the token and its scheme', (authorization, expected) => {
+    expect(readAccessToken(authorization, undefined)).toStrictEqual(expected)
+  })
+
+  it.each([
+    ['Basic dXNlcjpwdw==', SCHEME],
+    ['Bearerat-1', SCHEME],
+    ['DPoPat-2', SCHEME],
+    ['Bear at-1', SCHEME],
+    ['MAC at-1', SCHEME],
+    ['Bearer', MALFORMED],
+    ['DPoP', MALFORMED],
+    ['Bearer a b', MALFORMED],
+    ['Bearer at"1', MALFORMED],
+    ['Bearer =at', MALFORMED],
+  ])('%j: refused as %j', (authorization, expected) => {
+    expect(readAccessToken(authorization, undefined)).toStrictEqual(expected)
+  })
+
+  it('no header, an empty one or blanks only: missing; a form token alone is a Bearer token', () => {
+    expect(readAccessToken(undefined, undefined)).toStrictEqual({ missing: true })
+    expect(readAccessToken(null, undefined)).toStrictEqual({ missing: true })
+    expect(readAccessToken(' \t', undefined)).toStrictEqual({ missing: true })
+    expect(readAccessToken(undefined, 'at-3')).toStrictEqual({ token: 'at-3', scheme: 'Bearer' })
+  })
+
+  it('a header and a form token at once: one way only', () => {
+    expect(readAccessToken('Bearer at-1', 'at-1')).toStrictEqual({
+      invalid: 'The access token must be sent one way only.',
+    })
+  })
+})
+
+describe('proofFields', () => {
+  const htuOf = (url: string) => `${url}#htu`
+
+  it('the DPoP scheme with a proof: the proof, htm and the htu made from what is given', () => {
+    expect(proofFields({ token: 't', scheme: 'DPoP' }, 'p.r.oof', 'GET', htuOf, 'https://rs')).toStrictEqual({
+      dpop: 'p.r.oof',
+      htm: 'GET',
+      htu: 'https://rs#htu',
+    })
+  })
+
+  it('a Bearer token, or an empty proof: no proof field, and htu is never made', () => {
+    const never = () => {
+      throw new Error('htu asked without a proof')
+    }
+    const none = { dpop: undefined, htm: undefined, htu: undefined }
+    expect(proofFields({ token: 't', scheme: 'Bearer' }, 'p.r.oof', 'GET', never, 'x')).toStrictEqual(none)
+    expect(proofFields({ token: 't', scheme: 'DPoP' }, '', 'GET', never, 'x')).toStrictEqual(none)
+    expect(proofFields({ token: 't', scheme: 'DPoP' }, null, 'GET', never, 'x')).toStrictEqual(none)
+  })
+})
