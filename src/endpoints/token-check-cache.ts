@@ -33,8 +33,6 @@ function frozen<T>(value: T): T {
   return value
 }
 
-function ignore(): void {}
-
 /** The checks of one client, by key (the token and what was asked of it). */
 class TokenCheckCache<Result> {
   readonly #inFlight = new Map<string, Check<Result>>()
@@ -89,28 +87,27 @@ class TokenCheckCache<Result> {
     // In the map before the call starts: a stand-in's thenable may settle synchronously, and must
     // not leave behind an entry no one removes.
     this.#inFlight.set(key, check)
-    let started: Promise<Result>
+    let answer: Promise<Result>
     try {
-      started = Promise.resolve(start())
+      answer = Promise.resolve(start())
     } catch (error) {
       this.#forget(key, check)
       throw error
     }
-    // One continuation settles it: forgotten before any caller resumes, so none joins a settled one.
-    check.answer = started.then(
-      (answer) => {
+    check.answer = answer
+    // The first reaction to the answer, since it is attached before any caller's: the check is
+    // forgotten (and its answer frozen) before any caller resumes, so none joins a settled one and
+    // none sees an answer another can change. Callers wait on the call's own promise, one
+    // continuation each. It also handles the rejection that every caller may have stopped waiting
+    // for (its signal, its deadline): never an unhandled rejection.
+    answer.then(
+      (value) => {
         this.#forget(key, check)
-        return keep || check.joined ? frozen(answer) : answer
+        if (keep || check.joined) frozen(value)
       },
-      (error: unknown) => {
-        this.#forget(key, check)
-        throw error
-      },
+      () => this.#forget(key, check),
     )
-    // Every caller may have stopped waiting (its signal, its deadline) before it fails: the
-    // failure is theirs to see, never an unhandled rejection.
-    check.answer.then(undefined, ignore)
-    return check.answer
+    return answer
   }
 
   #forget(key: string, check: Check<Result>): void {

@@ -167,7 +167,13 @@ export function validateAccessToken(
   request: AccessTokenRequest,
   options: ValidateAccessTokenOptions = {},
 ): Promise<AccessTokenValidation> {
-  return validate(authlete, request, options ?? {}).then(undefined, failClosed)
+  // Not `async`: the checks run now, and a check that reaches Authlete costs one continuation on
+  // the call's own promise (the hot path of every request to the resource).
+  try {
+    return validate(authlete, request, options ?? {})
+  } catch (error) {
+    return Promise.resolve(failClosed(error))
+  }
 }
 
 /** A bad argument or option, or Authlete unreachable: the resource fails closed. */
@@ -175,7 +181,7 @@ function failClosed(error: unknown): InvalidAccessToken {
   return { valid: false, ...serverErrorResponse(), error }
 }
 
-async function validate(
+function validate(
   authlete: AccessTokenValidatorClient,
   request: AccessTokenRequest,
   options: ValidateAccessTokenOptions,
@@ -209,7 +215,7 @@ async function validate(
   if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid, 'Bearer'))
   if (queryToken(request.url)) return refused(invalidTokenRequestResponse(IN_QUERY, presented.scheme))
 
-  const proof = proofFields(presented, request.dpop, request.method, () => withoutQuery(request.url))
+  const proof = proofFields(presented, request.dpop, request.method, withoutQuery, request.url)
   const dpop = proof.dpop
   if (presented.scheme === 'DPoP' && dpop === undefined) return refused(missingProofResponse())
   const call: IntrospectionRequest = {
@@ -217,36 +223,50 @@ async function validate(
     scopes,
     subject,
     clientCertificate: request.clientCertificate,
-    ...proof,
+    dpop,
+    htm: proof.htm,
+    htu: proof.htu,
   }
 
   // A Bearer token without a certificate proves nothing per request: its check can be shared and kept.
   if (dpop !== undefined || request.clientCertificate !== undefined) {
-    return verdict(await authlete.introspection(call, { signal, timeoutMs }))
+    return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
   }
   const cache = cacheOf<IntrospectionAnswer>(authlete)
   const key = JSON.stringify([presented.token, scopes ?? null, subject ?? null])
   if (cacheMs > 0) {
     const kept = cache.get(key, now(), cacheMs)
-    if (kept !== undefined) return verdict(kept)
+    if (kept !== undefined) return Promise.resolve(verdictOf(kept))
+  }
+  // The shared call runs on the client's own deadline: each caller, the first included, waits
+  // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
+  if (cacheMs === 0) {
+    return within(
+      cache.share(key, () => authlete.introspection(call), false),
+      signal,
+      timeoutMs,
+    ).then(verdictOf, failClosed)
   }
   const generation = cache.generation
   let started = false
-  // The shared call runs on the client's own deadline: each caller, the first included, waits
-  // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
   const shared = cache.share(
     key,
     () => {
       started = true
       return authlete.introspection(call)
     },
-    cacheMs > 0,
+    true,
   )
-  const answer = await within(shared, signal, timeoutMs)
-  if (cacheMs > 0 && started && answer.action === 'OK' && answer.certificateThumbprint === undefined) {
-    cache.set(key, answer, now(), answer.expiresAt ?? Number.POSITIVE_INFINITY, generation)
-  }
-  return verdict(answer)
+  return within(shared, signal, timeoutMs).then((answer) => {
+    try {
+      if (started && answer.action === 'OK' && answer.certificateThumbprint === undefined) {
+        cache.set(key, answer, now(), answer.expiresAt ?? Number.POSITIVE_INFINITY, generation)
+      }
+    } catch (error) {
+      return failClosed(error)
+    }
+    return verdictOf(answer)
+  }, failClosed)
 }
 
 /** `shared`, unless the caller's `signal` or `timeoutMs` ends the wait first. */
@@ -309,8 +329,17 @@ function withoutQuery(url: string | URL): string {
   return end === -1 ? text : text.slice(0, end)
 }
 
-function refused(response: EndpointResponse): InvalidAccessToken {
-  return { valid: false, ...response }
+function refused(response: EndpointResponse): Promise<InvalidAccessToken> {
+  return Promise.resolve({ valid: false, ...response })
+}
+
+/** Authlete's verdict as the result; an answer that cannot be read (a stand-in's) fails closed. */
+function verdictOf(answer: IntrospectionAnswer): AccessTokenValidation {
+  try {
+    return verdict(answer)
+  } catch (error) {
+    return failClosed(error)
+  }
 }
 
 /** Authlete's verdict as the result. */
