@@ -81,6 +81,14 @@ export function compileAccept(schema: z.core.$ZodType): Accept {
     case 'array': {
       if (checked) return byZod(schema)
       const element = compileAccept(def.element as z.core.$ZodType)
+      // A list of text (scopes, claim names): no call per item.
+      if (element === isString) {
+        return (value) => {
+          if (!Array.isArray(value)) return false
+          for (const item of value) if (typeof item !== 'string') return false
+          return true
+        }
+      }
       return (value) => {
         if (!Array.isArray(value)) return false
         for (const item of value) if (!element(item)) return false
@@ -94,16 +102,15 @@ export function compileAccept(schema: z.core.$ZodType): Accept {
       const shape = def.shape as Record<string, z.core.$ZodType>
       // zod never reads a field named `__proto__` (it would be the prototype): neither does this.
       const keys = Object.keys(shape).filter((key) => key !== '__proto__')
-      const tests = keys.map((key) => compileAccept(shape[key] as z.core.$ZodType))
       return (
-        generatedObjectTest(keys, tests) ??
-        ((value) => {
+        generatedObjectTest(keys, shape) ??
+        ((tests) => (value: unknown) => {
           if (!isObject(value)) return false
           for (let i = 0; i < keys.length; i++) {
             if (!(tests[i] as Accept)(value[keys[i] as string])) return false
           }
           return true
-        })
+        })(keys.map((key) => compileAccept(shape[key] as z.core.$ZodType)))
       )
     }
     default:
@@ -115,30 +122,87 @@ export function compileAccept(schema: z.core.$ZodType): Accept {
 const PLAIN_KEY = /^(?!\d)[\w$-]+$/
 
 /**
- * An object's test as code that reads each field by name (`value["clientId"]`). Such a read, at a
- * site of its own, stays cheap where the field is absent (most of a model's fields, in most
- * answers); `value[keys[i]]` in a loop is one megamorphic read that looks each name up the slow
- * way. Built with `new Function` from the model's own key names, as zod's fast path is; `null`
- * where code generation is not allowed (`--disallow-code-generation-from-strings`) or a key is not
- * plain, and the caller's loop serves.
+ * An object's test as code that reads each field by name (`value["clientId"]`) and tests it in
+ * place: `typeof v === "string"`, a number's bounds, `undefined` or `null` where the model allows
+ * them. Such a read, at a site of its own, stays cheap where the field is absent (most of a model's
+ * fields, in most answers), and a test written out costs no call; `value[keys[i]]` in a loop is one
+ * megamorphic read that looks each name up the slow way. What is not written out (a list, a nested
+ * object, a kind zod checks) is called as its own compiled test. Built with `new Function` from the
+ * model's own key names, as zod's fast path is; `null` where code generation is not allowed
+ * (`--disallow-code-generation-from-strings`) or a key is not plain, and the caller's loop serves.
  */
-function generatedObjectTest(keys: readonly string[], tests: readonly Accept[]): Accept | null {
+function generatedObjectTest(keys: readonly string[], shape: Record<string, z.core.$ZodType>): Accept | null {
   if (!keys.every((key) => PLAIN_KEY.test(key))) return null
-  const lines = keys.map((key, i) => `if (!t${i}(value[${JSON.stringify(key)}])) return false;`)
-  const source = `return function accept(value) {
+  try {
+    const calls: Accept[] = []
+    const lines = keys.map(
+      (key) =>
+        `v = value[${JSON.stringify(key)}]; if (!(${testSource(shape[key] as z.core.$ZodType, calls)})) return false;`,
+    )
+    const source = `return function accept(value) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    let v;
     ${lines.join('\n    ')}
     return true;
   }`
-  try {
-    const parameters = tests.map((_, i) => `t${i}`)
-    return new Function(...parameters, source)(...tests) as Accept
+    const parameters = calls.map((_, i) => `t${i}`)
+    return new Function(...parameters, source)(...calls) as Accept
   } catch {
     return null
   }
 }
 
-function compileNumber(def: Node): Accept | null {
+/**
+ * The source of a test of `v` against `schema`: written out for the kinds that are a comparison or
+ * two, else a call of its compiled test (added to `calls`).
+ */
+function testSource(schema: z.core.$ZodType, calls: Accept[]): string {
+  const def = defOf(schema)
+  const checked = def.checks !== undefined && def.checks.length > 0
+  switch (def.type) {
+    case 'string':
+      if (!checked) return "typeof v === 'string'"
+      break
+    case 'boolean':
+      return "typeof v === 'boolean'"
+    case 'unknown':
+    case 'any':
+      return 'true'
+    case 'number': {
+      const bounds = numberBounds(def)
+      if (bounds === null) break
+      const { min, max, integer, minInclusive } = bounds
+      const parts = ["typeof v === 'number'", 'Number.isFinite(v)']
+      if (integer) parts.push('Number.isInteger(v)')
+      if (min !== Number.NEGATIVE_INFINITY) parts.push(`v ${minInclusive ? '>=' : '>'} ${numberSource(min)}`)
+      if (max !== Number.POSITIVE_INFINITY) parts.push(`v <= ${numberSource(max)}`)
+      return parts.join(' && ')
+    }
+    case 'optional':
+      return `v === undefined || (${testSource(def.innerType as z.core.$ZodType, calls)})`
+    case 'nullable':
+      return `v === null || (${testSource(def.innerType as z.core.$ZodType, calls)})`
+  }
+  calls.push(compileAccept(schema))
+  return `t${calls.length - 1}(v)`
+}
+
+/** A finite number as source text that reads back as the same number. */
+function numberSource(value: number): string {
+  const text = String(value)
+  if (!Number.isFinite(value) || Number(text) !== value) throw new TypeError(`not a plain number: ${text}`)
+  return text
+}
+
+interface NumberBounds {
+  readonly min: number
+  readonly max: number
+  readonly integer: boolean
+  readonly minInclusive: boolean
+}
+
+/** The bounds zod holds a number to, for the formats and checks the models use; `null` for others. */
+function numberBounds(def: Node): NumberBounds | null {
   let min = Number.NEGATIVE_INFINITY
   let max = Number.POSITIVE_INFINITY
   let integer = false
@@ -155,6 +219,13 @@ function compileNumber(def: Node): Accept | null {
     min = value
     minInclusive = inclusive === true
   }
+  return { min, max, integer, minInclusive }
+}
+
+function compileNumber(def: Node): Accept | null {
+  const bounds = numberBounds(def)
+  if (bounds === null) return null
+  const { min, max, integer, minInclusive } = bounds
   return (value) =>
     typeof value === 'number' &&
     Number.isFinite(value) &&
