@@ -745,6 +745,7 @@ describe('client_secret_basic', () => {
       { clientId: 'ab', clientSecret: 'c' },
     ],
     ['an empty secret', `Basic ${b64('id:')}`, { clientId: 'id', clientSecret: '' }],
+    ['padded base64', 'Basic YWI6Yw==', { clientId: 'ab', clientSecret: 'c' }],
     ['no header', undefined, undefined],
     ['an empty header', '', undefined],
   ])('%s', (_name, header, expected) => {
@@ -757,6 +758,8 @@ describe('client_secret_basic', () => {
     ['no credentials', 'Basic', 'not the Basic scheme'],
     ['not base64', 'Basic !!!!', 'not base64'],
     ['base64 of the wrong length', 'Basic abcde', 'not base64'],
+    ['padding that does not end a whole quantum', 'Basic YWI6Yw=', 'not base64'],
+    ['padding alone', 'Basic ==', 'not base64'],
     ['no colon', `Basic ${b64('idsecret')}`, 'no colon between client ID and secret'],
     ['not UTF-8', `Basic ${Buffer.from([0x69, 0x64, 0x3a, 0xff]).toString('base64')}`, 'not UTF-8'],
     ['not UTF-8 once form-decoded', `Basic ${b64('id:%FF')}`, 'not UTF-8 once form-decoded'],
