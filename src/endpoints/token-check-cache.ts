@@ -72,16 +72,23 @@ class TokenCheckCache<Result> {
   }
 
   /**
-   * The check in flight for `key`, or `start()`'s, which later callers share until it settles. A
-   * check started after a {@link clear} is not joined to one from before it. The answer is frozen,
-   * deep, when anyone else can see it: a caller joined, or `keep` (it will be kept for later
-   * ones); a caller alone with its answer gets it as it came.
+   * A caller's verdict on `key`: `then(answer)` of the check in flight for `key`, or of `start()`'s,
+   * which later callers share until it settles; `failed(error)` when it fails. A check started
+   * after a {@link clear} is not joined to one from before it. The answer is frozen, deep, when
+   * anyone else can see it: a caller joined, or `keep` (it will be kept for later ones); a caller
+   * alone with its answer gets it as it came. `then` and `failed` must not throw.
    */
-  share(key: string, start: () => Promise<Result>, keep: boolean): Promise<Result> {
+  check<Verdict>(
+    key: string,
+    start: () => Promise<Result>,
+    keep: boolean,
+    then: (answer: Result) => Verdict,
+    failed: (error: unknown) => Verdict,
+  ): Promise<Verdict> {
     const running = this.#inFlight.get(key)
     if (running !== undefined) {
       running.joined = true
-      return running.answer
+      return running.answer.then(then, failed)
     }
     const check: Check<Result> = { answer: undefined as unknown as Promise<Result>, joined: false }
     // In the map before the call starts: a stand-in's thenable may settle synchronously, and must
@@ -95,19 +102,22 @@ class TokenCheckCache<Result> {
       throw error
     }
     check.answer = answer
-    // The first reaction to the answer, since it is attached before any caller's: the check is
-    // forgotten (and its answer frozen) before any caller resumes, so none joins a settled one and
-    // none sees an answer another can change. Callers wait on the call's own promise, one
-    // continuation each. It also handles the rejection that every caller may have stopped waiting
-    // for (its signal, its deadline): never an unhandled rejection.
-    answer.then(
+    // The first caller's continuation is the answer's first reaction, since it is attached before
+    // any joiner's: the check is forgotten (and its answer frozen) before anyone else resumes, so
+    // none joins a settled check and none sees an answer another can change. It handles the
+    // rejection too, which is then never unhandled. One continuation per caller, no bookkeeping
+    // promise beside them.
+    return answer.then(
       (value) => {
         this.#forget(key, check)
         if (keep || check.joined) frozen(value)
+        return then(value)
       },
-      () => this.#forget(key, check),
+      (error: unknown) => {
+        this.#forget(key, check)
+        return failed(error)
+      },
     )
-    return answer
   }
 
   #forget(key: string, check: Check<Result>): void {

@@ -232,8 +232,18 @@ function validate(
   if (dpop !== undefined || request.clientCertificate !== undefined) {
     return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
   }
+  // Scopes or a subject of another type are refused by the call itself, unshared: the key below
+  // tells apart only what the call takes.
+  if (
+    (scopes !== undefined && !Array.isArray(scopes)) ||
+    (subject !== undefined && typeof subject !== 'string')
+  ) {
+    return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
+  }
   const cache = cacheOf<IntrospectionAnswer>(authlete)
-  const key = JSON.stringify([presented.token, scopes ?? null, subject ?? null])
+  // The token (a b64token: no space), then the scopes' JSON text (self-delimiting), then the
+  // subject: no two questions share a key.
+  const key = `${presented.token} ${scopes === undefined ? '' : JSON.stringify(scopes)}${subject === undefined ? '' : ` ${subject}`}`
   if (cacheMs > 0) {
     const kept = cache.get(key, now(), cacheMs)
     if (kept !== undefined) return Promise.resolve(verdictOf(kept))
@@ -242,49 +252,55 @@ function validate(
   // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
   if (cacheMs === 0) {
     return within(
-      cache.share(key, () => authlete.introspection(call), false),
+      cache.check(key, () => authlete.introspection(call), false, verdictOf, failClosed),
       signal,
       timeoutMs,
-    ).then(verdictOf, failClosed)
+    )
   }
   const generation = cache.generation
   let started = false
-  const shared = cache.share(
+  const verdict = cache.check(
     key,
     () => {
       started = true
       return authlete.introspection(call)
     },
     true,
-  )
-  return within(shared, signal, timeoutMs).then((answer) => {
-    try {
-      if (started && answer.action === 'OK' && answer.certificateThumbprint === undefined) {
-        cache.set(key, answer, now(), answer.expiresAt ?? Number.POSITIVE_INFINITY, generation)
+    (answer) => {
+      try {
+        if (started && answer.action === 'OK' && answer.certificateThumbprint === undefined) {
+          cache.set(key, answer, now(), answer.expiresAt ?? Number.POSITIVE_INFINITY, generation)
+        }
+      } catch (error) {
+        return failClosed(error)
       }
-    } catch (error) {
-      return failClosed(error)
-    }
-    return verdictOf(answer)
-  }, failClosed)
+      return verdictOf(answer)
+    },
+    failClosed,
+  )
+  return within(verdict, signal, timeoutMs)
 }
 
-/** `shared`, unless the caller's `signal` or `timeoutMs` ends the wait first. */
-function within<T>(
-  shared: Promise<T>,
+/**
+ * The caller's `verdict`, unless its `signal` or `timeoutMs` ends the wait first: then it fails
+ * closed, and the shared call goes on for the others.
+ */
+function within(
+  verdict: Promise<AccessTokenValidation>,
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
-): Promise<T> {
-  // No deadline of the caller's own: the shared call itself, with no promise around it.
-  if (timeoutMs === undefined) return signal === undefined ? shared : untilEnd(signal, () => shared)
-  return withinDeadline(shared, signal, timeoutMs)
+): Promise<AccessTokenValidation> {
+  // No deadline of the caller's own: the verdict itself, with no promise around it.
+  if (timeoutMs === undefined && signal === undefined) return verdict
+  return withinDeadline(verdict, signal, timeoutMs).then(undefined, failClosed)
 }
 
 async function withinDeadline<T>(
   shared: Promise<T>,
   signal: AbortSignal | undefined,
-  timeoutMs: number,
+  timeoutMs: number | undefined,
 ): Promise<T> {
+  if (timeoutMs === undefined) return untilEnd(signal as AbortSignal, () => shared)
   const deadline = startDeadline(timeoutMs, signal)
   try {
     return await untilEnd(deadline, () => shared)
