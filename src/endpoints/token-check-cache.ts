@@ -22,6 +22,8 @@ interface Entry<Result> {
 interface Check<Result> {
   answer: Promise<Result>
   joined: boolean
+  /** Why the answer could not be frozen, once that is known: the callers fail with it. */
+  unfrozen?: unknown
 }
 
 /** `value` and everything in it frozen: an answer several callers hold, none can change for the others. */
@@ -88,7 +90,11 @@ class TokenCheckCache<Result> {
     const running = this.#inFlight.get(key)
     if (running !== undefined) {
       running.joined = true
-      return running.answer.then(then, failed)
+      // The first caller's continuation has run by then: an answer it could not freeze fails here too.
+      return running.answer.then(
+        (value) => (running.unfrozen === undefined ? then(value) : failed(running.unfrozen)),
+        failed,
+      )
     }
     const check: Check<Result> = { answer: undefined as unknown as Promise<Result>, joined: false }
     // In the map before the call starts: a stand-in's thenable may settle synchronously, and must
@@ -110,7 +116,14 @@ class TokenCheckCache<Result> {
     return answer.then(
       (value) => {
         this.#forget(key, check)
-        if (keep || check.joined) frozen(value)
+        try {
+          if (keep || check.joined) frozen(value)
+        } catch (error) {
+          // A stand-in's answer that cannot be frozen (a typed array, a throwing getter): no one
+          // gets an answer another could change.
+          check.unfrozen = error
+          return failed(error)
+        }
         return then(value)
       },
       (error: unknown) => {

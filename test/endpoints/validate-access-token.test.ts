@@ -459,6 +459,41 @@ describe('what is kept and shared stays true and each caller’s own (a review�
     }
   })
 
+  it('an answer that cannot be frozen (a stand-in’s Buffer): every caller fails closed, none rejects, nothing unhandled', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const standIn = {
+        introspection: async () => ({ ...OK, properties: Buffer.from('x') }),
+      }
+      const unfreezable = { valid: false, status: 500, error: expect.any(TypeError) }
+      // Kept (cacheMs): frozen even for a lone caller.
+      expect(await validateAccessToken(standIn as never, bearer(), { cacheMs: 1_000 })).toMatchObject(
+        unfreezable,
+      )
+      // Shared: the first caller and the one that joined it.
+      expect(
+        await Promise.all([
+          validateAccessToken(standIn as never, bearer()),
+          validateAccessToken(standIn as never, bearer()),
+        ]),
+      ).toMatchObject([unfreezable, unfreezable])
+      // The first caller stopped waiting before the answer came.
+      expect(
+        await validateAccessToken(standIn as never, bearer(), {
+          cacheMs: 1_000,
+          signal: AbortSignal.abort(),
+        }),
+      ).toMatchObject({ valid: false, status: 500 })
+      await new Promise((resolve) => setImmediate(resolve))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
   it('a stand-in whose answer settles synchronously (a thenable) leaves no check in flight behind', async () => {
     let calls = 0
     const standIn = {
