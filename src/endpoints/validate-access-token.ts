@@ -228,13 +228,12 @@ function validate(
     htu: proof.htu,
   }
 
-  // A Bearer token without a certificate proves nothing per request: its check can be shared and kept.
-  if (dpop !== undefined || request.clientCertificate !== undefined) {
-    return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
-  }
-  // Scopes or a subject of another type are refused by the call itself, unshared: the key below
-  // tells apart only what the call takes.
+  // A Bearer token without a certificate proves nothing per request: its check can be shared and
+  // kept. Not shared either: scopes or a subject of another type, which the call itself refuses
+  // (the key below tells apart only what the call takes).
   if (
+    dpop !== undefined ||
+    request.clientCertificate !== undefined ||
     (scopes !== undefined && !Array.isArray(scopes)) ||
     (subject !== undefined && typeof subject !== 'string')
   ) {
@@ -259,7 +258,7 @@ function validate(
   }
   const generation = cache.generation
   let started = false
-  const verdict = cache.check(
+  const checked = cache.check(
     key,
     () => {
       started = true
@@ -278,7 +277,7 @@ function validate(
     },
     failClosed,
   )
-  return within(verdict, signal, timeoutMs)
+  return within(checked, signal, timeoutMs)
 }
 
 /**

@@ -102,16 +102,7 @@ export function compileAccept(schema: z.core.$ZodType): Accept {
       const shape = def.shape as Record<string, z.core.$ZodType>
       // zod never reads a field named `__proto__` (it would be the prototype): neither does this.
       const keys = Object.keys(shape).filter((key) => key !== '__proto__')
-      return (
-        generatedObjectTest(keys, shape) ??
-        ((tests) => (value: unknown) => {
-          if (!isObject(value)) return false
-          for (let i = 0; i < keys.length; i++) {
-            if (!(tests[i] as Accept)(value[keys[i] as string])) return false
-          }
-          return true
-        })(keys.map((key) => compileAccept(shape[key] as z.core.$ZodType)))
-      )
+      return generatedObjectTest(keys, shape) ?? loopedObjectTest(keys, shape)
     }
     default:
       return byZod(schema)
@@ -149,6 +140,18 @@ function generatedObjectTest(keys: readonly string[], shape: Record<string, z.co
     return new Function(...parameters, source)(...calls) as Accept
   } catch {
     return null
+  }
+}
+
+/** An object's test as a loop over its fields' compiled tests: where code cannot be generated. */
+function loopedObjectTest(keys: readonly string[], shape: Record<string, z.core.$ZodType>): Accept {
+  const tests = keys.map((key) => compileAccept(shape[key] as z.core.$ZodType))
+  return (value) => {
+    if (!isObject(value)) return false
+    for (let i = 0; i < keys.length; i++) {
+      if (!(tests[i] as Accept)(value[keys[i] as string])) return false
+    }
+    return true
   }
 }
 
