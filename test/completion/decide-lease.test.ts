@@ -93,13 +93,8 @@ describe('the claim covers the whole decision', () => {
 
   it("the claim's lease is as long as the decision may take: its deadline, a grace and the notification's deadline", async () => {
     const leases: number[] = []
-    const store = inProcessPendingStore()
     const recording: PendingStore = {
-      ...store,
-      claim: (authReqId, claim: PendingClaim, context) => {
-        leases.push(claim.leaseMs)
-        return store.claim(authReqId, claim, context)
-      },
+      ...leaseRecordingStore(leases),
       // The store fails as the decision is settled: only the lease keeps a second decision out.
       settle: () => Promise.reject(new Error('store down')),
     }
@@ -127,15 +122,7 @@ describe('the claim covers the whole decision', () => {
   it("by default the lease is leaseMs' 60 s; never shorter than the decision's 10 s, a 2 s grace and the notification's 10 s", async () => {
     const leases: number[] = []
     for (const options of [{}, { leaseMs: 1000 }]) {
-      const store = inProcessPendingStore()
-      const recording: PendingStore = {
-        ...store,
-        claim: (authReqId, claim: PendingClaim, context) => {
-          leases.push(claim.leaseMs)
-          return store.claim(authReqId, claim, context)
-        },
-      }
-      const pending = createPendingAuthentications({ store: recording, ...options })
+      const pending = createPendingAuthentications({ store: leaseRecordingStore(leases), ...options })
       await pending.save(record(Date.now()))
       await decideBackchannelAuthentication(completeStandIn(), pending, decision)
     }
@@ -171,3 +158,15 @@ describe("the store's answer is checked before /complete", () => {
     await expect.poll(() => released).toEqual(['req-1'])
   })
 })
+
+/** An in-process store that records the lease of each claim in `leases`. */
+function leaseRecordingStore(leases: number[]): PendingStore {
+  const store = inProcessPendingStore()
+  return {
+    ...store,
+    claim: (authReqId, claim: PendingClaim, context) => {
+      leases.push(claim.leaseMs)
+      return store.claim(authReqId, claim, context)
+    },
+  }
+}

@@ -17,6 +17,7 @@ import type { BackchannelCompleteRequest } from '../../src/operations/backchanne
 import { inProcessPendingStore } from '../../src/pending/in-process.js'
 import { createPendingAuthentications } from '../../src/pending/pending.js'
 import type { PendingRecord, PendingStore } from '../../src/pending/store.js'
+import { pendingRecord } from '../helpers/pending-fixtures.js'
 
 const NO_ACTION = { action: 'NO_ACTION', resultCode: 'A244001', resultMessage: 'ok' } as const
 
@@ -32,24 +33,8 @@ function authleteStandIn(answer?: (request: BackchannelCompleteRequest) => unkno
   }
 }
 
-let n = 0
 function record(fields: Partial<PendingRecord> = {}): PendingRecord {
-  n++
-  const now = Date.now()
-  return {
-    authReqId: `req-${n}`,
-    ticket: `ticket-${n}`,
-    subject: 'john',
-    clientId: 1234,
-    clientName: 'My App',
-    hintType: 'LOGIN_HINT',
-    bindingMessage: 'W4SCT',
-    scopes: ['openid'],
-    acrs: [],
-    createdAt: now,
-    expiresAt: now + 600_000,
-    ...fields,
-  }
+  return pendingRecord({ clientId: 1234, clientName: 'My App', hintType: 'LOGIN_HINT', ...fields })
 }
 
 async function saved(fields: Partial<PendingRecord> = {}, options = {}) {

@@ -19,6 +19,7 @@ import {
   startEndpointStandIn,
   unreachableAuthlete,
 } from '../helpers/endpoint-stand-in.js'
+import { unhandledRejectionsDuring } from '../helpers/leak-check.js'
 
 const INTROSPECTION = '/auth/introspection'
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' }
@@ -431,10 +432,7 @@ describe('what is kept and shared stays true and each callerâ€™s own (a reviewâ€
   })
 
   it('a check whose every caller stopped waiting fails unseen: no unhandled rejection, the caller answered 500', async () => {
-    const unhandled: unknown[] = []
-    const onUnhandled = (reason: unknown) => unhandled.push(reason)
-    process.on('unhandledRejection', onUnhandled)
-    try {
+    const unhandled = await unhandledRejectionsDuring(async () => {
       for (const options of [
         { signal: AbortSignal.abort() },
         { signal: AbortSignal.abort(), timeoutMs: 1_000 },
@@ -453,17 +451,12 @@ describe('what is kept and shared stays true and each callerâ€™s own (a reviewâ€
         await new Promise((resolve) => setImmediate(resolve))
         await new Promise((resolve) => setImmediate(resolve))
       }
-      expect(unhandled).toEqual([])
-    } finally {
-      process.off('unhandledRejection', onUnhandled)
-    }
+    })
+    expect(unhandled).toEqual([])
   })
 
   it('an answer that cannot be frozen (a stand-inâ€™s Buffer): every caller fails closed, none rejects, nothing unhandled', async () => {
-    const unhandled: unknown[] = []
-    const onUnhandled = (reason: unknown) => unhandled.push(reason)
-    process.on('unhandledRejection', onUnhandled)
-    try {
+    const unhandled = await unhandledRejectionsDuring(async () => {
       const standIn = {
         introspection: async () => ({ ...OK, properties: Buffer.from('x') }),
       }
@@ -486,12 +479,8 @@ describe('what is kept and shared stays true and each callerâ€™s own (a reviewâ€
           signal: AbortSignal.abort(),
         }),
       ).toMatchObject({ valid: false, status: 500 })
-      await new Promise((resolve) => setImmediate(resolve))
-      await new Promise((resolve) => setImmediate(resolve))
-      expect(unhandled).toEqual([])
-    } finally {
-      process.off('unhandledRejection', onUnhandled)
-    }
+    })
+    expect(unhandled).toEqual([])
   })
 
   it('a stand-in whose answer settles synchronously (a thenable) leaves no check in flight behind', async () => {

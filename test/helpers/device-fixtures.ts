@@ -1,7 +1,6 @@
 // What the device's tests share: a pending request as the endpoint saves it, an Authlete whose
 // /complete the test controls and records, and requests to the device handler as a browser of the
 // page's origin sends them.
-import { randomUUID } from 'node:crypto'
 import type {
   BackchannelCompleteAnswer,
   BackchannelCompleteClient,
@@ -9,6 +8,8 @@ import type {
   PendingAuthentications,
   PendingRecord,
 } from '../../src/index.js'
+
+import { pendingRecord } from './pending-fixtures.js'
 
 export const ORIGIN = 'https://as.example.com'
 
@@ -18,19 +19,13 @@ export async function saveRequest(
   fields: Partial<PendingRecord> = {},
 ): Promise<PendingRecord> {
   const now = pending.now()
-  const record: PendingRecord = {
-    authReqId: `ar-${randomUUID()}`,
-    ticket: `tk-${randomUUID()}`,
-    subject: 'john',
+  const record = pendingRecord({
     clientId: 1234,
     clientName: 'My Shop',
-    bindingMessage: 'W4SCT',
-    scopes: ['openid'],
-    acrs: [],
     createdAt: now,
     expiresAt: now + 600_000,
     ...fields,
-  }
+  })
   await pending.save(record)
   return record
 }

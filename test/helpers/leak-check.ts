@@ -29,3 +29,21 @@ export async function expectNothingRunning(): Promise<void> {
   expect(ours()).toEqual([])
   expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(1)
 }
+
+/**
+ * The rejections left unhandled while `run` ran, and in the two turns after it (rejections left
+ * unhandled are reported once the microtasks of a turn have run).
+ */
+export async function unhandledRejectionsDuring(run: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown) => unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  try {
+    await run()
+    await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setImmediate(resolve))
+  } finally {
+    process.off('unhandledRejection', onUnhandled)
+  }
+  return unhandled
+}

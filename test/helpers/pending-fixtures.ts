@@ -1,4 +1,4 @@
-// What the pending-store tests on a real Redis (one server, Sentinel, Cluster) share: a record of
+// What the pending tests share (the stores on a real Redis, decide, the device): a record of
 // its own per call, and an Authlete client that answers /complete NO_ACTION, recording each call.
 import { randomUUID } from 'node:crypto'
 import type { BackchannelCompleteRequest } from '../../src/operations/backchannel-complete.js'
