@@ -57,6 +57,21 @@ export type RequestOf<Fields extends Record<string, AnyField>> = Flat<
   }
 >
 
+/** How a request is encoded. */
+export interface RequestFieldsOptions {
+  /**
+   * Send JSON always, even when every value is text.
+   * @default false
+   */
+  json?: boolean
+  /**
+   * Encode with generated code; `false`: with the loop that serves where code generation is not
+   * allowed (the tests hold the two to one behaviour).
+   * @default true
+   */
+  generate?: boolean
+}
+
 /** A request's declared fields, and how a request made of them is checked and encoded. */
 export interface RequestFields<Fields extends Record<string, AnyField>> {
   /** The fields, as declared. */
@@ -68,50 +83,115 @@ export interface RequestFields<Fields extends Record<string, AnyField>> {
 }
 
 /**
- * The fields of a request. `what` names the request in messages ("the token request"); `json`:
- * always send JSON, even when every value is text.
+/**
+ * The fields of a request. `what` names the request in messages ("the token request").
  */
 export function requestFields<Fields extends Record<string, AnyField>>(
   what: string,
   fields: Fields,
-  options: { json?: boolean } = {},
+  options: RequestFieldsOptions = {},
 ): RequestFields<Fields> {
   const names = Object.keys(fields)
   const readers = names.map((name) => (fields[name] as AnyField).read)
   const required = names.map((name) => (fields[name] as AnyField).required)
   const known: ReadonlySet<string> = new Set(names)
   const alwaysJson = options.json === true
-  return {
-    fields,
-    names: known,
-    encode(request) {
-      const given = checkFields(request, known, what)
-      const values: unknown[] = []
-      let form = !alwaysJson
-      // Each field read by name, as a property access: a getter or an inherited field counts.
+  const encode =
+    (options.generate === false ? null : generatedEncode(what, names, readers, required, known, alwaysJson)) ??
+    loopedEncode(what, names, readers, required, known, alwaysJson)
+  return { fields, names: known, encode: encode as RequestFields<Fields>['encode'] }
+}
+
+type Encode = (request: unknown) => RequestBody
+type Read = AnyField['read']
+
+/** A field name written into code as it is: an identifier-like name, and not the prototype's. */
+const PLAIN_NAME = /^(?!__proto__$)[A-Za-z_$][\w$-]*$/
+
+/**
+ * The encoder as code that reads each field by name (`request["ticket"]`) at a site of its own and
+ * builds the body from a literal of the fields: a read in a loop (`request[names[i]]`) is one
+ * megamorphic read that looks each name up the slow way, on every call of every operation. An
+ * optional field that is `undefined` sends nothing without its reader being asked; JSON leaves out
+ * what is `undefined`, in the fields' order. Built with `new Function` from the declared names, as
+ * the answers' check is (`model.ts`); `null` where code generation is not allowed, and the loop
+ * serves.
+ */
+function generatedEncode(
+  what: string,
+  names: readonly string[],
+  readers: readonly Read[],
+  required: readonly boolean[],
+  known: ReadonlySet<string>,
+  alwaysJson: boolean,
+): Encode | null {
+  if (!names.every((name) => PLAIN_NAME.test(name))) return null
+  const reads = names.map((name, i) => {
+    const key = JSON.stringify(name)
+    return required[i]
+      ? `const v${i} = r[${i}](request[${key}], ${key});`
+      : `let v${i} = request[${key}]; if (v${i} !== undefined) v${i} = r[${i}](v${i}, ${key});`
+  })
+  const allText = names.map((_, i) => `(v${i} === undefined || typeof v${i} === 'string')`).join(' && ')
+  const formParts = names.map(
+    (name, i) => `if (v${i} !== undefined) body += (body === '' ? '${name}=' : '&${name}=') + formValue(v${i});`,
+  )
+  const literal = names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ')
+  const source = `return function encode(request) {
+    checkFields(request, known, what);
+    ${reads.join('\n    ')}
+    if (${alwaysJson ? 'false' : names.length === 0 ? 'true' : allText}) {
+      let body = '';
+      ${formParts.join('\n      ')}
+      return { form: body };
+    }
+    return { json: JSON.stringify({ ${literal} }) };
+  }`
+  try {
+    return new Function('r', 'checkFields', 'known', 'what', 'formValue', source)(
+      readers,
+      checkFields,
+      known,
+      what,
+      formValue,
+    ) as Encode
+  } catch {
+    return null
+  }
+}
+
+/** The encoder as a loop over the fields: where code cannot be generated. */
+function loopedEncode(
+  what: string,
+  names: readonly string[],
+  readers: readonly Read[],
+  required: readonly boolean[],
+  known: ReadonlySet<string>,
+  alwaysJson: boolean,
+): Encode {
+  return (request) => {
+    const given = checkFields(request, known, what)
+    const values: unknown[] = []
+    let form = !alwaysJson
+    // Each field read by name, as a property access: a getter or an inherited field counts.
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string
+      const raw = given[name]
+      const value = raw === undefined && required[i] !== true ? undefined : (readers[i] as Read)(raw, name)
+      values.push(value)
+      if (value !== undefined && typeof value !== 'string') form = false
+    }
+    if (form) {
+      let body = ''
       for (let i = 0; i < names.length; i++) {
-        const name = names[i] as string
-        const raw = given[name]
-        // An optional field not given sends nothing: its reader is not asked (most of a request's
-        // fields, on every call).
-        const value =
-          raw === undefined && required[i] !== true ? undefined : (readers[i] as AnyField['read'])(raw, name)
-        values.push(value)
-        if (value !== undefined && typeof value !== 'string') form = false
+        const value = values[i] as string | undefined
+        if (value !== undefined) body += `${body === '' ? '' : '&'}${names[i]}=${formValue(value)}`
       }
-      if (form) {
-        // Written straight from the values: no object keyed by field names on this path.
-        let body = ''
-        for (let i = 0; i < names.length; i++) {
-          const value = values[i] as string | undefined
-          if (value !== undefined) body += `${body === '' ? '' : '&'}${names[i]}=${formValue(value)}`
-        }
-        return { form: body }
-      }
-      const body: Record<string, unknown> = {}
-      for (let i = 0; i < names.length; i++) if (values[i] !== undefined) body[names[i] as string] = values[i]
-      return { json: JSON.stringify(body) }
-    },
+      return { form: body }
+    }
+    const body: Record<string, unknown> = {}
+    for (let i = 0; i < names.length; i++) if (values[i] !== undefined) body[names[i] as string] = values[i]
+    return { json: JSON.stringify(body) }
   }
 }
 
