@@ -97,7 +97,9 @@ export function requestFields<Fields extends Record<string, AnyField>>(
   const known: ReadonlySet<string> = new Set(names)
   const alwaysJson = options.json === true
   const encode =
-    (options.generate === false ? null : generatedEncode(what, names, readers, required, known, alwaysJson)) ??
+    (options.generate === false
+      ? null
+      : generatedEncode(what, names, readers, required, known, alwaysJson)) ??
     loopedEncode(what, names, readers, required, known, alwaysJson)
   return { fields, names: known, encode: encode as RequestFields<Fields>['encode'] }
 }
@@ -134,7 +136,8 @@ function generatedEncode(
   })
   const allText = names.map((_, i) => `(v${i} === undefined || typeof v${i} === 'string')`).join(' && ')
   const formParts = names.map(
-    (name, i) => `if (v${i} !== undefined) body += (body === '' ? '${name}=' : '&${name}=') + formValue(v${i});`,
+    (name, i) =>
+      `if (v${i} !== undefined) body += (body === '' ? '${name}=' : '&${name}=') + formValue(v${i});`,
   )
   const literal = names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ')
   const source = `return function encode(request) {

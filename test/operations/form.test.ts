@@ -85,7 +85,9 @@ for (const [encoder, generate] of [
     })
 
     it('is JSON always for a request declared so', () => {
-      expect(requestFields('r', { ticket: text() }, { json: true, generate }).encode({ ticket: 't' })).toEqual({
+      expect(
+        requestFields('r', { ticket: text() }, { json: true, generate }).encode({ ticket: 't' }),
+      ).toEqual({
         json: '{"ticket":"t"}',
       })
     })
@@ -128,7 +130,12 @@ describe('the generated and the looped encoder', () => {
     authTime: [1_700_000_000, 1_700_000_000_000, undefined],
     consented: [true, false, 'true', undefined],
     claims: ['{"a":1}', { name: 'n' }, '[1]', 'x', new Date(0), undefined],
-    properties: [[{ key: 'k', value: 'v', hidden: true }], [{ key: 'k' }], [{ key: 'k', value: 'v', x: 1 }], undefined],
+    properties: [
+      [{ key: 'k', value: 'v', hidden: true }],
+      [{ key: 'k' }],
+      [{ key: 'k', value: 'v', x: 1 }],
+      undefined,
+    ],
     headers: [[{ key: 'Signature', value: 's' }], [{ key: '', value: 'v' }], undefined],
     'x-dash': ['d', undefined],
   }
