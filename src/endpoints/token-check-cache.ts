@@ -18,12 +18,31 @@ interface Entry<Result> {
   readonly expiresAt: number
 }
 
-/** A check in flight: its answer, and whether a second caller joined it. */
-interface Check<Result> {
+/** What a check asks of its token: the scopes and the subject the resource requires. */
+export interface TokenQuestion {
+  readonly scopes?: readonly unknown[] | undefined
+  readonly subject?: string | undefined
+}
+
+/** A check in flight: its question and answer, and whether a second caller joined it. */
+interface Check<Result> extends TokenQuestion {
   answer: Promise<Result>
   joined: boolean
   /** Why the answer could not be frozen, once that is known: the callers fail with it. */
   unfrozen?: unknown
+  /** Another check of the same token in flight, with another question. */
+  next: Check<Result> | undefined
+}
+
+/** Whether `check` asks what `question` asks: the same subject, and scopes item for item. */
+function asks(check: TokenQuestion, question: TokenQuestion): boolean {
+  if (check.subject !== question.subject) return false
+  const a = check.scopes
+  const b = question.scopes
+  if (a === undefined || b === undefined) return a === b
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /** `value` and everything in it frozen: an answer several callers hold, none can change for the others. */
@@ -35,7 +54,11 @@ function frozen<T>(value: T): T {
   return value
 }
 
-/** The checks of one client, by key (the token and what was asked of it). */
+/**
+ * The checks of one client: in flight by token (a question asked of it found by comparing, which
+ * costs less than a key made of the question on every check), kept by key (the token and what was
+ * asked of it).
+ */
 class TokenCheckCache<Result> {
   readonly #inFlight = new Map<string, Check<Result>>()
   readonly #results = new Map<string, Entry<Result>>()
@@ -74,20 +97,23 @@ class TokenCheckCache<Result> {
   }
 
   /**
-   * A caller's verdict on `key`: `then(answer)` of the check in flight for `key`, or of `start()`'s,
-   * which later callers share until it settles; `failed(error)` when it fails. A check started
-   * after a {@link clear} is not joined to one from before it. The answer is frozen, deep, when
-   * anyone else can see it: a caller joined, or `keep` (it will be kept for later ones); a caller
-   * alone with its answer gets it as it came. `then` and `failed` must not throw.
+   * A caller's verdict on `token` asked `question`: `then(answer)` of the check in flight that asks
+   * the same, or of `start()`'s, which later callers share until it settles; `failed(error)` when it
+   * fails. A check started after a {@link clear} is not joined to one from before it. The answer is
+   * frozen, deep, when anyone else can see it: a caller joined, or `keep` (it will be kept for later
+   * ones); a caller alone with its answer gets it as it came. `then` and `failed` must not throw.
    */
   check<Verdict>(
-    key: string,
+    token: string,
+    question: TokenQuestion,
     start: () => Promise<Result>,
     keep: boolean,
     then: (answer: Result) => Verdict,
     failed: (error: unknown) => Verdict,
   ): Promise<Verdict> {
-    const running = this.#inFlight.get(key)
+    const first = this.#inFlight.get(token)
+    let running = first
+    while (running !== undefined && !asks(running, question)) running = running.next
     if (running !== undefined) {
       running.joined = true
       // The first caller's continuation has run by then: an answer it could not freeze fails here too.
@@ -96,15 +122,22 @@ class TokenCheckCache<Result> {
         failed,
       )
     }
-    const check: Check<Result> = { answer: undefined as unknown as Promise<Result>, joined: false }
+    const check: Check<Result> = {
+      // A copy: the caller may change its list once the call is out (the call sent the list as it was).
+      scopes: question.scopes === undefined ? undefined : Array.from(question.scopes),
+      subject: question.subject,
+      answer: undefined as unknown as Promise<Result>,
+      joined: false,
+      next: first,
+    }
     // In the map before the call starts: a stand-in's thenable may settle synchronously, and must
     // not leave behind an entry no one removes.
-    this.#inFlight.set(key, check)
+    this.#inFlight.set(token, check)
     let answer: Promise<Result>
     try {
       answer = Promise.resolve(start())
     } catch (error) {
-      this.#forget(key, check)
+      this.#forget(token, check)
       throw error
     }
     check.answer = answer
@@ -115,7 +148,7 @@ class TokenCheckCache<Result> {
     // promise beside them.
     return answer.then(
       (value) => {
-        this.#forget(key, check)
+        this.#forget(token, check)
         try {
           if (keep || check.joined) frozen(value)
         } catch (error) {
@@ -127,14 +160,26 @@ class TokenCheckCache<Result> {
         return then(value)
       },
       (error: unknown) => {
-        this.#forget(key, check)
+        this.#forget(token, check)
         return failed(error)
       },
     )
   }
 
-  #forget(key: string, check: Check<Result>): void {
-    if (this.#inFlight.get(key) === check) this.#inFlight.delete(key)
+  #forget(token: string, check: Check<Result>): void {
+    const first = this.#inFlight.get(token)
+    if (first === check) {
+      if (check.next === undefined) this.#inFlight.delete(token)
+      else this.#inFlight.set(token, check.next)
+      return
+    }
+    // Another question of the same token (rare): unlinked from the checks before it.
+    for (let before = first; before !== undefined; before = before.next) {
+      if (before.next === check) {
+        before.next = check.next
+        return
+      }
+    }
   }
 
   /**

@@ -240,26 +240,25 @@ function validate(
     return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
   }
   const cache = cacheOf<IntrospectionAnswer>(authlete)
-  // The token (a b64token: no space), then the scopes' JSON text (self-delimiting), then the
-  // subject: no two questions share a key.
-  const key = `${presented.token} ${scopes === undefined ? '' : JSON.stringify(scopes)}${subject === undefined ? '' : ` ${subject}`}`
-  if (cacheMs > 0) {
-    const kept = cache.get(key, now(), cacheMs)
-    if (kept !== undefined) return Promise.resolve(verdictOf(kept))
-  }
   // The shared call runs on the client's own deadline: each caller, the first included, waits
   // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
   if (cacheMs === 0) {
     return within(
-      cache.check(key, () => authlete.introspection(call), false, verdictOf, failClosed),
+      cache.check(presented.token, call, () => authlete.introspection(call), false, verdictOf, failClosed),
       signal,
       timeoutMs,
     )
   }
+  // The token (a b64token: no space), then the scopes' JSON text (self-delimiting), then the
+  // subject: no two questions share a key.
+  const key = `${presented.token} ${scopes === undefined ? '' : JSON.stringify(scopes)}${subject === undefined ? '' : ` ${subject}`}`
+  const kept = cache.get(key, now(), cacheMs)
+  if (kept !== undefined) return Promise.resolve(verdictOf(kept))
   const generation = cache.generation
   let started = false
   const checked = cache.check(
-    key,
+    presented.token,
+    call,
     () => {
       started = true
       return authlete.introspection(call)

@@ -508,6 +508,99 @@ describe('what is kept and shared stays true and each callerâ€™s own (a reviewâ€
     expect(introspections()).toBe(4)
   })
 
+  it('no two questions in flight share a call: an empty subject, ["a b"] against ["a", "b"], [] against none', async () => {
+    const asked: unknown[] = []
+    const standIn = {
+      introspection: async (request: { scopes?: unknown; subject?: unknown }) => {
+        asked.push([request.scopes, request.subject])
+        return { ...OK, subject: String(asked.length) }
+      },
+    }
+    const check = (options: object) => validateAccessToken(standIn as never, bearer(), options)
+    const results = await Promise.all([
+      check({}),
+      check({ subject: '' }),
+      check({ scopes: ['a', 'b'] }),
+      check({ scopes: ['a b'] }),
+      check({ scopes: [] }),
+      check({ scopes: ['a', 'b'] }),
+      check({ subject: '' }),
+      check({}),
+    ])
+    expect(asked).toEqual([
+      [undefined, undefined],
+      [undefined, ''],
+      [['a', 'b'], undefined],
+      [['a b'], undefined],
+      [[], undefined],
+    ])
+    // Each joined the check that asked the same: its answer, not another's.
+    expect(results.map((result) => (result.valid ? result.subject : result.status))).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '3',
+      '2',
+      '1',
+    ])
+  })
+
+  it('a list of scopes changed after its check went out is another question: the call sent the list as it was', async () => {
+    const asked: unknown[] = []
+    const pending: Array<(answer: unknown) => void> = []
+    const standIn = {
+      introspection: (request: { scopes?: unknown }) => {
+        asked.push(JSON.stringify(request.scopes))
+        return new Promise((resolve) => pending.push(resolve))
+      },
+    }
+    const required = ['a']
+    const first = validateAccessToken(standIn as never, bearer(), { scopes: required })
+    required.push('b')
+    const second = validateAccessToken(standIn as never, bearer(), { scopes: required })
+    expect(asked).toEqual(['["a"]', '["a","b"]'])
+    for (const resolve of pending) resolve(OK)
+    await Promise.all([first, second])
+  })
+
+  it('checks of one token with other questions settle in any order; each later caller joins only its own', async () => {
+    const pending: Array<(answer: unknown) => void> = []
+    let calls = 0
+    const standIn = {
+      introspection: () => {
+        calls++
+        return new Promise((resolve) => pending.push(resolve))
+      },
+    }
+    const check = (scopes: string[]) => validateAccessToken(standIn as never, bearer(), { scopes })
+    const a = check(['a'])
+    const b = check(['b'])
+    const c = check(['c'])
+    expect(calls).toBe(3)
+    // The middle one settles first, then the first: what is left in flight is still found.
+    pending[1]?.({ ...OK, subject: 'b' })
+    await expect(b).resolves.toMatchObject({ subject: 'b' })
+    pending[0]?.({ ...OK, subject: 'a' })
+    await expect(a).resolves.toMatchObject({ subject: 'a' })
+    const c2 = check(['c'])
+    const b2 = check(['b'])
+    expect(calls).toBe(4)
+    pending[2]?.({ ...OK, subject: 'c' })
+    pending[3]?.({ ...OK, subject: 'b again' })
+    expect(await Promise.all([c, c2, b2])).toMatchObject([
+      { subject: 'c' },
+      { subject: 'c' },
+      { subject: 'b again' },
+    ])
+    // Nothing left in flight: the next check calls again.
+    const d = check(['c'])
+    expect(calls).toBe(5)
+    pending[4]?.({ ...OK, subject: 'd' })
+    await expect(d).resolves.toMatchObject({ subject: 'd' })
+  })
+
   it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
     'an action named like an Object.prototype member (%s): 500 with the error, never a function as status',
     async (action) => {
