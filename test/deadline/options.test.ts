@@ -54,6 +54,35 @@ const ENTRIES: Record<string, (value: unknown) => Promise<unknown>> = {
     expect(answer.status).toBe(500)
     throw reported
   },
+  // The endpoints pass their per-call timeoutMs on to each Authlete call, on the flow's own options.
+  'handleBackchannelAuthentication timeoutMs': async (timeoutMs) => {
+    await using c = client()
+    let reported: unknown
+    const answer = await handleBackchannelAuthentication(
+      c,
+      { body: 'scope=openid&login_hint=john', authorization: undefined },
+      {
+        identifyUser: () => undefined,
+        startAuthentication: () => {},
+        onError: (error) => (reported = error),
+      },
+      { timeoutMs } as never,
+    )
+    expect(answer.status).toBe(500)
+    throw reported
+  },
+  'handleTokenRequest timeoutMs': async (timeoutMs) => {
+    await using c = client()
+    let reported: unknown
+    const answer = await handleTokenRequest(
+      c,
+      { body: 'grant_type=refresh_token&refresh_token=r', authorization: undefined, dpop: undefined },
+      { onError: (error) => (reported = error) },
+      { timeoutMs } as never,
+    )
+    expect(answer.status).toBe(500)
+    throw reported
+  },
   'handleTokenRequest flowTimeoutMs': async (flowTimeoutMs) => {
     let reported: unknown
     const answer = await handleTokenRequest(
