@@ -92,20 +92,30 @@ export function requestFields<Fields extends Record<string, AnyField>>(
   options: RequestFieldsOptions = {},
 ): RequestFields<Fields> {
   const names = Object.keys(fields)
-  const readers = names.map((name) => (fields[name] as AnyField).read)
-  const required = names.map((name) => (fields[name] as AnyField).required)
-  const known: ReadonlySet<string> = new Set(names)
-  const alwaysJson = options.json === true
-  const encode =
-    (options.generate === false
-      ? null
-      : generatedEncode(what, names, readers, required, known, alwaysJson)) ??
-    loopedEncode(what, names, readers, required, known, alwaysJson)
-  return { fields, names: known, encode: encode as RequestFields<Fields>['encode'] }
+  const declared: Declared = {
+    what,
+    names,
+    readers: names.map((name) => (fields[name] as AnyField).read),
+    required: names.map((name) => (fields[name] as AnyField).required),
+    known: new Set(names),
+    alwaysJson: options.json === true,
+  }
+  const encode = (options.generate === false ? null : generatedEncode(declared)) ?? loopedEncode(declared)
+  return { fields, names: declared.known, encode: encode as RequestFields<Fields>['encode'] }
 }
 
 type Encode = (request: unknown) => RequestBody
 type Read = AnyField['read']
+
+/** What an encoder is made from: the request's name, its fields in order, their readers. */
+interface Declared {
+  readonly what: string
+  readonly names: readonly string[]
+  readonly readers: readonly Read[]
+  readonly required: readonly boolean[]
+  readonly known: ReadonlySet<string>
+  readonly alwaysJson: boolean
+}
 
 /** A field name written into code as it is: an identifier-like name, and not the prototype's. */
 const PLAIN_NAME = /^(?!__proto__$)[A-Za-z_$][\w$-]*$/
@@ -119,14 +129,7 @@ const PLAIN_NAME = /^(?!__proto__$)[A-Za-z_$][\w$-]*$/
  * the answers' check is (`model.ts`); `null` where code generation is not allowed, and the loop
  * serves.
  */
-function generatedEncode(
-  what: string,
-  names: readonly string[],
-  readers: readonly Read[],
-  required: readonly boolean[],
-  known: ReadonlySet<string>,
-  alwaysJson: boolean,
-): Encode | null {
+function generatedEncode({ what, names, readers, required, known, alwaysJson }: Declared): Encode | null {
   if (!names.every((name) => PLAIN_NAME.test(name))) return null
   const reads = names.map((name, i) => {
     const key = JSON.stringify(name)
@@ -164,14 +167,7 @@ function generatedEncode(
 }
 
 /** The encoder as a loop over the fields: where code cannot be generated. */
-function loopedEncode(
-  what: string,
-  names: readonly string[],
-  readers: readonly Read[],
-  required: readonly boolean[],
-  known: ReadonlySet<string>,
-  alwaysJson: boolean,
-): Encode {
+function loopedEncode({ what, names, readers, required, known, alwaysJson }: Declared): Encode {
   return (request) => {
     const given = checkFields(request, known, what)
     const values: unknown[] = []

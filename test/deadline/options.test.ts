@@ -31,6 +31,36 @@ const standIn = {
   tokenFail: neverCalled,
 } as never
 
+/** What the backchannel endpoint reports at `onError` with `options` (it answers 500). */
+async function backchannelAuthenticationError(authlete: unknown, options: object): Promise<never> {
+  let reported: unknown
+  const answer = await handleBackchannelAuthentication(
+    authlete as never,
+    { body: 'scope=openid&login_hint=john', authorization: undefined },
+    {
+      identifyUser: () => undefined,
+      startAuthentication: () => {},
+      onError: (error) => (reported = error),
+    },
+    options as never,
+  )
+  expect(answer.status).toBe(500)
+  throw reported
+}
+
+/** What the token endpoint reports at `onError` with `options` (it answers 500). */
+async function tokenRequestError(authlete: unknown, options: object): Promise<never> {
+  let reported: unknown
+  const answer = await handleTokenRequest(
+    authlete as never,
+    { body: 'grant_type=refresh_token&refresh_token=r', authorization: undefined, dpop: undefined },
+    { onError: (error) => (reported = error) },
+    options as never,
+  )
+  expect(answer.status).toBe(500)
+  throw reported
+}
+
 /** What an entry does with one value of its option: the error it throws, rejects with or reports. */
 const ENTRIES: Record<string, (value: unknown) => Promise<unknown>> = {
   'AuthleteClient timeoutMs': async (timeoutMs) =>
@@ -39,60 +69,17 @@ const ENTRIES: Record<string, (value: unknown) => Promise<unknown>> = {
     await using c = client()
     return c.backchannelIssue('ticket', { timeoutMs } as never)
   },
-  'handleBackchannelAuthentication flowTimeoutMs': async (flowTimeoutMs) => {
-    let reported: unknown
-    const answer = await handleBackchannelAuthentication(
-      standIn,
-      { body: 'scope=openid&login_hint=john', authorization: undefined },
-      {
-        identifyUser: () => undefined,
-        startAuthentication: () => {},
-        onError: (error) => (reported = error),
-      },
-      { flowTimeoutMs } as never,
-    )
-    expect(answer.status).toBe(500)
-    throw reported
-  },
+  'handleBackchannelAuthentication flowTimeoutMs': (flowTimeoutMs) =>
+    backchannelAuthenticationError(standIn, { flowTimeoutMs }),
+  'handleTokenRequest flowTimeoutMs': (flowTimeoutMs) => tokenRequestError(standIn, { flowTimeoutMs }),
   // The endpoints pass their per-call timeoutMs on to each Authlete call, on the flow's own options.
   'handleBackchannelAuthentication timeoutMs': async (timeoutMs) => {
     await using c = client()
-    let reported: unknown
-    const answer = await handleBackchannelAuthentication(
-      c,
-      { body: 'scope=openid&login_hint=john', authorization: undefined },
-      {
-        identifyUser: () => undefined,
-        startAuthentication: () => {},
-        onError: (error) => (reported = error),
-      },
-      { timeoutMs } as never,
-    )
-    expect(answer.status).toBe(500)
-    throw reported
+    return await backchannelAuthenticationError(c, { timeoutMs })
   },
   'handleTokenRequest timeoutMs': async (timeoutMs) => {
     await using c = client()
-    let reported: unknown
-    const answer = await handleTokenRequest(
-      c,
-      { body: 'grant_type=refresh_token&refresh_token=r', authorization: undefined, dpop: undefined },
-      { onError: (error) => (reported = error) },
-      { timeoutMs } as never,
-    )
-    expect(answer.status).toBe(500)
-    throw reported
-  },
-  'handleTokenRequest flowTimeoutMs': async (flowTimeoutMs) => {
-    let reported: unknown
-    const answer = await handleTokenRequest(
-      standIn,
-      { body: 'grant_type=refresh_token&refresh_token=r', authorization: undefined, dpop: undefined },
-      { onError: (error) => (reported = error) },
-      { flowTimeoutMs } as never,
-    )
-    expect(answer.status).toBe(500)
-    throw reported
+    return await tokenRequestError(c, { timeoutMs })
   },
   'completeBackchannelAuthentication notification.timeoutMs': (timeoutMs) =>
     completeBackchannelAuthentication(
