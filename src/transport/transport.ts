@@ -8,7 +8,7 @@
  */
 
 import { type Dispatcher, Pool } from 'undici'
-import { OwnedCallOptions, type SignalOwner, timeoutOr } from '../deadline.js'
+import { OwnedCallOptions, type SignalOwner } from '../deadline.js'
 import {
   AuthleteAbortError,
   AuthleteClientClosedError,
@@ -97,18 +97,12 @@ export class Transport {
     let signal: AbortSignal | undefined
     let owner: SignalOwner | undefined
     if (options !== undefined) {
-      owner = OwnedCallOptions.ownerOf(options)
       try {
-        if (owner === undefined) ({ timeoutMs, signal } = resolveCallOptions(options, timeoutMs))
-        else {
-          // A flow's own options, made by this package with its signal: only the per-call
-          // timeoutMs it carries from the caller is left to check.
-          signal = options.signal
-          timeoutMs = timeoutOr('timeoutMs', options.timeoutMs, timeoutMs)
-        }
+        ;({ timeoutMs, signal } = resolveCallOptions(options, timeoutMs))
       } catch (error) {
         throw this.#scrubbed(error)
       }
+      owner = OwnedCallOptions.ownerOf(options)
     }
     const method = operation.method
     if (signal?.aborted) {
