@@ -18,7 +18,11 @@ interface Entry<Result> {
   readonly expiresAt: number
 }
 
-/** What a check asks of its token: the scopes and the subject the resource requires. */
+/**
+ * What a check asks of its token: the scopes and the subject the resource requires. The scopes are
+ * the list the call sent, which no one changes afterwards (the caller's own copy): later questions
+ * are compared with it as it is.
+ */
 export interface TokenQuestion {
   readonly scopes?: readonly unknown[] | undefined
   readonly subject?: string | undefined
@@ -123,8 +127,7 @@ class TokenCheckCache<Result> {
       )
     }
     const check: Check<Result> = {
-      // A copy: the caller may change its list once the call is out (the call sent the list as it was).
-      scopes: question.scopes === undefined ? undefined : Array.from(question.scopes),
+      scopes: question.scopes,
       subject: question.subject,
       answer: undefined as unknown as Promise<Result>,
       joined: false,

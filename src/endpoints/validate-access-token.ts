@@ -218,25 +218,29 @@ function validate(
   const proof = proofFields(presented, request.dpop, request.method, withoutQuery, request.url)
   const dpop = proof.dpop
   if (presented.scheme === 'DPoP' && dpop === undefined) return refused(missingProofResponse())
+  // A Bearer token without a certificate proves nothing per request: its check can be shared and
+  // kept, when what it asks is what the call takes (a subject that is text, scopes that are a list
+  // of text). The scopes are copied item by item: the list sent is the one later callers are
+  // compared with, whatever the caller's list does afterwards. `null`: the check goes out alone
+  // (a proof, a certificate, or what the call will refuse).
+  const required =
+    dpop === undefined &&
+    request.clientCertificate === undefined &&
+    (subject === undefined || typeof subject === 'string')
+      ? scopes === undefined
+        ? undefined
+        : copiedStrings(scopes)
+      : null
   const call: IntrospectionRequest = {
     token: presented.token,
-    scopes,
+    scopes: required ?? scopes,
     subject,
     clientCertificate: request.clientCertificate,
     dpop,
     htm: proof.htm,
     htu: proof.htu,
   }
-
-  // A Bearer token without a certificate proves nothing per request: its check can be shared and
-  // kept. Not shared either: scopes or a subject of another type, which the call itself refuses
-  // (the key below tells apart only what the call takes).
-  if (
-    dpop !== undefined ||
-    request.clientCertificate !== undefined ||
-    (scopes !== undefined && !Array.isArray(scopes)) ||
-    (subject !== undefined && typeof subject !== 'string')
-  ) {
+  if (required === null) {
     return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
   }
   const cache = cacheOf<IntrospectionAnswer>(authlete)
@@ -251,7 +255,7 @@ function validate(
   }
   // The token (a b64token: no space), then the scopes' JSON text (self-delimiting), then the
   // subject: no two questions share a key.
-  const key = `${presented.token} ${scopes === undefined ? '' : JSON.stringify(scopes)}${subject === undefined ? '' : ` ${subject}`}`
+  const key = `${presented.token} ${required === undefined ? '' : JSON.stringify(required)}${subject === undefined ? '' : ` ${subject}`}`
   const kept = cache.get(key, now(), cacheMs)
   if (kept !== undefined) return Promise.resolve(verdictOf(kept))
   const generation = cache.generation
@@ -334,6 +338,21 @@ function queryToken(url: string | URL): boolean {
   if (typeof url !== 'string') throw new AuthleteInputError('url', 'must be the request URL, a string or URL')
   const query = url.indexOf('?')
   return query !== -1 && new URLSearchParams(url.slice(query + 1).split('#')[0]).has('access_token')
+}
+
+/**
+ * `scopes` copied item by item (by index, as the call reads them), or `null` when it is not a list
+ * of text: the call refuses it, unshared. Stops at the first item that is not text (a hole too).
+ */
+function copiedStrings(scopes: unknown): string[] | null {
+  if (!Array.isArray(scopes)) return null
+  const copy: string[] = []
+  for (let i = 0; i < scopes.length; i++) {
+    const item: unknown = scopes[i]
+    if (typeof item !== 'string') return null
+    copy.push(item)
+  }
+  return copy
 }
 
 /** `url` without its query and fragment: a DPoP proof's `htu` (RFC 9449 §4.3). */

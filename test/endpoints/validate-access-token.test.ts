@@ -565,6 +565,44 @@ describe('what is kept and shared stays true and each callerâ€™s own (a reviewâ€
     await Promise.all([first, second])
   })
 
+  it('a list whose iterator says otherwise than its items is compared as sent, item by item: no one joins another question', async () => {
+    const asked: string[] = []
+    const standIn = {
+      introspection: async (request: { scopes?: readonly string[] }) => {
+        asked.push(JSON.stringify(request.scopes))
+        // The token has the admin scope only.
+        const sufficient = request.scopes?.every((scope) => scope === 'admin') ?? true
+        return sufficient ? OK : { action: 'FORBIDDEN', responseContent: 'Bearer error="insufficient_scope"' }
+      },
+    }
+    const admin = Object.assign(['admin'], {
+      *[Symbol.iterator]() {
+        yield 'profile'
+      },
+    })
+    const results = await Promise.all([
+      validateAccessToken(standIn as never, bearer(), { scopes: admin }),
+      validateAccessToken(standIn as never, bearer(), { scopes: ['profile'] }),
+    ])
+    expect(asked).toEqual(['["admin"]', '["profile"]'])
+    expect(results.map((result) => result.valid)).toEqual([true, false])
+  })
+
+  it('a list that is not all text goes out alone and fails closed at once, however long it says it is', async () => {
+    env.answers[INTROSPECTION] = OK
+    const sparse: string[] = []
+    sparse.length = 2 ** 32 - 1
+    const results = await Promise.all([
+      validateAccessToken(authlete, bearer(), { scopes: sparse }),
+      validateAccessToken(authlete, bearer(), { scopes: sparse }),
+    ])
+    for (const result of results) {
+      expect(result).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteInputError) })
+      expect((result as { error: AuthleteInputError }).error.field).toBe('scopes[0]')
+    }
+    expect(introspections()).toBe(0)
+  })
+
   it('checks of one token with other questions settle in any order; each later caller joins only its own', async () => {
     const pending: Array<(answer: unknown) => void> = []
     let calls = 0
