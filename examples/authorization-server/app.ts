@@ -171,7 +171,7 @@ export function createApp({
       { method: req.method, authorization: req.get('authorization'), dpop: req.get('dpop'), body: req.body },
       { claims: ({ subject }) => claimsOf(USERS.get(subject)), onError: logError('userinfo') },
     )
-    res.status(answer.status).set(answer.headers).send(answer.body)
+    res.status(answer.status).set(answer.headers).end(answer.body)
   })
 
   // Revocation (RFC 7009) for the clients, introspection (RFC 7662) for the resource servers.
@@ -181,7 +181,7 @@ export function createApp({
       { body: typeof req.body === 'string' ? req.body : '', authorization: req.get('authorization') },
       { onError: logError('revoke') },
     )
-    res.status(answer.status).set(answer.headers).send(answer.body)
+    res.status(answer.status).set(answer.headers).end(answer.body)
   })
   app.post('/introspect', express.text({ type: 'application/x-www-form-urlencoded' }), async (req, res) => {
     const answer = await handleIntrospectionRequest(
@@ -189,7 +189,7 @@ export function createApp({
       { body: typeof req.body === 'string' ? req.body : '', authorization: req.get('authorization'), accept: req.get('accept') },
       { authenticateCaller: ({ authorization }) => isResourceServer(authorization), onError: logError('introspect') },
     )
-    res.status(answer.status).set(answer.headers).send(answer.body)
+    res.status(answer.status).set(answer.headers).end(answer.body)
   })
 
   // An API of this server's own: the token's user, for a token with the profile scope. The URL is
@@ -208,7 +208,7 @@ export function createApp({
     )
     if (!token.valid) {
       if (token.error) console.error('[api] the token could not be checked:', token.error)
-      res.status(token.status).set(token.headers).send(token.body)
+      res.status(token.status).set(token.headers).end(token.body)
       return
     }
     const user = token.subject === undefined ? undefined : USERS.get(token.subject)

@@ -505,11 +505,13 @@ describe.skipIf(skip)('the resource endpoints to requests openid-client never se
     return (await client.pollBackchannelAuthenticationGrant(config, started)).access_token
   }
 
-  it('/api/me without a token: 401 with a bare Bearer challenge', async () => {
+  it('/api/me without a token: 401 with a bare Bearer challenge, an empty body of no type', async () => {
     const res = await fetch(`${as.url}/api/me`)
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toBe('Bearer')
     expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(res.headers.get('content-type')).toBeNull()
+    expect(await res.text()).toBe('')
   })
 
   it('/api/me with the token in the query string: 400 invalid_request, not accepted', async () => {
@@ -542,6 +544,7 @@ describe.skipIf(skip)('the resource endpoints to requests openid-client never se
     })
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_token"/)
+    expect(res.headers.get('content-type')).toBeNull()
   })
 
   it('/introspect from an unknown caller: 401, and Authlete is not asked', async () => {
