@@ -24,7 +24,7 @@ interface Entry<Result> {
  * are compared with it as it is.
  */
 export interface TokenQuestion {
-  readonly scopes?: readonly unknown[] | undefined
+  readonly scopes?: readonly string[] | undefined
   readonly subject?: string | undefined
 }
 

@@ -129,8 +129,6 @@ const INPUT_FIELDS: ReadonlySet<string> = new Set([
 ])
 const OPTIONS: ReadonlySet<string> = new Set(['scopes', 'subject', 'cacheMs', 'now', 'signal', 'timeoutMs'])
 
-/** The status each error action is answered with (`AccessTokenValidator`). */
-
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
 
 /**
