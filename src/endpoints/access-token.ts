@@ -40,17 +40,37 @@ export function readAccessToken(
   }
   if (formToken !== undefined) return { invalid: 'The access token must be sent one way only.' }
   // The scheme read in place, with no copy of it: this runs on every request to a resource.
-  const space = header.search(BLANK)
-  const end = space === -1 ? header.length : space
+  const end = schemeEnd(header)
   const scheme =
     end === 6 && BEARER.test(header) ? 'Bearer' : end === 4 && DPOP.test(header) ? 'DPoP' : undefined
   if (scheme === undefined) {
     return { invalid: 'The Authorization header must use the Bearer or DPoP scheme.' }
   }
-  return checkToken(space === -1 ? '' : header.slice(space).trim(), scheme)
+  if (end === header.length) return checkToken('', scheme)
+  // One space then a visible character (the usual header): the token is the rest as it is, since
+  // the header was trimmed. Else the blanks are trimmed off.
+  const first = header.charCodeAt(end + 1)
+  return checkToken(
+    header.charCodeAt(end) === 32 && first > 32 && first < 127
+      ? header.slice(end + 1)
+      : header.slice(end).trim(),
+    scheme,
+  )
 }
 
-const BLANK = /[ \t]/
+/**
+ * Where the scheme ends: at the first space or tab, or the end of `header`. Only its first seven
+ * characters are looked at: a longer scheme is neither `Bearer` nor `DPoP` (7 then stands for it).
+ */
+function schemeEnd(header: string): number {
+  const last = Math.min(header.length, 7)
+  for (let i = 0; i < last; i++) {
+    const c = header.charCodeAt(i)
+    if (c === 32 || c === 9) return i
+  }
+  return last
+}
+
 const BEARER = /^bearer/i
 const DPOP = /^dpop/i
 

@@ -16,6 +16,9 @@ describe('readAccessToken', () => {
     ['DPoP at-2', { token: 'at-2', scheme: 'DPoP' }],
     ['dpop at-2', { token: 'at-2', scheme: 'DPoP' }],
     ['DPOP\t at-2=', { token: 'at-2=', scheme: 'DPoP' }],
+    ['Bearer \u00a0at-1', { token: 'at-1', scheme: 'Bearer' }],
+    ['Bearer \nat-1', { token: 'at-1', scheme: 'Bearer' }],
+    ['Bearer  at-1', { token: 'at-1', scheme: 'Bearer' }],
   ])('%j: the token and its scheme', (authorization, expected) => {
     expect(readAccessToken(authorization, undefined)).toStrictEqual(expected)
   })
@@ -25,6 +28,8 @@ describe('readAccessToken', () => {
     ['Bearerat-1', SCHEME],
     ['DPoPat-2', SCHEME],
     ['Bear at-1', SCHEME],
+    ['Bearers at-1', SCHEME],
+    ['B', SCHEME],
     ['MAC at-1', SCHEME],
     ['Bearer', MALFORMED],
     ['DPoP', MALFORMED],
@@ -33,6 +38,31 @@ describe('readAccessToken', () => {
     ['Bearer =at', MALFORMED],
   ])('%j: refused as %j', (authorization, expected) => {
     expect(readAccessToken(authorization, undefined)).toStrictEqual(expected)
+  })
+
+  it('reads every header as the plain rule does: trimmed, the scheme up to the first blank, the rest trimmed', () => {
+    // The rule as written in RFC 6750 terms, with no shortcut: what the reader's fast path must match.
+    const rule = (authorization: string) => {
+      const header = authorization.trim()
+      if (header === '') return { missing: true }
+      const blank = header.search(/[ \t]/)
+      const scheme = blank === -1 ? header : header.slice(0, blank)
+      const name = /^bearer$/i.test(scheme) ? 'Bearer' : /^dpop$/i.test(scheme) ? 'DPoP' : undefined
+      if (name === undefined) return SCHEME
+      const token = blank === -1 ? '' : header.slice(blank).trim()
+      return /^[A-Za-z0-9\-._~+/]+=*$/.test(token) ? { token, scheme: name } : MALFORMED
+    }
+    const pieces = ['Bearer', 'bEaReR', 'DPoP', 'Bear', 'x', ' ', '\t', '\u00a0', '\n', 'at-1', '=', '"', 'é']
+    let seed = 7
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff
+      return seed
+    }
+    for (let i = 0; i < 3000; i++) {
+      let header = ''
+      for (let n = random() % 6; n >= 0; n--) header += pieces[random() % pieces.length]
+      expect(readAccessToken(header, undefined), JSON.stringify(header)).toStrictEqual(rule(header))
+    }
   })
 
   it('no header, an empty one or blanks only: missing; a form token alone is a Bearer token', () => {

@@ -639,6 +639,74 @@ describe('what is kept and shared stays true and each callerâ€™s own (a reviewâ€
     await expect(d).resolves.toMatchObject({ subject: 'd' })
   })
 
+  it('tokens that share a bucket: each its own call and answer; eight share, the ninth and later go out alone', async () => {
+    // The bucket is chosen by a token's length and last 16 characters: these all fall in one.
+    const tail = 'SAME-LAST-16-CHR'
+    const tokens = Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(97 + i)}${tail}`)
+    const pending = new Map<string, Array<(answer: unknown) => void>>()
+    let calls = 0
+    const standIn = {
+      introspection: ({ token }: { token: string }) => {
+        calls++
+        return new Promise((resolve) => {
+          const list = pending.get(token) ?? []
+          list.push(resolve)
+          pending.set(token, list)
+        })
+      },
+    }
+    const check = (token: string) => validateAccessToken(standIn as never, bearer(token))
+    const first = tokens.map(check)
+    expect(calls).toBe(12)
+    // A second check of the first eight joins its check; of the last four, its own call.
+    const again = tokens.map(check)
+    expect(calls).toBe(16)
+    for (const token of tokens)
+      for (const resolve of pending.get(token) ?? []) resolve({ ...OK, subject: token })
+    const results = await Promise.all([...first, ...again])
+    expect(results.map((result) => (result as { subject: string }).subject)).toEqual([...tokens, ...tokens])
+    expect(tokens.map((token) => pending.get(token)?.length)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2])
+    // All settled, the bucket is empty: a check of each calls again, and eight share again.
+    pending.clear()
+    const third = tokens.map(check)
+    tokens.map(check)
+    expect(calls).toBe(16 + 12 + 4)
+    for (const token of tokens)
+      for (const resolve of pending.get(token) ?? []) resolve({ ...OK, subject: token })
+    await Promise.all(third)
+  })
+
+  it('a check settling in the middle of its bucket leaves the ones above and below it found', async () => {
+    const tail = 'SAME-LAST-16-CHR'
+    const [a, b, c] = ['a', 'b', 'c'].map((head) => `${head}${tail}`) as [string, string, string]
+    const pending = new Map<string, (answer: unknown) => void>()
+    let calls = 0
+    const standIn = {
+      introspection: ({ token }: { token: string }) => {
+        calls++
+        return new Promise((resolve) => pending.set(token, resolve))
+      },
+    }
+    const check = (token: string) => validateAccessToken(standIn as never, bearer(token))
+    const first = [a, b, c].map(check)
+    pending.get(b)?.({ ...OK, subject: b })
+    await expect(first[1]).resolves.toMatchObject({ subject: b })
+    const joined = [check(a), check(c)]
+    expect(calls).toBe(3)
+    pending.get(a)?.({ ...OK, subject: a })
+    pending.get(c)?.({ ...OK, subject: c })
+    expect(await Promise.all([first[0], first[2], ...joined])).toMatchObject([
+      { subject: a },
+      { subject: c },
+      { subject: a },
+      { subject: c },
+    ])
+    const later = check(b)
+    expect(calls).toBe(4)
+    pending.get(b)?.({ ...OK, subject: 'b again' })
+    await expect(later).resolves.toMatchObject({ subject: 'b again' })
+  })
+
   it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
     'an action named like an Object.prototype member (%s): 500 with the error, never a function as status',
     async (action) => {
