@@ -22,7 +22,10 @@ export function checkFields(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new AuthleteInputError(what, 'must be an object')
   }
-  for (const key of Object.keys(input)) {
+  // By index: no iterator per request (every call's request passes here).
+  const keys = Object.keys(input)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
     if (!known.has(key)) throw new AuthleteInputError(key, `is not a field of ${what}${suggest(key, known)}`)
   }
   return input as Record<string, unknown>

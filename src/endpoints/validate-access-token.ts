@@ -229,15 +229,21 @@ function validate(
         ? undefined
         : copiedStrings(scopes)
       : null
-  const call: IntrospectionRequest = {
-    token: presented.token,
-    scopes: required ?? scopes,
-    subject,
-    clientCertificate: request.clientCertificate,
-    dpop,
-    htm: proof.htm,
-    htu: proof.htu,
-  }
+  // A Bearer token's check (the usual one) names only what it sends: the call reads fewer fields.
+  const call: IntrospectionRequest =
+    required === null
+      ? {
+          token: presented.token,
+          scopes,
+          subject,
+          clientCertificate: request.clientCertificate,
+          dpop,
+          htm: proof.htm,
+          htu: proof.htu,
+        }
+      : subject === undefined
+        ? { token: presented.token, scopes: required }
+        : { token: presented.token, scopes: required, subject }
   if (required === null) {
     return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
   }
