@@ -49,6 +49,37 @@ const CONCURRENCY = [1, 32]
  * processes each gave medians of 1.09 and 1.16 (one process moves by up to ±7 %).
  */
 const LOGIN_PROCESSES = 9
+/**
+ * Processes per A/B of the resource server's check and its call (issue 25's target), likewise: one
+ * process's validate ratio moved from 1.05 to 1.17 over five runs of the same build.
+ */
+const RESOURCE_AB_PROCESSES = 9
+const RESOURCE_OPERATIONS = new Set(['introspection', 'validate'])
+
+/**
+ * The A/B of `operation` in `processes` processes; the run at the median of their ratios to `floor`
+ * is reported, with every process's ratio beside it.
+ */
+async function medianAB(url, operation, kinds, floor, processes, batch, batches, warmupCalls) {
+  const runs = []
+  for (let i = 0; i < processes; i++) {
+    const line = await node([
+      path.join(here, 'ab.mjs'),
+      url,
+      operation,
+      '32',
+      String(batch),
+      String(batches),
+      String(warmupCalls),
+      kinds,
+    ])
+    process.stderr.write(`a/b ${operation} ${i + 1}/${processes}: ${line}\n`)
+    runs.push(JSON.parse(line))
+  }
+  const ratio = (r) => 1 / r.ratioToFirst[floor]
+  const sorted = [...runs].sort((a, b) => ratio(a) - ratio(b))
+  return { ...sorted[Math.floor(sorted.length / 2)], processRatios: runs.map(ratio) }
+}
 
 async function startServer() {
   const child = spawn(process.execPath, [path.join(here, 'server.mjs')], {
@@ -111,45 +142,37 @@ try {
 
   const ab = []
   for (const operation of ['issue', ...OPERATIONS]) {
-    const line = await node([
-      path.join(here, 'ab.mjs'),
-      server.url,
-      operation,
-      '32',
-      String(smoke ? 100 : 1000),
-      // Many short batches: the ratio's median over them is what holds still on a shared machine.
-      String(smoke ? 2 : 24),
-      String(warmup),
-      AB_KINDS.join(','),
-    ])
-    ab.push(JSON.parse(line))
-    process.stderr.write(`a/b ${operation}: ${line}\n`)
+    const processes = smoke ? 1 : RESOURCE_OPERATIONS.has(operation) ? RESOURCE_AB_PROCESSES : 1
+    // Many short batches: the ratio's median over them is what holds still on a shared machine.
+    const batches = smoke ? 2 : 24
+    ab.push(
+      await medianAB(
+        server.url,
+        operation,
+        AB_KINDS.join(','),
+        'dispatch',
+        processes,
+        smoke ? 100 : 1000,
+        batches,
+        warmup,
+      ),
+    )
   }
 
   // A whole login through the flow against the sum of its raw exchanges at the dispatch floor. Each
   // login A/B runs in several processes: one process's ratio moves by up to ±6 % with its JIT's
-  // choices, while the median over processes holds still; the run at the median is reported, with
-  // every process's ratio beside it.
-  const loginAB = async (operation, kinds, floor) => {
-    const runs = []
-    for (let i = 0; i < (smoke ? 1 : LOGIN_PROCESSES); i++) {
-      const line = await node([
-        path.join(here, 'ab.mjs'),
-        server.url,
-        operation,
-        '32',
-        String(smoke ? 50 : 500),
-        String(smoke ? 2 : 24),
-        String(smoke ? 50 : 2000),
-        kinds,
-      ])
-      process.stderr.write(`a/b ${operation} login ${i + 1}: ${line}\n`)
-      runs.push(JSON.parse(line))
-    }
-    const ratio = (r) => 1 / r.ratioToFirst[floor]
-    const sorted = [...runs].sort((a, b) => ratio(a) - ratio(b))
-    return { ...sorted[Math.floor(sorted.length / 2)], processRatios: runs.map(ratio) }
-  }
+  // choices, while the median over processes holds still.
+  const loginAB = (operation, kinds, floor) =>
+    medianAB(
+      server.url,
+      operation,
+      kinds,
+      floor,
+      smoke ? 1 : LOGIN_PROCESSES,
+      smoke ? 50 : 500,
+      smoke ? 2 : 24,
+      smoke ? 50 : 2000,
+    )
   const login = await loginAB('login', 'login,login-floor', 'login-floor')
   // The poll login (issue 24's target): the four exchanges, /complete answering NO_ACTION.
   const pollLogin = await loginAB('poll', 'poll,poll-floor', 'poll-floor')
