@@ -14,13 +14,23 @@ const batches = Number(batchesArg)
 const warmup = Number(warmupArg)
 const kinds = kindsArg.split(',')
 
+/** Runs `work` with `call`'s process-wide setting on (a tracing subscriber), if it has one. */
+async function measured(call, work) {
+  call.enter?.()
+  try {
+    return await work()
+  } finally {
+    call.leave?.()
+  }
+}
+
 const calls = {}
 for (const kind of kinds) {
   calls[kind] = await makeCall(
     operation === 'issue' || operation === 'login' || operation === 'poll' ? kind : `${kind}:${operation}`,
     baseUrl,
   )
-  await drive(calls[kind], warmup, concurrency)
+  await measured(calls[kind], () => drive(calls[kind], warmup, concurrency))
 }
 
 const cpu = Object.fromEntries(kinds.map((kind) => [kind, []]))
@@ -28,9 +38,11 @@ for (let b = 0; b < batches; b++) {
   // Rotate the order so that no kind always follows the same one.
   for (let i = 0; i < kinds.length; i++) {
     const kind = kinds[(i + b) % kinds.length]
-    const start = process.cpuUsage()
-    await drive(calls[kind], batch, concurrency)
-    const used = process.cpuUsage(start)
+    const used = await measured(calls[kind], async () => {
+      const start = process.cpuUsage()
+      await drive(calls[kind], batch, concurrency)
+      return process.cpuUsage(start)
+    })
     cpu[kind].push((used.user + used.system) / batch)
   }
 }

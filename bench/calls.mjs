@@ -53,6 +53,7 @@ export const OPERATIONS = {
       expiresIn: z.int32().min(0).nullish(),
       interval: z.int32().min(0).nullish(),
     }),
+    method: 'backchannelIssue',
     sdk: (client) => client.backchannelIssue(ticket),
   },
   authentication: {
@@ -397,13 +398,18 @@ export async function makeCall(kind, baseUrl, service = serviceId) {
     }
   }
   if (client === 'sdk+tracing') {
-    // The SDK with a subscriber on its tracing channel (a no-op one): what tracing costs when on.
+    // The SDK with a subscriber on its tracing channel (a no-op one): what tracing costs when on. A
+    // subscription is the whole process's: it is made for this kind's batches only (`enter`, `leave`
+    // around each), or every other SDK kind in the process would be measured traced too.
     const diagnosticsChannel = await import('node:diagnostics_channel')
     const noop = () => {}
-    diagnosticsChannel
-      .tracingChannel(`authlete-ciba:${operation.method}`)
-      .subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop })
-    return makeCall(opName === 'issue' ? 'sdk' : `sdk:${opName}`, baseUrl)
+    const subscriber = { start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop }
+    const channel = diagnosticsChannel.tracingChannel(`authlete-ciba:${operation.method}`)
+    const call = await makeCall(opName === 'issue' ? 'sdk' : `sdk:${opName}`, baseUrl)
+    const traced = () => call()
+    traced.enter = () => channel.subscribe(subscriber)
+    traced.leave = () => channel.unsubscribe(subscriber)
+    return traced
   }
   if (client === 'sdk' || client === 'soak') {
     const lib = await import('../dist/index.js')
