@@ -31,7 +31,8 @@ export interface TokenQuestion {
 /** A check in flight: its token, question and answer, and whether a second caller joined it. */
 interface Check<Result> extends TokenQuestion {
   readonly token: string
-  answer: Promise<Result>
+  /** `undefined` while its call is being started. */
+  answer: Promise<Result> | undefined
   joined: boolean
   /** Why the answer could not be frozen, once that is known: the callers fail with it. */
   unfrozen?: unknown
@@ -143,11 +144,14 @@ class TokenCheckCache<Result> {
     const bucket = bucketOf(token)
     let count = 0
     for (let running = this.#inFlight[bucket]; running !== undefined; running = running.below) {
-      if (running.token === token && asks(running, question)) {
+      // A check whose call is still being started has no answer to share: a stand-in that checks
+      // the same token from inside its call gets a check of its own.
+      const shared = running.answer
+      if (running.token === token && shared !== undefined && asks(running, question)) {
         const joined = running
         joined.joined = true
         // The first caller's continuation has run by then: an answer it could not freeze fails here too.
-        return joined.answer.then(
+        return shared.then(
           (value) => (joined.unfrozen === undefined ? then(value) : failed(joined.unfrozen)),
           failed,
         )
@@ -160,7 +164,7 @@ class TokenCheckCache<Result> {
       token,
       scopes: question.scopes,
       subject: question.subject,
-      answer: undefined as unknown as Promise<Result>,
+      answer: undefined,
       joined: false,
       below: alone ? undefined : this.#inFlight[bucket],
     }

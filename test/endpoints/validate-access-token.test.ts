@@ -676,6 +676,23 @@ describe('what is kept and shared stays true and each callerâ€™s own (a reviewâ€
     await Promise.all(third)
   })
 
+  it('a stand-in that checks the same token while its own call starts: the inner check goes out on its own, both answered', async () => {
+    let calls = 0
+    let inner: Promise<unknown> | undefined
+    const standIn = {
+      introspection: () => {
+        const call = ++calls
+        // Re-entered while the outer check's call is being started: that check has no answer yet.
+        if (call === 1) inner = validateAccessToken(standIn as never, bearer())
+        return Promise.resolve({ ...OK, subject: `call ${call}` })
+      },
+    }
+    const outer = await validateAccessToken(standIn as never, bearer())
+    expect(outer).toMatchObject({ valid: true, subject: 'call 1' })
+    expect(await inner).toMatchObject({ valid: true, subject: 'call 2' })
+    expect(calls).toBe(2)
+  })
+
   it('a check settling in the middle of its bucket leaves the ones above and below it found', async () => {
     const tail = 'SAME-LAST-16-CHR'
     const [a, b, c] = ['a', 'b', 'c'].map((head) => `${head}${tail}`) as [string, string, string]
