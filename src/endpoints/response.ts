@@ -25,9 +25,12 @@ export interface EndpointResponse {
 /** Statuses whose response has no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5). */
 export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304])
 
-/** `response` as a Fetch API `Response`. */
+/**
+ * `response` as a Fetch API `Response`. An empty body is none: a `Response` made from `''` gets
+ * `Content-Type: text/plain`, which an empty answer (a challenge, a revocation's 200) must not say.
+ */
 export function toWebResponse({ status, headers, body }: EndpointResponse): Response {
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers })
+  return new Response(body === '' || NULL_BODY_STATUSES.has(status) ? null : body, { status, headers })
 }
 
 /**

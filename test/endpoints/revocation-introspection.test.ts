@@ -181,6 +181,8 @@ describe('handleRevocationRequest', () => {
       }),
     )
     expect(response.status).toBe(200)
+    // An empty body has no type: a Response made from '' would say text/plain.
+    expect(response.headers.get('content-type')).toBeNull()
     expect(await response.text()).toBe('')
     expect(fieldsOf(REVOCATION)).toEqual({ parameters: 'token=at-9', clientId: 'rp', clientSecret: 'pw' })
   })

@@ -345,6 +345,19 @@ describe('handleUserInfoWebRequest: the Fetch API variant', () => {
     expect(fieldsOf(USERINFO)).toEqual({ token: 'at-w' })
   })
 
+  it('no token: 401 with a bare challenge and no body, so no Content-Type', async () => {
+    const { hooks } = recorded()
+    const response = await handleUserInfoWebRequest(
+      authlete,
+      new Request('https://as.example.com/userinfo'),
+      hooks,
+    )
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBe('Bearer')
+    expect(response.headers.get('content-type')).toBeNull()
+    expect(await response.text()).toBe('')
+  })
+
   it('a form POST: the body’s access_token; DPoP with its header', async () => {
     env.answers[USERINFO] = OK
     env.answers[ISSUE] = { action: 'JSON', responseContent: '{"sub":"john"}' }
