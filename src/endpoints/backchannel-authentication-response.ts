@@ -64,7 +64,7 @@ interface Answer {
  * @example
  * ```ts
  * const answer = toBackchannelResponse(await authlete.backchannelIssue(ticket).catch((e) => e))
- * res.status(answer.status).set(answer.headers).send(answer.body) // Express
+ * res.status(answer.status).set(answer.headers).end(answer.body) // Express
  * ```
  */
 export function toBackchannelResponse(resultOrError: unknown): EndpointResponse {

@@ -99,7 +99,7 @@ const INVALID_REQUEST = '{"error":"invalid_request"}'
  *     { body: req.body, authorization: req.get('authorization'), accept: req.get('accept') },
  *     { authenticateCaller: ({ authorization }) => resourceServers.check(authorization) },
  *   )
- *   res.status(answer.status).set(answer.headers).send(answer.body)
+ *   res.status(answer.status).set(answer.headers).end(answer.body)
  * })
  * ```
  */

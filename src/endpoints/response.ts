@@ -7,7 +7,7 @@
 
 /**
  * An endpoint's HTTP response as plain data: hand `status`, `headers` and `body` to any framework
- * (`res.status(r.status).set(r.headers).send(r.body)` in Express). Each is fresh: add to `headers`
+ * (`res.status(r.status).set(r.headers).end(r.body)` in Express). Each is fresh: add to `headers`
  * as you like. A hook's own answer (a grant you handle yourself) is one too.
  */
 export interface EndpointResponse {

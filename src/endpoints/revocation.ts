@@ -84,7 +84,7 @@ const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'c
  * ```ts
  * app.post('/revoke', express.urlencoded({ extended: false }), async (req, res) => {
  *   const answer = await handleRevocationRequest(authlete, { body: req.body, authorization: req.get('authorization') })
- *   res.status(answer.status).set(answer.headers).send(answer.body)
+ *   res.status(answer.status).set(answer.headers).end(answer.body)
  * })
  * ```
  */

@@ -84,7 +84,7 @@ interface Answer {
  * @example
  * ```ts
  * const answer = toTokenResponse(await authlete.token({ parameters: body }).catch((e) => e))
- * res.status(answer.status).set(answer.headers).send(answer.body) // Express
+ * res.status(answer.status).set(answer.headers).end(answer.body) // Express
  * ```
  */
 export function toTokenResponse(resultOrError: unknown, context?: TokenResponseContext): EndpointResponse {

@@ -148,7 +148,7 @@ type Report = ReportOf<UserInfoRequestStage>
  *     { method: req.method, authorization: req.get('authorization'), dpop: req.get('dpop'), body: req.body },
  *     { claims: ({ subject, claimNames }) => users.claims(subject, claimNames) },
  *   )
- *   res.status(answer.status).set(answer.headers).send(answer.body)
+ *   res.status(answer.status).set(answer.headers).end(answer.body)
  * })
  * ```
  */

@@ -155,7 +155,8 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
  *     authorization: req.get('authorization'), dpop: req.get('dpop'),
  *     method: req.method, url: `https://api.example.com${req.originalUrl}`,
  *   }, { scopes: ['profile'] })
- *   if (!token.valid) return res.status(token.status).set(token.headers).send(token.body)
+ *   if (!token.valid) return res.status(token.status).set(token.headers).end(token.body) // no type
+ *   if (token.subject === undefined) return res.sendStatus(403) // a client's own token: no user
  *   res.set(token.headers).json(await profiles.get(token.subject))
  * })
  * ```
