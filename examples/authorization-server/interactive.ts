@@ -1,7 +1,8 @@
 // npm start -- --interactive: this server's own client application (the client stand-in of
 // authlete-ciba/mocks) starts a login for john, with a binding message and authorization details
 // (RFC 9396); you approve or deny it in a browser, on the device page; the client then polls the
-// token endpoint, as a poll-mode client does, and this prints what it got.
+// token endpoint, as a poll-mode client does, prints what it got, and uses the access token at
+// /userinfo and at this server's API (/api/me).
 import { randomInt } from 'node:crypto'
 import { startCibaClientStandIn } from 'authlete-ciba/mocks'
 
@@ -54,6 +55,12 @@ export async function playInteractively(url: string): Promise<void> {
         `[client] approved: the tokens came (${answer.body?.token_type}, scope "${answer.body?.scope}", expires in ${answer.body?.expires_in} s)`,
       )
       console.log(`[client] the ID token says: sub=${claims.sub}, name=${claims.name ?? '-'}`)
+      // The tokens at work: the user's claims at /userinfo, then one call of this server's API.
+      const bearer = { authorization: `Bearer ${String(answer.body?.access_token ?? '')}` }
+      const userinfo = await fetch(`${url}/userinfo`, { headers: bearer })
+      console.log(`[client] GET /userinfo: ${userinfo.status} ${await userinfo.text()}`)
+      const me = await fetch(`${url}/api/me`, { headers: bearer })
+      console.log(`[client] GET /api/me: ${me.status} ${await me.text()}`)
     } else {
       console.log(`[client] no tokens: ${answer.body?.error ?? answer.status}`)
     }

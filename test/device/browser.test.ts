@@ -364,6 +364,21 @@ describe.skipIf(skip)('the device page in Chromium', () => {
         .poll(printed, { timeout: 10_000 })
         .toContain('[client] the ID token says: sub=john, name=John Smith')
       expect(printed()).toContain('[client] approved: the tokens came (Bearer, scope "openid email profile"')
+      // The tokens at work: the claims the scopes allow, then the API with the profile scope.
+      await expect.poll(printed).toContain('[client] GET /api/me: 200 ')
+      const userinfo = /\[client\] GET \/userinfo: 200 (.+)\n/.exec(printed())?.[1] as string
+      expect(JSON.parse(userinfo)).toEqual({
+        sub: 'john',
+        name: 'John Smith',
+        email: 'john@example.com',
+        email_verified: true,
+      })
+      const me = /\[client\] GET \/api\/me: 200 (.+)\n/.exec(printed())?.[1] as string
+      expect(JSON.parse(me)).toEqual({
+        subject: 'john',
+        name: 'John Smith',
+        scopes: ['openid', 'email', 'profile'],
+      })
       expect(await interactive.exited).toBe(0)
     } finally {
       await interactive.close()
