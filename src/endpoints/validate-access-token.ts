@@ -230,24 +230,23 @@ function validate(
         ? undefined
         : copiedStrings(scopes)
       : null
+  if (required === null) {
+    const alone: IntrospectionRequest = {
+      token: presented.token,
+      scopes,
+      subject,
+      clientCertificate: request.clientCertificate,
+      dpop,
+      htm: proof.htm,
+      htu: proof.htu,
+    }
+    return Promise.resolve(authlete.introspection(alone, { signal, timeoutMs })).then(verdictOf, failClosed)
+  }
   // A Bearer token's check (the usual one) names only what it sends: the call reads fewer fields.
   const call: IntrospectionRequest =
-    required === null
-      ? {
-          token: presented.token,
-          scopes,
-          subject,
-          clientCertificate: request.clientCertificate,
-          dpop,
-          htm: proof.htm,
-          htu: proof.htu,
-        }
-      : subject === undefined
-        ? { token: presented.token, scopes: required }
-        : { token: presented.token, scopes: required, subject }
-  if (required === null) {
-    return Promise.resolve(authlete.introspection(call, { signal, timeoutMs })).then(verdictOf, failClosed)
-  }
+    subject === undefined
+      ? { token: presented.token, scopes: required }
+      : { token: presented.token, scopes: required, subject }
   const cache = cacheOf<IntrospectionAnswer>(authlete)
   // The shared call runs on the client's own deadline: each caller, the first included, waits
   // within its own signal and timeoutMs, so that one caller's short deadline fails no other.

@@ -83,7 +83,6 @@ export interface RequestFields<Fields extends Record<string, AnyField>> {
 }
 
 /**
-/**
  * The fields of a request. `what` names the request in messages ("the token request").
  */
 export function requestFields<Fields extends Record<string, AnyField>>(
@@ -122,7 +121,7 @@ const PLAIN_NAME = /^(?!__proto__$)[A-Za-z_$][\w$-]*$/
 
 /**
  * The encoder as code that reads each field by name (`request["ticket"]`) at a site of its own and
- * builds the body from a literal of the fields: a read in a loop (`request[names[i]]`) is one
+ * writes the body field by field: a read in a loop (`request[names[i]]`) is one
  * megamorphic read that looks each name up the slow way, on every call of every operation. An
  * optional field that is `undefined` sends nothing without its reader being asked; JSON leaves out
  * what is `undefined`, in the fields' order. Built with `new Function` from the declared names, as
