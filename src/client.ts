@@ -28,8 +28,16 @@ import type { TokenFailAnswer, TokenFailRequest } from './operations/token-fail.
 import type { TokenIssueAnswer, TokenIssueRequest } from './operations/token-issue.js'
 import type { UserinfoAnswer, UserinfoRequest } from './operations/userinfo.js'
 import type { UserinfoIssueAnswer, UserinfoIssueRequest } from './operations/userinfo-issue.js'
+import type { RequestBody } from './transport/operation.js'
 import type { AuthleteCallOptions, AuthleteClientOptions } from './transport/options.js'
 import { Transport } from './transport/transport.js'
+
+/**
+ * `validateAccessToken`'s way in: `/auth/introspection` with the body it wrote itself, from a token
+ * and scopes it has already checked as the call's encoder does. A method under a symbol, so that no user sees it.
+ * @internal
+ */
+export const introspectionEncoded: unique symbol = Symbol('authlete-ciba.introspectionEncoded')
 
 /**
  * A client of Authlete's API for a CIBA authorization server and its resources. Safe to share: create one per Authlete service and reuse it; it
@@ -194,6 +202,11 @@ export class AuthleteClient {
    */
   introspection(request: IntrospectionRequest, options?: AuthleteCallOptions): Promise<IntrospectionAnswer> {
     return this.#transport.call(OPERATIONS.introspection, request, options)
+  }
+
+  /** @internal See {@link introspectionEncoded}. */
+  [introspectionEncoded](body: RequestBody): Promise<IntrospectionAnswer> {
+    return this.#transport.callEncoded(OPERATIONS.introspection, body, undefined)
   }
 
   /**

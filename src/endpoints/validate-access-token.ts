@@ -10,14 +10,17 @@
  * @module
  */
 
-import type { AuthleteClient } from '../client.js'
+import { AuthleteClient, introspectionEncoded } from '../client.js'
 import { checkTimeout, startDeadline, untilEnd } from '../deadline.js'
 import { AuthleteInputError, AuthleteTimeoutError } from '../errors.js'
+import { MAX_FIELD_LENGTH } from '../input.js'
+import { formValue } from '../operations/form.js'
 import type {
   IntrospectionAnswer,
   IntrospectionOk,
   IntrospectionRequest,
 } from '../operations/introspection.js'
+import type { RequestBody } from '../transport/operation.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
 import {
   challengeResponse,
@@ -190,13 +193,16 @@ function validate(
   const { scopes, subject, signal, timeoutMs } = options
   const cacheMs = options.cacheMs === undefined || options.cacheMs === 0 ? 0 : cacheMsOf(options.cacheMs)
   // Read on every check, not only a DPoP one: a resource server set up wrong learns it at once.
-  if (typeof request.method !== 'string' || !METHOD.test(request.method)) {
+  const method = request.method
+  if (method !== 'GET' && method !== 'POST' && (typeof method !== 'string' || !METHOD.test(method))) {
     throw new AuthleteInputError('method', 'must be the request method, e.g. GET')
   }
+  const url = request.url
+  // The URL checked last, again (a resource's own path, the usual case): known to pass, query-free.
+  const known = typeof url === 'string' && url === checkedUrl
   if (
-    !(request.url instanceof URL
-      ? /^https?:$/.test(request.url.protocol)
-      : typeof request.url === 'string' && ABSOLUTE_URL.test(request.url))
+    !known &&
+    !(url instanceof URL ? /^https?:$/.test(url.protocol) : typeof url === 'string' && ABSOLUTE_URL.test(url))
   ) {
     throw new AuthleteInputError('url', 'must be the public, absolute http(s) URL of the request')
   }
@@ -207,14 +213,18 @@ function validate(
 
   const presented = readAccessToken(request.authorization, undefined)
   if ('missing' in presented) {
-    return queryToken(request.url)
+    return !known && queryToken(url)
       ? refused(invalidTokenRequestResponse(IN_QUERY, 'Bearer'))
       : refused(missingTokenResponse())
   }
   if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid, 'Bearer'))
-  if (queryToken(request.url)) return refused(invalidTokenRequestResponse(IN_QUERY, presented.scheme))
+  if (!known) {
+    if (queryToken(url)) return refused(invalidTokenRequestResponse(IN_QUERY, presented.scheme))
+    // Only a URL without a query is remembered: one string, holding nothing a query could carry.
+    if (typeof url === 'string' && url.indexOf('?') === -1) checkedUrl = url
+  }
 
-  const proof = proofFields(presented, request.dpop, request.method, withoutQuery, request.url)
+  const proof = proofFields(presented, request.dpop, method, withoutQuery, url)
   const dpop = proof.dpop
   if (presented.scheme === 'DPoP' && dpop === undefined) return refused(missingProofResponse())
   // A Bearer token without a certificate proves nothing per request: its check can be shared and
@@ -248,11 +258,18 @@ function validate(
       ? { token: presented.token, scopes: required }
       : { token: presented.token, scopes: required, subject }
   const cache = cacheOf<IntrospectionAnswer>(authlete)
+  // The client's own call with the body written here, when it is the client's own method (not a
+  // stand-in's, nor one a test replaced) and the values need no encoding; else the public method.
+  const body = subject === undefined ? encodedBody(authlete, presented.token, required) : undefined
+  const introspect =
+    body === undefined
+      ? () => authlete.introspection(call)
+      : () => (authlete as AuthleteClient)[introspectionEncoded](body)
   // The shared call runs on the client's own deadline: each caller, the first included, waits
   // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
   if (cacheMs === 0) {
     return within(
-      cache.check(presented.token, call, () => authlete.introspection(call), false, verdictOf, failClosed),
+      cache.check(presented.token, call, introspect, false, verdictOf, failClosed),
       signal,
       timeoutMs,
     )
@@ -269,7 +286,7 @@ function validate(
     call,
     () => {
       started = true
-      return authlete.introspection(call)
+      return introspect()
     },
     true,
     (answer) => {
@@ -315,6 +332,36 @@ async function withinDeadline<T>(
   } finally {
     deadline.end()
   }
+}
+
+/** The last URL a check found well-formed and without a query. */
+let checkedUrl: string | undefined
+
+const OWN_INTROSPECTION = AuthleteClient.prototype.introspection
+/** A scope that JSON carries as it is (RFC 6749 §3.3: `NQCHAR`, no quote, no backslash). */
+const PLAIN_SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+
+/**
+ * The body of a Bearer check as the introspection call's encoder writes it (`{ token, scopes }`),
+ * for the client's own `introspection`; `undefined` for anyone else's, or for scopes that need the
+ * encoder's checks and escapes. The token is a b64token of at most `MAX_TOKEN_LENGTH` characters
+ * (`readAccessToken`), which JSON carries as it is.
+ */
+function encodedBody(
+  client: AccessTokenValidatorClient,
+  token: string,
+  scopes: readonly string[] | undefined,
+): RequestBody | undefined {
+  if (client.introspection !== OWN_INTROSPECTION || !(client instanceof AuthleteClient)) return undefined
+  // No list: every field is text, and the encoder sends a form.
+  if (scopes === undefined) return { form: `token=${formValue(token)}` }
+  let list = ''
+  for (let i = 0; i < scopes.length; i++) {
+    const scope = scopes[i] as string
+    if (scope.length > MAX_FIELD_LENGTH || !PLAIN_SCOPE.test(scope)) return undefined
+    list += i === 0 ? `"${scope}"` : `,"${scope}"`
+  }
+  return { json: `{"token":"${token}","scopes":[${list}]}` }
 }
 
 /** An HTTP method: an RFC 9110 token. */

@@ -93,6 +93,31 @@ export class Transport {
         cause: scrubCause(error, this.config.secrets),
       })
     }
+    return this.#startEncoded(operation, body, options)
+  }
+
+  /**
+   * Runs `operation` with a body the package encoded itself, from values it has already checked as
+   * the operation's encoder would (`validateAccessToken`'s Bearer check): the call as {@link call}
+   * makes it, without reading a request object a second time. Never throws.
+   */
+  callEncoded<Result>(
+    operation: Operation<unknown, Result>,
+    body: RequestBody,
+    options: AuthleteCallOptions | undefined,
+  ): Promise<Result> {
+    try {
+      return this.#startEncoded(operation, body, options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  #startEncoded<Result>(
+    operation: Operation<unknown, Result>,
+    body: RequestBody | null,
+    options: AuthleteCallOptions | undefined,
+  ): Promise<Result> {
     let timeoutMs = this.config.timeoutMs
     let signal: AbortSignal | undefined
     let owner: SignalOwner | undefined

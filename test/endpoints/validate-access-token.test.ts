@@ -3,7 +3,7 @@
 // it, DPoP passed on only with the DPoP scheme, a resource that fails closed, concurrent checks
 // sharing one call, and cacheMs (never for a bound token, never past expiry, dropped on revocation).
 import { HttpResponse } from 'msw'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { introspectionHandler } from '../../mocks/index.js'
 import {
   AuthleteAbortError,
@@ -128,6 +128,84 @@ describe('a valid token', () => {
     await validateAccessToken(authlete, { ...bearer(), dpop: 'p.r.oof' })
     expect(env.calls[0]?.fields).toEqual({ token: 'at-1' })
   })
+})
+
+describe("the client's own call, with the body written by the check", () => {
+  it.each([
+    ['no scopes (a form, as the encoder sends text only)', undefined],
+    ['no scope at all', []],
+    ['one scope', ['openid']],
+    ['several', ['openid', 'payments', 'urn:example:read']],
+    ['a scope JSON escapes: a quote', ['a"b']],
+    ['a scope JSON escapes: a backslash', ['a\\b']],
+    ['a scope outside ASCII', ['café', 'openid']],
+    ['a scope with a space', ['has space']],
+  ])('%s: the same request, byte for byte, as authlete.introspection sends', async (_, scopes) => {
+    env.answers[INTROSPECTION] = OK
+    const token = 'C4SrUTijIj2IxqE1xBASr3dxQWgso3BpY49g8Cy+/A-._~=='
+    await validateAccessToken(env.authlete, bearer(token), { scopes })
+    await env.authlete.introspection(scopes === undefined ? { token } : { token, scopes })
+    const [checked, called] = env.calls
+    expect(checked?.body).toBe(called?.body)
+    expect(checked?.contentType).toBe(called?.contentType)
+    expect(checked?.fields).toEqual(scopes === undefined ? { token } : { token, scopes })
+  })
+
+  it("an empty scope goes through the call's own checks: 500 with its AuthleteInputError, Authlete not called", async () => {
+    const result = await validateAccessToken(env.authlete, bearer(), { scopes: [''] })
+    expect(result).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteInputError) })
+    expect(introspections()).toBe(0)
+  })
+
+  it('a client whose introspection a test replaced (a spy) is called through it, once per check', async () => {
+    env.answers[INTROSPECTION] = OK
+    const spy = vi.spyOn(env.authlete, 'introspection')
+    try {
+      await validateAccessToken(env.authlete, bearer(), { scopes: ['openid'] })
+      await validateAccessToken(env.authlete, bearer('at-2'))
+      expect(spy.mock.calls.map(([request]) => request)).toEqual([
+        { token: 'at-1', scopes: ['openid'] },
+        { token: 'at-2' },
+      ])
+      expect(introspections()).toBe(2)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  it('a URL checked before, then one with a token in its query, then none: each refused as if first', async () => {
+    env.answers[INTROSPECTION] = OK
+    expect(await validateAccessToken(authlete, bearer())).toMatchObject({ valid: true })
+    const inQuery = await validateAccessToken(authlete, { ...bearer(), url: `${URL_ME}?access_token=at` })
+    expect(inQuery).toMatchObject({ valid: false, status: 400 })
+    for (const url of [undefined, '', 'not a url', `${URL_ME} x`]) {
+      const result = await validateAccessToken(authlete, { ...bearer(), url } as never)
+      expect(result).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteInputError) })
+    }
+    // The same URL again, as another string: still accepted.
+    const again = await validateAccessToken(authlete, {
+      ...bearer(),
+      url: `https://api.example.com${'/api/me'}`,
+    })
+    expect(again).toMatchObject({ valid: true })
+  })
+
+  it.each(['get', 'PATCH', 'M-SEARCH'])(
+    'a method other than GET and POST (%s) is read as a token too',
+    async (method) => {
+      env.answers[INTROSPECTION] = OK
+      expect(await validateAccessToken(authlete, { ...bearer(), method })).toMatchObject({ valid: true })
+    },
+  )
+
+  it.each(['', 'G ET', 'GET\n', 42])(
+    'a method that is none (%j): 500, Authlete not called',
+    async (method) => {
+      const result = await validateAccessToken(authlete, { ...bearer(), method } as never)
+      expect(result).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteInputError) })
+      expect(introspections()).toBe(0)
+    },
+  )
 })
 
 describe('a token that will not do: the answer to send', () => {
@@ -640,7 +718,7 @@ describe('what is kept and shared stays true and each caller’s own (a review�
   })
 
   it('tokens that share a bucket: each its own call and answer; eight share, the ninth and later go out alone', async () => {
-    // The bucket is chosen by a token's length and last 16 characters: these all fall in one.
+    // The bucket is chosen by a token's length and last characters: these all fall in one.
     const tail = 'SAME-LAST-16-CHR'
     const tokens = Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(97 + i)}${tail}`)
     const pending = new Map<string, Array<(answer: unknown) => void>>()

@@ -11,6 +11,9 @@ import { closedPort } from './loopback.js'
 export interface RecordedCall {
   path: string
   fields: Record<string, unknown>
+  /** The body as it came, and its `Content-Type`: what two ways of making one call must share. */
+  body: string
+  contentType: string | null
 }
 
 export interface EndpointStandIn {
@@ -77,7 +80,12 @@ export async function startEndpointStandIn(
     handlers: (baseUrl) => [
       // Records, then answers nothing: msw goes on to the next handler.
       http.post(`${baseUrl}/api/*`, async ({ request }) => {
-        calls.push({ path: pathOf(request), fields: await readFields(request.clone()) })
+        calls.push({
+          path: pathOf(request),
+          fields: await readFields(request.clone()),
+          body: await request.clone().text(),
+          contentType: request.headers.get('content-type'),
+        })
       }),
       // The test's own answer for this path, if it gave one; else msw goes on.
       http.post(`${baseUrl}/api/*`, ({ request }) => {
