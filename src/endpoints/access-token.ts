@@ -33,6 +33,17 @@ export function readAccessToken(
   authorization: string | null | undefined,
   formToken: string | undefined,
 ): PresentedAccessToken | NoAccessToken {
+  // The usual header, `Bearer ` and a visible token with nothing after it: read with no trim and no
+  // scheme scan. Anything else takes the general way below, which reads it the same.
+  if (
+    formToken === undefined &&
+    typeof authorization === 'string' &&
+    authorization.startsWith('Bearer ') &&
+    isVisible(authorization.charCodeAt(7)) &&
+    isVisible(authorization.charCodeAt(authorization.length - 1))
+  ) {
+    return checkToken(authorization.slice(7), 'Bearer')
+  }
   const header = authorization?.trim() ?? ''
   if (header === '') {
     if (formToken === undefined) return MISSING
@@ -49,13 +60,17 @@ export function readAccessToken(
   if (end === header.length) return checkToken('', scheme)
   // One space then a visible character (the usual header): the token is the rest as it is, since
   // the header was trimmed. Else the blanks are trimmed off.
-  const first = header.charCodeAt(end + 1)
   return checkToken(
-    header.charCodeAt(end) === 32 && first > 32 && first < 127
+    header.charCodeAt(end) === 32 && isVisible(header.charCodeAt(end + 1))
       ? header.slice(end + 1)
       : header.slice(end).trim(),
     scheme,
   )
+}
+
+/** A visible ASCII character (`NaN`, past the end, is not). */
+function isVisible(code: number): boolean {
+  return code > 32 && code < 127
 }
 
 /**

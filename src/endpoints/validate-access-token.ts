@@ -388,7 +388,9 @@ function queryToken(url: string | URL): boolean {
   if (url instanceof URL) return url.searchParams.has('access_token')
   if (typeof url !== 'string') throw new AuthleteInputError('url', 'must be the request URL, a string or URL')
   const query = url.indexOf('?')
-  return query !== -1 && new URLSearchParams(url.slice(query + 1).split('#')[0]).has('access_token')
+  if (query === -1) return false
+  const fragment = url.indexOf('#', query)
+  return new URLSearchParams(url.slice(query + 1, fragment === -1 ? undefined : fragment)).has('access_token')
 }
 
 /**
@@ -397,11 +399,11 @@ function queryToken(url: string | URL): boolean {
  */
 function copiedStrings(scopes: unknown): string[] | null {
   if (!Array.isArray(scopes)) return null
-  const copy: string[] = []
+  const copy = new Array<string>(scopes.length)
   for (let i = 0; i < scopes.length; i++) {
     const item: unknown = scopes[i]
     if (typeof item !== 'string') return null
-    copy.push(item)
+    copy[i] = item
   }
   return copy
 }

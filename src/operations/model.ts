@@ -96,17 +96,25 @@ export function compileAccept(schema: z.core.$ZodType): Accept {
       }
     }
     case 'object': {
-      // A strict object (catchall `never`) refuses unknown keys, which this test does not look at.
-      const catchall = def.catchall === undefined ? 'unknown' : defOf(def.catchall).type
-      if (checked || (catchall !== 'unknown' && catchall !== 'any')) return byZod(schema)
+      const keys = testedKeys(def)
+      if (keys === null) return byZod(schema)
       const shape = def.shape as Record<string, z.core.$ZodType>
-      // zod never reads a field named `__proto__` (it would be the prototype): neither does this.
-      const keys = Object.keys(shape).filter((key) => key !== '__proto__')
       return generatedObjectTest(keys, shape) ?? loopedObjectTest(keys, shape)
     }
     default:
       return byZod(schema)
   }
+}
+
+/** The keys an object's own test reads; `null` for an object that zod must test. */
+function testedKeys(def: Node): string[] | null {
+  // A strict object (catchall `never`) refuses unknown keys, which this test does not look at.
+  const catchall = def.catchall === undefined ? 'unknown' : defOf(def.catchall).type
+  if ((def.checks !== undefined && def.checks.length > 0) || (catchall !== 'unknown' && catchall !== 'any')) {
+    return null
+  }
+  // zod never reads a field named `__proto__` (it would be the prototype): neither does this.
+  return Object.keys(def.shape as object).filter((key) => key !== '__proto__')
 }
 
 /** A key read as `value["key"]` by name: not an array index, nor anything to escape. */
@@ -123,24 +131,52 @@ const PLAIN_KEY = /^(?!\d)[\w$-]+$/
  * (`--disallow-code-generation-from-strings`) or a key is not plain, and the caller's loop serves.
  */
 function generatedObjectTest(keys: readonly string[], shape: Record<string, z.core.$ZodType>): Accept | null {
+  return generatedTest(keys, shape, false) as Accept | null
+}
+
+/**
+ * The generated test of an object, or of an answer (`answer`): then it also says whether a field
+ * of the model is `null` ({@link AnswerTest}), which costs a comparison per field read anyway, not
+ * a second walk over the answer's keys.
+ */
+function generatedTest(
+  keys: readonly string[],
+  shape: Record<string, z.core.$ZodType>,
+  answer: boolean,
+): Accept | AnswerTest | null {
   if (!keys.every((key) => PLAIN_KEY.test(key))) return null
+  const [no, yes] = answer ? ['0', 'n'] : ['false', 'true']
   try {
     const calls: Accept[] = []
     const lines = keys.map(
       (key) =>
-        `v = value[${JSON.stringify(key)}]; if (!(${testSource(shape[key] as z.core.$ZodType, calls)})) return false;`,
+        `v = value[${JSON.stringify(key)}]; if (!(${testSource(shape[key] as z.core.$ZodType, calls)})) return ${no};${answer ? ' if (v === null) n = 2;' : ''}`,
     )
     const source = `return function accept(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    let v;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return ${no};
+    let v;${answer ? ' let n = 1;' : ''}
     ${lines.join('\n    ')}
-    return true;
+    return ${yes};
   }`
     const parameters = calls.map((_, i) => `t${i}`)
-    return new Function(...parameters, source)(...calls) as Accept
+    return new Function(...parameters, source)(...calls) as Accept | AnswerTest
   } catch {
     return null
   }
+}
+
+/** An answer's test: 0 it fails, 1 it passes, 2 it passes with a field of the model `null`. */
+type AnswerTest = (value: unknown) => 0 | 1 | 2
+
+/** The test of an answer (an object model): generated where it can be, else the plain test. */
+function compileAnswerTest(schema: z.ZodObject): AnswerTest {
+  const def = defOf(schema)
+  const keys = testedKeys(def)
+  const test = keys === null ? null : generatedTest(keys, def.shape as Record<string, z.core.$ZodType>, true)
+  if (test !== null) return test as AnswerTest
+  // A null may be anywhere: the parse looks.
+  const accept = compileAccept(schema)
+  return (value) => (accept(value) ? 2 : 0)
 }
 
 /** An object's test as a loop over its fields' compiled tests: where code cannot be generated. */
@@ -290,13 +326,17 @@ export function modelParser<Result>(
     required === undefined
       ? NONE_REQUIRED
       : Object.entries(required).map(([action, fields]) => ({ action, fields }))
-  const accept = compileAccept(schema)
+  const test = compileAnswerTest(schema)
   const fields: ReadonlySet<string> = new Set(Object.keys(schema.shape))
   return (json) => {
-    if (accept(json)) {
+    const passed = test(json)
+    if (passed !== 0) {
       const answer = json as Record<string, unknown>
       if (missing(answer, requirementOf(answer, requirements)).length === 0) {
-        return { success: true, data: withoutNulls<Result>(answer, fields) }
+        return {
+          success: true,
+          data: passed === 1 ? (answer as Result) : withoutNulls<Result>(answer, fields),
+        }
       }
     }
     const result = schema.safeParse(json)
