@@ -160,7 +160,7 @@ export class Call<Result> implements AttemptOwner {
   /** Sends the next attempt, unless the call was halted meanwhile. */
   next(): void {
     this.#wake = null
-    if (this.#stop !== null) this.#end(this.#stop)
+    if (this.#stop !== null) this.#end(this.#stop, true)
     else this.#send()
   }
 
@@ -186,15 +186,15 @@ export class Call<Result> implements AttemptOwner {
       )
       const outcome =
         response !== null ? this.#interpret(response) : (this.#stop ?? this.#transportError(cause, attempt))
+      // An answer is JSON's own object, never an Error: a plain prototype test, not the brand test
+      // AuthleteError's `instanceof` runs (a call of its own, twice per call).
+      const failed = outcome instanceof Error
       this.#attempt = null
       this.#dropSingle()
-      const wait =
-        outcome instanceof AuthleteError && outcome !== this.#stop
-          ? this.#retryWait(outcome, attempt)
-          : undefined
+      const wait = failed && outcome !== this.#stop ? this.#retryWait(outcome as AuthleteError, attempt) : undefined
       this.#processed ||= this.#ending
       this.#ending = false
-      if (wait === undefined) this.#end(outcome)
+      if (wait === undefined) this.#end(outcome, failed)
       // Never from inside the undici callback that reported the end: the next attempt goes out on
       // a later turn, after a wait of 0 too (where a halt that came meanwhile still ends the call).
       else if (wait > 0) this.#sleep(wait)
@@ -205,7 +205,7 @@ export class Call<Result> implements AttemptOwner {
   }
 
   /** Ends the call, once: rejected with an error, resolved with an answer. */
-  #end(outcome: unknown, failed = outcome instanceof AuthleteError): void {
+  #end(outcome: unknown, failed: boolean): void {
     if (this.#ended) return
     this.#ended = true
     clearTimeout(this.#timer)
