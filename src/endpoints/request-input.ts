@@ -113,7 +113,7 @@ export function readClientRequest(
     readonly clientCertificate?: string | undefined
     readonly clientCertificatePath?: readonly string[] | undefined
   },
-  fields: ReadonlySet<string>,
+  fields: InputFields,
 ): ClientRequest | ClientRequestRefusal {
   const unknown = unknownInputField(input, fields)
   if (unknown !== undefined) return { refused: 'server_error', stage: 'request', error: unknown }
@@ -144,20 +144,43 @@ export function readClientRequest(
   }
 }
 
+/** The fields an endpoint's input (or options) may have, and the test of a key against them. */
+export interface InputFields {
+  readonly names: readonly string[]
+  readonly has: (key: string) => boolean
+}
+
+/**
+ * `names` as {@link InputFields}. The test is the comparisons written out (`key === "url" || …`):
+ * an object's keys are interned strings, so each is a pointer compare, where a `Set` hashes and
+ * probes; this runs on every request to a resource. A `Set` where code cannot be generated.
+ */
+export function inputFields(names: readonly string[]): InputFields {
+  let has: (key: string) => boolean
+  try {
+    has = new Function(
+      'key',
+      `return ${names.map((name) => `key === ${JSON.stringify(name)}`).join(' || ')}`,
+    ) as (key: string) => boolean
+  } catch {
+    const set: ReadonlySet<string> = new Set(names)
+    has = (key) => set.has(key)
+  }
+  return { names, has }
+}
+
 /**
  * The first field of an endpoint's `input` that the endpoint does not read, as an
  * {@link AuthleteInputError} naming it and the fields it reads; `undefined` when there is none.
  * Most likely the framework's whole request object was passed, whose headers would be lost.
  */
-export function unknownInputField(
-  input: object,
-  fields: ReadonlySet<string>,
-): AuthleteInputError | undefined {
+export function unknownInputField(input: object, fields: InputFields): AuthleteInputError | undefined {
+  const has = fields.has
   for (const key in input) {
-    if (!fields.has(key)) {
+    if (!has(key)) {
       return new AuthleteInputError(
         key.slice(0, 64),
-        `not a field of the endpoint's input (${[...fields].join(', ')}): pass these, with the headers read from the request, not the framework's request object`,
+        `not a field of the endpoint's input (${fields.names.join(', ')}): pass these, with the headers read from the request, not the framework's request object`,
       )
     }
   }

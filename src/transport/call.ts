@@ -13,7 +13,7 @@ import {
   AuthleteAbortError,
   AuthleteApiError,
   AuthleteCredentialsError,
-  AuthleteError,
+  type AuthleteError,
   type AuthleteErrorOptions,
   AuthleteNetworkError,
   AuthleteResponseError,
@@ -191,7 +191,8 @@ export class Call<Result> implements AttemptOwner {
       const failed = outcome instanceof Error
       this.#attempt = null
       this.#dropSingle()
-      const wait = failed && outcome !== this.#stop ? this.#retryWait(outcome as AuthleteError, attempt) : undefined
+      const wait =
+        failed && outcome !== this.#stop ? this.#retryWait(outcome as AuthleteError, attempt) : undefined
       this.#processed ||= this.#ending
       this.#ending = false
       if (wait === undefined) this.#end(outcome, failed)

@@ -2,7 +2,7 @@
 // and token endpoints: the form body in each shape a framework hands over, the Basic credentials,
 // and a Fetch body read within its limit. Pure functions and hand-made streams: no I/O.
 import { describe, expect, it } from 'vitest'
-import { formText, readBodyText, readClientRequest } from '../../src/endpoints/request-input.js'
+import { formText, inputFields, readBodyText, readClientRequest } from '../../src/endpoints/request-input.js'
 import { AuthleteAbortError, AuthleteInputError } from '../../src/index.js'
 import { basic } from '../helpers/basic.js'
 
@@ -70,8 +70,20 @@ describe('formText of no body at all', () => {
   })
 })
 
+describe('inputFields', () => {
+  it('has exactly the names given, whatever string the key is; none of the prototype', () => {
+    const fields = inputFields(['body', 'authorization', 'a"b\\c'])
+    expect(fields.names).toEqual(['body', 'authorization', 'a"b\\c'])
+    const built = ['author', 'ization'].join('')
+    for (const key of ['body', 'authorization', built, 'a"b\\c']) expect(fields.has(key), key).toBe(true)
+    for (const key of ['Body', 'body ', '', 'toString', '__proto__', 'constructor', 'a"b']) {
+      expect(fields.has(key), key).toBe(false)
+    }
+  })
+})
+
 describe('readClientRequest', () => {
-  const FIELDS: ReadonlySet<string> = new Set(['body', 'authorization'])
+  const FIELDS = inputFields(['body', 'authorization'])
 
   it('the form text and the Basic credentials', () => {
     expect(
@@ -131,7 +143,7 @@ describe('readClientRequest', () => {
 })
 
 describe('readClientRequest of an input with a field the endpoint does not read', () => {
-  const FIELDS: ReadonlySet<string> = new Set(['body', 'authorization', 'dpop'])
+  const FIELDS = inputFields(['body', 'authorization', 'dpop'])
 
   it('a framework request object (body, headers, method…) is the server’s mistake: server_error at request, naming the field and the fields read', () => {
     const req = { method: 'POST', headers: { authorization: basic('c1', 's1') }, body: { scope: 'openid' } }
