@@ -52,17 +52,19 @@ const BUCKETS = 1024
  */
 const MAX_PER_BUCKET = 8
 /**
- * How many of a token's last characters choose its bucket: a JWT's signature, a random token's
- * tail, 36 bits of a base64url one. More cost each check more (a sliced string's characters are
- * read one call each) and spread the tokens no better.
+ * How many of a token's characters choose its bucket, spread evenly over it: a random token's are
+ * all random, a JWT's reach past its fixed header, and a format's fixed prefix or suffix takes only
+ * its share. More cost each check more (a sliced string's characters are read one call each).
  */
-const HASHED = 6
+const HASHED = 8
 
-/** The bucket of `token`: FNV-1a of its length and its last characters. */
+/** The bucket of `token`: FNV-1a of its length and {@link HASHED} characters spread over it. */
 function bucketOf(token: string): number {
-  let hash = Math.imul(0x811c9dc5 ^ token.length, 0x01000193)
-  for (let i = token.length > HASHED ? token.length - HASHED : 0; i < token.length; i++) {
-    hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193)
+  const length = token.length
+  let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193)
+  // The middles of HASHED equal slices: (2k + 1) / (2 HASHED) of the way (a short token repeats some).
+  for (let k = 1; k < 2 * HASHED; k += 2) {
+    hash = Math.imul(hash ^ token.charCodeAt(((length * k) / (2 * HASHED)) | 0), 0x01000193)
   }
   return (hash ^ (hash >>> 16)) & (BUCKETS - 1)
 }

@@ -254,11 +254,19 @@ function validate(
   const cache = cacheOf<IntrospectionAnswer>(authlete)
   // The client's own call with the body written here, when it is the client's own method (not a
   // stand-in's, nor one a test replaced) and the values need no encoding; else the public method.
-  const body = subject === undefined ? encodedBody(authlete, presented.token, required) : undefined
-  const introspect =
-    body === undefined
-      ? () => authlete.introspection(call)
-      : () => (authlete as AuthleteClient)[introspectionEncoded](body)
+  // Read when a call is made, once, as `authlete.introspection(call)` reads it: not for a check
+  // that joins another or is answered from what was kept.
+  const token = presented.token
+  const introspect = (): Promise<IntrospectionAnswer> => {
+    const own = authlete.introspection
+    const body =
+      own === OWN_INTROSPECTION && subject === undefined && authlete instanceof AuthleteClient
+        ? encodedBody(token, required)
+        : undefined
+    return body === undefined
+      ? own.call(authlete, call)
+      : (authlete as AuthleteClient)[introspectionEncoded](body)
+  }
   // The shared call runs on the client's own deadline: each caller, the first included, waits
   // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
   if (cacheMs === 0) {
@@ -336,17 +344,11 @@ const OWN_INTROSPECTION = AuthleteClient.prototype.introspection
 const PLAIN_SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
 
 /**
- * The body of a Bearer check as the introspection call's encoder writes it (`{ token, scopes }`),
- * for the client's own `introspection`; `undefined` for anyone else's, or for scopes that need the
- * encoder's checks and escapes. The token is a b64token of at most `MAX_TOKEN_LENGTH` characters
- * (`readAccessToken`), which JSON carries as it is.
+ * The body of a Bearer check as the introspection call's encoder writes it (`{ token, scopes }`);
+ * `undefined` for scopes that need the encoder's checks and escapes. The token is a b64token of at
+ * most `MAX_TOKEN_LENGTH` characters (`readAccessToken`), which JSON carries as it is.
  */
-function encodedBody(
-  client: AccessTokenValidatorClient,
-  token: string,
-  scopes: readonly string[] | undefined,
-): RequestBody | undefined {
-  if (client.introspection !== OWN_INTROSPECTION || !(client instanceof AuthleteClient)) return undefined
+function encodedBody(token: string, scopes: readonly string[] | undefined): RequestBody | undefined {
   // No list: every field is text, and the encoder sends a form.
   if (scopes === undefined) return { form: `token=${formValue(token)}` }
   let list = ''
@@ -393,11 +395,11 @@ function queryToken(url: string | URL): boolean {
  */
 function copiedStrings(scopes: unknown): string[] | null {
   if (!Array.isArray(scopes)) return null
-  const copy = new Array<string>(scopes.length)
+  const copy: string[] = []
   for (let i = 0; i < scopes.length; i++) {
     const item: unknown = scopes[i]
     if (typeof item !== 'string') return null
-    copy[i] = item
+    copy.push(item)
   }
   return copy
 }

@@ -718,7 +718,8 @@ describe('what is kept and shared stays true and each caller’s own (a review�
   })
 
   it('tokens that share a bucket: each its own call and answer; eight share, the ninth and later go out alone', async () => {
-    // The bucket is chosen by a token's length and last characters: these all fall in one.
+    // The bucket is chosen by a token's length and eight characters spread over it, none the first
+    // of a 17-character token: these differ only there, and all fall in one.
     const tail = 'SAME-LAST-16-CHR'
     const tokens = Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(97 + i)}${tail}`)
     const pending = new Map<string, Array<(answer: unknown) => void>>()
@@ -769,6 +770,55 @@ describe('what is kept and shared stays true and each caller’s own (a review�
     expect(outer).toMatchObject({ valid: true, subject: 'call 1' })
     expect(await inner).toMatchObject({ valid: true, subject: 'call 2' })
     expect(calls).toBe(2)
+  })
+
+  it('tokens of one format with a fixed suffix (random, then ".prod01"): each token’s checks share one call', async () => {
+    let calls = 0
+    const standIn = {
+      introspection: ({ token }: { token: string }) => {
+        calls++
+        return new Promise((resolve) => setTimeout(resolve, 5, { ...OK, subject: token }))
+      },
+    }
+    const tokens = Array.from({ length: 12 }, (_, i) => `k${String(i * 7919).padStart(6, '0')}Qz9xyz.prod01`)
+    const checks = [0, 1, 2].flatMap(() =>
+      tokens.map((token) => validateAccessToken(standIn as never, bearer(token))),
+    )
+    const results = await Promise.all(checks)
+    expect(calls).toBe(12)
+    expect(results.map((result) => (result as { subject: string }).subject)).toEqual([
+      ...tokens,
+      ...tokens,
+      ...tokens,
+    ])
+  })
+
+  it('a client’s introspection is read once per call made: not for a check that joins one or is answered from what was kept', async () => {
+    let reads = 0
+    const standIn = {
+      get introspection() {
+        reads++
+        return () => Promise.resolve({ ...OK, expiresAt: Date.now() + 60_000 })
+      },
+    }
+    const [a, b] = [
+      validateAccessToken(standIn as never, bearer()),
+      validateAccessToken(standIn as never, bearer()),
+    ]
+    await Promise.all([a, b])
+    expect(reads).toBe(1)
+    await validateAccessToken(standIn as never, bearer('at-9'), { cacheMs: 60_000 })
+    await validateAccessToken(standIn as never, bearer('at-9'), { cacheMs: 60_000 })
+    expect(reads).toBe(2)
+  })
+
+  it('scopes whose length is not an array length (a Proxy): read as a loop reads them, none sent for a length that is no number', async () => {
+    env.answers[INTROSPECTION] = OK
+    const scopes = new Proxy(['read', 'write'], {
+      get: (target, key, receiver) => (key === 'length' ? 'admin' : Reflect.get(target, key, receiver)),
+    })
+    expect(await validateAccessToken(env.authlete, bearer(), { scopes })).toMatchObject({ valid: true })
+    expect(env.calls[0]?.fields).toEqual({ token: 'at-1', scopes: [] })
   })
 
   it('a check settling in the middle of its bucket leaves the ones above and below it found', async () => {
