@@ -772,7 +772,16 @@ describe('what is kept and shared stays true and each caller’s own (a review�
     expect(calls).toBe(2)
   })
 
-  it('tokens of one format with a fixed suffix (random, then ".prod01"): each token’s checks share one call', async () => {
+  it.each([
+    [
+      'with a fixed suffix (random, then ".prod01")',
+      (i: number) => `k${String(i * 7919).padStart(6, '0')}Qz9xyz.prod01`,
+    ],
+    [
+      'that differ in their last two characters (a counter)',
+      (i: number) => `C4SrUTijIj2IxqE1xBASr3dxQWgso3BpY49g8Cy00${String(i).padStart(2, '0')}`,
+    ],
+  ])('tokens of one format %s: each token’s checks share one call', async (_, tokenOf) => {
     let calls = 0
     const standIn = {
       introspection: ({ token }: { token: string }) => {
@@ -780,7 +789,7 @@ describe('what is kept and shared stays true and each caller’s own (a review�
         return new Promise((resolve) => setTimeout(resolve, 5, { ...OK, subject: token }))
       },
     }
-    const tokens = Array.from({ length: 12 }, (_, i) => `k${String(i * 7919).padStart(6, '0')}Qz9xyz.prod01`)
+    const tokens = Array.from({ length: 12 }, (_, i) => tokenOf(i))
     const checks = [0, 1, 2].flatMap(() =>
       tokens.map((token) => validateAccessToken(standIn as never, bearer(token))),
     )
