@@ -72,28 +72,10 @@ export class Transport {
   ): Promise<Result> {
     // Not an `async` function: the call's own promise is returned as it is, with no promise around it.
     try {
-      return this.#start(operation, input, options)
+      return this.#start(operation, input, false, options)
     } catch (error) {
       return Promise.reject(error)
     }
-  }
-
-  #start<Input, Result>(
-    operation: Operation<Input, Result>,
-    input: Input,
-    options: AuthleteCallOptions | undefined,
-  ): Promise<Result> {
-    let body: RequestBody | null
-    try {
-      body = operation.encode(input)
-    } catch (error) {
-      // The caller's own error (a throwing getter, a Proxy) becomes ours, with theirs as the cause.
-      if (error instanceof AuthleteError) throw this.#scrubbed(error)
-      throw new AuthleteInputError(operation.name, 'the argument could not be read', {
-        cause: scrubCause(error, this.config.secrets),
-      })
-    }
-    return this.#startEncoded(operation, body, options)
   }
 
   /**
@@ -107,17 +89,32 @@ export class Transport {
     options: AuthleteCallOptions | undefined,
   ): Promise<Result> {
     try {
-      return this.#startEncoded(operation, body, options)
+      return this.#start(operation, body, true, options)
     } catch (error) {
       return Promise.reject(error)
     }
   }
 
-  #startEncoded<Result>(
-    operation: Operation<unknown, Result>,
-    body: RequestBody | null,
+  /** `input` is the request, or (`encoded`) its body: one method, no call more per call for either. */
+  #start<Input, Result>(
+    operation: Operation<Input, Result>,
+    input: Input | RequestBody,
+    encoded: boolean,
     options: AuthleteCallOptions | undefined,
   ): Promise<Result> {
+    let body: RequestBody | null
+    if (encoded) body = input as RequestBody
+    else {
+      try {
+        body = operation.encode(input as Input)
+      } catch (error) {
+        // The caller's own error (a throwing getter, a Proxy) becomes ours, with theirs as the cause.
+        if (error instanceof AuthleteError) throw this.#scrubbed(error)
+        throw new AuthleteInputError(operation.name, 'the argument could not be read', {
+          cause: scrubCause(error, this.config.secrets),
+        })
+      }
+    }
     let timeoutMs = this.config.timeoutMs
     let signal: AbortSignal | undefined
     let owner: SignalOwner | undefined
