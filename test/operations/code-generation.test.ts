@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { runFixture } from '../helpers/child.js'
 
 describe('without code generation from strings', () => {
-  it('the encoders, the answers’ tests and the input fields’ tests fall back: the same requests and results', async () => {
+  it('the encoders and the answers’ tests fall back: the same requests and results', async () => {
     const [generated, looped] = await Promise.all([
       runFixture('code-generation.ts'),
       runFixture('code-generation.ts', ['--disallow-code-generation-from-strings']),
