@@ -21,13 +21,7 @@ import {
 import { toBackchannelResponse } from './backchannel-authentication-response.js'
 import { endOf, FAIL_AFTER_END_TIMEOUT_MS, type Flow, runFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
-import {
-  type ClientRequestRefusal,
-  type FormBody,
-  inputFields,
-  readBodyText,
-  readClientRequest,
-} from './request-input.js'
+import { type ClientRequestRefusal, type FormBody, readBodyText, readClientRequest } from './request-input.js'
 import { type EndpointResponse, toWebResponse } from './response.js'
 import { savePending, withdrawPending } from './save-pending.js'
 
@@ -83,7 +77,12 @@ export interface BackchannelAuthenticationOptions extends AuthleteCallOptions {
 
 const INVALID_CLIENT = '{"error":"invalid_client"}'
 /** The fields of {@link BackchannelAuthenticationInput}: any other is refused. */
-const INPUT_FIELDS = inputFields(['body', 'authorization', 'clientCertificate', 'clientCertificatePath'])
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'body',
+  'authorization',
+  'clientCertificate',
+  'clientCertificatePath',
+])
 const INVALID_REQUEST = '{"error":"invalid_request"}'
 
 /**

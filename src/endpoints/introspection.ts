@@ -13,13 +13,7 @@ import { isAuthleteError } from '../errors.js'
 import type { IntrospectionStandardAnswer } from '../operations/introspection-standard.js'
 import { type Flow, type FlowOptions, runFlow, untilEnd } from './flow.js'
 import { type Report, reporterOf } from './report.js'
-import {
-  type FormBody,
-  formText,
-  inputFields,
-  readWebRequestBody,
-  unknownInputField,
-} from './request-input.js'
+import { type FormBody, formText, readWebRequestBody, unknownInputField } from './request-input.js'
 import { type EndpointResponse, toWebResponse } from './response.js'
 
 /** The Authlete call the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -79,7 +73,7 @@ export interface IntrospectionRequestOptions extends FlowOptions {
   flowTimeoutMs?: number | undefined
 }
 
-const INPUT_FIELDS = inputFields(['body', 'authorization', 'accept'])
+const INPUT_FIELDS: ReadonlySet<string> = new Set(['body', 'authorization', 'accept'])
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }
 const SERVER_ERROR = '{"error":"server_error"}'
 const INVALID_REQUEST = '{"error":"invalid_request"}'

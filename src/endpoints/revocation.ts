@@ -12,7 +12,7 @@ import { isAuthleteError } from '../errors.js'
 import type { RevocationAnswer } from '../operations/revocation.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
 import { reporterOf } from './report.js'
-import { type FormBody, inputFields, readClientRequest, readWebRequestBody } from './request-input.js'
+import { type FormBody, readClientRequest, readWebRequestBody } from './request-input.js'
 import { type EndpointResponse, toWebResponse } from './response.js'
 import { forgetTokenChecks } from './token-check-cache.js'
 
@@ -51,7 +51,12 @@ export interface RevocationRequestHooks {
 export interface RevocationRequestOptions extends AuthleteCallOptions {}
 
 /** The fields of {@link RevocationRequestInput}: any other is refused. */
-const INPUT_FIELDS = inputFields(['body', 'authorization', 'clientCertificate', 'clientCertificatePath'])
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'body',
+  'authorization',
+  'clientCertificate',
+  'clientCertificatePath',
+])
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' }
 /** `RevocationRequestHandler.CHALLENGE`. */

@@ -15,7 +15,7 @@ import type { TokenFailReason } from '../operations/token-fail.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
 import { endOf, FAIL_AFTER_END_TIMEOUT_MS, flowTimeoutOf, startFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
-import { type FormBody, inputFields, readClientRequest, readWebRequestBody } from './request-input.js'
+import { type FormBody, readClientRequest, readWebRequestBody } from './request-input.js'
 import { type EndpointResponse, NULL_BODY_STATUSES, toWebResponse } from './response.js'
 import type { GrantHook, TokenRequestHooks, TokenRequestStage } from './token-hooks.js'
 import { toTokenResponse, UNSUPPORTED_GRANT_TYPE_BODY } from './token-response.js'
@@ -73,7 +73,7 @@ const INVALID_DPOP_PROOF = '{"error":"invalid_dpop_proof"}'
 const CLIENT_FIELDS: ReadonlySet<string> = new Set(['parameters', 'clientId', 'clientSecret'])
 
 /** The fields of {@link TokenRequestInput}: any other is refused. */
-const TOKEN_INPUT_FIELDS = inputFields([
+const TOKEN_INPUT_FIELDS: ReadonlySet<string> = new Set([
   'body',
   'authorization',
   'dpop',

@@ -24,13 +24,7 @@ import {
 } from './access-token.js'
 import { type Flow, type FlowOptions, runFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
-import {
-  type FormBody,
-  formText,
-  inputFields,
-  readWebRequestBody,
-  unknownInputField,
-} from './request-input.js'
+import { type FormBody, formText, readWebRequestBody, unknownInputField } from './request-input.js'
 import { type EndpointResponse, isAnswer, toWebResponse } from './response.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -118,7 +112,13 @@ export interface UserInfoRequestOptions extends FlowOptions {
 }
 
 /** The fields of {@link UserInfoRequestInput}: any other is refused. */
-const INPUT_FIELDS = inputFields(['method', 'authorization', 'dpop', 'body', 'clientCertificate'])
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'method',
+  'authorization',
+  'dpop',
+  'body',
+  'clientCertificate',
+])
 
 type Report = ReportOf<UserInfoRequestStage>
 

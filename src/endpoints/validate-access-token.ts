@@ -32,7 +32,7 @@ import {
   readAccessToken,
   serverErrorResponse,
 } from './access-token.js'
-import { inputFields, unknownInputField } from './request-input.js'
+import { unknownInputField } from './request-input.js'
 import { type EndpointResponse, isDpopNonce } from './response.js'
 import { cacheOf } from './token-check-cache.js'
 
@@ -123,8 +123,14 @@ export interface InvalidAccessToken extends EndpointResponse {
 export type AccessTokenValidation = ValidAccessToken | InvalidAccessToken
 
 /** The fields of {@link AccessTokenRequest}: any other is refused. */
-const INPUT_FIELDS = inputFields(['authorization', 'dpop', 'method', 'url', 'clientCertificate'])
-const OPTIONS = inputFields(['scopes', 'subject', 'cacheMs', 'now', 'signal', 'timeoutMs'])
+const INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'authorization',
+  'dpop',
+  'method',
+  'url',
+  'clientCertificate',
+])
+const OPTIONS: ReadonlySet<string> = new Set(['scopes', 'subject', 'cacheMs', 'now', 'signal', 'timeoutMs'])
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
 

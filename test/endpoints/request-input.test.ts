@@ -2,7 +2,12 @@
 // and token endpoints: the form body in each shape a framework hands over, the Basic credentials,
 // and a Fetch body read within its limit. Pure functions and hand-made streams: no I/O.
 import { describe, expect, it } from 'vitest'
-import { formText, inputFields, readBodyText, readClientRequest } from '../../src/endpoints/request-input.js'
+import {
+  formText,
+  readBodyText,
+  readClientRequest,
+  unknownInputField,
+} from '../../src/endpoints/request-input.js'
 import { AuthleteAbortError, AuthleteInputError } from '../../src/index.js'
 import { basic } from '../helpers/basic.js'
 
@@ -70,20 +75,23 @@ describe('formText of no body at all', () => {
   })
 })
 
-describe('inputFields', () => {
-  it('has exactly the names given, whatever string the key is; none of the prototype', () => {
-    const fields = inputFields(['body', 'authorization', 'a"b\\c'])
-    expect(fields.names).toEqual(['body', 'authorization', 'a"b\\c'])
+describe('unknownInputField', () => {
+  it('accepts exactly the names given, whatever string the key is; none of the prototype; the message lists them', () => {
+    const fields: ReadonlySet<string> = new Set(['body', 'authorization', 'a"b\\c'])
     const built = ['author', 'ization'].join('')
-    for (const key of ['body', 'authorization', built, 'a"b\\c']) expect(fields.has(key), key).toBe(true)
+    for (const key of ['body', 'authorization', built, 'a"b\\c']) {
+      expect(unknownInputField({ [key]: 1 }, fields), key).toBeUndefined()
+    }
     for (const key of ['Body', 'body ', '', 'toString', '__proto__', 'constructor', 'a"b']) {
-      expect(fields.has(key), key).toBe(false)
+      const error = unknownInputField(Object.defineProperty({}, key, { value: 1, enumerable: true }), fields)
+      expect(error, key).toBeInstanceOf(AuthleteInputError)
+      expect(error?.message, key).toContain('(body, authorization, a"b\\c)')
     }
   })
 })
 
 describe('readClientRequest', () => {
-  const FIELDS = inputFields(['body', 'authorization'])
+  const FIELDS: ReadonlySet<string> = new Set(['body', 'authorization'])
 
   it('the form text and the Basic credentials', () => {
     expect(
@@ -143,7 +151,7 @@ describe('readClientRequest', () => {
 })
 
 describe('readClientRequest of an input with a field the endpoint does not read', () => {
-  const FIELDS = inputFields(['body', 'authorization', 'dpop'])
+  const FIELDS: ReadonlySet<string> = new Set(['body', 'authorization', 'dpop'])
 
   it('a framework request object (body, headers, method…) is the server’s mistake: server_error at request, naming the field and the fields read', () => {
     const req = { method: 'POST', headers: { authorization: basic('c1', 's1') }, body: { scope: 'openid' } }
