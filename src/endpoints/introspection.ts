@@ -14,7 +14,7 @@ import type { IntrospectionStandardAnswer } from '../operations/introspection-st
 import { type Flow, type FlowOptions, runFlow, untilEnd } from './flow.js'
 import { type Report, reporterOf } from './report.js'
 import { type FormBody, formText, readWebRequestBody, unknownInputField } from './request-input.js'
-import { type EndpointResponse, toWebResponse } from './response.js'
+import { type EndpointResponse, toWebResponse, unknownActionError } from './response.js'
 
 /** The Authlete call the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type IntrospectionEndpointClient = Pick<AuthleteClient, 'introspectionStandard'>
@@ -183,6 +183,7 @@ async function run(
     case 'INTERNAL_SERVER_ERROR':
       return { status: 500, headers: { ...JSON_HEADERS }, body: content ?? SERVER_ERROR }
     default:
+      report(unknownActionError('introspectionStandard', answer.action), 'introspectionStandard')
       return serverError()
   }
 }

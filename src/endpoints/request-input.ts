@@ -164,6 +164,23 @@ export function unknownInputField(
   return undefined
 }
 
+/**
+ * The first name in `options` that `of` does not take, as an {@link AuthleteInputError} naming it and
+ * the options it takes; `undefined` when there is none. A misspelt option never goes unnoticed.
+ */
+export function unknownOption(
+  options: object,
+  names: ReadonlySet<string>,
+  of: string,
+): AuthleteInputError | undefined {
+  for (const key in options) {
+    if (!names.has(key)) {
+      return new AuthleteInputError(key.slice(0, 64), `not an option of ${of} (${[...names].join(', ')})`)
+    }
+  }
+  return undefined
+}
+
 /** How long a Fetch API variant waits for the client's body (a client that trickles it). */
 const BODY_READ_TIMEOUT_MS = 10_000
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AuthleteResponseError } from '../errors.js'
+
 /**
  * An endpoint's HTTP response as plain data: hand `status`, `headers` and `body` to any framework
  * (`res.status(r.status).set(r.headers).end(r.body)` in Express). Each is fresh: add to `headers`
@@ -44,6 +46,21 @@ export function isAnswer<Answer extends { action: string }>(value: unknown): val
     value !== null &&
     !(value instanceof Error) &&
     typeof (value as { action?: unknown }).action === 'string'
+  )
+}
+
+/**
+ * An answer whose `action` this version does not know (a newer Authlete's): the endpoint answers
+ * 500, and this is what it tells `onError` (or `validateAccessToken`'s `error`), for the logs.
+ *
+ * @internal
+ */
+export function unknownActionError(operation: string, action: unknown): AuthleteResponseError {
+  const named = typeof action === 'string' ? action.slice(0, 64) : typeof action
+  return new AuthleteResponseError(
+    200,
+    `Unusable answer from Authlete (${operation}): an action this version does not know, ${named}`,
+    { issues: [{ path: ['action'], message: `an action this version does not know: ${named}` }] },
   )
 }
 

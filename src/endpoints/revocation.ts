@@ -11,9 +11,9 @@ import type { AuthleteClient } from '../client.js'
 import { isAuthleteError } from '../errors.js'
 import type { RevocationAnswer } from '../operations/revocation.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
-import { reporterOf } from './report.js'
+import { type Report, reporterOf } from './report.js'
 import { type FormBody, readClientRequest, readWebRequestBody } from './request-input.js'
-import { type EndpointResponse, toWebResponse } from './response.js'
+import { type EndpointResponse, toWebResponse, unknownActionError } from './response.js'
 import { forgetTokenChecks } from './token-check-cache.js'
 
 /** The Authlete call the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -114,9 +114,12 @@ export async function handleRevocationRequest(
       if (isAuthleteError(error, 'AUTHLETE_INVALID_INPUT') && CLIENT_FIELDS.has(error.field)) {
         return { status: 400, headers: { ...JSON_HEADERS }, body: '{"error":"invalid_request"}' }
       }
+      // The token may have been revoked all the same (a deadline that passed as Authlete answered):
+      // what this process kept of it is dropped too, so that a check fails closed, not open.
+      forgetTokenChecks(authlete)
       return serverError()
     }
-    return toRevocationResponse(answer, authlete)
+    return toRevocationResponse(answer, authlete, report)
   } catch (error) {
     // Only a broken argument (no input object, a stand-in client answering nonsense) gets here.
     report(error, 'request')
@@ -125,7 +128,11 @@ export async function handleRevocationRequest(
 }
 
 /** Authlete's answer as the endpoint's response (`RevocationRequestHandler.process`). */
-function toRevocationResponse(answer: RevocationAnswer, authlete: object): EndpointResponse {
+function toRevocationResponse(
+  answer: RevocationAnswer,
+  authlete: object,
+  report: Report<RevocationRequestStage>,
+): EndpointResponse {
   const content = typeof answer.responseContent === 'string' ? answer.responseContent : undefined
   switch (answer.action) {
     case 'OK':
@@ -148,6 +155,9 @@ function toRevocationResponse(answer: RevocationAnswer, authlete: object): Endpo
     case 'INTERNAL_SERVER_ERROR':
       return { status: 500, headers: { ...JSON_HEADERS }, body: content ?? SERVER_ERROR }
     default:
+      // A newer Authlete's action: it may have revoked the token, so nothing kept of it is trusted.
+      forgetTokenChecks(authlete)
+      report(unknownActionError('revocation', answer.action), 'revocation')
       return serverError()
   }
 }

@@ -25,7 +25,7 @@ import {
 import { type Flow, type FlowOptions, runFlow, untilEnd } from './flow.js'
 import { type Report as ReportOf, reporterOf } from './report.js'
 import { type FormBody, formText, readWebRequestBody, unknownInputField } from './request-input.js'
-import { type EndpointResponse, isAnswer, toWebResponse } from './response.js'
+import { type EndpointResponse, isAnswer, toWebResponse, unknownActionError } from './response.js'
 
 /** The Authlete calls the endpoint makes: an `AuthleteClient`, or a stand-in of your own. */
 export type UserInfoEndpointClient = Pick<AuthleteClient, 'userinfo' | 'userinfoIssue'>
@@ -194,7 +194,7 @@ async function run(
     report(error, 'userinfo')
     return serverErrorResponse()
   }
-  if (answer.action !== 'OK') return errorResponse(answer, answer.dpopNonce)
+  if (answer.action !== 'OK') return errorResponse(answer, answer.dpopNonce, report, 'userinfo')
 
   let values: Record<string, unknown> | undefined
   try {
@@ -232,7 +232,7 @@ async function run(
         body: issued.responseContent,
       }
     default:
-      return errorResponse(issued, answer.dpopNonce)
+      return errorResponse(issued, answer.dpopNonce, report, 'userinfoIssue')
   }
 }
 
@@ -314,10 +314,21 @@ function allowedClaims(
   return any ? values : undefined
 }
 
-/** An error action of either call: its status and challenge; an action this version does not know: 500. */
-function errorResponse(answer: { action: string; responseContent?: string }, dpopNonce: string | undefined) {
+/**
+ * An error action of either call: its status and challenge; an action this version does not know:
+ * 500, and `onError` told at the call's stage.
+ */
+function errorResponse(
+  answer: { action: string; responseContent?: string },
+  dpopNonce: string | undefined,
+  report: Report,
+  stage: 'userinfo' | 'userinfoIssue',
+) {
   const status = errorStatusOf(answer.action)
-  if (status === undefined || !isAnswer(answer)) return serverErrorResponse()
+  if (status === undefined || !isAnswer(answer)) {
+    report(unknownActionError(stage, (answer as { action?: unknown } | null)?.action), stage)
+    return serverErrorResponse()
+  }
   return challengeResponse(status, answer.responseContent, dpopNonce)
 }
 

@@ -32,8 +32,8 @@ import {
   readAccessToken,
   serverErrorResponse,
 } from './access-token.js'
-import { unknownInputField } from './request-input.js'
-import { type EndpointResponse, isDpopNonce } from './response.js'
+import { unknownInputField, unknownOption } from './request-input.js'
+import { type EndpointResponse, isDpopNonce, unknownActionError } from './response.js'
 import { cacheOf } from './token-check-cache.js'
 
 /** The Authlete call it makes: an `AuthleteClient`, or a stand-in of your own. */
@@ -188,9 +188,13 @@ function validate(
   request: AccessTokenRequest,
   options: ValidateAccessTokenOptions,
 ): Promise<AccessTokenValidation> {
-  const unknown = unknownInputField(request, INPUT_FIELDS) ?? unknownInputField(options, OPTIONS)
+  const unknown =
+    unknownInputField(request, INPUT_FIELDS) ?? unknownOption(options, OPTIONS, 'validateAccessToken')
   if (unknown !== undefined) throw unknown
   const { scopes, subject, signal, timeoutMs } = options
+  // An empty subject (a missing path parameter, say) would ask Authlete nothing: fail closed.
+  if (subject === '')
+    throw new AuthleteInputError('subject', 'must be the user the resource belongs to, not empty')
   const cacheMs = options.cacheMs === undefined || options.cacheMs === 0 ? 0 : cacheMsOf(options.cacheMs)
   // Read on every check, not only a DPoP one: a resource server set up wrong learns it at once.
   const method = request.method
@@ -450,9 +454,7 @@ function verdict(answer: IntrospectionAnswer): AccessTokenValidation {
     return {
       valid: false,
       ...serverErrorResponse(),
-      error: new TypeError(
-        `an introspection action this version does not know: ${String(answer.action).slice(0, 64)}`,
-      ),
+      error: unknownActionError('introspection', answer.action),
     }
   }
   return { valid: false, ...challengeResponse(status, answer.responseContent, answer.dpopNonce) }

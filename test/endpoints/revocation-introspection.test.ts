@@ -7,6 +7,7 @@ import {
   type AuthleteClient,
   AuthleteInputError,
   AuthleteNetworkError,
+  AuthleteResponseError,
   handleIntrospectionRequest,
   handleIntrospectionWebRequest,
   handleRevocationRequest,
@@ -123,11 +124,18 @@ describe('handleRevocationRequest', () => {
     expect(env.paths()).toEqual([])
     expect(errors).toEqual([[expect.any(AuthleteInputError), 'revocation']])
     env.answers[REVOCATION] = { action: 'FUTURE' }
-    expect(await handleRevocationRequest(authlete, { body: 'token=a', authorization: undefined })).toEqual({
+    const unknown = recorded()
+    expect(
+      await handleRevocationRequest(authlete, { body: 'token=a', authorization: undefined }, unknown.hooks),
+    ).toEqual({
       status: 500,
       headers: JSON_HEADERS,
       body: SERVER_ERROR,
     })
+    expect(unknown.errors).toEqual([[expect.any(AuthleteResponseError), 'revocation']])
+    expect((unknown.errors[0] as [AuthleteResponseError, unknown])[0].message).toBe(
+      'Unusable answer from Authlete (revocation): an action this version does not know, FUTURE',
+    )
   })
 
   it('Authlete unreachable: 500 server_error, onError(AuthleteNetworkError, revocation)', async () => {
@@ -293,6 +301,32 @@ describe('handleIntrospectionRequest', () => {
       headers: JSON_HEADERS,
       body: '{"error":"invalid_request"}',
     })
+  })
+
+  it('an empty body: 400 invalid_request after the caller is known, Authlete not called; onError at introspectionStandard', async () => {
+    const { hooks, errors, hook } = recorded()
+    expect(
+      await handleIntrospectionRequest(
+        authlete,
+        { body: '', authorization: basic('rs', 'rs-secret') },
+        hooks,
+      ),
+    ).toEqual({ status: 400, headers: JSON_HEADERS, body: '{"error":"invalid_request"}' })
+    expect(hook).toHaveBeenCalledTimes(1)
+    expect(env.paths()).toEqual([])
+    expect(errors).toEqual([[expect.any(AuthleteInputError), 'introspectionStandard']])
+  })
+
+  it('an action this version does not know: 500 server_error, onError at introspectionStandard', async () => {
+    env.answers[STANDARD] = { action: 'FUTURE', responseContent: '{"active":true}' }
+    const { hooks, errors } = recorded()
+    expect(
+      await handleIntrospectionRequest(authlete, { body: 'token=a', authorization: undefined }, hooks),
+    ).toEqual({ status: 500, headers: JSON_HEADERS, body: SERVER_ERROR })
+    expect(errors).toEqual([[expect.any(AuthleteResponseError), 'introspectionStandard']])
+    expect((errors[0] as [AuthleteResponseError, unknown])[0].message).toBe(
+      'Unusable answer from Authlete (introspectionStandard): an action this version does not know, FUTURE',
+    )
   })
 
   it('Authlete unreachable: 500 server_error, onError(AuthleteNetworkError, introspectionStandard)', async () => {

@@ -8,6 +8,7 @@ import {
   type AuthleteClient,
   AuthleteInputError,
   AuthleteNetworkError,
+  AuthleteResponseError,
   handleUserInfoRequest,
   handleUserInfoWebRequest,
   type UserInfoRequestHooks,
@@ -183,14 +184,29 @@ describe('the answers of /auth/userinfo, mapped', () => {
     },
   )
 
-  it('an action this version does not know: 500 with no detail', async () => {
+  it('an action this version does not know: 500 with no detail; onError told at the call that gave it', async () => {
     env.answers[USERINFO] = { action: 'FUTURE', responseContent: 'Bearer error="x"' }
-    const { hooks } = recorded()
+    const { hooks, errors } = recorded()
     expect(await handleUserInfoRequest(authlete, get('Bearer at'), hooks)).toEqual({
       status: 500,
       headers: NO_STORE,
       body: '',
     })
+    expect(errors).toEqual([[expect.any(AuthleteResponseError), 'userinfo']])
+    const [error] = errors[0] as [AuthleteResponseError, UserInfoRequestStage]
+    expect(error.code).toBe('AUTHLETE_RESPONSE_INVALID')
+    expect(error.message).toBe(
+      'Unusable answer from Authlete (userinfo): an action this version does not know, FUTURE',
+    )
+    expect(error.issues).toEqual([
+      { path: ['action'], message: 'an action this version does not know: FUTURE' },
+    ])
+
+    env.answers[USERINFO] = OK
+    env.answers[ISSUE] = { action: 'FUTURE_ISSUE', responseContent: '{"sub":"john"}' }
+    const issued = recorded()
+    expect((await handleUserInfoRequest(authlete, get('Bearer at'), issued.hooks)).status).toBe(500)
+    expect(issued.errors).toEqual([[expect.any(AuthleteResponseError), 'userinfoIssue']])
   })
 })
 

@@ -10,6 +10,7 @@ import {
   AuthleteClient,
   AuthleteInputError,
   AuthleteNetworkError,
+  AuthleteResponseError,
   AuthleteTimeoutError,
   handleRevocationRequest,
   validateAccessToken,
@@ -272,8 +273,13 @@ describe('a token that will not do: the answer to send', () => {
       status: 500,
       headers: NO_STORE,
       body: '',
-      error: expect.any(TypeError),
+      error: expect.any(AuthleteResponseError),
     })
+    const { error } = (await validateAccessToken(authlete, bearer())) as { error: AuthleteResponseError }
+    expect(error.code).toBe('AUTHLETE_RESPONSE_INVALID')
+    expect(error.message).toBe(
+      'Unusable answer from Authlete (introspection): an action this version does not know, FUTURE',
+    )
   })
 
   it('Authlete unreachable: 500, failing closed, the AuthleteNetworkError for the logs', async () => {
@@ -291,6 +297,7 @@ describe('a token that will not do: the answer to send', () => {
     ['a request object with other fields', { ...bearer(), headers: {} }, {}, 'headers'],
     ['an unknown option', bearer(), { scope: ['x'] }, 'scope'],
     ['a bad cacheMs', bearer(), { cacheMs: -1 }, 'cacheMs'],
+    ['an empty subject (which would ask nothing)', bearer(), { subject: '' }, 'subject'],
     ['a URL that is none', { ...bearer(), url: 'not a url' }, {}, 'url'],
     ['a URL of another scheme', { ...bearer(), url: 'ftp://api.example.com/x' }, {}, 'url'],
     ['no method', { ...bearer(), method: '' }, {}, 'method'],
@@ -303,6 +310,13 @@ describe('a token that will not do: the answer to send', () => {
       expect(env.paths()).toEqual([])
     },
   )
+
+  it('a misspelt option is named as an option of validateAccessToken, with the options it takes', async () => {
+    const result = await validateAccessToken(authlete, bearer(), { scope: ['payments'] } as never)
+    expect((result as { error: AuthleteInputError }).error.message).toBe(
+      'scope: not an option of validateAccessToken (scopes, subject, cacheMs, now, signal, timeoutMs)',
+    )
+  })
 })
 
 describe('concurrent checks and cacheMs', () => {
@@ -387,6 +401,40 @@ describe('concurrent checks and cacheMs', () => {
       status: 401,
     })
     expect(introspections()).toBe(2)
+  })
+
+  it('a revocation whose outcome is unknown (the call failed, or an action this version does not know) drops them too: failing closed', async () => {
+    env.answers[INTROSPECTION] = OK
+    const outcomes = [
+      () => Promise.reject(new Error('the answer was lost on the way back')),
+      () => Promise.resolve({ action: 'FUTURE' }),
+    ]
+    for (const revocation of outcomes) {
+      // One client object for both: what is kept is kept per client.
+      const client = { introspection: authlete.introspection.bind(authlete), revocation } as never
+      env.answers[INTROSPECTION] = OK
+      expect((await validateAccessToken(client, bearer(), { cacheMs: 60_000 })).valid).toBe(true)
+      const before = introspections()
+      expect((await validateAccessToken(client, bearer(), { cacheMs: 60_000 })).valid).toBe(true)
+      expect(introspections()).toBe(before) // kept
+      expect(
+        (await handleRevocationRequest(client, { body: 'token=at-1', authorization: undefined })).status,
+      ).toBe(500)
+      env.answers[INTROSPECTION] = { action: 'UNAUTHORIZED', responseContent: 'Bearer error="invalid_token"' }
+      expect(await validateAccessToken(client, bearer(), { cacheMs: 60_000 })).toMatchObject({
+        valid: false,
+        status: 401,
+      })
+      expect(introspections()).toBe(before + 1)
+    }
+  })
+
+  it('a revocation refused before any call (an empty body) keeps them: nothing was revoked', async () => {
+    env.answers[INTROSPECTION] = OK
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
+    expect((await handleRevocationRequest(authlete, { body: '', authorization: undefined })).status).toBe(400)
+    expect((await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })).valid).toBe(true)
+    expect(introspections()).toBe(1)
   })
 })
 
@@ -577,16 +625,22 @@ describe('what is kept and shared stays true and each caller’s own (a review�
     expect(calls).toBe(2)
   })
 
-  it('no two questions share a key: an empty subject is not “anyone’s”, scopes ["a b"] are not ["a", "b"]', async () => {
+  it('no two questions share a key: a subject is not “anyone’s”, scopes ["a b"] are not ["a", "b"]; an empty subject is refused', async () => {
     env.answers[INTROSPECTION] = OK
     await validateAccessToken(authlete, bearer(), { cacheMs: 60_000 })
-    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, subject: '' })
+    await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, subject: 'john' })
     await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, scopes: ['a', 'b'] })
     await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, scopes: ['a b'] })
     expect(introspections()).toBe(4)
+    // Never answered from what "anyone's" kept: an empty subject fails closed, Authlete not asked.
+    expect(await validateAccessToken(authlete, bearer(), { cacheMs: 60_000, subject: '' })).toMatchObject({
+      valid: false,
+      status: 500,
+    })
+    expect(introspections()).toBe(4)
   })
 
-  it('no two questions in flight share a call: an empty subject, ["a b"] against ["a", "b"], [] against none', async () => {
+  it('no two questions in flight share a call: a subject, ["a b"] against ["a", "b"], [] against none', async () => {
     const asked: unknown[] = []
     const standIn = {
       introspection: async (request: { scopes?: unknown; subject?: unknown }) => {
@@ -597,17 +651,17 @@ describe('what is kept and shared stays true and each caller’s own (a review�
     const check = (options: object) => validateAccessToken(standIn as never, bearer(), options)
     const results = await Promise.all([
       check({}),
-      check({ subject: '' }),
+      check({ subject: 'john' }),
       check({ scopes: ['a', 'b'] }),
       check({ scopes: ['a b'] }),
       check({ scopes: [] }),
       check({ scopes: ['a', 'b'] }),
-      check({ subject: '' }),
+      check({ subject: 'john' }),
       check({}),
     ])
     expect(asked).toEqual([
       [undefined, undefined],
-      [undefined, ''],
+      [undefined, 'john'],
       [['a', 'b'], undefined],
       [['a b'], undefined],
       [[], undefined],
@@ -870,7 +924,7 @@ describe('what is kept and shared stays true and each caller’s own (a review�
         status: 500,
         headers: NO_STORE,
         body: '',
-        error: expect.any(TypeError),
+        error: expect.any(AuthleteResponseError),
       })
     },
   )
