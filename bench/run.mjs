@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { canCount, instructionsPerCall } from './instructions.mjs'
 import { renderMarkdown, renderSvg } from './report.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -177,6 +178,17 @@ try {
   // The poll login (issue 24's target): the four exchanges, /complete answering NO_ACTION.
   const pollLogin = await loginAB('poll', 'poll,poll-floor', 'poll-floor')
 
+  // Issue 25's target counted in instructions too, which the machine's load does not move: the
+  // check and its bare call against the one raw exchange (the same request and answer).
+  let instructions = null
+  if (!smoke && (await canCount())) {
+    instructions = {}
+    for (const kind of ['dispatch:introspection', 'sdk:introspection', 'sdk:validate']) {
+      instructions[kind] = await instructionsPerCall(server.url, kind)
+      process.stderr.write(`instructions ${kind}: ${JSON.stringify(instructions[kind])}\n`)
+    }
+  }
+
   const imports = { sdk: [], 'undici+zod': [], official: [] }
   for (let i = 0; i < importRuns; i++) {
     for (const target of Object.keys(imports)) {
@@ -223,6 +235,7 @@ try {
     ab,
     login,
     pollLogin,
+    instructions,
     soak,
   }
   await mkdir(out, { recursive: true })
