@@ -230,14 +230,21 @@ export class AuthleteTimeoutError extends AuthleteError {
 }
 
 /**
- * The caller's `signal` fired. `cause` is the signal's `reason`.
+ * The caller's `signal` fired, or a flow's deadline (`flowTimeoutMs`) passed while a hook ran, which
+ * the message then says. `cause` is the signal's `reason`.
  */
 export class AuthleteAbortError extends AuthleteError {
   declare readonly code: 'AUTHLETE_ABORTED'
 
   /** @internal */
   constructor(reason: unknown, options: Omit<AuthleteErrorOptions, 'cause'> = {}) {
-    super('AUTHLETE_ABORTED', 'The call was aborted by the caller', { ...options, cause: reason })
+    super(
+      'AUTHLETE_ABORTED',
+      reason instanceof DOMException && reason.name === 'TimeoutError'
+        ? `The call was ended by a deadline: ${reason.message}`
+        : 'The call was aborted by the caller',
+      { ...options, cause: reason },
+    )
   }
 }
 

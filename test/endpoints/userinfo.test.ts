@@ -314,6 +314,25 @@ describe('OK: the claims hook, then /auth/userinfo/issue', () => {
     expect(answer.status).toBe(500)
     expect(performance.now() - started).toBeLessThan(5_000)
     expect(errors).toEqual([[expect.any(AuthleteAbortError), 'claims']])
+    // The deadline ended it, not the caller: the message says which.
+    expect((errors[0] as [AuthleteAbortError, unknown])[0].message).toBe(
+      "The call was ended by a deadline: The flow's flowTimeoutMs of 50 ms passed",
+    )
+  })
+
+  it('a hook the caller’s own signal ends: the AuthleteAbortError says the caller aborted it', async () => {
+    env.answers[USERINFO] = OK
+    const controller = new AbortController()
+    const { hooks, errors } = recorded(() => {
+      controller.abort(new Error('shutting down'))
+      return new Promise(() => {})
+    })
+    const answer = await handleUserInfoRequest(authlete, get('Bearer at'), hooks, {
+      signal: controller.signal,
+    })
+    expect(answer.status).toBe(500)
+    expect(errors).toEqual([[expect.any(AuthleteAbortError), 'claims']])
+    expect((errors[0] as [AuthleteAbortError, unknown])[0].message).toBe('The call was aborted by the caller')
   })
 })
 
