@@ -2,6 +2,7 @@
 // any case, one way only, a b64token. The UserInfo endpoint and validateAccessToken share it.
 import { describe, expect, it } from 'vitest'
 import { proofFields, readAccessToken } from '../../src/endpoints/access-token.js'
+import { MAX_TOKEN_LENGTH } from '../../src/operations/request-fields.js'
 
 const SCHEME = { invalid: 'The Authorization header must use the Bearer or DPoP scheme.' }
 const MALFORMED = { invalid: 'The access token is malformed.' }
@@ -63,6 +64,39 @@ describe('readAccessToken', () => {
       for (let n = random() % 6; n >= 0; n--) header += pieces[random() % pieces.length]
       expect(readAccessToken(header, undefined), JSON.stringify(header)).toStrictEqual(rule(header))
     }
+  })
+
+  it('a token is a b64token by RFC 6750 §2.1’s grammar: every UTF-16 code unit, at each place, as the pattern says', () => {
+    const grammar = /^[A-Za-z0-9\-._~+/]+=*$/
+    for (let code = 0; code <= 0xffff; code++) {
+      const c = String.fromCharCode(code)
+      for (const token of [`${c}ab`, `a${c}b`, `ab${c}`, `ab${c}=`, `${c}`]) {
+        const expected = grammar.test(token) ? { token, scheme: 'Bearer' } : MALFORMED
+        // The usual header (read in place) and one read the general way (a second space).
+        if (code > 32 && code < 127) {
+          expect(readAccessToken(`Bearer ${token}`, undefined), JSON.stringify(token)).toStrictEqual(expected)
+        }
+        expect(readAccessToken(undefined, token), JSON.stringify(token)).toStrictEqual(expected)
+      }
+    }
+    expect(readAccessToken('Bearer ab==', undefined)).toStrictEqual({ token: 'ab==', scheme: 'Bearer' })
+    expect(readAccessToken('Bearer a=b', undefined)).toStrictEqual(MALFORMED)
+    expect(readAccessToken('Bearer ==', undefined)).toStrictEqual(MALFORMED)
+  })
+
+  it('a token of MAX_TOKEN_LENGTH characters is read; one more is malformed, either way it came', () => {
+    const longest = 'a'.repeat(MAX_TOKEN_LENGTH)
+    expect(readAccessToken(`Bearer ${longest}`, undefined)).toStrictEqual({
+      token: longest,
+      scheme: 'Bearer',
+    })
+    expect(readAccessToken(`Bearer  ${longest}`, undefined)).toStrictEqual({
+      token: longest,
+      scheme: 'Bearer',
+    })
+    expect(readAccessToken(`Bearer ${longest}a`, undefined)).toStrictEqual(MALFORMED)
+    expect(readAccessToken(`Bearer  ${longest}a`, undefined)).toStrictEqual(MALFORMED)
+    expect(readAccessToken(undefined, `${longest}a`)).toStrictEqual(MALFORMED)
   })
 
   it('no header, an empty one or blanks only: missing; a form token alone is a Bearer token', () => {
