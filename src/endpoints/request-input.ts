@@ -153,15 +153,13 @@ export function unknownInputField(
   input: object,
   fields: ReadonlySet<string>,
 ): AuthleteInputError | undefined {
-  for (const key in input) {
-    if (!fields.has(key)) {
-      return new AuthleteInputError(
+  const key = unknownName(input, fields)
+  return key === undefined
+    ? undefined
+    : new AuthleteInputError(
         key.slice(0, 64),
         `not a field of the endpoint's input (${[...fields].join(', ')}): pass these, with the headers read from the request, not the framework's request object`,
       )
-    }
-  }
-  return undefined
 }
 
 /**
@@ -173,11 +171,15 @@ export function unknownOption(
   names: ReadonlySet<string>,
   of: string,
 ): AuthleteInputError | undefined {
-  for (const key in options) {
-    if (!names.has(key)) {
-      return new AuthleteInputError(key.slice(0, 64), `not an option of ${of} (${[...names].join(', ')})`)
-    }
-  }
+  const key = unknownName(options, names)
+  return key === undefined
+    ? undefined
+    : new AuthleteInputError(key.slice(0, 64), `not an option of ${of} (${[...names].join(', ')})`)
+}
+
+/** The first enumerable name of `object` not among `names`. */
+function unknownName(object: object, names: ReadonlySet<string>): string | undefined {
+  for (const key in object) if (!names.has(key)) return key
   return undefined
 }
 
