@@ -28,13 +28,14 @@ import type { TokenFailAnswer, TokenFailRequest } from './operations/token-fail.
 import type { TokenIssueAnswer, TokenIssueRequest } from './operations/token-issue.js'
 import type { UserinfoAnswer, UserinfoRequest } from './operations/userinfo.js'
 import type { UserinfoIssueAnswer, UserinfoIssueRequest } from './operations/userinfo-issue.js'
-import type { RequestBody } from './transport/operation.js'
+import type { CallReading, RequestBody } from './transport/operation.js'
 import type { AuthleteCallOptions, AuthleteClientOptions } from './transport/options.js'
 import { Transport } from './transport/transport.js'
 
 /**
  * `validateAccessToken`'s way in: `/auth/introspection` with the body it wrote itself, from a token
- * and scopes it has already checked as the call's encoder does. A method under a symbol, so that no user sees it.
+ * and scopes it has already checked as the call's encoder does, resolving with its reading of the
+ * outcome. A method under a symbol, so that no user sees it.
  * @internal
  */
 export const introspectionEncoded: unique symbol = Symbol('authlete-ciba.introspectionEncoded')
@@ -205,8 +206,11 @@ export class AuthleteClient {
   }
 
   /** @internal See {@link introspectionEncoded}. */
-  [introspectionEncoded](body: RequestBody): Promise<IntrospectionAnswer> {
-    return this.#transport.callEncoded(OPERATIONS.introspection, body, undefined)
+  [introspectionEncoded]<Reading>(
+    body: RequestBody,
+    reading: CallReading<IntrospectionAnswer, Reading>,
+  ): Promise<Reading> {
+    return this.#transport.callEncoded(OPERATIONS.introspection, body, undefined, reading)
   }
 
   /**

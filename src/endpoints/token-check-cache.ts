@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { CallReading } from '../transport/operation.js'
+
 /** The most results kept per client; the oldest goes first. */
 const MAX_ENTRIES = 10_000
 
@@ -26,18 +28,6 @@ interface Entry<Result> {
 export interface TokenQuestion {
   readonly scopes?: readonly string[] | undefined
   readonly subject?: string | undefined
-}
-
-/** A check in flight: its token, question and answer, and whether a second caller joined it. */
-interface Check<Result> extends TokenQuestion {
-  readonly token: string
-  /** `undefined` while its call is being started. */
-  answer: Promise<Result> | undefined
-  joined: boolean
-  /** Why the answer could not be frozen, once that is known: the callers fail with it. */
-  unfrozen?: unknown
-  /** The next check in flight in the same bucket (another token, or another question of this one). */
-  below: Check<Result> | undefined
 }
 
 /**
@@ -87,6 +77,116 @@ function frozen<T>(value: T): T {
   return value
 }
 
+/** The checks in flight, chained by bucket. */
+type Table = Array<Check<unknown, unknown> | undefined>
+
+/** `check` out of its bucket's chain, if it is there (not after a clear, nor when it went alone). */
+function forget(table: Table, bucket: number, check: Check<unknown, unknown>): void {
+  let running = table[bucket]
+  if (running === check) {
+    table[bucket] = check.below
+    return
+  }
+  for (; running !== undefined; running = running.below) {
+    if (running.below === check) {
+      running.below = check.below
+      return
+    }
+  }
+}
+
+/**
+ * A check in flight: its token and question, and the first caller's reading of its outcome (the
+ * call resolves with that reading itself, with no promise of the caller's own). A caller that
+ * asks the same joins it: it waits for the first caller's verdict, then reads the outcome kept
+ * here. The first caller's reading runs before anyone else resumes, so the check is forgotten (and
+ * its answer frozen) before then: none joins a settled check, none sees an answer another can change.
+ */
+class Check<Result, Verdict> implements TokenQuestion, CallReading<Result, Verdict> {
+  readonly token: string
+  readonly scopes: readonly string[] | undefined
+  readonly subject: string | undefined
+  /** The next check in flight in the same bucket (another token, or another question of this one). */
+  below: Check<unknown, unknown> | undefined = undefined
+  /** The first caller's verdict; `undefined` while its call is being started. */
+  first: Promise<Verdict> | undefined = undefined
+  joined = false
+  /** The call failed, or its answer could not be frozen: the callers fail with `error`. */
+  failure = false
+  error: unknown = undefined
+  answer: Result | undefined = undefined
+  readonly #table: Table
+  readonly #bucket: number
+  readonly #keep: boolean
+  readonly #then: (answer: Result) => Verdict
+  readonly #failed: (error: unknown) => Verdict
+
+  constructor(
+    table: Table,
+    bucket: number,
+    token: string,
+    question: TokenQuestion,
+    keep: boolean,
+    then: (answer: Result) => Verdict,
+    failed: (error: unknown) => Verdict,
+  ) {
+    this.#table = table
+    this.#bucket = bucket
+    this.token = token
+    this.scopes = question.scopes
+    this.subject = question.subject
+    this.#keep = keep
+    this.#then = then
+    this.#failed = failed
+  }
+
+  answered(answer: Result): Verdict {
+    forget(this.#table, this.#bucket, this as Check<unknown, unknown>)
+    try {
+      if (this.#keep || this.joined) frozen(answer)
+    } catch (error) {
+      // A stand-in's answer that cannot be frozen (a typed array, a throwing getter): no one gets
+      // an answer another could change.
+      return this.#fail(error)
+    }
+    this.answer = answer
+    return this.#then(answer)
+  }
+
+  failed(error: unknown): Verdict {
+    forget(this.#table, this.#bucket, this as Check<unknown, unknown>)
+    return this.#fail(error)
+  }
+
+  #fail(error: unknown): Verdict {
+    this.failure = true
+    this.error = error
+    return this.#failed(error)
+  }
+
+  /** A joining caller's verdict: its own reading of the outcome, once the first caller has read it. */
+  join<Joined>(then: (answer: Result) => Joined, failed: (error: unknown) => Joined): Promise<Joined> {
+    this.joined = true
+    return (this.first as Promise<Verdict>).then(() =>
+      this.failure ? failed(this.error) : then(this.answer as Result),
+    )
+  }
+}
+
+/**
+ * The reading of `answer` (an answer, a promise or a stand-in's thenable): how a check that goes
+ * through a client's public method is read.
+ */
+export function readAnswer<Result, Verdict>(
+  answer: Result | PromiseLike<Result>,
+  reading: CallReading<Result, Verdict>,
+): Promise<Verdict> {
+  return Promise.resolve(answer).then(
+    (value) => reading.answered(value),
+    (error: unknown) => reading.failed(error),
+  )
+}
+
 /**
  * The checks of one client: in flight by token (a question asked of it found by comparing, which
  * costs less than a key made of the question on every check), kept by key (the token and what was
@@ -94,7 +194,7 @@ function frozen<T>(value: T): T {
  */
 class TokenCheckCache<Result> {
   /** The checks in flight, chained by bucket. */
-  readonly #inFlight: Array<Check<Result> | undefined> = Array.from({ length: BUCKETS }, () => undefined)
+  readonly #inFlight: Table = Array.from({ length: BUCKETS }, () => undefined)
   readonly #results = new Map<string, Entry<Result>>()
   /** Counts the {@link clear}s: a check started before one is not kept after it. */
   #generation = 0
@@ -132,95 +232,46 @@ class TokenCheckCache<Result> {
 
   /**
    * A caller's verdict on `token` asked `question`: `then(answer)` of the check in flight that asks
-   * the same, or of `start()`'s, which later callers share until it settles; `failed(error)` when it
-   * fails. A check started after a {@link clear} is not joined to one from before it. The answer is
-   * frozen, deep, when anyone else can see it: a caller joined, or `keep` (it will be kept for later
-   * ones); a caller alone with its answer gets it as it came. `then` and `failed` must not throw.
+   * the same, or of the call `start(reading)` makes, which later callers share until it settles;
+   * `failed(error)` when it fails. `start` returns the promise of `reading`'s reading of its call's
+   * outcome (the call's own promise, or {@link readAnswer}'s). A check started after a
+   * {@link clear} is not joined to one from before it. The answer is frozen, deep, when anyone else
+   * can see it: a caller joined, or `keep` (it will be kept for later ones); a caller alone with its
+   * answer gets it as it came. `then` and `failed` must not throw.
    */
   check<Verdict>(
     token: string,
     question: TokenQuestion,
-    start: () => Promise<Result>,
+    start: (reading: CallReading<Result, Verdict>) => Promise<Verdict>,
     keep: boolean,
     then: (answer: Result) => Verdict,
     failed: (error: unknown) => Verdict,
   ): Promise<Verdict> {
+    const table = this.#inFlight
     const bucket = bucketOf(token)
     let count = 0
-    for (let running = this.#inFlight[bucket]; running !== undefined; running = running.below) {
+    for (let running = table[bucket]; running !== undefined; running = running.below) {
       // A check whose call is still being started has no answer to share: a stand-in that checks
       // the same token from inside its call gets a check of its own.
-      const shared = running.answer
-      if (running.token === token && shared !== undefined && asks(running, question)) {
-        const joined = running
-        joined.joined = true
-        // The first caller's continuation has run by then: an answer it could not freeze fails here too.
-        return shared.then(
-          (value) => (joined.unfrozen === undefined ? then(value) : failed(joined.unfrozen)),
-          failed,
-        )
+      if (running.token === token && running.first !== undefined && asks(running, question)) {
+        return (running as Check<Result, unknown>).join(then, failed)
       }
       count++
     }
-    // A full bucket: this check goes out alone, found by no one.
-    const alone = count >= MAX_PER_BUCKET
-    const check: Check<Result> = {
-      token,
-      scopes: question.scopes,
-      subject: question.subject,
-      answer: undefined,
-      joined: false,
-      below: alone ? undefined : this.#inFlight[bucket],
+    const check = new Check(table, bucket, token, question, keep, then, failed)
+    // A full bucket: this check goes out alone, found by no one. Else in the table before the call
+    // starts: a call that ends at once must not leave behind a check no one removes.
+    if (count < MAX_PER_BUCKET) {
+      check.below = table[bucket]
+      table[bucket] = check as Check<unknown, unknown>
     }
-    // In the table before the call starts: a stand-in's thenable may settle synchronously, and must
-    // not leave behind a check no one removes.
-    if (!alone) this.#inFlight[bucket] = check
-    let answer: Promise<Result>
     try {
-      answer = Promise.resolve(start())
+      check.first = start(check)
     } catch (error) {
-      this.#forget(bucket, check)
+      forget(table, bucket, check as Check<unknown, unknown>)
       throw error
     }
-    check.answer = answer
-    // The first caller's continuation is the answer's first reaction, since it is attached before
-    // any joiner's: the check is forgotten (and its answer frozen) before anyone else resumes, so
-    // none joins a settled check and none sees an answer another can change. It handles the
-    // rejection too, which is then never unhandled. One continuation per caller, no bookkeeping
-    // promise beside them.
-    return answer.then(
-      (value) => {
-        this.#forget(bucket, check)
-        try {
-          if (keep || check.joined) frozen(value)
-        } catch (error) {
-          // A stand-in's answer that cannot be frozen (a typed array, a throwing getter): no one
-          // gets an answer another could change.
-          check.unfrozen = error
-          return failed(error)
-        }
-        return then(value)
-      },
-      (error: unknown) => {
-        this.#forget(bucket, check)
-        return failed(error)
-      },
-    )
-  }
-
-  /** `check` out of its bucket's chain, if it is there (not after a {@link clear}, nor when it went alone). */
-  #forget(bucket: number, check: Check<Result>): void {
-    let running = this.#inFlight[bucket]
-    if (running === check) {
-      this.#inFlight[bucket] = check.below
-      return
-    }
-    for (; running !== undefined; running = running.below) {
-      if (running.below === check) {
-        running.below = check.below
-        return
-      }
-    }
+    return check.first
   }
 
   /**

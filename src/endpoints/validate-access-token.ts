@@ -20,7 +20,7 @@ import type {
   IntrospectionOk,
   IntrospectionRequest,
 } from '../operations/introspection.js'
-import type { RequestBody } from '../transport/operation.js'
+import type { CallReading, RequestBody } from '../transport/operation.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
 import {
   challengeResponse,
@@ -34,7 +34,7 @@ import {
 } from './access-token.js'
 import { unknownInputField, unknownOption } from './request-input.js'
 import { type EndpointResponse, isDpopNonce, unknownActionError } from './response.js'
-import { cacheOf } from './token-check-cache.js'
+import { cacheOf, readAnswer } from './token-check-cache.js'
 
 /** The Authlete call it makes: an `AuthleteClient`, or a stand-in of your own. */
 export type AccessTokenValidatorClient = Pick<AuthleteClient, 'introspection'>
@@ -267,15 +267,17 @@ function validate(
   // Read when a call is made, once, as `authlete.introspection(call)` reads it: not for a check
   // that joins another or is answered from what was kept.
   const token = presented.token
-  const introspect = (): Promise<IntrospectionAnswer> => {
+  const introspect = (
+    reading: CallReading<IntrospectionAnswer, AccessTokenValidation>,
+  ): Promise<AccessTokenValidation> => {
     const own = authlete.introspection
     const body =
       own === OWN_INTROSPECTION && subject === undefined && authlete instanceof AuthleteClient
         ? encodedBody(token, required)
         : undefined
     return body === undefined
-      ? own.call(authlete, call)
-      : (authlete as AuthleteClient)[introspectionEncoded](body)
+      ? readAnswer(own.call(authlete, call), reading)
+      : (authlete as AuthleteClient)[introspectionEncoded](body, reading)
   }
   // The shared call runs on the client's own deadline: each caller, the first included, waits
   // within its own signal and timeoutMs, so that one caller's short deadline fails no other.
@@ -293,12 +295,12 @@ function validate(
   if (kept !== undefined) return Promise.resolve(verdictOf(kept))
   const generation = cache.generation
   let started = false
-  const checked = cache.check(
+  const checked = cache.check<AccessTokenValidation>(
     presented.token,
     call,
-    () => {
+    (reading) => {
       started = true
-      return introspect()
+      return introspect(reading)
     },
     true,
     (answer) => {

@@ -35,7 +35,7 @@ import {
   retryWait,
 } from '../http/retry.js'
 import type { AuthleteTraceContext } from '../http/tracing.js'
-import type { Operation, RequestBody } from './operation.js'
+import type { CallReading, Operation, RequestBody } from './operation.js'
 import { type CredentialSource, isCredential, type TransportConfig } from './options.js'
 
 /** What a call needs of its client: made once per client, shared by its calls. @internal */
@@ -62,10 +62,13 @@ export interface CallRequest<Result> {
   readonly signalOwner: SignalOwner | undefined
   /** The tracing context, when someone subscribes: attempts and status are written into it. */
   readonly trace: AuthleteTraceContext | null
+  /** The caller's reading of the outcome, which the call's promise then resolves with. */
+  readonly reading: CallReading<Result, unknown> | null
 }
 
 /**
- * Settles exactly once; every rejection is an {@link AuthleteError}.
+ * Settles exactly once; every rejection is an {@link AuthleteError}. With a reading, it resolves
+ * with the reading of the answer or of the error, and never rejects.
  */
 export class Call<Result> implements AttemptOwner {
   readonly #config: TransportConfig
@@ -94,8 +97,9 @@ export class Call<Result> implements AttemptOwner {
   #attempt: Attempt | null = null
   #stop: AuthleteError | null = null
   #ended = false
-  #resolve!: (result: Result) => void
+  #resolve!: (value: unknown) => void
   #reject!: (error: unknown) => void
+  readonly #reading: CallReading<Result, unknown> | null
   #wake: (() => void) | null = null
   readonly #settled: () => void
   /** The credentials of this call in the forms they are sent in. */
@@ -119,6 +123,7 @@ export class Call<Result> implements AttemptOwner {
     this.#operation = operation
     this.#body = body
     this.#trace = request.trace
+    this.#reading = request.reading
     this.#timeoutMs = request.timeoutMs
     this.#signal = request.signal
     this.#options = dispatchOptions(
@@ -136,14 +141,15 @@ export class Call<Result> implements AttemptOwner {
   }
 
   /**
-   * Runs the call. Resolves with the validated answer or rejects with an {@link AuthleteError}.
+   * Runs the call. Resolves with the validated answer or rejects with an {@link AuthleteError}
+   * (with a reading: resolves with its reading of either).
    *
    * Driven by callbacks rather than an `async` loop: each attempt reports to
    * {@link Call.attemptEnded}, which ends the call, or sends the next attempt after its wait. One
    * promise per call, settled once by {@link Call.#end}.
    */
-  run(): Promise<Result> {
-    const promise = new Promise<Result>((resolve, reject) => {
+  run(): Promise<unknown> {
+    const promise = new Promise<unknown>((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
     })
@@ -215,8 +221,21 @@ export class Call<Result> implements AttemptOwner {
     this.#dropSingle()
     if (this.#trace !== null) this.#trace.attempts = this.#attempts
     this.#settled()
-    if (failed) this.#reject(outcome)
-    else this.#resolve(outcome as Result)
+    const reading = this.#reading
+    if (reading === null) {
+      if (failed) this.#reject(outcome)
+      else this.#resolve(outcome)
+      return
+    }
+    let value: unknown
+    try {
+      value = failed ? reading.failed(outcome) : reading.answered(outcome as Result)
+    } catch (error) {
+      // A reading must not throw; one that does still settles the call, as a rejection.
+      this.#reject(error)
+      return
+    }
+    this.#resolve(value)
   }
 
   /**

@@ -54,3 +54,14 @@ export interface Operation<Input, Result> {
    */
   readonly noContent?: (() => Result) | undefined
 }
+
+/**
+ * How a caller reads its call's outcome, when the call's promise is to resolve with that reading
+ * rather than with the answer: read as the call ends, which saves the caller a promise and a
+ * microtask turn of its own (a resource server's token check, on every request to it). Neither
+ * method may throw; the promise never rejects.
+ */
+export interface CallReading<Result, Reading> {
+  answered(answer: Result): Reading
+  failed(error: unknown): Reading
+}

@@ -19,7 +19,7 @@ import { Connections } from '../http/connections.js'
 import { scrubCause } from '../http/redact.js'
 import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
 import { Call, type CallSite } from './call.js'
-import type { Operation, RequestBody } from './operation.js'
+import type { CallReading, Operation, RequestBody } from './operation.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,
@@ -72,7 +72,7 @@ export class Transport {
   ): Promise<Result> {
     // Not an `async` function: the call's own promise is returned as it is, with no promise around it.
     try {
-      return this.#start(operation, input, false, options)
+      return this.#start(operation, input, false, options, null) as Promise<Result>
     } catch (error) {
       return Promise.reject(error)
     }
@@ -81,27 +81,33 @@ export class Transport {
   /**
    * Runs `operation` with a body the package encoded itself, from values it has already checked as
    * the operation's encoder would (`validateAccessToken`'s Bearer check): the call as {@link call}
-   * makes it, without reading a request object a second time. Never throws.
+   * makes it, without reading a request object a second time, resolving with `reading`'s reading
+   * of the answer or the error. Never throws, never rejects (unless the reading throws).
    */
-  callEncoded<Result>(
+  callEncoded<Result, Reading>(
     operation: Operation<unknown, Result>,
     body: RequestBody,
     options: AuthleteCallOptions | undefined,
-  ): Promise<Result> {
+    reading: CallReading<Result, Reading>,
+  ): Promise<Reading> {
     try {
-      return this.#start(operation, body, true, options)
+      return this.#start(operation, body, true, options, reading) as Promise<Reading>
     } catch (error) {
-      return Promise.reject(error)
+      return new Promise((resolve) => resolve(reading.failed(error)))
     }
   }
 
-  /** `input` is the request, or (`encoded`) its body: one method, no call more per call for either. */
+  /**
+   * `input` is the request, or (`encoded`) its body: one method, no call more per call for either.
+   * Resolves with the answer, or with `reading`'s reading of the outcome.
+   */
   #start<Input, Result>(
     operation: Operation<Input, Result>,
     input: Input | RequestBody,
     encoded: boolean,
     options: AuthleteCallOptions | undefined,
-  ): Promise<Result> {
+    reading: CallReading<Result, unknown> | null,
+  ): Promise<unknown> {
     let body: RequestBody | null
     if (encoded) body = input as RequestBody
     else {
@@ -133,13 +139,23 @@ export class Transport {
     }
     if (this.#closing) throw new AuthleteClientClosedError()
     const channel = tracingChannelOf(operation.name)
-    if (!channel.hasSubscribers) return this.#run(operation, body, timeoutMs, signal, owner, null)
+    if (!channel.hasSubscribers) return this.#run(operation, body, timeoutMs, signal, owner, null, reading)
     const context: AuthleteTraceContext = {
       operation: operation.name,
       method,
       url: this.config.origin + this.config.apiPath + operation.path,
     }
-    return traced(channel, context, () => this.#run(operation, body, timeoutMs, signal, owner, context))
+    const call = traced(channel, context, () =>
+      this.#run(operation, body, timeoutMs, signal, owner, context, null),
+    )
+    // Traced, the call settles with its own answer or error, which the subscribers see; the reading
+    // comes after.
+    return reading === null
+      ? call
+      : call.then(
+          (answer) => reading.answered(answer as Result),
+          (error: unknown) => reading.failed(error),
+        )
   }
 
   /** One call. A credential function is asked by the call itself, under its deadline and signal. */
@@ -150,9 +166,19 @@ export class Transport {
     signal: AbortSignal | undefined,
     signalOwner: SignalOwner | undefined,
     trace: AuthleteTraceContext | null,
-  ): Promise<Result> {
+    reading: CallReading<Result, unknown> | null,
+  ): Promise<unknown> {
     this.#inFlight++
-    return new Call({ site: this.#site, operation, body, timeoutMs, signal, signalOwner, trace }).run()
+    return new Call({
+      site: this.#site,
+      operation,
+      body,
+      timeoutMs,
+      signal,
+      signalOwner,
+      trace,
+      reading,
+    }).run()
   }
 
   /** `error` with its `cause` (the caller's own error, which may quote anything) free of credentials. */

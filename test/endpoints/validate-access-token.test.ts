@@ -2,12 +2,14 @@
 // is read from, each /auth/introspection verdict mapped as Authlete's Java AccessTokenValidator maps
 // it, DPoP passed on only with the DPoP scheme, a resource that fails closed, concurrent checks
 // sharing one call, and cacheMs (never for a bound token, never past expiry, dropped on revocation).
+import diagnosticsChannel from 'node:diagnostics_channel'
 import { HttpResponse } from 'msw'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { introspectionHandler } from '../../mocks/index.js'
 import {
   AuthleteAbortError,
   AuthleteClient,
+  AuthleteClientClosedError,
   AuthleteInputError,
   AuthleteNetworkError,
   AuthleteResponseError,
@@ -155,6 +157,56 @@ describe("the client's own call, with the body written by the check", () => {
   it("an empty scope goes through the call's own checks: 500 with its AuthleteInputError, Authlete not called", async () => {
     const result = await validateAccessToken(env.authlete, bearer(), { scopes: [''] })
     expect(result).toMatchObject({ valid: false, status: 500, error: expect.any(AuthleteInputError) })
+    expect(introspections()).toBe(0)
+  })
+
+  it('traced (a subscriber on authlete-ciba:introspection): the subscriber sees the call end with its answer or error; each caller, a joined one too, its verdict', async () => {
+    env.answers[INTROSPECTION] = OK
+    const seen: string[] = []
+    const channel = diagnosticsChannel.tracingChannel('authlete-ciba:introspection')
+    const subscriber = {
+      start: () => {},
+      end: () => {},
+      asyncStart: () => {},
+      asyncEnd: (context: unknown) => seen.push(`asyncEnd ${(context as { action: string }).action}`),
+      error: (context: unknown) => seen.push(`error ${(context as { code: string }).code}`),
+    }
+    channel.subscribe(subscriber as never)
+    try {
+      const both = await Promise.all([
+        validateAccessToken(authlete, bearer(), { scopes: ['openid'] }),
+        validateAccessToken(authlete, bearer(), { scopes: ['openid'] }),
+      ])
+      expect(both.map((result) => [result.valid, (result as { subject?: string }).subject])).toEqual([
+        [true, 'john'],
+        [true, 'john'],
+      ])
+      expect(introspections()).toBe(1)
+      await using down = await unreachableAuthlete()
+      expect(await validateAccessToken(down, bearer())).toMatchObject({
+        valid: false,
+        status: 500,
+        error: expect.any(AuthleteNetworkError),
+      })
+      expect(seen).toEqual(['asyncEnd OK', 'error AUTHLETE_NETWORK', 'asyncEnd undefined'])
+    } finally {
+      channel.unsubscribe(subscriber as never)
+    }
+  })
+
+  it('a closed client: 500 with its AuthleteClientClosedError, every caller, none rejects; Authlete not called', async () => {
+    await authlete.close()
+    const both = await Promise.all([
+      validateAccessToken(authlete, bearer(), { scopes: ['openid'] }),
+      validateAccessToken(authlete, bearer(), { scopes: ['openid'] }),
+    ])
+    for (const result of both) {
+      expect(result).toMatchObject({
+        valid: false,
+        status: 500,
+        error: expect.any(AuthleteClientClosedError),
+      })
+    }
     expect(introspections()).toBe(0)
   })
 

@@ -149,6 +149,59 @@ describe('a throwaway operation on the real transport', () => {
   })
 })
 
+describe('a call with a reading (callEncoded): the promise resolves with the reading of the outcome', () => {
+  const echoing = (request: { body: string }, res: Parameters<typeof json>[0]) =>
+    json(res, 200, { action: 'OK', echoed: JSON.parse(request.body).word })
+  const reading = {
+    answered: (answer: { echoed: string }) => `answered ${answer.echoed}`,
+    failed: (error: unknown) => `failed ${(error as { code?: string }).code}`,
+  }
+
+  it('the answer read as the call ends; the body sent as it was given', async () => {
+    server.handle(echoing)
+    const t = transport()
+    const before = server.requests.length
+    await expect(t.callEncoded(echo, { json: '{"word":"hi"}' }, undefined, reading)).resolves.toBe(
+      'answered hi',
+    )
+    expect(server.requests[before]?.body).toBe('{"word":"hi"}')
+    await t.close()
+  })
+
+  it('an error read, not rejected: an API error, a deadline, an option refused before any I/O, a closed client', async () => {
+    const t = transport(150)
+    server.handle((_request, res) => json(res, 500, { resultCode: 'A001', resultMessage: 'down' }))
+    await expect(t.callEncoded(echo, { json: '{}' }, undefined, reading)).resolves.toBe(
+      'failed AUTHLETE_API_ERROR',
+    )
+    server.handle(() => {})
+    await expect(t.callEncoded(echo, { json: '{}' }, undefined, reading)).resolves.toBe(
+      'failed AUTHLETE_TIMEOUT',
+    )
+    await expect(t.callEncoded(echo, { json: '{}' }, { timeoutMs: -1 }, reading)).resolves.toBe(
+      'failed AUTHLETE_INVALID_INPUT',
+    )
+    await t.close()
+    await expect(t.callEncoded(echo, { json: '{}' }, undefined, reading)).resolves.toBe(
+      'failed AUTHLETE_CLIENT_CLOSED',
+    )
+  })
+
+  it('a reading that throws still settles the call: rejected with what it threw, the client left idle', async () => {
+    server.handle(echoing)
+    const t = transport()
+    const boom = new Error('reading boom')
+    const throwing = {
+      answered: () => {
+        throw boom
+      },
+      failed: () => 'failed',
+    }
+    await expect(t.callEncoded(echo, { json: '{"word":"x"}' }, undefined, throwing)).rejects.toBe(boom)
+    await expect(t.close()).resolves.toBeUndefined()
+  })
+})
+
 describe('an operation that reads: GET, no body, an answer without action', () => {
   const configuration: Operation<void, { issuer: string }> = {
     name: 'serviceConfiguration',
