@@ -354,6 +354,8 @@ let checkedUrl: string | undefined
 const OWN_INTROSPECTION = AuthleteClient.prototype.introspection
 /** A scope that JSON carries as it is (RFC 6749 §3.3: `NQCHAR`, no quote, no backslash). */
 const PLAIN_SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+/** The last scope found plain: a resource asks for the same scope on every check. */
+let plainScope: string | undefined
 
 /**
  * The body of a Bearer check as the introspection call's encoder writes it (`{ token, scopes }`);
@@ -366,7 +368,10 @@ function encodedBody(token: string, scopes: readonly string[] | undefined): Requ
   let list = ''
   for (let i = 0; i < scopes.length; i++) {
     const scope = scopes[i] as string
-    if (scope.length > MAX_FIELD_LENGTH || !PLAIN_SCOPE.test(scope)) return undefined
+    if (scope !== plainScope) {
+      if (scope.length > MAX_FIELD_LENGTH || !PLAIN_SCOPE.test(scope)) return undefined
+      plainScope = scope
+    }
     list += i === 0 ? `"${scope}"` : `,"${scope}"`
   }
   return { json: `{"token":"${token}","scopes":[${list}]}` }
