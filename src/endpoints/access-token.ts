@@ -18,8 +18,13 @@ export interface PresentedAccessToken {
   readonly scheme: 'Bearer' | 'DPoP'
 }
 
-/** Why no token can be read: none at all (a bare challenge), or a request that breaks RFC 6750. */
-type NoAccessToken = { readonly missing: true } | { readonly invalid: string }
+/**
+ * Why no token can be read: none at all (a bare challenge), or a request that breaks RFC 6750,
+ * answered in `scheme` (the request's own, when it used one this reads: `Bearer` else).
+ */
+type NoAccessToken =
+  | { readonly missing: true }
+  | { readonly invalid: string; readonly scheme: 'Bearer' | 'DPoP' }
 
 // RFC 6750 §2.1 b64token: what a token is made of.
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
@@ -49,13 +54,15 @@ export function readAccessToken(
     if (formToken === undefined) return MISSING
     return checkToken(formToken, 'Bearer')
   }
-  if (formToken !== undefined) return { invalid: 'The access token must be sent one way only.' }
+  if (formToken !== undefined) {
+    return { invalid: 'The access token must be sent one way only.', scheme: 'Bearer' }
+  }
   // The scheme read in place, with no copy of it: this runs on every request to a resource.
   const end = schemeEnd(header)
   const scheme =
     end === 6 && BEARER.test(header) ? 'Bearer' : end === 4 && DPOP.test(header) ? 'DPoP' : undefined
   if (scheme === undefined) {
-    return { invalid: 'The Authorization header must use the Bearer or DPoP scheme.' }
+    return { invalid: 'The Authorization header must use the Bearer or DPoP scheme.', scheme: 'Bearer' }
   }
   if (end === header.length) return checkToken('', scheme)
   // One space then a visible character (the usual header): the token is the rest as it is, since
@@ -93,7 +100,7 @@ const MISSING: NoAccessToken = Object.freeze({ missing: true })
 
 function checkToken(token: string, scheme: 'Bearer' | 'DPoP'): PresentedAccessToken | NoAccessToken {
   if (token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
-    return { invalid: 'The access token is malformed.' }
+    return { invalid: 'The access token is malformed.', scheme }
   }
   return { token, scheme }
 }

@@ -184,7 +184,7 @@ async function run(
   if (form !== undefined && 'invalid' in form) return invalidTokenRequestResponse(form.invalid, 'Bearer')
   const presented = readAccessToken(input.authorization, form?.token)
   if ('missing' in presented) return missingTokenResponse()
-  if ('invalid' in presented) return invalidTokenRequestResponse(presented.invalid, 'Bearer')
+  if ('invalid' in presented) return invalidTokenRequestResponse(presented.invalid, presented.scheme)
   if (presented.scheme === 'DPoP' && !input.dpop) return missingProofResponse()
 
   let answer: UserinfoAnswer

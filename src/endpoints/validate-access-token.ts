@@ -221,7 +221,9 @@ function validate(
       ? refused(invalidTokenRequestResponse(IN_QUERY, 'Bearer'))
       : refused(missingTokenResponse())
   }
-  if ('invalid' in presented) return refused(invalidTokenRequestResponse(presented.invalid, 'Bearer'))
+  if ('invalid' in presented) {
+    return refused(invalidTokenRequestResponse(presented.invalid, presented.scheme))
+  }
   if (!known) {
     if (queryToken(url)) return refused(invalidTokenRequestResponse(IN_QUERY, presented.scheme))
     // Only a URL without a query is remembered: one string, holding nothing a query could carry.

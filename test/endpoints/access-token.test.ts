@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { proofFields, readAccessToken } from '../../src/endpoints/access-token.js'
 import { MAX_TOKEN_LENGTH } from '../../src/operations/request-fields.js'
 
-const SCHEME = { invalid: 'The Authorization header must use the Bearer or DPoP scheme.' }
-const MALFORMED = { invalid: 'The access token is malformed.' }
+const SCHEME = { invalid: 'The Authorization header must use the Bearer or DPoP scheme.', scheme: 'Bearer' }
+const MALFORMED = { invalid: 'The access token is malformed.', scheme: 'Bearer' }
+/** A malformed token sent with the DPoP scheme is refused in that scheme (RFC 9449 §7.1). */
+const MALFORMED_DPOP = { ...MALFORMED, scheme: 'DPoP' }
 
 describe('readAccessToken', () => {
   it.each([
@@ -33,7 +35,9 @@ describe('readAccessToken', () => {
     ['B', SCHEME],
     ['MAC at-1', SCHEME],
     ['Bearer', MALFORMED],
-    ['DPoP', MALFORMED],
+    ['DPoP', MALFORMED_DPOP],
+    ['DPoP a b', MALFORMED_DPOP],
+    ['dpop  at"2', MALFORMED_DPOP],
     ['Bearer a b', MALFORMED],
     ['Bearer at"1', MALFORMED],
     ['Bearer =at', MALFORMED],
@@ -51,7 +55,7 @@ describe('readAccessToken', () => {
       const name = /^bearer$/i.test(scheme) ? 'Bearer' : /^dpop$/i.test(scheme) ? 'DPoP' : undefined
       if (name === undefined) return SCHEME
       const token = blank === -1 ? '' : header.slice(blank).trim()
-      return /^[A-Za-z0-9\-._~+/]+=*$/.test(token) ? { token, scheme: name } : MALFORMED
+      return /^[A-Za-z0-9\-._~+/]+=*$/.test(token) ? { token, scheme: name } : { ...MALFORMED, scheme: name }
     }
     const pieces = ['Bearer', 'bEaReR', 'DPoP', 'Bear', 'x', ' ', '\t', '\u00a0', '\n', 'at-1', '=', '"', 'é']
     let seed = 7
@@ -109,6 +113,7 @@ describe('readAccessToken', () => {
   it('a header and a form token at once: one way only', () => {
     expect(readAccessToken('Bearer at-1', 'at-1')).toStrictEqual({
       invalid: 'The access token must be sent one way only.',
+      scheme: 'Bearer',
     })
   })
 })

@@ -160,6 +160,24 @@ describe('the access token, as the request carries it', () => {
     })
     expect(env.paths()).toEqual([])
   })
+
+  it('a malformed token with the DPoP scheme: 400 invalid_request in the DPoP scheme (RFC 9449 §7.1), Authlete not called', async () => {
+    const { hooks } = recorded()
+    const answer = await handleUserInfoRequest(
+      authlete,
+      { method: 'GET', authorization: 'DPoP a b', dpop: 'a-proof', body: undefined },
+      hooks,
+    )
+    expect(answer).toEqual({
+      status: 400,
+      headers: {
+        ...NO_STORE,
+        'WWW-Authenticate': 'DPoP error="invalid_request",error_description="The access token is malformed."',
+      },
+      body: '',
+    })
+    expect(env.paths()).toEqual([])
+  })
 })
 
 describe('the answers of /auth/userinfo, mapped', () => {

@@ -302,6 +302,20 @@ describe('a token that will not do: the answer to send', () => {
     expect(env.paths()).toEqual([])
   })
 
+  it('a malformed token with the DPoP scheme: 400 invalid_request in the DPoP scheme (RFC 9449 §7.1), Authlete not called', async () => {
+    const request = { ...bearer(), authorization: 'DPoP a,b', dpop: 'a-proof' }
+    expect(await validateAccessToken(authlete, request)).toEqual({
+      valid: false,
+      status: 400,
+      headers: {
+        ...NO_STORE,
+        'WWW-Authenticate': 'DPoP error="invalid_request",error_description="The access token is malformed."',
+      },
+      body: '',
+    })
+    expect(env.paths()).toEqual([])
+  })
+
   it.each([
     ['UNAUTHORIZED', 401, 'Bearer error="invalid_token",error_description="The access token has expired."'],
     ['UNAUTHORIZED', 401, 'DPoP error="invalid_dpop_proof",error_description="ath",algs="ES256"'],
