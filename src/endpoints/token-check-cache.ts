@@ -265,6 +265,9 @@ class TokenCheckCache<Result> {
       check.below = table[bucket]
       table[bucket] = check as Check<unknown, unknown>
     }
+    // A call that ends inside `start` (a dispatcher that answers at once) has been read, and the
+    // check forgotten, before `first` is set: the callers after it make calls of their own, since
+    // an answer read unshared was not frozen.
     try {
       check.first = start(check)
     } catch (error) {
