@@ -174,20 +174,6 @@ class Check<Result, Verdict> implements TokenQuestion, CallReading<Result, Verdi
 }
 
 /**
- * The reading of `answer` (an answer, a promise or a stand-in's thenable): how a check that goes
- * through a client's public method is read.
- */
-export function readAnswer<Result, Verdict>(
-  answer: Result | PromiseLike<Result>,
-  reading: CallReading<Result, Verdict>,
-): Promise<Verdict> {
-  return Promise.resolve(answer).then(
-    (value) => reading.answered(value),
-    (error: unknown) => reading.failed(error),
-  )
-}
-
-/**
  * The checks of one client: in flight by token (a question asked of it found by comparing, which
  * costs less than a key made of the question on every check), kept by key (the token and what was
  * asked of it).
@@ -234,7 +220,7 @@ class TokenCheckCache<Result> {
    * A caller's verdict on `token` asked `question`: `then(answer)` of the check in flight that asks
    * the same, or of the call `start(reading)` makes, which later callers share until it settles;
    * `failed(error)` when it fails. `start` returns the promise of `reading`'s reading of its call's
-   * outcome (the call's own promise, or {@link readAnswer}'s). A check started after a
+   * outcome (the call's own promise, or `readAnswer`'s). A check started after a
    * {@link clear} is not joined to one from before it. The answer is frozen, deep, when anyone else
    * can see it: a caller joined, or `keep` (it will be kept for later ones); a caller alone with its
    * answer gets it as it came. `then` and `failed` must not throw.

@@ -20,7 +20,7 @@ import type {
   IntrospectionOk,
   IntrospectionRequest,
 } from '../operations/introspection.js'
-import type { CallReading, RequestBody } from '../transport/operation.js'
+import { type CallReading, type RequestBody, readAnswer } from '../transport/operation.js'
 import type { AuthleteCallOptions } from '../transport/options.js'
 import {
   challengeResponse,
@@ -34,7 +34,7 @@ import {
 } from './access-token.js'
 import { unknownInputField, unknownOption } from './request-input.js'
 import { type EndpointResponse, isDpopNonce, unknownActionError } from './response.js'
-import { cacheOf, readAnswer } from './token-check-cache.js'
+import { cacheOf } from './token-check-cache.js'
 
 /** The Authlete call it makes: an `AuthleteClient`, or a stand-in of your own. */
 export type AccessTokenValidatorClient = Pick<AuthleteClient, 'introspection'>

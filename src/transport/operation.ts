@@ -65,3 +65,17 @@ export interface CallReading<Result, Reading> {
   answered(answer: Result): Reading
   failed(error: unknown): Reading
 }
+
+/**
+ * `reading` applied to `answer` (an answer, a promise or a stand-in's thenable) once it settles:
+ * for a call that does not read its own outcome (a client's public method, a traced call).
+ */
+export function readAnswer<Result, Verdict>(
+  answer: Result | PromiseLike<Result>,
+  reading: CallReading<Result, Verdict>,
+): Promise<Verdict> {
+  return Promise.resolve(answer).then(
+    (value) => reading.answered(value),
+    (error: unknown) => reading.failed(error),
+  )
+}

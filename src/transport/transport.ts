@@ -19,7 +19,7 @@ import { Connections } from '../http/connections.js'
 import { scrubCause } from '../http/redact.js'
 import { type AuthleteTraceContext, traced, tracingChannelOf } from '../http/tracing.js'
 import { Call, type CallSite } from './call.js'
-import type { CallReading, Operation, RequestBody } from './operation.js'
+import { type CallReading, type Operation, type RequestBody, readAnswer } from './operation.js'
 import {
   type AuthleteCallOptions,
   type AuthleteClientOptions,
@@ -150,12 +150,7 @@ export class Transport {
     )
     // Traced, the call settles with its own answer or error, which the subscribers see; the reading
     // comes after.
-    return reading === null
-      ? call
-      : call.then(
-          (answer) => reading.answered(answer as Result),
-          (error: unknown) => reading.failed(error),
-        )
+    return reading === null ? call : readAnswer(call as Promise<Result>, reading)
   }
 
   /** One call. A credential function is asked by the call itself, under its deadline and signal. */
