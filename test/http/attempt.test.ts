@@ -5,6 +5,7 @@ import { exceeds } from '../../src/http/attempt.js'
 
 describe('a Content-Length compared with the limit', () => {
   it.each([
+    // Plain digits, read here.
     ['0', false],
     ['', false],
     ['999', false],
@@ -13,11 +14,7 @@ describe('a Content-Length compared with the limit', () => {
     ['1001', true],
     ['0001001', true],
     ['99999999999999999999999999', true],
-  ])('plain digits %j against 1000: %s', (text, expected) => {
-    expect(exceeds(text, 1000)).toBe(expected)
-  })
-
-  it.each([
+    // Anything else, read by Number().
     [' 1001', true],
     ['1e9', true],
     ['0x3e8', false],
@@ -25,7 +22,7 @@ describe('a Content-Length compared with the limit', () => {
     ['abc', false],
     ['-5', false],
     ['1001, 1001', false],
-  ])('anything else, %j, as Number() reads it: %s', (text, expected) => {
+  ])('%j against 1000: %s, as Number() reads it', (text, expected) => {
     expect(exceeds(text, 1000)).toBe(expected)
     expect(exceeds(text, 1000)).toBe(Number(text) > 1000)
   })
